@@ -1,0 +1,53 @@
+/*
+ * error.c - status codes to text and the ws_error record.
+ */
+#include "wsearch/error.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+const char *ws_strerror(int code)
+{
+    switch (code) {
+    case WS_OK: return "success";
+    case WS_ENOMEM: return "out of memory";
+    case WS_EIO: return "input/output error";
+    case WS_ENOTFOUND: return "not found";
+    case WS_ELOCKED: return "index is locked by another writer";
+    case WS_ECORRUPT: return "index is corrupt";
+    case WS_EMODIFIED: return "index was modified during the read";
+    case WS_EQUERY: return "invalid query";
+    case WS_EINVAL: return "invalid argument";
+    case WS_EVERSION: return "incompatible index version";
+    case WS_ETOOBIG: return "input too large";
+    case WS_EFORMAT: return "invalid file format";
+    case WS_EINTERNAL: return "internal error";
+    case WS_ETIMEOUT: return "time limit reached";
+    case WS_EUNSUPPORTED: return "unsupported";
+    default: return "unknown error";
+    }
+}
+
+int ws_error_set(ws_error *err, int code, const char *fmt, ...)
+{
+    if (!err)
+        return code;
+    err->code = code;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    va_end(ap);
+    /* Messages end up on one terminal line or one JSON string. */
+    for (char *p = err->msg; *p; p++)
+        if (*p == '\n' || *p == '\r')
+            *p = ' ';
+    return code;
+}
+
+void ws_error_clear(ws_error *err)
+{
+    if (!err)
+        return;
+    err->code = WS_OK;
+    err->msg[0] = '\0';
+}

@@ -1,0 +1,856 @@
+/*
+ * xapian.cc - the one C++ translation unit: wsearch/xapian.h over xapian-core.
+ *
+ * Every extern "C" function body runs inside WS_TRY/WS_CATCH, which turns
+ * Xapian::Error subclasses, std::bad_alloc and any other exception into a
+ * status code and a message.  Handles are heap structs holding the Xapian
+ * objects by value (Xapian's classes are reference-counted handles
+ * themselves, so copies are cheap).
+ */
+#include "wsearch/xapian.h"
+
+#include <xapian.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <new>
+#include <set>
+#include <string>
+
+struct ws_xdb {
+    Xapian::Database db;       /* for readers; a WritableDatabase for writers */
+    Xapian::WritableDatabase w;
+    bool writable;
+};
+
+struct ws_xdoc {
+    Xapian::Document doc;
+};
+
+struct ws_xquery {
+    Xapian::Query q;
+};
+
+namespace {
+
+/* Our stemmer plugged into Xapian: the query parser calls it for every word
+ * it stems, so it stems exactly as the indexer does. */
+class CallbackStem : public Xapian::StemImplementation {
+  public:
+    CallbackStem(ws_xstem_fn fn, void *ctx) : fn_(fn), ctx_(ctx)
+    {
+    }
+    std::string operator()(const std::string &word) override
+    {
+        char buf[512];
+        if (word.size() >= sizeof buf / 2)
+            return word;
+        int n = fn_(ctx_, word.data(), word.size(), buf, sizeof buf);
+        if (n < 0 || (size_t)n >= sizeof buf)
+            return word;
+        return std::string(buf, (size_t)n);
+    }
+    std::string get_description() const override
+    {
+        return "wsearch-german";
+    }
+
+  private:
+    ws_xstem_fn fn_;
+    void *ctx_;
+};
+
+int map_xapian_error(const Xapian::Error &e)
+{
+    const char *type = e.get_type();
+    if (!strcmp(type, "DatabaseNotFoundError"))
+        return WS_ENOTFOUND;
+    if (!strcmp(type, "DatabaseLockError"))
+        return WS_ELOCKED;
+    if (!strcmp(type, "DatabaseCorruptError"))
+        return WS_ECORRUPT;
+    if (!strcmp(type, "DatabaseModifiedError"))
+        return WS_EMODIFIED;
+    if (!strcmp(type, "DatabaseVersionError"))
+        return WS_EVERSION;
+    if (!strcmp(type, "DatabaseOpeningError"))
+        return WS_ENOTFOUND;
+    if (!strcmp(type, "QueryParserError") || !strcmp(type, "WildcardError"))
+        return WS_EQUERY;
+    if (!strcmp(type, "DocNotFoundError"))
+        return WS_ENOTFOUND;
+    if (!strcmp(type, "InvalidArgumentError") || !strcmp(type, "InvalidOperationError"))
+        return WS_EINVAL;
+    if (!strcmp(type, "DatabaseError") || !strcmp(type, "DatabaseCreateError"))
+        return WS_EIO;
+    return WS_EINTERNAL;
+}
+
+char *dup_string(const std::string &s)
+{
+    char *p = static_cast<char *>(malloc(s.size() + 1));
+    if (!p)
+        throw std::bad_alloc();
+    memcpy(p, s.data(), s.size());
+    p[s.size()] = '\0';
+    return p;
+}
+
+} // namespace
+
+#define WS_TRY try {
+#define WS_CATCH(err)                                                                              \
+    }                                                                                              \
+    catch (const Xapian::Error &e)                                                                 \
+    {                                                                                              \
+        return ws_error_set(err, map_xapian_error(e), "%s: %s", e.get_type(),                      \
+                            e.get_msg().c_str());                                                  \
+    }                                                                                              \
+    catch (const std::bad_alloc &)                                                                 \
+    {                                                                                              \
+        return ws_error_set(err, WS_ENOMEM, "out of memory in xapian");                            \
+    }                                                                                              \
+    catch (const std::exception &e)                                                                \
+    {                                                                                              \
+        return ws_error_set(err, WS_EINTERNAL, "xapian: %s", e.what());                            \
+    }                                                                                              \
+    catch (...)                                                                                    \
+    {                                                                                              \
+        return ws_error_set(err, WS_EINTERNAL, "xapian: unknown exception");                       \
+    }
+
+#define CHECK_ARG(cond, err)                                                                       \
+    do {                                                                                           \
+        if (!(cond))                                                                               \
+            return ws_error_set(err, WS_EINVAL, "%s: invalid argument (%s)", __func__, #cond);     \
+    } while (0)
+
+struct ws_xqp {
+    Xapian::QueryParser qp;
+    std::string corrected;
+    bool has_db;
+};
+
+struct ws_xenquire {
+    Xapian::Enquire enq;
+    explicit ws_xenquire(const Xapian::Database &db) : enq(db)
+    {
+    }
+};
+
+struct ws_xmset {
+    Xapian::MSet ms;
+};
+
+extern "C" {
+
+const char *ws_xapian_version(void)
+{
+    return Xapian::version_string();
+}
+
+/* ---- database ---------------------------------------------------------- */
+
+int ws_xdb_open_read(ws_xdb **out, const char *path, ws_error *err)
+{
+    CHECK_ARG(out && path, err);
+    *out = nullptr;
+    WS_TRY
+    ws_xdb *h = new ws_xdb();
+    try {
+        h->db = Xapian::Database(path);
+    } catch (...) {
+        delete h;
+        throw;
+    }
+    h->writable = false;
+    *out = h;
+    return WS_OK;
+    WS_CATCH(err)
+}
+
+int ws_xdb_open_write(ws_xdb **out, const char *path, int mode, ws_error *err)
+{
+    CHECK_ARG(out && path && mode >= WS_XDB_OPEN && mode <= WS_XDB_OVERWRITE, err);
+    *out = nullptr;
+    WS_TRY
+    int action = mode == WS_XDB_OVERWRITE ? Xapian::DB_CREATE_OR_OVERWRITE
+                 : mode == WS_XDB_CREATE  ? Xapian::DB_CREATE_OR_OPEN
+                                          : Xapian::DB_OPEN;
+    ws_xdb *h = new ws_xdb();
+    try {
+        h->w = Xapian::WritableDatabase(path, action);
+        h->db = h->w;
+    } catch (...) {
+        delete h;
+        throw;
+    }
+    h->writable = true;
+    *out = h;
+    return WS_OK;
+    WS_CATCH(err)
+}
+
+void ws_xdb_close(ws_xdb *db)
+{
+    if (!db)
+        return;
+    try {
+        /* close() without commit: uncommitted changes are dropped. */
+        if (db->writable)
+            db->w.close();
+        db->db.close();
+    } catch (...) {
+    }
+    delete db;
+}
+
+int ws_xdb_is_writable(const ws_xdb *db)
+{
+    return db && db->writable;
+}
+
+int ws_xdb_reopen(ws_xdb *db, int *changed, ws_error *err)
+{
+    CHECK_ARG(db, err);
+    WS_TRY
+    bool c = db->db.reopen();
+    if (changed)
+        *changed = c ? 1 : 0;
+    return WS_OK;
+    WS_CATCH(err)
+}
+
+int ws_xdb_doccount(ws_xdb *db, uint32_t *out, ws_error *err)
+{
+    CHECK_ARG(db && out, err);
+    WS_TRY
+    *out = db->db.get_doccount();
+    return WS_OK;
+    WS_CATCH(err)
+}
+
+int ws_xdb_revision(ws_xdb *db, uint64_t *out, ws_error *err)
+{
+    CHECK_ARG(db && out, err);
+    WS_TRY
+    *out = db->db.get_revision();
+    return WS_OK;
+    WS_CATCH(err)
+}
+
+int ws_xdb_termfreq(ws_xdb *db, const char *term, uint32_t *out, ws_error *err)
+{
+    CHECK_ARG(db && term && out, err);
+    WS_TRY
+    *out = db->db.get_termfreq(term);
+    return WS_OK;
+    WS_CATCH(err)
+}
+
+int ws_xdb_get_metadata(ws_xdb *db, const char *key, char **out, ws_error *err)
+{
+    CHECK_ARG(db && key && *key && out, err);
+    *out = nullptr;
+    WS_TRY
+    *out = dup_string(db->db.get_metadata(key));
+    return WS_OK;
+    WS_CATCH(err)
+}
+
+int ws_xdb_set_metadata(ws_xdb *db, const char *key, const char *value, ws_error *err)
+{
+    CHECK_ARG(db && db->writable && key && *key && value, err);
+    WS_TRY
+    db->w.set_metadata(key, value);
+    return WS_OK;
+    WS_CATCH(err)
+}
+
+int ws_xdb_replace_by_term(ws_xdb *db, const char *uterm, ws_xdoc *doc, uint32_t *docid,
+                           ws_error *err)
+{
+    CHECK_ARG(db && db->writable && uterm && *uterm && doc, err);
+    WS_TRY
+    Xapian::docid id = db->w.replace_document(uterm, doc->doc);
+    if (docid)
+        *docid = id;
+    return WS_OK;
+    WS_CATCH(err)
+}
+
+int ws_xdb_delete_by_term(ws_xdb *db, const char *term, ws_error *err)
+{
+    CHECK_ARG(db && db->writable && term && *term, err);
+    WS_TRY
+    db->w.delete_document(std::string(term));
+    return WS_OK;
+    WS_CATCH(err)
+}
+
+int ws_xdb_delete_docid(ws_xdb *db, uint32_t docid, ws_error *err)
+{
+    CHECK_ARG(db && db->writable && docid, err);
+    WS_TRY
+    db->w.delete_document(docid);
+    return WS_OK;
+    WS_CATCH(err)
+}
+
+int ws_xdb_commit(ws_xdb *db, ws_error *err)
+{
+    CHECK_ARG(db && db->writable, err);
+    WS_TRY
+    db->w.commit();
+    return WS_OK;
+    WS_CATCH(err)
+}
+
+int ws_xdb_get_document(ws_xdb *db, uint32_t docid, ws_xdoc **out, ws_error *err)
+{
+    CHECK_ARG(db && out && docid, err);
+    *out = nullptr;
+    WS_TRY
+    Xapian::Document d = db->db.get_document(docid);
+    *out = new ws_xdoc{d};
+    return WS_OK;
+    WS_CATCH(err)
+}
+
+int ws_xdb_postings(ws_xdb *db, const char *term, uint32_t **ids, size_t *n, ws_error *err)
+{
+    CHECK_ARG(db && term && ids && n, err);
+    *ids = nullptr;
+    *n = 0;
+    WS_TRY
+    size_t cap = 0, len = 0;
+    uint32_t *v = nullptr;
+    for (auto it = db->db.postlist_begin(term); it != db->db.postlist_end(term); ++it) {
+        if (len == cap) {
+            cap = cap ? cap * 2 : 16;
+            uint32_t *nv = static_cast<uint32_t *>(realloc(v, cap * sizeof *v));
+            if (!nv) {
+                free(v);
+                throw std::bad_alloc();
+            }
+            v = nv;
+        }
+        v[len++] = *it;
+    }
+    *ids = v;
+    *n = len;
+    return WS_OK;
+    WS_CATCH(err)
+}
+
+int ws_xdb_allterms(ws_xdb *db, const char *prefix, ws_xterm_fn fn, void *ctx, ws_error *err)
+{
+    CHECK_ARG(db && prefix && fn, err);
+    WS_TRY
+    for (auto it = db->db.allterms_begin(prefix); it != db->db.allterms_end(prefix); ++it) {
+        const std::string t = *it;
+        if (fn(ctx, t.c_str(), t.size(), it.get_termfreq()))
+            break;
+    }
+    return WS_OK;
+    WS_CATCH(err)
+}
+
+int ws_xdb_add_spelling(ws_xdb *db, const char *word, uint32_t freqinc, ws_error *err)
+{
+    CHECK_ARG(db && db->writable && word && *word, err);
+    WS_TRY
+    db->w.add_spelling(word, freqinc ? freqinc : 1);
+    return WS_OK;
+    WS_CATCH(err)
+}
+
+int ws_xdb_add_synonym(ws_xdb *db, const char *term, const char *synonym, ws_error *err)
+{
+    CHECK_ARG(db && db->writable && term && *term && synonym && *synonym, err);
+    WS_TRY
+    db->w.add_synonym(term, synonym);
+    return WS_OK;
+    WS_CATCH(err)
+}
+
+int ws_xdb_clear_synonyms(ws_xdb *db, const char *term, ws_error *err)
+{
+    CHECK_ARG(db && db->writable && term && *term, err);
+    WS_TRY
+    db->w.clear_synonyms(term);
+    return WS_OK;
+    WS_CATCH(err)
+}
+
+/* ---- document ---------------------------------------------------------- */
+
+int ws_xdoc_new(ws_xdoc **out, ws_error *err)
+{
+    CHECK_ARG(out, err);
+    WS_TRY
+    *out = new ws_xdoc();
+    return WS_OK;
+    WS_CATCH(err)
+}
+
+void ws_xdoc_free(ws_xdoc *doc)
+{
+    delete doc;
+}
+
+int ws_xdoc_set_data(ws_xdoc *doc, const char *data, size_t len, ws_error *err)
+{
+    CHECK_ARG(doc && (data || !len), err);
+    WS_TRY
+    doc->doc.set_data(std::string(data ? data : "", len));
+    return WS_OK;
+    WS_CATCH(err)
+}
+
+int ws_xdoc_get_data(ws_xdoc *doc, char **out, size_t *len, ws_error *err)
+{
+    CHECK_ARG(doc && out, err);
+    *out = nullptr;
+    WS_TRY
+    const std::string d = doc->doc.get_data();
+    *out = dup_string(d);
+    if (len)
+        *len = d.size();
+    return WS_OK;
+    WS_CATCH(err)
+}
+
+int ws_xdoc_add_posting(ws_xdoc *doc, const char *term, uint32_t pos, uint32_t wdfinc,
+                        ws_error *err)
+{
+    CHECK_ARG(doc && term && *term, err);
+    WS_TRY
+    doc->doc.add_posting(term, pos, wdfinc);
+    return WS_OK;
+    WS_CATCH(err)
+}
+
+int ws_xdoc_add_term(ws_xdoc *doc, const char *term, uint32_t wdfinc, ws_error *err)
+{
+    CHECK_ARG(doc && term && *term, err);
+    WS_TRY
+    doc->doc.add_term(term, wdfinc);
+    return WS_OK;
+    WS_CATCH(err)
+}
+
+int ws_xdoc_add_boolean_term(ws_xdoc *doc, const char *term, ws_error *err)
+{
+    CHECK_ARG(doc && term && *term, err);
+    WS_TRY
+    doc->doc.add_boolean_term(term);
+    return WS_OK;
+    WS_CATCH(err)
+}
+
+int ws_xdoc_set_value(ws_xdoc *doc, unsigned slot, const char *data, size_t len, ws_error *err)
+{
+    CHECK_ARG(doc && (data || !len), err);
+    WS_TRY
+    doc->doc.add_value(slot, std::string(data ? data : "", len));
+    return WS_OK;
+    WS_CATCH(err)
+}
+
+int ws_xdoc_get_value(ws_xdoc *doc, unsigned slot, char **out, size_t *len, ws_error *err)
+{
+    CHECK_ARG(doc && out, err);
+    *out = nullptr;
+    WS_TRY
+    const std::string v = doc->doc.get_value(slot);
+    *out = dup_string(v);
+    if (len)
+        *len = v.size();
+    return WS_OK;
+    WS_CATCH(err)
+}
+
+int ws_xdoc_term_with_prefix(ws_xdoc *doc, const char *prefix, char **out, ws_error *err)
+{
+    CHECK_ARG(doc && prefix && out, err);
+    *out = nullptr;
+    WS_TRY
+    auto it = doc->doc.termlist_begin();
+    it.skip_to(prefix);
+    if (it == doc->doc.termlist_end())
+        return ws_error_set(err, WS_ENOTFOUND, "document has no term with prefix '%s'", prefix);
+    const std::string t = *it;
+    if (t.compare(0, strlen(prefix), prefix) != 0)
+        return ws_error_set(err, WS_ENOTFOUND, "document has no term with prefix '%s'", prefix);
+    *out = dup_string(t);
+    return WS_OK;
+    WS_CATCH(err)
+}
+
+/* ---- queries ----------------------------------------------------------- */
+
+void ws_xquery_free(ws_xquery *q)
+{
+    delete q;
+}
+
+int ws_xquery_term(ws_xquery **out, const char *term, ws_error *err)
+{
+    CHECK_ARG(out && term && *term, err);
+    *out = nullptr;
+    WS_TRY
+    *out = new ws_xquery{Xapian::Query(term)};
+    return WS_OK;
+    WS_CATCH(err)
+}
+
+int ws_xquery_value_range(ws_xquery **out, unsigned slot, const char *lo, const char *hi,
+                          ws_error *err)
+{
+    CHECK_ARG(out && (lo || hi), err);
+    *out = nullptr;
+    WS_TRY
+    Xapian::Query q;
+    if (lo && hi)
+        q = Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot, lo, hi);
+    else if (lo)
+        q = Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, lo);
+    else
+        q = Xapian::Query(Xapian::Query::OP_VALUE_LE, slot, hi);
+    *out = new ws_xquery{q};
+    return WS_OK;
+    WS_CATCH(err)
+}
+
+int ws_xquery_combine(ws_xquery **out, ws_xop op, const ws_xquery *a, const ws_xquery *b,
+                      ws_error *err)
+{
+    CHECK_ARG(out && (a || b), err);
+    *out = nullptr;
+    WS_TRY
+    Xapian::Query r;
+    if (!a) {
+        r = (op == WS_XOP_AND_NOT) ? Xapian::Query(Xapian::Query::OP_AND_NOT,
+                                                   Xapian::Query::MatchAll, b->q)
+                                   : b->q;
+    } else if (!b) {
+        r = a->q;
+    } else {
+        Xapian::Query::op xop = Xapian::Query::OP_AND;
+        switch (op) {
+        case WS_XOP_AND: xop = Xapian::Query::OP_AND; break;
+        case WS_XOP_OR: xop = Xapian::Query::OP_OR; break;
+        case WS_XOP_AND_NOT: xop = Xapian::Query::OP_AND_NOT; break;
+        case WS_XOP_FILTER: xop = Xapian::Query::OP_FILTER; break;
+        case WS_XOP_AND_MAYBE: xop = Xapian::Query::OP_AND_MAYBE; break;
+        case WS_XOP_SYNONYM: xop = Xapian::Query::OP_SYNONYM; break;
+        default: return ws_error_set(err, WS_EINVAL, "unknown query operator %d", (int)op);
+        }
+        r = Xapian::Query(xop, a->q, b->q);
+    }
+    *out = new ws_xquery{r};
+    return WS_OK;
+    WS_CATCH(err)
+}
+
+int ws_xquery_scale(ws_xquery **out, const ws_xquery *q, double factor, ws_error *err)
+{
+    CHECK_ARG(out && q && factor >= 0, err);
+    *out = nullptr;
+    WS_TRY
+    *out = new ws_xquery{Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q->q, factor)};
+    return WS_OK;
+    WS_CATCH(err)
+}
+
+int ws_xquery_is_empty(const ws_xquery *q)
+{
+    return !q || q->q.empty();
+}
+
+int ws_xquery_terms(const ws_xquery *q, ws_xterm_fn fn, void *ctx, ws_error *err)
+{
+    CHECK_ARG(q && fn, err);
+    WS_TRY
+    for (auto it = q->q.get_unique_terms_begin(); it != q->q.get_unique_terms_end(); ++it) {
+        const std::string t = *it;
+        if (fn(ctx, t.c_str(), t.size(), 0))
+            break;
+    }
+    return WS_OK;
+    WS_CATCH(err)
+}
+
+int ws_xquery_describe(const ws_xquery *q, char **out, ws_error *err)
+{
+    CHECK_ARG(q && out, err);
+    *out = nullptr;
+    WS_TRY
+    *out = dup_string(q->q.get_description());
+    return WS_OK;
+    WS_CATCH(err)
+}
+
+/* ---- query parser ------------------------------------------------------ */
+
+int ws_xqp_new(ws_xqp **out, ws_error *err)
+{
+    CHECK_ARG(out, err);
+    *out = nullptr;
+    WS_TRY
+    ws_xqp *h = new ws_xqp();
+    h->has_db = false;
+    /* Implicit operator AND: users expect every word to count, as with
+     * web search engines; OR is available explicitly. */
+    h->qp.set_default_op(Xapian::Query::OP_AND);
+    *out = h;
+    return WS_OK;
+    WS_CATCH(err)
+}
+
+void ws_xqp_free(ws_xqp *qp)
+{
+    delete qp;
+}
+
+int ws_xqp_set_database(ws_xqp *qp, ws_xdb *db, ws_error *err)
+{
+    CHECK_ARG(qp, err);
+    WS_TRY
+    qp->qp.set_database(db ? db->db : Xapian::Database());
+    qp->has_db = db != nullptr;
+    return WS_OK;
+    WS_CATCH(err)
+}
+
+int ws_xqp_set_stemmer(ws_xqp *qp, ws_xstem_fn fn, void *ctx, ws_error *err)
+{
+    CHECK_ARG(qp, err);
+    WS_TRY
+    if (fn) {
+        qp->qp.set_stemmer(Xapian::Stem(new CallbackStem(fn, ctx)));
+        qp->qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
+    } else {
+        qp->qp.set_stemmer(Xapian::Stem());
+        qp->qp.set_stemming_strategy(Xapian::QueryParser::STEM_NONE);
+    }
+    return WS_OK;
+    WS_CATCH(err)
+}
+
+int ws_xqp_add_prefix(ws_xqp *qp, const char *field, const char *prefix, ws_error *err)
+{
+    CHECK_ARG(qp && field && *field && prefix, err);
+    WS_TRY
+    qp->qp.add_prefix(field, prefix);
+    return WS_OK;
+    WS_CATCH(err)
+}
+
+int ws_xqp_add_boolean_prefix(ws_xqp *qp, const char *field, const char *prefix, ws_error *err)
+{
+    CHECK_ARG(qp && field && *field && prefix && *prefix, err);
+    WS_TRY
+    qp->qp.add_boolean_prefix(field, prefix);
+    return WS_OK;
+    WS_CATCH(err)
+}
+
+int ws_xqp_add_date_range(ws_xqp *qp, unsigned slot, const char *field, ws_error *err)
+{
+    CHECK_ARG(qp && field && *field, err);
+    WS_TRY
+    std::string pfx = std::string(field) + ":";
+    /* Without RP_DATE_PREFER_MDY ambiguous dates are read day first, as
+     * Germans write them; two-digit years pivot around 1970. */
+    qp->qp.add_rangeprocessor((new Xapian::DateRangeProcessor(slot, pfx, 0, 1970))->release());
+    return WS_OK;
+    WS_CATCH(err)
+}
+
+int ws_xqp_set_max_expansion(ws_xqp *qp, uint32_t max, ws_error *err)
+{
+    CHECK_ARG(qp, err);
+    WS_TRY
+    qp->qp.set_max_expansion(max, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT,
+                             Xapian::QueryParser::FLAG_WILDCARD |
+                                 Xapian::QueryParser::FLAG_PARTIAL);
+    return WS_OK;
+    WS_CATCH(err)
+}
+
+int ws_xqp_parse(ws_xqp *qp, const char *query, unsigned flags, ws_xquery **out, ws_error *err)
+{
+    CHECK_ARG(qp && query && out, err);
+    *out = nullptr;
+    WS_TRY
+    unsigned xf = 0;
+    if (flags & WS_XQP_BOOLEAN)
+        xf |= Xapian::QueryParser::FLAG_BOOLEAN;
+    if (flags & WS_XQP_PHRASE)
+        xf |= Xapian::QueryParser::FLAG_PHRASE;
+    if (flags & WS_XQP_LOVEHATE)
+        xf |= Xapian::QueryParser::FLAG_LOVEHATE;
+    if (flags & WS_XQP_WILDCARD)
+        xf |= Xapian::QueryParser::FLAG_WILDCARD;
+    if ((flags & WS_XQP_SPELLING) && qp->has_db)
+        xf |= Xapian::QueryParser::FLAG_SPELLING_CORRECTION;
+    if ((flags & WS_XQP_SYNONYMS) && qp->has_db)
+        xf |= Xapian::QueryParser::FLAG_AUTO_SYNONYMS;
+    if (flags & WS_XQP_PURE_NOT)
+        xf |= Xapian::QueryParser::FLAG_PURE_NOT;
+    Xapian::Query q = qp->qp.parse_query(query, xf);
+    qp->corrected = (xf & Xapian::QueryParser::FLAG_SPELLING_CORRECTION)
+                        ? qp->qp.get_corrected_query_string()
+                        : std::string();
+    *out = new ws_xquery{q};
+    return WS_OK;
+    WS_CATCH(err)
+}
+
+int ws_xqp_corrected(ws_xqp *qp, char **out, ws_error *err)
+{
+    CHECK_ARG(qp && out, err);
+    *out = nullptr;
+    WS_TRY
+    *out = dup_string(qp->corrected);
+    return WS_OK;
+    WS_CATCH(err)
+}
+
+/* ---- enquire and match sets --------------------------------------------- */
+
+int ws_xenquire_new(ws_xenquire **out, ws_xdb *db, ws_error *err)
+{
+    CHECK_ARG(out && db, err);
+    *out = nullptr;
+    WS_TRY
+    *out = new ws_xenquire(db->db);
+    return WS_OK;
+    WS_CATCH(err)
+}
+
+void ws_xenquire_free(ws_xenquire *enq)
+{
+    delete enq;
+}
+
+int ws_xenquire_set_query(ws_xenquire *enq, const ws_xquery *q, ws_error *err)
+{
+    CHECK_ARG(enq && q, err);
+    WS_TRY
+    enq->enq.set_query(q->q);
+    return WS_OK;
+    WS_CATCH(err)
+}
+
+int ws_xenquire_sort_by_value(ws_xenquire *enq, unsigned slot, int descending, ws_error *err)
+{
+    CHECK_ARG(enq, err);
+    WS_TRY
+    enq->enq.set_sort_by_value_then_relevance(slot, descending != 0);
+    return WS_OK;
+    WS_CATCH(err)
+}
+
+int ws_xenquire_collapse(ws_xenquire *enq, unsigned slot, ws_error *err)
+{
+    CHECK_ARG(enq, err);
+    WS_TRY
+    enq->enq.set_collapse_key(slot);
+    return WS_OK;
+    WS_CATCH(err)
+}
+
+int ws_xenquire_time_limit(ws_xenquire *enq, double seconds, ws_error *err)
+{
+    CHECK_ARG(enq && seconds >= 0, err);
+    WS_TRY
+    enq->enq.set_time_limit(seconds);
+    return WS_OK;
+    WS_CATCH(err)
+}
+
+int ws_xenquire_mset(ws_xenquire *enq, uint32_t first, uint32_t max, uint32_t check_at_least,
+                     ws_xmset **out, ws_error *err)
+{
+    CHECK_ARG(enq && out, err);
+    *out = nullptr;
+    WS_TRY
+    Xapian::MSet ms = enq->enq.get_mset(first, max, check_at_least);
+    *out = new ws_xmset{ms};
+    return WS_OK;
+    WS_CATCH(err)
+}
+
+int ws_xenquire_matching_terms(ws_xenquire *enq, uint32_t docid, ws_xterm_fn fn, void *ctx,
+                               ws_error *err)
+{
+    CHECK_ARG(enq && docid && fn, err);
+    WS_TRY
+    for (auto it = enq->enq.get_matching_terms_begin(docid);
+         it != enq->enq.get_matching_terms_end(docid); ++it) {
+        const std::string t = *it;
+        if (fn(ctx, t.c_str(), t.size(), 0))
+            break;
+    }
+    return WS_OK;
+    WS_CATCH(err)
+}
+
+void ws_xmset_free(ws_xmset *ms)
+{
+    delete ms;
+}
+
+uint32_t ws_xmset_size(const ws_xmset *ms)
+{
+    return ms ? ms->ms.size() : 0;
+}
+
+uint32_t ws_xmset_estimated(const ws_xmset *ms)
+{
+    return ms ? ms->ms.get_matches_estimated() : 0;
+}
+
+uint32_t ws_xmset_docid(const ws_xmset *ms, uint32_t i)
+{
+    if (!ms || i >= ms->ms.size())
+        return 0;
+    return *(ms->ms.begin() + i);
+}
+
+double ws_xmset_weight(const ws_xmset *ms, uint32_t i)
+{
+    if (!ms || i >= ms->ms.size())
+        return 0;
+    return (ms->ms.begin() + i).get_weight();
+}
+
+int ws_xmset_percent(const ws_xmset *ms, uint32_t i)
+{
+    if (!ms || i >= ms->ms.size())
+        return 0;
+    return (ms->ms.begin() + i).get_percent();
+}
+
+uint32_t ws_xmset_collapse_count(const ws_xmset *ms, uint32_t i)
+{
+    if (!ms || i >= ms->ms.size())
+        return 0;
+    return (ms->ms.begin() + i).get_collapse_count();
+}
+
+int ws_xmset_document(ws_xmset *ms, uint32_t i, ws_xdoc **out, ws_error *err)
+{
+    CHECK_ARG(ms && out && i < ms->ms.size(), err);
+    *out = nullptr;
+    WS_TRY
+    Xapian::Document d = (ms->ms.begin() + i).get_document();
+    *out = new ws_xdoc{d};
+    return WS_OK;
+    WS_CATCH(err)
+}
+
+} /* extern "C" */
