@@ -1,0 +1,468 @@
+/*
+ * analysis.c - the German analysis pipeline (see wsearch/analysis.h).
+ *
+ * The tokenizer walks code points with utf8proc and decides where words
+ * start and end; every word then goes through fold -> gender -> stem.  The
+ * indexer, the snippet highlighter and the query rewriter all call
+ * ws_analyze, so a word is cut and spelled the same everywhere.
+ */
+#include "wsearch/analysis.h"
+
+#include <libstemmer.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+struct ws_analyzer {
+    struct sb_stemmer *stemmer;
+};
+
+/* Bumped whenever a change here alters the terms an index holds. */
+#define WS_ANALYSIS_VERSION 1
+
+int ws_analyzer_new(ws_analyzer **out, ws_error *err)
+{
+    *out = NULL;
+    ws_analyzer *a = calloc(1, sizeof *a);
+    if (!a)
+        return ws_error_set(err, WS_ENOMEM, "out of memory creating the analyzer");
+    a->stemmer = sb_stemmer_new("german", "UTF_8");
+    if (!a->stemmer) {
+        free(a);
+        return ws_error_set(err, WS_EINTERNAL, "libstemmer has no German UTF-8 stemmer");
+    }
+    *out = a;
+    return WS_OK;
+}
+
+void ws_analyzer_free(ws_analyzer *a)
+{
+    if (!a)
+        return;
+    sb_stemmer_delete(a->stemmer);
+    free(a);
+}
+
+int ws_analyzer_stem(ws_analyzer *a, const char *term, size_t len, char *out, size_t cap)
+{
+    if (!len || len > WS_MAX_TERM)
+        return -1;
+    const sb_symbol *s = sb_stemmer_stem(a->stemmer, (const sb_symbol *)term, (int)len);
+    if (!s)
+        return -1;
+    int n = sb_stemmer_length(a->stemmer);
+    if (n < 0 || (size_t)n >= cap)
+        return -1;
+    memcpy(out, s, (size_t)n);
+    out[n] = '\0';
+    return n;
+}
+
+/* ---- the signature ------------------------------------------------------ */
+
+static pthread_once_t sig_once = PTHREAD_ONCE_INIT;
+static char sig_buf[256];
+
+/*
+ * libstemmer has no version call, and a different build can stem
+ * differently.  So the signature carries a fingerprint of what the linked
+ * stemmer does to words whose stems changed between Snowball releases.
+ */
+static void make_signature(void)
+{
+    static const char *probe[] = {"kommunen",   "geflüchteten", "akteurinnen", "häuser",
+                                  "verwaltung", "aufnahme",     "lehrerinnen", "integration",
+                                  "straße",     "vernetzung",   "schönheit",   "quellen"};
+    unsigned long h = 5381;
+    struct sb_stemmer *st = sb_stemmer_new("german", "UTF_8");
+    for (size_t i = 0; st && i < sizeof probe / sizeof *probe; i++) {
+        const sb_symbol *s =
+            sb_stemmer_stem(st, (const sb_symbol *)probe[i], (int)strlen(probe[i]));
+        int n = s ? sb_stemmer_length(st) : 0;
+        for (int k = 0; k < n; k++)
+            h = (h * 33u) ^ s[k];
+        h = (h * 33u) ^ '|';
+    }
+    if (st)
+        sb_stemmer_delete(st);
+    snprintf(sig_buf, sizeof sig_buf,
+             "wsearch-analysis/%d;nfc;casefold;gender-innen;hyphen-parts;stem=snowball-german:%08lx;"
+             "utf8proc-%s",
+             WS_ANALYSIS_VERSION, h & 0xffffffffUL, utf8proc_unicode_version());
+}
+
+const char *ws_analysis_signature(void)
+{
+    pthread_once(&sig_once, make_signature);
+    return sig_buf;
+}
+
+/* ---- character classes -------------------------------------------------- */
+
+static int is_word_cp(utf8proc_int32_t c)
+{
+    if (c < 0x80)
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    switch (utf8proc_category(c)) {
+    case UTF8PROC_CATEGORY_LU:
+    case UTF8PROC_CATEGORY_LL:
+    case UTF8PROC_CATEGORY_LT:
+    case UTF8PROC_CATEGORY_LM:
+    case UTF8PROC_CATEGORY_LO:
+    case UTF8PROC_CATEGORY_MN:
+    case UTF8PROC_CATEGORY_MC:
+    case UTF8PROC_CATEGORY_ME:
+    case UTF8PROC_CATEGORY_ND:
+    case UTF8PROC_CATEGORY_NL:
+    case UTF8PROC_CATEGORY_NO:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static int is_lower_cp(utf8proc_int32_t c)
+{
+    return utf8proc_category(c) == UTF8PROC_CATEGORY_LL;
+}
+
+/* Ignored inside words: soft hyphen, zero-width (non-)joiners and spaces,
+ * which PDFs and word processors sprinkle into words. */
+static int is_invisible_cp(utf8proc_int32_t c)
+{
+    return c == 0x00AD || c == 0x200B || c == 0x200C || c == 0x200D || c == 0x2060 ||
+           c == 0xFEFF;
+}
+
+static int is_hyphen_cp(utf8proc_int32_t c)
+{
+    return c == '-' || c == 0x2010 || c == 0x2011;
+}
+
+static int is_apostrophe_cp(utf8proc_int32_t c)
+{
+    return c == '\'' || c == 0x2019;
+}
+
+/* Decode one code point at s[i], len bytes in all; returns its byte length
+ * (>= 1) and stores the code point, or -1 for invalid UTF-8 (one byte is
+ * then skipped by callers). */
+static int next_cp(const char *s, size_t len, size_t i, utf8proc_int32_t *c)
+{
+    if (i >= len)
+        return 0;
+    unsigned char b = (unsigned char)s[i];
+    if (b < 0x80) {
+        *c = b;
+        return 1;
+    }
+    utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+                                          (utf8proc_ssize_t)(len - i), c);
+    if (n <= 0) {
+        *c = -1;
+        return -1;
+    }
+    return (int)n;
+}
+
+/* ---- fold and gender ---------------------------------------------------- */
+
+/*
+ * Step 2: case folding in NFC, dropping default-ignorable code points.
+ * ASCII takes a fast path; everything else goes through utf8proc, which
+ * also turns ß into ss.  Writes at most cap-1 bytes; returns the length or
+ * -1 if it does not fit.
+ */
+static int fold_word(const char *w, size_t len, char *out, size_t cap)
+{
+    int ascii = 1;
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)w[i] >= 0x80) {
+            ascii = 0;
+            break;
+        }
+    if (ascii) {
+        size_t n = 0;
+        for (size_t i = 0; i < len; i++) {
+            char c = w[i];
+            if (c == '\'')
+                continue;
+            if (n + 1 >= cap)
+                return -1;
+            out[n++] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
+        }
+        out[n] = '\0';
+        return (int)n;
+    }
+    utf8proc_uint8_t *m = NULL;
+    utf8proc_ssize_t n =
+        utf8proc_map((const utf8proc_uint8_t *)w, (utf8proc_ssize_t)len, &m,
+                     UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD | UTF8PROC_IGNORE);
+    if (n < 0)
+        return -1;
+    /* Apostrophes were part of the surface word only to keep it whole. */
+    size_t k = 0;
+    for (utf8proc_ssize_t i = 0; i < n;) {
+        if (m[i] == '\'') {
+            i++;
+            continue;
+        }
+        if (m[i] == 0xE2 && i + 2 < n && m[i + 1] == 0x80 && m[i + 2] == 0x99) {
+            i += 3;
+            continue;
+        }
+        if (k + 1 >= cap) {
+            free(m);
+            return -1;
+        }
+        out[k++] = (char)m[i++];
+    }
+    out[k] = '\0';
+    free(m);
+    return (int)k;
+}
+
+/* ---- the tokenizer ------------------------------------------------------ */
+
+typedef struct run {
+    size_t start, end; /* surface bytes of the word or compound part */
+    size_t base_end;   /* for a gender form, where the stem word ends */
+    int gender;        /* 0, or 1 for "-innen" (plural), 2 for "-in" */
+} run;
+
+/* Does s[i..) start with "innen"/"in" (any case) followed by a non-word
+ * character?  Returns the suffix length, 0 if not. */
+static size_t gender_suffix(const char *s, size_t len, size_t i, int *kind)
+{
+    static const char *sfx[] = {"innen", "in"};
+    for (int k = 0; k < 2; k++) {
+        size_t n = strlen(sfx[k]);
+        if (i + n > len)
+            continue;
+        size_t j = 0;
+        while (j < n && (s[i + j] | 0x20) == sfx[k][j])
+            j++;
+        if (j < n)
+            continue;
+        utf8proc_int32_t c;
+        int cl = next_cp(s, len, i + n, &c);
+        if (cl > 0 && is_word_cp(c))
+            continue;
+        *kind = k == 0 ? 1 : 2;
+        return n;
+    }
+    return 0;
+}
+
+/* Scan word characters from i; returns the end of the run. */
+static size_t scan_run(const char *s, size_t len, size_t i)
+{
+    while (i < len) {
+        utf8proc_int32_t c;
+        int cl = next_cp(s, len, i, &c);
+        if (cl <= 0)
+            break;
+        if (is_word_cp(c) || is_invisible_cp(c)) {
+            i += (size_t)cl;
+            continue;
+        }
+        if (is_apostrophe_cp(c)) {
+            /* geht's, Kolleg'innen: keep the word whole if a letter follows */
+            utf8proc_int32_t d;
+            int dl = next_cp(s, len, i + (size_t)cl, &d);
+            if (dl > 0 && is_word_cp(d)) {
+                i += (size_t)cl;
+                continue;
+            }
+        }
+        break;
+    }
+    return i;
+}
+
+/* Binnen-I: "TeilnehmerInnen", "LehrerIn" - a capital I after a lowercase
+ * letter, closing the run. */
+static int binnen_i(const char *s, size_t start, size_t end, size_t *base_end, int *kind)
+{
+    static const char *sfx[] = {"Innen", "In"};
+    for (int k = 0; k < 2; k++) {
+        size_t n = strlen(sfx[k]);
+        if (end - start <= n + 1 || memcmp(s + end - n, sfx[k], n) != 0)
+            continue;
+        /* the code point before the 'I' */
+        size_t p = end - n - 1;
+        while (p > start && ((unsigned char)s[p] & 0xC0) == 0x80)
+            p--;
+        utf8proc_int32_t c;
+        if (next_cp(s, end, p, &c) > 0 && is_lower_cp(c)) {
+            *base_end = end - n;
+            *kind = k == 0 ? 1 : 2;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+typedef struct emit_ctx {
+    ws_analyzer *a;
+    const char *text;
+    ws_token_fn fn;
+    void *ctx;
+    uint32_t pos;
+} emit_ctx;
+
+/* Fold, normalise the gender form and stem one run, then hand the token
+ * to the callback.  Returns non-zero to stop. */
+static int emit(emit_ctx *e, const run *r, unsigned flags)
+{
+    char term[WS_MAX_TERM + 1], stem[WS_MAX_TERM + 1];
+    size_t wend = r->gender ? r->base_end : r->end;
+    int n = fold_word(e->text + r->start, wend - r->start, term, sizeof term);
+    if (n <= 0)
+        return 0; /* over-long or nothing left after folding: not a word */
+    if (r->gender) {
+        /* Step 3: Akteur:innen -> akteurinnen, Referent*in -> referentin */
+        const char *sfx = r->gender == 1 ? "innen" : "in";
+        size_t sl = strlen(sfx);
+        if ((size_t)n + sl > WS_MAX_TERM)
+            return 0;
+        memcpy(term + n, sfx, sl + 1);
+        n += (int)sl;
+        flags |= WS_TOK_GENDER;
+    }
+    utf8proc_int32_t c0;
+    next_cp(term, (size_t)n, 0, &c0);
+    int stem_len = -1;
+    if (c0 >= '0' && c0 <= '9')
+        flags |= WS_TOK_NUMBER;
+    /* Stem only words starting with a letter, as Xapian's query parser
+     * does (it never stems a term that starts with a digit). */
+    utf8proc_category_t cat = utf8proc_category(c0);
+    if (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO)
+        stem_len = ws_analyzer_stem(e->a, term, (size_t)n, stem, sizeof stem);
+    utf8proc_int32_t s0;
+    if (next_cp(e->text, r->end, r->start, &s0) > 0 &&
+        (utf8proc_category(s0) == UTF8PROC_CATEGORY_LU ||
+         utf8proc_category(s0) == UTF8PROC_CATEGORY_LT))
+        flags |= WS_TOK_UPPER;
+
+    ws_token t;
+    t.term = term;
+    t.term_len = (size_t)n;
+    t.stem = stem_len > 0 ? stem : NULL;
+    t.stem_len = stem_len > 0 ? (size_t)stem_len : 0;
+    t.start = r->start;
+    t.end = r->end;
+    t.pos = e->pos++;
+    t.flags = flags;
+    return e->fn(e->ctx, &t);
+}
+
+int ws_analyze(ws_analyzer *a, const char *text, size_t len, uint32_t first_pos,
+               uint32_t *next_pos, ws_token_fn fn, void *ctx, ws_error *err)
+{
+    if (!a || (!text && len) || !fn)
+        return ws_error_set(err, WS_EINVAL, "ws_analyze: invalid argument");
+    emit_ctx e = {a, text, fn, ctx, first_pos};
+    size_t i = 0;
+    int stop = 0;
+    while (i < len && !stop) {
+        utf8proc_int32_t c;
+        int cl = next_cp(text, len, i, &c);
+        if (cl <= 0) {
+            i++; /* invalid byte: skip it, never loop */
+            continue;
+        }
+        if (!is_word_cp(c)) {
+            i += (size_t)cl;
+            continue;
+        }
+        /* A word, possibly a hyphenated compound of several parts. */
+        run parts[64];
+        size_t np = 0;
+        size_t p = i;
+        for (;;) {
+            run r = {p, scan_run(text, len, p), 0, 0};
+            size_t next = r.end;
+            utf8proc_int32_t m;
+            int ml = next_cp(text, len, r.end, &m);
+            if (ml > 0 && (m == ':' || m == '*' || m == '_' || m == '/')) {
+                /* Akteur:innen Akteur*innen Akteur_innen Akteur/innen Akteur/-innen */
+                size_t q = r.end + (size_t)ml;
+                if (m == '/' && q < len && text[q] == '-')
+                    q++;
+                int kind = 0;
+                size_t sl = gender_suffix(text, len, q, &kind);
+                if (sl) {
+                    r.base_end = r.end;
+                    r.end = q + sl;
+                    r.gender = kind;
+                    next = r.end;
+                }
+            }
+            if (!r.gender)
+                binnen_i(text, r.start, r.end, &r.base_end, &r.gender);
+            if (np < sizeof parts / sizeof *parts)
+                parts[np++] = r;
+            /* Another compound part follows "-" directly (Dessau-Roßlau);
+             * "Ein- und Ausreise" has a space after the hyphen. */
+            ml = next_cp(text, len, next, &m);
+            if (ml > 0 && is_hyphen_cp(m)) {
+                utf8proc_int32_t d;
+                int dl = next_cp(text, len, next + (size_t)ml, &d);
+                if (dl > 0 && is_word_cp(d)) {
+                    p = next + (size_t)ml;
+                    continue;
+                }
+            }
+            i = next;
+            break;
+        }
+        unsigned flags = np > 1 ? WS_TOK_HYPHEN : 0;
+        for (size_t k = 0; k < np && !stop; k++) {
+            unsigned f = flags;
+            if (parts[k].end < len && text[parts[k].end] == '*' && !parts[k].gender)
+                f |= WS_TOK_WILDCARD;
+            stop = emit(&e, &parts[k], f);
+        }
+    }
+    if (next_pos)
+        *next_pos = e.pos;
+    return WS_OK;
+}
+
+/* ---- single words ------------------------------------------------------- */
+
+typedef struct one_word {
+    char *term, *stem;
+    int found;
+} one_word;
+
+static int take_first(void *ctx, const ws_token *t)
+{
+    one_word *o = ctx;
+    memcpy(o->term, t->term, t->term_len + 1);
+    if (t->stem)
+        memcpy(o->stem, t->stem, t->stem_len + 1);
+    else
+        memcpy(o->stem, t->term, t->term_len + 1);
+    o->found = 1;
+    return 1;
+}
+
+int ws_analyze_word(ws_analyzer *a, const char *word, size_t len, char *term, char *stem,
+                    ws_error *err)
+{
+    if (!a || !word || !term || !stem)
+        return ws_error_set(err, WS_EINVAL, "ws_analyze_word: invalid argument");
+    one_word o = {term, stem, 0};
+    int rc = ws_analyze(a, word, len, 0, NULL, take_first, &o, err);
+    if (rc != WS_OK)
+        return rc;
+    if (!o.found)
+        return ws_error_set(err, WS_EINVAL, "'%.*s' contains no word", (int)(len > 60 ? 60 : len),
+                            word);
+    return WS_OK;
+}
