@@ -1,0 +1,106 @@
+/*
+ * wsearch/index.h - building and updating an index from folders of files.
+ *
+ * ws_index_update walks the given roots, extracts every supported file
+ * (see wsearch/extract.h) and brings the index in line with what is on
+ * disk: new files are added, changed files (size or modification time)
+ * replaced, files that are gone removed, unchanged files skipped.  Changes
+ * are committed in batches; Xapian commits are atomic, so an indexer killed
+ * at any moment leaves the last committed state, and the next run picks up
+ * where it stopped because unchanged files are recognised again.
+ *
+ * A file that cannot be read or extracted is reported through the callback
+ * with its path and the reason; the run goes on with the others.  A file
+ * that failed keeps the document from its last good version, if any.
+ */
+#ifndef WSEARCH_INDEX_H
+#define WSEARCH_INDEX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "wsearch/error.h"
+#include "wsearch/extract.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct ws_index ws_index;
+
+typedef struct ws_index_options {
+    unsigned version;       /* WS_INDEX_OPTIONS_VERSION */
+    unsigned batch_docs;    /* commit after this many changed documents */
+    size_t batch_bytes;     /* ... or after this much extracted text */
+    int rebuild;            /* 1: start from an empty index */
+    int follow_hidden;      /* 1: also index dot-files and dot-folders */
+    unsigned max_depth;     /* folder nesting followed below a root */
+    ws_extract_options extract;
+} ws_index_options;
+
+#define WS_INDEX_OPTIONS_VERSION 1
+#define WS_INDEX_OPTIONS_INIT                                                                      \
+    {                                                                                              \
+        WS_INDEX_OPTIONS_VERSION, 200, (size_t)32 << 20, 0, 0, 64, WS_EXTRACT_OPTIONS_INIT         \
+    }
+
+typedef struct ws_index_stats {
+    unsigned long files;     /* supported files found under the roots */
+    unsigned long added;     /* new documents */
+    unsigned long updated;   /* documents replaced because the file changed */
+    unsigned long unchanged; /* files skipped as already up to date */
+    unsigned long removed;   /* documents of files that are gone */
+    unsigned long failed;    /* files that could not be indexed */
+    unsigned long ignored;   /* files of unsupported types, skipped */
+    unsigned long commits;
+    uint32_t doccount; /* documents in the index afterwards */
+} ws_index_stats;
+
+typedef enum ws_index_event_kind {
+    WS_INDEX_EV_SCAN_DONE, /* the walk is over: total is known */
+    WS_INDEX_EV_FILE,      /* one file handled (done of total) */
+    WS_INDEX_EV_FAILED,    /* path failed: message says why */
+    WS_INDEX_EV_WARNING,   /* path had a problem that did not stop it */
+    WS_INDEX_EV_REMOVED,   /* the document of a vanished file was removed */
+    WS_INDEX_EV_COMMIT     /* a batch was committed */
+} ws_index_event_kind;
+
+typedef struct ws_index_event {
+    ws_index_event_kind kind;
+    const char *path;    /* the file concerned, or NULL */
+    const char *message; /* reason for FAILED/WARNING, else NULL */
+    unsigned long done;  /* files handled so far */
+    unsigned long total; /* files to handle */
+} ws_index_event;
+
+/* Progress and problems.  Strings are valid only during the call. */
+typedef void (*ws_index_report_fn)(void *ctx, const ws_index_event *ev);
+
+/*
+ * Open (creating if needed) the index at path for writing.  opts may be
+ * NULL for the defaults.  Fails with WS_ELOCKED when another process is
+ * writing, and with WS_EVERSION when the index was built with a different
+ * analysis or schema (unless opts->rebuild).  Free with ws_index_close.
+ */
+int ws_index_open(ws_index **out, const char *path, const ws_index_options *opts, ws_error *err);
+
+/*
+ * Bring the index in line with the files below roots[0..nroots).  A root
+ * may be a folder or a single file.  stats (may be NULL) receives the
+ * counts; report (may be NULL) hears about progress and failures.  Returns
+ * WS_OK when the run completed, even if some files failed (see
+ * stats->failed); an error only when the index itself could not be
+ * written or a root does not exist.
+ */
+int ws_index_update(ws_index *ix, const char *const *roots, size_t nroots,
+                    ws_index_report_fn report, void *ctx, ws_index_stats *stats, ws_error *err);
+
+/* Commit what is pending and close.  Returns the commit's status; the
+ * handle is freed either way.  NULL is allowed. */
+int ws_index_close(ws_index *ix, ws_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* WSEARCH_INDEX_H */

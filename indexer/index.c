@@ -1,0 +1,844 @@
+/*
+ * index.c - the indexing pipeline: walk, decide, extract, analyse, write.
+ *
+ * Like Omega's omindex, one place walks the files and decides what needs
+ * (re)indexing; the extractors know nothing about the index.  A document's
+ * unique id term is its absolute path, and value slot WS_SLOT_SIGNATURE
+ * holds the file's modification time and size when it was indexed, so a
+ * second run skips every file whose signature still matches.
+ */
+#define _XOPEN_SOURCE 700
+#include "wsearch/index.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fnmatch.h>
+#include <jansson.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "buf.h"
+#include "schema.h"
+#include "wsearch/analysis.h"
+#include "wsearch/xapian.h"
+
+struct ws_index {
+    ws_xdb *db;
+    ws_analyzer *an;
+    ws_index_options opts;
+    char *path;
+    unsigned pending_docs; /* changes since the last commit */
+    size_t pending_bytes;
+    int meta_dirty; /* metadata written but not committed */
+};
+
+/* ---- open and close ----------------------------------------------------- */
+
+static int check_signatures(ws_index *ix, const char *path, ws_error *err)
+{
+    char *schema = NULL, *analysis = NULL;
+    uint32_t docs = 0;
+    int rc = ws_xdb_doccount(ix->db, &docs, err);
+    if (rc == WS_OK)
+        rc = ws_xdb_get_metadata(ix->db, WS_META_SCHEMA, &schema, err);
+    if (rc == WS_OK)
+        rc = ws_xdb_get_metadata(ix->db, WS_META_ANALYSIS, &analysis, err);
+    if (rc == WS_OK && (docs > 0 || *schema || *analysis)) {
+        if (strcmp(schema, WS_SCHEMA_VERSION) != 0)
+            rc = ws_error_set(err, WS_EVERSION,
+                              "%s: index has schema version '%s', this wsearch writes '%s'; "
+                              "rebuild it with: wsearch index --rebuild",
+                              path, schema, WS_SCHEMA_VERSION);
+        else if (strcmp(analysis, ws_analysis_signature()) != 0)
+            rc = ws_error_set(err, WS_EVERSION,
+                              "%s: index was built with different text analysis (%s); "
+                              "rebuild it with: wsearch index --rebuild",
+                              path, analysis);
+    }
+    free(schema);
+    free(analysis);
+    return rc;
+}
+
+/* Write a metadata key only when it changes, so that a run which finds
+ * nothing to do does not create a new revision. */
+static int set_metadata(ws_index *ix, const char *key, const char *value, ws_error *err)
+{
+    char *old = NULL;
+    int rc = ws_xdb_get_metadata(ix->db, key, &old, err);
+    if (rc == WS_OK && strcmp(old, value) != 0) {
+        rc = ws_xdb_set_metadata(ix->db, key, value, err);
+        ix->meta_dirty = 1;
+    }
+    free(old);
+    return rc;
+}
+
+int ws_index_open(ws_index **out, const char *path, const ws_index_options *opts, ws_error *err)
+{
+    *out = NULL;
+    if (!path || !*path)
+        return ws_error_set(err, WS_EINVAL, "no index path given");
+    ws_index *ix = calloc(1, sizeof *ix);
+    if (!ix || !(ix->path = strdup(path))) {
+        free(ix);
+        return ws_error_set(err, WS_ENOMEM, "out of memory");
+    }
+    if (opts)
+        ix->opts = *opts;
+    else
+        ix->opts = (ws_index_options)WS_INDEX_OPTIONS_INIT;
+    if (!ix->opts.batch_docs)
+        ix->opts.batch_docs = 200;
+    if (!ix->opts.max_depth)
+        ix->opts.max_depth = 64;
+
+    /* The index folder's parent must exist; Xapian creates the folder. */
+    int rc = ws_xdb_open_write(&ix->db, path, ix->opts.rebuild ? WS_XDB_OVERWRITE : WS_XDB_CREATE,
+                               err);
+    if (rc == WS_ELOCKED)
+        rc = ws_error_set(err, WS_ELOCKED, "%s: another process is writing this index", path);
+    else if (rc != WS_OK && err)
+        rc = ws_error_set(err, rc, "%s: cannot open index for writing: %s", path, err->msg);
+    if (rc == WS_OK)
+        rc = check_signatures(ix, path, err);
+    if (rc == WS_OK)
+        rc = ws_analyzer_new(&ix->an, err);
+    if (rc == WS_OK)
+        rc = set_metadata(ix, WS_META_SCHEMA, WS_SCHEMA_VERSION, err);
+    if (rc == WS_OK)
+        rc = set_metadata(ix, WS_META_ANALYSIS, ws_analysis_signature(), err);
+    if (rc != WS_OK) {
+        ws_analyzer_free(ix->an);
+        ws_xdb_close(ix->db);
+        free(ix->path);
+        free(ix);
+        return rc;
+    }
+    *out = ix;
+    return WS_OK;
+}
+
+int ws_index_close(ws_index *ix, ws_error *err)
+{
+    if (!ix)
+        return WS_OK;
+    int rc = WS_OK;
+    if (ix->pending_docs || ix->meta_dirty)
+        rc = ws_xdb_commit(ix->db, err);
+    ws_xdb_close(ix->db);
+    ws_analyzer_free(ix->an);
+    free(ix->path);
+    free(ix);
+    return rc;
+}
+
+/* ---- the walk ----------------------------------------------------------- */
+
+typedef struct file_entry {
+    char *path; /* absolute, canonical folder + name */
+    ws_doctype type;
+    struct stat st;
+} file_entry;
+
+typedef struct file_list {
+    file_entry *v;
+    size_t n, cap;
+} file_list;
+
+static int list_push(file_list *l, const char *path, ws_doctype type, const struct stat *st)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 256;
+        file_entry *v = realloc(l->v, cap * sizeof *v);
+        if (!v)
+            return -1;
+        l->v = v;
+        l->cap = cap;
+    }
+    char *p = strdup(path);
+    if (!p)
+        return -1;
+    l->v[l->n].path = p;
+    l->v[l->n].type = type;
+    l->v[l->n].st = *st;
+    l->n++;
+    return 0;
+}
+
+static void list_free(file_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->v[i].path);
+    free(l->v);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+typedef struct walk_ctx {
+    ws_index *ix;
+    file_list files;
+    ws_index_report_fn report;
+    void *rctx;
+    ws_index_stats *stats;
+} walk_ctx;
+
+static void report(walk_ctx *w, ws_index_event_kind kind, const char *path, const char *msg,
+                   unsigned long done, unsigned long total)
+{
+    if (!w->report)
+        return;
+    ws_index_event ev = {kind, path, msg, done, total};
+    w->report(w->rctx, &ev);
+}
+
+/*
+ * Names to skip, from a folder's ".wsearchignore" (one shell pattern per
+ * line, '#' comments), applying to that folder and the folders below it,
+ * as a README next to the documents should not become a document.
+ */
+typedef struct ignore {
+    const struct ignore *parent;
+    char **pat;
+    size_t n;
+} ignore;
+
+static void ignore_load(ignore *ig, const char *dir)
+{
+    char p[PATH_MAX];
+    snprintf(p, sizeof p, "%s/.wsearchignore", dir);
+    FILE *f = fopen(p, "r");
+    if (!f)
+        return;
+    char line[512];
+    while (ig->n < 256 && fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\r\n")] = '\0';
+        char *l = line;
+        while (*l == ' ' || *l == '\t')
+            l++;
+        if (!*l || *l == '#')
+            continue;
+        char **v = realloc(ig->pat, (ig->n + 1) * sizeof *v);
+        if (!v)
+            break;
+        ig->pat = v;
+        if (!(ig->pat[ig->n] = strdup(l)))
+            break;
+        ig->n++;
+    }
+    fclose(f);
+}
+
+static void ignore_free(ignore *ig)
+{
+    for (size_t i = 0; i < ig->n; i++)
+        free(ig->pat[i]);
+    free(ig->pat);
+}
+
+static int ignored(const ignore *ig, const char *name)
+{
+    for (; ig; ig = ig->parent)
+        for (size_t i = 0; i < ig->n; i++)
+            if (fnmatch(ig->pat[i], name, 0) == 0)
+                return 1;
+    return 0;
+}
+
+/* Consider one path found in a folder (or given as a root). */
+static int walk_path(walk_ctx *w, const char *path, unsigned depth, int is_root,
+                     const ignore *ig, ws_error *err);
+
+static int walk_dir(walk_ctx *w, const char *dir, unsigned depth, const ignore *parent,
+                    ws_error *err)
+{
+    DIR *d = opendir(dir);
+    if (!d) {
+        char msg[256];
+        snprintf(msg, sizeof msg, "cannot open folder: %s", strerror(errno));
+        report(w, WS_INDEX_EV_FAILED, dir, msg, 0, 0);
+        w->stats->failed++;
+        return WS_OK;
+    }
+    /* Read all names first and sort them: the order of indexing (and so
+     * of document ids) does not depend on the file system. */
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    int rc = WS_OK;
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL) {
+        const char *nm = de->d_name;
+        if (!strcmp(nm, ".") || !strcmp(nm, ".."))
+            continue;
+        if (nm[0] == '.' && !w->ix->opts.follow_hidden)
+            continue;
+        if (n == cap) {
+            cap = cap ? cap * 2 : 64;
+            char **nv = realloc(names, cap * sizeof *nv);
+            if (!nv) {
+                rc = ws_error_set(err, WS_ENOMEM, "out of memory listing %s", dir);
+                break;
+            }
+            names = nv;
+        }
+        if (!(names[n] = strdup(nm))) {
+            rc = ws_error_set(err, WS_ENOMEM, "out of memory listing %s", dir);
+            break;
+        }
+        n++;
+    }
+    closedir(d);
+    if (rc == WS_OK && n)
+        qsort(names, n, sizeof *names, cmp_str);
+    ignore ig = {parent, NULL, 0};
+    ignore_load(&ig, dir);
+    ws_buf p = WS_BUF_INIT;
+    for (size_t i = 0; i < n && rc == WS_OK; i++) {
+        if (ignored(&ig, names[i]))
+            continue;
+        ws_buf_reset(&p);
+        ws_buf_puts(&p, dir);
+        if (p.len && p.data[p.len - 1] != '/')
+            ws_buf_putc(&p, '/');
+        ws_buf_puts(&p, names[i]);
+        if (!ws_buf_cstr(&p))
+            rc = ws_error_set(err, WS_ENOMEM, "out of memory");
+        else
+            rc = walk_path(w, p.data, depth + 1, 0, &ig, err);
+    }
+    ignore_free(&ig);
+    ws_buf_free(&p);
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+    return rc;
+}
+
+static int walk_path(walk_ctx *w, const char *path, unsigned depth, int is_root,
+                     const ignore *ig, ws_error *err)
+{
+    struct stat lst, st;
+    if (lstat(path, &lst) != 0) {
+        if (is_root)
+            return ws_error_set(err, WS_ENOTFOUND, "%s: %s", path, strerror(errno));
+        return WS_OK; /* vanished while we walked */
+    }
+    st = lst;
+    if (S_ISLNK(lst.st_mode)) {
+        /* Linked files are indexed; linked folders are not followed, so a
+         * link loop cannot trap the walk. */
+        if (stat(path, &st) != 0) {
+            report(w, WS_INDEX_EV_WARNING, path, "dangling symbolic link", 0, 0);
+            return WS_OK;
+        }
+        if (S_ISDIR(st.st_mode) && !is_root)
+            return WS_OK;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        if (depth > w->ix->opts.max_depth) {
+            report(w, WS_INDEX_EV_WARNING, path, "folder nested too deeply, skipped", 0, 0);
+            return WS_OK;
+        }
+        return walk_dir(w, path, depth, ig, err);
+    }
+    if (!S_ISREG(st.st_mode))
+        return WS_OK; /* sockets, fifos, devices: never read */
+    ws_doctype type = ws_doctype_from_path(path);
+    if (type == WS_DOC_UNKNOWN) {
+        w->stats->ignored++;
+        if (is_root)
+            report(w, WS_INDEX_EV_FAILED, path, "unsupported file type", 0, 0);
+        return WS_OK;
+    }
+    if (list_push(&w->files, path, type, &st) != 0)
+        return ws_error_set(err, WS_ENOMEM, "out of memory");
+    return WS_OK;
+}
+
+/* ---- one document ------------------------------------------------------- */
+
+typedef struct term_ctx {
+    ws_xdoc *doc;
+    ws_xdb *db;
+    const char *prefix; /* field prefix, "" for body text */
+    uint32_t wdf;
+    int positions; /* add positional postings */
+    int spelling;  /* feed the spelling dictionary */
+    int rc;
+    ws_error *err;
+} term_ctx;
+
+static int add_token(void *vctx, const ws_token *t)
+{
+    term_ctx *c = vctx;
+    char term[WS_MAX_TERM + 8];
+    size_t pl = strlen(c->prefix);
+    snprintf(term, sizeof term, "%s%s", c->prefix, t->term);
+    if (c->positions)
+        c->rc = ws_xdoc_add_posting(c->doc, term, t->pos, c->wdf, c->err);
+    else
+        c->rc = ws_xdoc_add_term(c->doc, term, c->wdf, c->err);
+    if (c->rc == WS_OK && t->stem) {
+        snprintf(term, sizeof term, "%s%s%s", WS_PFX_STEM, c->prefix, t->stem);
+        c->rc = ws_xdoc_add_term(c->doc, term, c->wdf, c->err);
+    }
+    /* Spelling suggestions come from words, not numbers or fragments. */
+    if (c->rc == WS_OK && c->spelling && !pl && !(t->flags & WS_TOK_NUMBER) && t->term_len >= 4)
+        c->rc = ws_xdb_add_spelling(c->db, t->term, 1, c->err);
+    return c->rc != WS_OK;
+}
+
+static int index_text(ws_index *ix, term_ctx *c, const char *prefix, uint32_t wdf, int positions,
+                      const char *text, size_t len, uint32_t *pos)
+{
+    c->prefix = prefix;
+    c->wdf = wdf;
+    c->positions = positions;
+    c->rc = WS_OK;
+    uint32_t next = *pos;
+    int rc = ws_analyze(ix->an, text, len, *pos, &next, add_token, c, c->err);
+    if (rc == WS_OK)
+        rc = c->rc;
+    /* Leave a gap so a phrase never runs from one field into the next. */
+    *pos = ((next / WS_POS_GAP) + 1) * WS_POS_GAP;
+    return rc;
+}
+
+/* Free text in a field: prefixed terms for field search, plain terms so a
+ * word search finds it too. */
+static int index_field(ws_index *ix, term_ctx *c, const char *prefix, const char *text,
+                       uint32_t *pos)
+{
+    if (!text || !*text)
+        return WS_OK;
+    size_t len = strlen(text);
+    uint32_t p = *pos;
+    int rc = index_text(ix, c, prefix, 1, 1, text, len, &p);
+    if (rc == WS_OK)
+        rc = index_text(ix, c, "", 1, 1, text, len, pos);
+    return rc;
+}
+
+static const char *passage_kind_name(ws_passage_kind k)
+{
+    switch (k) {
+    case WS_PASSAGE_SECTION: return "section";
+    case WS_PASSAGE_PAGE: return "page";
+    case WS_PASSAGE_SLIDE: return "slide";
+    default: return "body";
+    }
+}
+
+static json_t *string_array(char **v, size_t n)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; a && i < n; i++)
+        json_array_append_new(a, json_string(v[i]));
+    return a;
+}
+
+static void set_str(json_t *o, const char *key, const char *v)
+{
+    if (v && *v)
+        json_object_set_new(o, key, json_string(v));
+}
+
+/* The stored record: everything a result line or snippet needs, so
+ * searching never goes back to the file. */
+static char *document_data(const char *path, const char *title, const ws_extracted *x)
+{
+    json_t *o = json_object();
+    if (!o)
+        return NULL;
+    set_str(o, "path", path);
+    set_str(o, "title", title);
+    set_str(o, "type", ws_doctype_name(x->type));
+    set_str(o, "date", x->date);
+    set_str(o, "description", x->description);
+    set_str(o, "organisation", x->organisation);
+    set_str(o, "event", x->event);
+    if (x->nspeakers)
+        json_object_set_new(o, "speakers", string_array(x->speakers, x->nspeakers));
+    if (x->ntags)
+        json_object_set_new(o, "tags", string_array(x->tags, x->ntags));
+    if (x->nlinks)
+        json_object_set_new(o, "links", string_array(x->links, x->nlinks));
+    json_t *ps = json_array();
+    size_t off = 0;
+    for (size_t i = 0; ps && i < x->npassages; i++) {
+        const ws_passage *p = &x->passages[i];
+        json_t *po = json_object();
+        json_object_set_new(po, "kind", json_string(passage_kind_name(p->kind)));
+        json_object_set_new(po, "n", json_integer(p->number));
+        if (p->heading && *p->heading)
+            json_object_set_new(po, "heading", json_string(p->heading));
+        json_object_set_new(po, "start", json_integer((json_int_t)off));
+        json_object_set_new(po, "end", json_integer((json_int_t)(off + p->text_len)));
+        json_array_append_new(ps, po);
+        off += p->text_len + 2; /* passages are joined by "\n\n" */
+    }
+    json_object_set_new(o, "passages", ps);
+    json_object_set_new(o, "text", json_stringn(x->text, x->text_len));
+    char *s = json_dumps(o, JSON_COMPACT);
+    json_decref(o);
+    return s;
+}
+
+/* A title for documents that have none: the file name without extension. */
+static char *title_from_path(const char *path)
+{
+    const char *b = strrchr(path, '/');
+    b = b ? b + 1 : path;
+    const char *dot = strrchr(b, '.');
+    size_t n = dot && dot != b ? (size_t)(dot - b) : strlen(b);
+    char *t = malloc(n + 1);
+    if (!t)
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        t[i] = (b[i] == '_' || b[i] == '-') ? ' ' : b[i];
+    t[n] = '\0';
+    return t;
+}
+
+static int build_document(ws_index *ix, const file_entry *f, const ws_extracted *x, ws_xdoc **out,
+                          ws_error *err)
+{
+    ws_xdoc *doc = NULL;
+    char *title = NULL, *data = NULL;
+    int rc = ws_xdoc_new(&doc, err);
+    if (rc != WS_OK)
+        return rc;
+    if (x->title && *x->title)
+        title = strdup(x->title);
+    else
+        title = title_from_path(f->path);
+    if (!title) {
+        rc = ws_error_set(err, WS_ENOMEM, "out of memory");
+        goto done;
+    }
+
+    term_ctx c = {doc, ix->db, "", 1, 1, 1, WS_OK, err};
+    uint32_t pos = 1;
+    /* The title, prefixed for title: searches and plain with a higher wdf
+     * so a title match outranks a body match. */
+    uint32_t p0 = pos;
+    rc = index_text(ix, &c, WS_PFX_TITLE, 1, 1, title, strlen(title), &p0);
+    if (rc == WS_OK)
+        rc = index_text(ix, &c, "", WS_TITLE_WDF, 1, title, strlen(title), &pos);
+    for (size_t i = 0; rc == WS_OK && i < x->npassages; i++) {
+        const ws_passage *p = &x->passages[i];
+        if (p->heading && *p->heading)
+            rc = index_text(ix, &c, "", 2, 1, p->heading, strlen(p->heading), &pos);
+        if (rc == WS_OK)
+            rc = index_text(ix, &c, "", 1, 1, p->text, p->text_len, &pos);
+    }
+    for (size_t i = 0; rc == WS_OK && i < x->nspeakers; i++)
+        rc = index_field(ix, &c, WS_PFX_SPEAKER, x->speakers[i], &pos);
+    if (rc == WS_OK)
+        rc = index_field(ix, &c, WS_PFX_ORG, x->organisation, &pos);
+    if (rc == WS_OK)
+        rc = index_field(ix, &c, WS_PFX_EVENT, x->event, &pos);
+    if (rc == WS_OK && x->description)
+        rc = index_text(ix, &c, "", 1, 1, x->description, strlen(x->description), &pos);
+    c.spelling = 0;
+    for (size_t i = 0; rc == WS_OK && i < x->ntags; i++) {
+        /* Tags: each word a boolean K term (tag:dolmetschen) and free text. */
+        const char *t = x->tags[i];
+        rc = index_text(ix, &c, "", 1, 1, t, strlen(t), &pos);
+        if (rc != WS_OK)
+            break;
+        char term[WS_MAX_TERM + 1], stem[WS_MAX_TERM + 1];
+        const char *s = t;
+        while (*s && rc == WS_OK) {
+            size_t n = strcspn(s, " \t,;");
+            if (n && ws_analyze_word(ix->an, s, n, term, stem, NULL) == WS_OK) {
+                char bt[WS_MAX_TERM + 4];
+                snprintf(bt, sizeof bt, "%s%s", WS_PFX_TAG, term);
+                rc = ws_xdoc_add_boolean_term(doc, bt, err);
+            }
+            s += n;
+            s += strspn(s, " \t,;");
+        }
+    }
+
+    /* Filters and values. */
+    char bt[WS_MAX_IDTERM + 1];
+    const char *tn = ws_doctype_name(x->type);
+    snprintf(bt, sizeof bt, "%s%s", WS_PFX_TYPE, tn);
+    if (rc == WS_OK)
+        rc = ws_xdoc_add_boolean_term(doc, bt, err);
+    if (rc == WS_OK)
+        rc = ws_xdoc_set_value(doc, WS_SLOT_TYPE, tn, strlen(tn), err);
+    if (rc == WS_OK && x->date && strlen(x->date) == 10) {
+        char ymd[9];
+        snprintf(ymd, sizeof ymd, "%.4s%.2s%.2s", x->date, x->date + 5, x->date + 8);
+        rc = ws_xdoc_set_value(doc, WS_SLOT_DATE, ymd, 8, err);
+        snprintf(bt, sizeof bt, "%s%.4s", WS_PFX_YEAR, ymd);
+        if (rc == WS_OK)
+            rc = ws_xdoc_add_boolean_term(doc, bt, err);
+        snprintf(bt, sizeof bt, "%s%.6s", WS_PFX_MONTH, ymd);
+        if (rc == WS_OK)
+            rc = ws_xdoc_add_boolean_term(doc, bt, err);
+        snprintf(bt, sizeof bt, "%s%s", WS_PFX_DATE, ymd);
+        if (rc == WS_OK)
+            rc = ws_xdoc_add_boolean_term(doc, bt, err);
+    }
+    char sig[64];
+    snprintf(sig, sizeof sig, "%lld.%09ld:%lld", (long long)f->st.st_mtim.tv_sec,
+             (long)f->st.st_mtim.tv_nsec, (long long)f->st.st_size);
+    if (rc == WS_OK)
+        rc = ws_xdoc_set_value(doc, WS_SLOT_SIGNATURE, sig, strlen(sig), err);
+    ws_schema_idterm(f->path, bt);
+    if (rc == WS_OK)
+        rc = ws_xdoc_add_boolean_term(doc, bt, err);
+    if (rc == WS_OK) {
+        data = document_data(f->path, title, x);
+        if (!data)
+            rc = ws_error_set(err, WS_ENOMEM, "out of memory storing %s", f->path);
+        else
+            rc = ws_xdoc_set_data(doc, data, strlen(data), err);
+    }
+done:
+    free(title);
+    free(data);
+    if (rc != WS_OK) {
+        ws_xdoc_free(doc);
+        return rc;
+    }
+    *out = doc;
+    return WS_OK;
+}
+
+/* The stored signature of the document for idterm: "" if there is none;
+ * *docid is 0 then. */
+static int stored_signature(ws_index *ix, const char *idterm, uint32_t *docid, char **sig,
+                            ws_error *err)
+{
+    uint32_t *ids = NULL;
+    size_t n = 0;
+    *docid = 0;
+    *sig = NULL;
+    int rc = ws_xdb_postings(ix->db, idterm, &ids, &n, err);
+    if (rc != WS_OK)
+        return rc;
+    if (n == 0) {
+        *sig = strdup("");
+        free(ids);
+        return *sig ? WS_OK : ws_error_set(err, WS_ENOMEM, "out of memory");
+    }
+    *docid = ids[0];
+    free(ids);
+    ws_xdoc *doc = NULL;
+    rc = ws_xdb_get_document(ix->db, *docid, &doc, err);
+    if (rc == WS_OK)
+        rc = ws_xdoc_get_value(doc, WS_SLOT_SIGNATURE, sig, NULL, err);
+    ws_xdoc_free(doc);
+    return rc;
+}
+
+static int maybe_commit(ws_index *ix, walk_ctx *w, int force, unsigned long done,
+                        unsigned long total, ws_error *err)
+{
+    if (!ix->pending_docs && !ix->meta_dirty)
+        return WS_OK;
+    if (!force && ix->pending_docs < ix->opts.batch_docs &&
+        ix->pending_bytes < ix->opts.batch_bytes)
+        return WS_OK;
+    int rc = ws_xdb_commit(ix->db, err);
+    if (rc != WS_OK)
+        return rc;
+    ix->pending_docs = 0;
+    ix->pending_bytes = 0;
+    ix->meta_dirty = 0;
+    w->stats->commits++;
+    report(w, WS_INDEX_EV_COMMIT, NULL, NULL, done, total);
+    return WS_OK;
+}
+
+/* Index one file if it changed.  Extraction failures are reported and
+ * counted; only index write errors are returned. */
+static int index_file(ws_index *ix, walk_ctx *w, const file_entry *f, ws_error *err)
+{
+    char idterm[WS_MAX_IDTERM + 1];
+    ws_schema_idterm(f->path, idterm);
+    uint32_t docid = 0;
+    char *old = NULL;
+    int rc = stored_signature(ix, idterm, &docid, &old, err);
+    if (rc != WS_OK)
+        return rc;
+    char sig[64];
+    snprintf(sig, sizeof sig, "%lld.%09ld:%lld", (long long)f->st.st_mtim.tv_sec,
+             (long)f->st.st_mtim.tv_nsec, (long long)f->st.st_size);
+    int same = docid && !strcmp(old, sig);
+    free(old);
+    if (same) {
+        w->stats->unchanged++;
+        return WS_OK;
+    }
+
+    ws_error xerr;
+    ws_error_clear(&xerr);
+    ws_extracted *x = NULL;
+    if (ws_extract_file(f->path, &ix->opts.extract, &x, &xerr) != WS_OK) {
+        report(w, WS_INDEX_EV_FAILED, f->path, xerr.msg, 0, 0);
+        w->stats->failed++;
+        return WS_OK;
+    }
+    if (x->converted)
+        report(w, WS_INDEX_EV_WARNING, f->path, "not UTF-8: read as Windows-1252/Latin-1", 0, 0);
+    ws_xdoc *doc = NULL;
+    rc = build_document(ix, f, x, &doc, &xerr);
+    size_t bytes = x->text_len;
+    ws_extracted_free(x);
+    if (rc == WS_ENOMEM || rc == WS_EINTERNAL) {
+        report(w, WS_INDEX_EV_FAILED, f->path, xerr.msg, 0, 0);
+        w->stats->failed++;
+        return WS_OK;
+    }
+    if (rc != WS_OK)
+        return ws_error_set(err, rc, "%s", xerr.msg);
+    rc = ws_xdb_replace_by_term(ix->db, idterm, doc, NULL, err);
+    ws_xdoc_free(doc);
+    if (rc != WS_OK)
+        return rc;
+    if (docid)
+        w->stats->updated++;
+    else
+        w->stats->added++;
+    ix->pending_docs++;
+    ix->pending_bytes += bytes;
+    return WS_OK;
+}
+
+/* ---- removing vanished files -------------------------------------------- */
+
+typedef struct gone_ctx {
+    char **seen; /* sorted id terms of the files found */
+    size_t nseen;
+    char **gone;
+    size_t ngone, cap;
+    int oom;
+} gone_ctx;
+
+static int collect_gone(void *vctx, const char *term, size_t len, uint32_t freq)
+{
+    (void)len;
+    (void)freq;
+    gone_ctx *g = vctx;
+    const char *key = term;
+    if (g->nseen && bsearch(&key, g->seen, g->nseen, sizeof *g->seen, cmp_str))
+        return 0;
+    if (g->ngone == g->cap) {
+        size_t cap = g->cap ? g->cap * 2 : 32;
+        char **v = realloc(g->gone, cap * sizeof *v);
+        if (!v) {
+            g->oom = 1;
+            return 1;
+        }
+        g->gone = v;
+        g->cap = cap;
+    }
+    if (!(g->gone[g->ngone] = strdup(term))) {
+        g->oom = 1;
+        return 1;
+    }
+    g->ngone++;
+    return 0;
+}
+
+/* Delete documents below root whose file was not found by this walk. */
+static int remove_vanished(ws_index *ix, walk_ctx *w, const char *root, int root_is_dir,
+                           ws_error *err)
+{
+    gone_ctx g = {0};
+    int rc = WS_OK;
+    g.seen = calloc(w->files.n + 1, sizeof *g.seen);
+    if (!g.seen)
+        return ws_error_set(err, WS_ENOMEM, "out of memory");
+    for (size_t i = 0; i < w->files.n; i++) {
+        char *t = malloc(WS_MAX_IDTERM + 1);
+        if (!t) {
+            rc = ws_error_set(err, WS_ENOMEM, "out of memory");
+            break;
+        }
+        ws_schema_idterm(w->files.v[i].path, t);
+        g.seen[g.nseen++] = t;
+    }
+    if (rc == WS_OK) {
+        qsort(g.seen, g.nseen, sizeof *g.seen, cmp_str);
+        char prefix[WS_MAX_IDTERM + 2];
+        snprintf(prefix, sizeof prefix, "%s%s%s", WS_PFX_ID, root,
+                 root_is_dir && strcmp(root, "/") ? "/" : "");
+        rc = ws_xdb_allterms(ix->db, prefix, collect_gone, &g, err);
+        if (rc == WS_OK && g.oom)
+            rc = ws_error_set(err, WS_ENOMEM, "out of memory");
+    }
+    for (size_t i = 0; rc == WS_OK && i < g.ngone; i++) {
+        /* A file given as root matches only itself, not "root.bak". */
+        if (!root_is_dir && strcmp(g.gone[i] + strlen(WS_PFX_ID), root) != 0)
+            continue;
+        rc = ws_xdb_delete_by_term(ix->db, g.gone[i], err);
+        if (rc == WS_OK) {
+            w->stats->removed++;
+            ix->pending_docs++;
+            report(w, WS_INDEX_EV_REMOVED, g.gone[i] + strlen(WS_PFX_ID), NULL, 0, 0);
+        }
+    }
+    for (size_t i = 0; i < g.nseen; i++)
+        free(g.seen[i]);
+    free(g.seen);
+    for (size_t i = 0; i < g.ngone; i++)
+        free(g.gone[i]);
+    free(g.gone);
+    return rc;
+}
+
+/* ---- the run ------------------------------------------------------------ */
+
+int ws_index_update(ws_index *ix, const char *const *roots, size_t nroots,
+                    ws_index_report_fn reportfn, void *ctx, ws_index_stats *stats, ws_error *err)
+{
+    ws_index_stats local;
+    if (!stats)
+        stats = &local;
+    memset(stats, 0, sizeof *stats);
+    if (!ix || (!roots && nroots))
+        return ws_error_set(err, WS_EINVAL, "ws_index_update: invalid argument");
+    int rc = WS_OK;
+    for (size_t r = 0; r < nroots && rc == WS_OK; r++) {
+        walk_ctx w = {ix, {0}, reportfn, ctx, stats};
+        char real[PATH_MAX];
+        if (!realpath(roots[r], real)) {
+            rc = ws_error_set(err, WS_ENOTFOUND, "%s: %s", roots[r], strerror(errno));
+            break;
+        }
+        struct stat st;
+        int root_is_dir = stat(real, &st) == 0 && S_ISDIR(st.st_mode);
+        rc = walk_path(&w, real, 0, 1, NULL, err);
+        if (rc == WS_OK) {
+            stats->files += w.files.n;
+            report(&w, WS_INDEX_EV_SCAN_DONE, real, NULL, 0, w.files.n);
+        }
+        for (size_t i = 0; rc == WS_OK && i < w.files.n; i++) {
+            rc = index_file(ix, &w, &w.files.v[i], err);
+            if (rc == WS_OK)
+                report(&w, WS_INDEX_EV_FILE, w.files.v[i].path, NULL, i + 1, w.files.n);
+            if (rc == WS_OK)
+                rc = maybe_commit(ix, &w, 0, i + 1, w.files.n, err);
+        }
+        if (rc == WS_OK)
+            rc = remove_vanished(ix, &w, real, root_is_dir, err);
+        if (rc == WS_OK)
+            rc = maybe_commit(ix, &w, 1, w.files.n, w.files.n, err);
+        list_free(&w.files);
+    }
+    if (rc == WS_OK)
+        rc = ws_xdb_doccount(ix->db, &stats->doccount, err);
+    return rc;
+}

@@ -1,0 +1,73 @@
+/*
+ * schema.h - how a document is laid out in the Xapian index (internal).
+ *
+ * The indexer writes and the searcher reads this layout; docs/schema.md
+ * describes it for people.  Term prefixes follow Omega's conventions where
+ * one exists (Q unique id, S title, A author, K keyword, T type, D date).
+ */
+#ifndef WS_SCHEMA_H
+#define WS_SCHEMA_H
+
+#include <stddef.h>
+
+/* Schema version: bump when the layout below changes incompatibly. */
+#define WS_SCHEMA_VERSION "1"
+
+/* Metadata keys. */
+#define WS_META_SCHEMA   "wsearch.schema"
+#define WS_META_ANALYSIS "wsearch.analysis"
+
+/* Term prefixes. */
+#define WS_PFX_ID       "Q"  /* unique id: "Q" + absolute path (boolean) */
+#define WS_PFX_TITLE    "S"  /* title words (free text) */
+#define WS_PFX_SPEAKER  "A"  /* speakers / authors (free text) */
+#define WS_PFX_ORG      "XO" /* organisation (free text) */
+#define WS_PFX_EVENT    "XE" /* event (free text) */
+#define WS_PFX_TAG      "K"  /* tag, folded (boolean) */
+#define WS_PFX_TYPE     "T"  /* "txt", "md", "html" (boolean) */
+#define WS_PFX_YEAR     "Y"  /* YYYY (boolean) */
+#define WS_PFX_MONTH    "M"  /* YYYYMM (boolean) */
+#define WS_PFX_DATE     "D"  /* YYYYMMDD (boolean) */
+#define WS_PFX_STEM     "Z"  /* stemmed form; "Z" + field prefix + stem */
+
+/* Value slots. */
+enum {
+    WS_SLOT_DATE = 0,      /* YYYYMMDD, for date ranges and sorting by date */
+    WS_SLOT_SIGNATURE = 1, /* "mtime_ns:size" of the file when indexed */
+    WS_SLOT_TYPE = 2       /* type name, also the facet key */
+};
+
+/* Word positions: the title comes first, each passage starts on a multiple
+ * of this gap so phrases never match across a boundary. */
+#define WS_POS_GAP 100
+
+/* Within-document frequency added per title word: a word in the title
+ * weighs as much as several in the body. */
+#define WS_TITLE_WDF 5
+
+/* Longest unique-id term; longer paths are cut and carry a hash. */
+#define WS_MAX_IDTERM 240
+
+/*
+ * Write the unique id term for path into out (capacity WS_MAX_IDTERM + 1).
+ * Paths that fit are kept whole after the prefix so a prefix walk over
+ * "Q" + root finds every document below root.
+ */
+void ws_schema_idterm(const char *path, char *out);
+
+/* A field a user may name in a query ("title:", "referent:"). */
+typedef struct ws_field {
+    const char *name;   /* as typed, lowercase ASCII */
+    const char *prefix; /* term prefix */
+    int boolean;        /* 1: exact filter; 0: free text, stemmed */
+} ws_field;
+
+/* The query fields, terminated by an entry with name NULL. */
+extern const ws_field ws_schema_fields[];
+/* Field names that take a date range (datum:2024-01-01..2024-12-31). */
+extern const char *const ws_schema_date_fields[];
+
+/* 1 if word[0..len) (any case) names a query field or date field. */
+int ws_schema_is_field(const char *word, size_t len);
+
+#endif /* WS_SCHEMA_H */
