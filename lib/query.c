@@ -1,0 +1,199 @@
+/*
+ * query.c - query validation and rewriting before Xapian parses it.
+ *
+ * Xapian's QueryParser tokenises and lowercases on its own, differently
+ * from our analysis: it would split "Akteur:innen", keep "ß", and, with
+ * STEM_SOME, leave every capitalised word (every German noun) unstemmed.
+ * So the query is first cut into words by ws_analyze, exactly like the
+ * documents, and each word replaced by its analysed form.  What lies
+ * between words (spaces, quotes, parentheses, +, -, *) stays as typed, so
+ * the parser's syntax keeps working.
+ */
+#include "query.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "schema.h"
+#include "wsearch/extract.h"
+
+typedef struct qtok {
+    size_t start, end;
+    char term[WS_MAX_TERM + 1];
+} qtok;
+
+typedef struct qtoks {
+    qtok *v;
+    size_t n, cap;
+    int oom;
+} qtoks;
+
+static int collect(void *ctx, const ws_token *t)
+{
+    qtoks *q = ctx;
+    if (q->n == q->cap) {
+        size_t cap = q->cap ? q->cap * 2 : 16;
+        qtok *v = realloc(q->v, cap * sizeof *v);
+        if (!v) {
+            q->oom = 1;
+            return 1;
+        }
+        q->v = v;
+        q->cap = cap;
+    }
+    qtok *k = &q->v[q->n++];
+    k->start = t->start;
+    k->end = t->end;
+    memcpy(k->term, t->term, t->term_len + 1);
+    return 0;
+}
+
+static int is_operator(const char *s, size_t n)
+{
+    static const char *ops[] = {"AND", "OR", "NOT", "XOR", "NEAR", "ADJ"};
+    for (size_t i = 0; i < sizeof ops / sizeof *ops; i++)
+        if (strlen(ops[i]) == n && !memcmp(ops[i], s, n))
+            return 1;
+    return 0;
+}
+
+static int is_date_field(const char *s, size_t n)
+{
+    for (const char *const *d = ws_schema_date_fields; *d; d++)
+        if (strlen(*d) == n && !strncasecmp(*d, s, n))
+            return 1;
+    return 0;
+}
+
+/* Typographic double quotes a German keyboard or word processor produces:
+ * „ “ ” « » and the fullwidth quote.  Returns the byte length or 0. */
+static size_t quote_len(const char *s, size_t n)
+{
+    static const char *qs[] = {"\xe2\x80\x9e", "\xe2\x80\x9c", "\xe2\x80\x9d", "\xc2\xab",
+                               "\xc2\xbb", "\xef\xbc\x82"};
+    if (n && s[0] == '"')
+        return 1;
+    for (size_t i = 0; i < sizeof qs / sizeof *qs; i++) {
+        size_t l = strlen(qs[i]);
+        if (n >= l && !memcmp(s, qs[i], l))
+            return l;
+    }
+    return 0;
+}
+
+/* Copy the text between two words, normalising quotes.  `glue` turns
+ * punctuation that joins two words without a space into a hyphen, which
+ * the parser reads as a phrase, as the indexer saw consecutive words. */
+static void copy_gap(ws_buf *out, const char *s, size_t n, int between_words)
+{
+    int glue = between_words && n > 0;
+    for (size_t i = 0; i < n && glue; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '(' || c == ')' ||
+            c == '+' || c == '*' || quote_len(s + i, n - i))
+            glue = 0;
+    }
+    if (glue) {
+        ws_buf_putc(out, '-');
+        return;
+    }
+    for (size_t i = 0; i < n;) {
+        size_t ql = quote_len(s + i, n - i);
+        if (ql) {
+            ws_buf_putc(out, '"');
+            i += ql;
+            continue;
+        }
+        ws_buf_putc(out, s[i] == '\t' || s[i] == '\n' || s[i] == '\r' ? ' ' : s[i]);
+        i++;
+    }
+}
+
+int ws_query_rewrite(ws_analyzer *a, const char *q, size_t len, size_t max, ws_buf *out,
+                     ws_error *err)
+{
+    if (max && len > max)
+        return ws_error_set(err, WS_ETOOBIG, "query is too long (%zu bytes, at most %zu)", len,
+                            max);
+    if (memchr(q, '\0', len))
+        return ws_error_set(err, WS_EQUERY, "query contains a NUL byte");
+    if (!ws_utf8_valid(q, len))
+        return ws_error_set(err, WS_EQUERY, "query is not valid UTF-8");
+    /* The parser would silently read an open quote to the end of the
+     * query; a user is better told. */
+    int quotes = 0, depth = 0;
+    for (size_t i = 0; i < len;) {
+        size_t ql = quote_len(q + i, len - i);
+        if (ql) {
+            quotes++;
+            i += ql;
+            continue;
+        }
+        if (q[i] == '(')
+            depth++;
+        else if (q[i] == ')' && --depth < 0)
+            return ws_error_set(err, WS_EQUERY, "unbalanced parenthesis in query: ')' without '('");
+        i++;
+    }
+    if (quotes % 2)
+        return ws_error_set(err, WS_EQUERY, "unbalanced quotation mark in query: a phrase is "
+                                            "opened with \" but not closed");
+    if (depth > 0)
+        return ws_error_set(err, WS_EQUERY, "unbalanced parenthesis in query: '(' without ')'");
+
+    qtoks t = {0};
+    int rc = ws_analyze(a, q, len, 1, NULL, collect, &t, err);
+    if (rc == WS_OK && t.oom)
+        rc = ws_error_set(err, WS_ENOMEM, "out of memory analysing the query");
+    if (rc != WS_OK) {
+        free(t.v);
+        return rc;
+    }
+    size_t at = 0;
+    for (size_t i = 0; i < t.n; i++) {
+        qtok *k = &t.v[i];
+        if (k->start < at)
+            continue; /* swallowed by a date range below */
+        copy_gap(out, q + at, k->start - at, i > 0 && at == t.v[i - 1].end);
+        const char *s = q + k->start;
+        size_t n = k->end - k->start;
+        int field = k->end < len && q[k->end] == ':' && ws_schema_is_field(s, n);
+        if (is_operator(s, n)) {
+            ws_buf_append(out, s, n);
+            /* NEAR/3, ADJ/2 */
+            at = k->end;
+            if (at < len && q[at] == '/') {
+                size_t e = at + 1;
+                while (e < len && q[e] >= '0' && q[e] <= '9')
+                    e++;
+                ws_buf_append(out, q + at, e - at);
+                at = e;
+            }
+            continue;
+        }
+        if (field) {
+            for (size_t j = 0; j < n; j++)
+                ws_buf_putc(out, (char)(s[j] >= 'A' && s[j] <= 'Z' ? s[j] + 32 : s[j]));
+            ws_buf_putc(out, ':');
+            at = k->end + 1;
+            if (is_date_field(s, n)) {
+                /* datum:2024-01-01..2024-12-31 goes to the range processor
+                 * untouched, up to the next space. */
+                size_t e = at;
+                while (e < len && q[e] != ' ' && q[e] != '\t' && q[e] != ')')
+                    e++;
+                ws_buf_append(out, q + at, e - at);
+                at = e;
+            }
+            continue;
+        }
+        ws_buf_puts(out, k->term);
+        at = k->end;
+    }
+    copy_gap(out, q + at, len - at, 0);
+    free(t.v);
+    if (!ws_buf_cstr(out))
+        return ws_error_set(err, WS_ENOMEM, "out of memory rewriting the query");
+    return WS_OK;
+}

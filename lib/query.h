@@ -1,0 +1,26 @@
+/*
+ * query.h - a user's query, made ready for Xapian's query parser (internal).
+ */
+#ifndef WS_QUERY_H
+#define WS_QUERY_H
+
+#include <stddef.h>
+
+#include "buf.h"
+#include "wsearch/analysis.h"
+#include "wsearch/error.h"
+
+/*
+ * Check q[0..len) (UTF-8, no NUL, at most max bytes, balanced quotes and
+ * parentheses) and rewrite it into out: every word is replaced by its
+ * analysed form (case-folded, gender form joined, ß folded), typographic
+ * quotes become ASCII quotes, and words glued by punctuation
+ * ("12.03.2024", "foo_bar") become hyphenated phrases.  Operators (AND,
+ * OR, NOT, XOR, NEAR, ADJ), field names and date-range values are kept.
+ * This is what makes the parser see "kommunen" for "Kommunen", so Xapian's
+ * STEM_SOME stems it just as the indexer did.
+ */
+int ws_query_rewrite(ws_analyzer *a, const char *q, size_t len, size_t max, ws_buf *out,
+                     ws_error *err);
+
+#endif /* WS_QUERY_H */

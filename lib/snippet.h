@@ -1,0 +1,33 @@
+/*
+ * snippet.h - choosing and highlighting the part of a text that matched.
+ */
+#ifndef WS_SNIPPET_H
+#define WS_SNIPPET_H
+
+#include <stddef.h>
+
+#include "wsearch/analysis.h"
+#include "wsearch/error.h"
+#include "wsearch/search.h"
+
+/* Which query term (1-based, at most 64) a token matches, 0 for none. */
+typedef int (*ws_match_fn)(void *ctx, const ws_token *tok);
+
+typedef struct ws_snippet {
+    char *text; /* malloc'd, NUL-terminated, whitespace collapsed */
+    ws_range *marks;
+    size_t nmarks;
+    size_t src_start; /* where in the source text the snippet starts */
+} ws_snippet;
+
+/*
+ * Pick the stretch of about `want` bytes of text[0..len) that holds the
+ * most distinct matching terms (then the most matches), extend it to word
+ * boundaries and mark every matching word.  With no match it is the start
+ * of the text.  Only the first `scan` bytes are analysed, bounding the
+ * cost on very long documents.  The caller frees out->text and out->marks.
+ */
+int ws_snippet_make(ws_analyzer *a, const char *text, size_t len, size_t want, size_t scan,
+                    ws_match_fn match, void *ctx, ws_snippet *out, ws_error *err);
+
+#endif /* WS_SNIPPET_H */
