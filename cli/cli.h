@@ -1,0 +1,42 @@
+/*
+ * cli.h - pieces of the wsearch command line tool shared between its files.
+ */
+#ifndef WS_CLI_H
+#define WS_CLI_H
+
+#include <stdio.h>
+
+#include "wsearch/config.h"
+#include "wsearch/search.h"
+
+/* Exit codes, documented in --help and the man page. */
+enum { EXIT_HITS = 0, EXIT_NOHITS = 1, EXIT_ERROR = 2 };
+
+typedef struct cli_env {
+    const char *index;   /* index path in use */
+    ws_config *config;   /* never NULL (may be empty) */
+    const char *progname;
+} cli_env;
+
+/* Print "wsearch: message" on stderr. */
+void cli_error(const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+
+/* Output of search results. */
+typedef struct out_opts {
+    int json;
+    int color; /* ANSI bold for titles and highlights */
+    const char *query;
+} out_opts;
+
+void out_results(FILE *f, const ws_results *r, const out_opts *o);
+
+/* `wsearch index ...`: argc/argv start after the word "index". */
+int cmd_index(cli_env *env, int argc, char **argv);
+/* `wsearch info`: what the index holds. */
+int cmd_info(cli_env *env, int argc, char **argv);
+
+#endif /* WS_CLI_H */

@@ -1,0 +1,295 @@
+/*
+ * main.c - the wsearch command: search an index, or build one.
+ *
+ *   wsearch [OPTIONS] QUERY...        search (the index opened directly)
+ *   wsearch index [OPTIONS] FOLDER... build or update the index
+ *   wsearch info                      what the index holds
+ *
+ * Only the public API in include/wsearch/ is used here, as curl's tool
+ * uses only libcurl's.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "wsearch/analysis.h"
+#include "wsearch/search.h"
+#include "wsearch/xapian.h"
+
+void cli_error(const char *fmt, ...)
+{
+    va_list ap;
+    fputs("wsearch: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+static void usage(FILE *f)
+{
+    fputs("usage: wsearch [OPTIONS] QUERY...\n"
+          "       wsearch index [--rebuild] [-q|-v] FOLDER|FILE...\n"
+          "       wsearch info\n"
+          "\n"
+          "Search German recaps and presentations.  All words must match; German word\n"
+          "forms match each other (Kommune finds Kommunen, Akteur:innen finds Akteur*innen).\n"
+          "\n"
+          "Query syntax:\n"
+          "  \"Integration vor Ort\"   exact phrase       wohnraum OR wohnung  either word\n"
+          "  kita -schule            without a word     integr*              word beginning\n"
+          "  title:resilienz  referent:altmann  org:stiftung  event:austausch  tag:ehrenamt\n"
+          "  type:md  jahr:2024  datum:2024-01-01..2024-06-30\n"
+          "\n"
+          "Options:\n"
+          "  -i, --index DIR     index to use (default: $WSEARCH_INDEX, the config's\n"
+          "                      'index', or ~/.local/share/wsearch/index)\n"
+          "  -n, --limit N       show N hits (default 10)\n"
+          "      --offset N      skip the first N hits\n"
+          "      --type TYPE     only documents of TYPE (txt, md, html)\n"
+          "      --from DATE     only documents dated DATE (YYYY-MM-DD) or later\n"
+          "      --to DATE       only documents dated DATE or earlier\n"
+          "      --sort ORDER    relevance (default), date (newest first), date-asc\n"
+          "      --json          print hits as a JSON array\n"
+          "      --color WHEN    highlight with ANSI bold: auto (default), always, never\n"
+          "      --rewrite       print the query as the analysis rewrote it, and exit\n"
+          "  -c, --config FILE   read FILE instead of the default configuration\n"
+          "  -h, --help          this text;  -V, --version  the version\n"
+          "\n"
+          "Exit status: 0 hits found, 1 no hits, 2 error.  To search for the words\n"
+          "'index' or 'info', write: wsearch -- index\n",
+          f);
+}
+
+static int parse_uint(const char *opt, const char *s, unsigned max, unsigned *out)
+{
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (!*s || *end || v < 0 || (unsigned long)v > max) {
+        cli_error("%s wants a number from 0 to %u, not '%s'", opt, max, s);
+        return -1;
+    }
+    *out = (unsigned)v;
+    return 0;
+}
+
+static int cmd_search(cli_env *env, int argc, char **argv)
+{
+    ws_search_options so = WS_SEARCH_OPTIONS_INIT;
+    out_opts oo = {0, 0, NULL};
+    const char *color = ws_config_get(env->config, "color");
+    int rewrite_only = 0, only_words = 0;
+    const char *cl = ws_config_get(env->config, "limit");
+    if (cl && parse_uint("limit (config)", cl, WS_SEARCH_MAX_LIMIT, &so.limit))
+        return EXIT_ERROR;
+    /* The query is every non-option word joined by spaces. */
+    size_t qcap = 1;
+    for (int i = 0; i < argc; i++)
+        qcap += strlen(argv[i]) + 1;
+    char *q = malloc(qcap);
+    if (!q) {
+        cli_error("out of memory");
+        return EXIT_ERROR;
+    }
+    size_t ql = 0;
+    int rc = EXIT_ERROR;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        int has_val = i + 1 < argc;
+        if (only_words || a[0] != '-' || !a[1]) {
+            if (ql)
+                q[ql++] = ' ';
+            memcpy(q + ql, a, strlen(a));
+            ql += strlen(a);
+        } else if (!strcmp(a, "--")) {
+            only_words = 1;
+        } else if ((!strcmp(a, "-n") || !strcmp(a, "--limit")) && has_val) {
+            if (parse_uint(a, argv[++i], WS_SEARCH_MAX_LIMIT, &so.limit))
+                goto done;
+        } else if (!strcmp(a, "--offset") && has_val) {
+            if (parse_uint(a, argv[++i], 1000000, &so.offset))
+                goto done;
+        } else if (!strcmp(a, "--type") && has_val) {
+            so.type = argv[++i];
+        } else if (!strcmp(a, "--from") && has_val) {
+            so.date_from = argv[++i];
+        } else if (!strcmp(a, "--to") && has_val) {
+            so.date_to = argv[++i];
+        } else if (!strcmp(a, "--sort") && has_val) {
+            const char *s = argv[++i];
+            if (!strcmp(s, "relevance"))
+                so.sort = WS_SORT_RELEVANCE;
+            else if (!strcmp(s, "date"))
+                so.sort = WS_SORT_DATE_DESC;
+            else if (!strcmp(s, "date-asc"))
+                so.sort = WS_SORT_DATE_ASC;
+            else {
+                cli_error("--sort wants relevance, date or date-asc, not '%s'", s);
+                goto done;
+            }
+        } else if (!strcmp(a, "--json")) {
+            oo.json = 1;
+        } else if (!strcmp(a, "--rewrite")) {
+            rewrite_only = 1;
+        } else if (!strcmp(a, "--color") && has_val) {
+            color = argv[++i];
+        } else if (!strncmp(a, "--color=", 8)) {
+            color = a + 8;
+        } else if (a[1] != '-' && !strchr("ncih", a[1])) {
+            /* "-wort" is a query word excluding wort, as in the syntax. */
+            if (ql)
+                q[ql++] = ' ';
+            memcpy(q + ql, a, strlen(a));
+            ql += strlen(a);
+        } else {
+            cli_error("unknown option '%s' (see wsearch --help)", a);
+            goto done;
+        }
+    }
+    q[ql] = '\0';
+    if (!ql) {
+        cli_error("no query given (see wsearch --help)");
+        goto done;
+    }
+    if (!color || !strcmp(color, "auto"))
+        oo.color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR") && !oo.json;
+    else if (!strcmp(color, "always"))
+        oo.color = !oo.json;
+    else if (!strcmp(color, "never"))
+        oo.color = 0;
+    else {
+        cli_error("--color wants auto, always or never, not '%s'", color);
+        goto done;
+    }
+    oo.query = q;
+
+    ws_error err;
+    ws_error_clear(&err);
+    ws_searcher *s = NULL;
+    if (ws_searcher_open(&s, env->index, &err) != WS_OK) {
+        cli_error("%s", err.msg);
+        goto done;
+    }
+    if (rewrite_only) {
+        char *rw = NULL;
+        if (ws_search_rewrite(s, q, ql, &rw, &err) != WS_OK) {
+            cli_error("%s", err.msg);
+        } else {
+            puts(rw);
+            rc = 0;
+        }
+        free(rw);
+        ws_searcher_close(s);
+        goto done;
+    }
+    ws_results *r = NULL;
+    if (ws_search(s, q, ql, &so, &r, &err) != WS_OK) {
+        cli_error("%s", err.msg);
+        ws_searcher_close(s);
+        goto done;
+    }
+    if (!r->nhits && !oo.json)
+        fprintf(stdout, "no hits for: %s\n", q);
+    out_results(stdout, r, &oo);
+    rc = r->nhits ? EXIT_HITS : EXIT_NOHITS;
+    ws_results_free(r);
+    ws_searcher_close(s);
+done:
+    free(q);
+    if (fflush(stdout) != 0 && rc != EXIT_ERROR) {
+        cli_error("cannot write the results");
+        rc = EXIT_ERROR;
+    }
+    return rc;
+}
+
+int cmd_info(cli_env *env, int argc, char **argv)
+{
+    (void)argv;
+    if (argc) {
+        cli_error("info takes no arguments");
+        return EXIT_ERROR;
+    }
+    ws_error err;
+    ws_searcher *s = NULL;
+    uint32_t n = 0;
+    if (ws_searcher_open(&s, env->index, &err) != WS_OK ||
+        ws_searcher_doccount(s, &n, &err) != WS_OK) {
+        cli_error("%s", err.msg);
+        ws_searcher_close(s);
+        return EXIT_ERROR;
+    }
+    printf("index:     %s\ndocuments: %u\nanalysis:  %s\nxapian:    %s\n", env->index, n,
+           ws_analysis_signature(), ws_xapian_version());
+    ws_searcher_close(s);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    cli_env env = {NULL, NULL, "wsearch"};
+    const char *index = NULL, *config_path = NULL;
+    int first = 1;
+    /* Global options come before the command or query. */
+    for (; first < argc; first++) {
+        const char *a = argv[first];
+        if ((!strcmp(a, "-i") || !strcmp(a, "--index")) && first + 1 < argc)
+            index = argv[++first];
+        else if (!strncmp(a, "--index=", 8))
+            index = a + 8;
+        else if ((!strcmp(a, "-c") || !strcmp(a, "--config")) && first + 1 < argc)
+            config_path = argv[++first];
+        else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            usage(stdout);
+            return 0;
+        } else if (!strcmp(a, "-V") || !strcmp(a, "--version")) {
+            printf("wsearch %s (xapian %s)\n", WS_VERSION, ws_xapian_version());
+            return 0;
+        } else
+            break;
+    }
+    if (first >= argc) {
+        usage(stderr);
+        return EXIT_ERROR;
+    }
+
+    ws_error err;
+    ws_error_clear(&err);
+    char *cfg_default = config_path ? NULL : ws_config_default_path();
+    const char *cfg = config_path ? config_path : cfg_default;
+    int rc = cfg ? ws_config_load(&env.config, cfg, &err) : ws_config_new(&env.config, &err);
+    free(cfg_default);
+    if (rc != WS_OK) {
+        cli_error("%s", err.msg);
+        return EXIT_ERROR;
+    }
+    /* Precedence: --index, $WSEARCH_INDEX, the config's "index", default. */
+    char *idx_default = NULL;
+    if (!index)
+        index = getenv("WSEARCH_INDEX");
+    if (!index || !*index)
+        index = ws_config_get(env.config, "index");
+    if (!index || !*index)
+        index = idx_default = ws_config_default_index();
+    if (!index) {
+        cli_error("no index path: set WSEARCH_INDEX or use --index DIR");
+        ws_config_free(env.config);
+        return EXIT_ERROR;
+    }
+    env.index = index;
+
+    const char *cmd = argv[first];
+    if (!strcmp(cmd, "index"))
+        rc = cmd_index(&env, argc - first - 1, argv + first + 1);
+    else if (!strcmp(cmd, "info"))
+        rc = cmd_info(&env, argc - first - 1, argv + first + 1);
+    else
+        rc = cmd_search(&env, argc - first, argv + first);
+    free(idx_default);
+    ws_config_free(env.config);
+    return rc;
+}

@@ -1,0 +1,123 @@
+/*
+ * output.c - search results for people (text) and programs (JSON).
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <jansson.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+#define BOLD "\033[1m"
+#define DIM "\033[2m"
+#define RESET "\033[0m"
+
+/* A path relative to the current folder when it lies below it: shorter to
+ * read and what the user typed when indexing. */
+static const char *display_path(const char *path, char *cwd, size_t cap)
+{
+    if (!path)
+        return "";
+    if (!getcwd(cwd, cap))
+        return path;
+    size_t n = strlen(cwd);
+    if (n > 1 && !strncmp(path, cwd, n) && path[n] == '/')
+        return path + n + 1;
+    return path;
+}
+
+static void put_snippet(FILE *f, const ws_hit *h, int color)
+{
+    size_t at = 0;
+    for (size_t i = 0; i < h->nmarks; i++) {
+        const ws_range *m = &h->marks[i];
+        fwrite(h->snippet + at, 1, m->start - at, f);
+        if (color)
+            fputs(BOLD, f);
+        fwrite(h->snippet + m->start, 1, m->end - m->start, f);
+        if (color)
+            fputs(RESET, f);
+        at = m->end;
+    }
+    fputs(h->snippet + at, f);
+}
+
+static const char *passage_label(const ws_hit *h, char *buf, size_t cap)
+{
+    if (!strcmp(h->passage_kind, "page"))
+        snprintf(buf, cap, "page %u", h->passage_number);
+    else if (!strcmp(h->passage_kind, "slide"))
+        snprintf(buf, cap, "slide %u", h->passage_number);
+    else if (!strcmp(h->passage_kind, "section") && h->passage_heading)
+        snprintf(buf, cap, "section \"%s\"", h->passage_heading);
+    else
+        return NULL;
+    return buf;
+}
+
+static void out_text(FILE *f, const ws_results *r, const out_opts *o)
+{
+    char cwd[PATH_MAX];
+    for (size_t i = 0; i < r->nhits; i++) {
+        const ws_hit *h = &r->hits[i];
+        char pl[300];
+        if (i)
+            fputc('\n', f);
+        fprintf(f, "%zu. %s%s%s\n", i + 1, o->color ? BOLD : "", h->title, o->color ? RESET : "");
+        fprintf(f, "   %s%s · %s", o->color ? DIM : "", display_path(h->path, cwd, sizeof cwd),
+                h->type ? h->type : "?");
+        if (h->date)
+            fprintf(f, " · %s", h->date);
+        const char *p = passage_label(h, pl, sizeof pl);
+        if (p)
+            fprintf(f, " · %s", p);
+        fprintf(f, " · %d%%%s\n   ", h->percent, o->color ? RESET : "");
+        put_snippet(f, h, o->color);
+        fputc('\n', f);
+    }
+    if (r->corrected)
+        fprintf(f, "%sDid you mean: %s%s%s\n", r->nhits ? "\n" : "", o->color ? BOLD : "",
+                r->corrected, o->color ? RESET : "");
+}
+
+static json_t *hit_json(const ws_hit *h)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "id", json_integer(h->docid));
+    json_object_set_new(o, "path", json_string(h->path ? h->path : ""));
+    json_object_set_new(o, "title", json_string(h->title));
+    json_object_set_new(o, "type", json_string(h->type ? h->type : ""));
+    json_object_set_new(o, "date", h->date ? json_string(h->date) : json_null());
+    json_object_set_new(o, "score", json_real(h->score));
+    json_object_set_new(o, "percent", json_integer(h->percent));
+    json_object_set_new(o, "snippet", json_string(h->snippet));
+    json_t *marks = json_array();
+    for (size_t i = 0; i < h->nmarks; i++)
+        json_array_append_new(marks, json_pack("[II]", (json_int_t)h->marks[i].start,
+                                               (json_int_t)h->marks[i].end));
+    json_object_set_new(o, "highlights", marks);
+    json_t *p = json_object();
+    json_object_set_new(p, "kind", json_string(h->passage_kind));
+    if (h->passage_number)
+        json_object_set_new(p, "number", json_integer(h->passage_number));
+    if (h->passage_heading)
+        json_object_set_new(p, "heading", json_string(h->passage_heading));
+    json_object_set_new(o, "passage", p);
+    return o;
+}
+
+void out_results(FILE *f, const ws_results *r, const out_opts *o)
+{
+    if (!o->json) {
+        out_text(f, r, o);
+        return;
+    }
+    json_t *a = json_array();
+    for (size_t i = 0; i < r->nhits; i++)
+        json_array_append_new(a, hit_json(&r->hits[i]));
+    json_dumpf(a, f, JSON_INDENT(2));
+    fputc('\n', f);
+    json_decref(a);
+}

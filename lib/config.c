@@ -1,0 +1,209 @@
+/*
+ * config.c - a small "key = value" configuration reader.
+ *
+ * Deliberately tiny (no includes, no variables): a service's configuration
+ * is read by people under stress, and every line means what it says.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "wsearch/config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifndef WS_SYSCONFDIR
+#define WS_SYSCONFDIR "/etc/wsearch"
+#endif
+
+#define MAX_LINE 4096
+#define MAX_ENTRIES 1024
+
+typedef struct entry {
+    char *key, *value;
+} entry;
+
+struct ws_config {
+    entry *v;
+    size_t n;
+};
+
+int ws_config_new(ws_config **out, ws_error *err)
+{
+    *out = calloc(1, sizeof **out);
+    return *out ? WS_OK : ws_error_set(err, WS_ENOMEM, "out of memory");
+}
+
+void ws_config_free(ws_config *c)
+{
+    if (!c)
+        return;
+    for (size_t i = 0; i < c->n; i++) {
+        free(c->v[i].key);
+        free(c->v[i].value);
+    }
+    free(c->v);
+    free(c);
+}
+
+const char *ws_config_get(const ws_config *c, const char *key)
+{
+    for (size_t i = 0; c && i < c->n; i++)
+        if (!strcmp(c->v[i].key, key))
+            return c->v[i].value;
+    return NULL;
+}
+
+int ws_config_set(ws_config *c, const char *key, const char *value, ws_error *err)
+{
+    char *v = strdup(value);
+    if (!v)
+        return ws_error_set(err, WS_ENOMEM, "out of memory");
+    for (size_t i = 0; i < c->n; i++)
+        if (!strcmp(c->v[i].key, key)) {
+            free(c->v[i].value);
+            c->v[i].value = v;
+            return WS_OK;
+        }
+    if (c->n >= MAX_ENTRIES) {
+        free(v);
+        return ws_error_set(err, WS_ETOOBIG, "too many configuration keys");
+    }
+    entry *nv = realloc(c->v, (c->n + 1) * sizeof *nv);
+    char *k = strdup(key);
+    if (!nv || !k) {
+        if (nv)
+            c->v = nv;
+        free(k);
+        free(v);
+        return ws_error_set(err, WS_ENOMEM, "out of memory");
+    }
+    c->v = nv;
+    c->v[c->n].key = k;
+    c->v[c->n].value = v;
+    c->n++;
+    return WS_OK;
+}
+
+static char *trim(char *s)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    char *e = s + strlen(s);
+    while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' || e[-1] == '\r'))
+        *--e = '\0';
+    return s;
+}
+
+int ws_config_load(ws_config **out, const char *path, ws_error *err)
+{
+    *out = NULL;
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return ws_error_set(err, errno == ENOENT ? WS_ENOTFOUND : WS_EIO, "%s: %s", path,
+                            strerror(errno));
+    ws_config *c = NULL;
+    int rc = ws_config_new(&c, err);
+    char line[MAX_LINE + 2], section[128] = "";
+    unsigned lineno = 0;
+    while (rc == WS_OK && fgets(line, sizeof line, f)) {
+        lineno++;
+        if (strlen(line) > MAX_LINE && line[strlen(line) - 1] != '\n') {
+            rc = ws_error_set(err, WS_EFORMAT, "%s:%u: line too long", path, lineno);
+            break;
+        }
+        char *s = trim(line);
+        if (!*s || *s == '#' || *s == ';')
+            continue;
+        if (*s == '[') {
+            char *e = strchr(s, ']');
+            if (!e || e[1] || e - s - 1 >= (long)sizeof section) {
+                rc = ws_error_set(err, WS_EFORMAT, "%s:%u: malformed [section]", path, lineno);
+                break;
+            }
+            *e = '\0';
+            snprintf(section, sizeof section, "%s", trim(s + 1));
+            continue;
+        }
+        char *eq = strchr(s, '=');
+        if (!eq) {
+            rc = ws_error_set(err, WS_EFORMAT, "%s:%u: expected 'key = value'", path, lineno);
+            break;
+        }
+        *eq = '\0';
+        char *key = trim(s), *val = trim(eq + 1);
+        if (!*key) {
+            rc = ws_error_set(err, WS_EFORMAT, "%s:%u: missing key before '='", path, lineno);
+            break;
+        }
+        size_t vl = strlen(val);
+        if (vl >= 2 && val[0] == '"' && val[vl - 1] == '"') {
+            val[vl - 1] = '\0';
+            val++;
+        } else {
+            /* a trailing comment after an unquoted value */
+            char *hash = strstr(val, " #");
+            if (hash)
+                *hash = '\0';
+            val = trim(val);
+        }
+        char full[256];
+        if (*section)
+            snprintf(full, sizeof full, "%s.%s", section, key);
+        else
+            snprintf(full, sizeof full, "%s", key);
+        rc = ws_config_set(c, full, val, err);
+    }
+    if (rc == WS_OK && ferror(f))
+        rc = ws_error_set(err, WS_EIO, "%s: read error", path);
+    fclose(f);
+    if (rc != WS_OK) {
+        ws_config_free(c);
+        return rc;
+    }
+    *out = c;
+    return WS_OK;
+}
+
+static char *join(const char *a, const char *b)
+{
+    size_t n = strlen(a) + strlen(b) + 1;
+    char *p = malloc(n);
+    if (p)
+        snprintf(p, n, "%s%s", a, b);
+    return p;
+}
+
+char *ws_config_default_path(void)
+{
+    const char *e = getenv("WSEARCH_CONFIG");
+    if (e && *e)
+        return strdup(e);
+    const char *xdg = getenv("XDG_CONFIG_HOME");
+    const char *home = getenv("HOME");
+    char *p = NULL;
+    if (xdg && *xdg)
+        p = join(xdg, "/wsearch/wsearch.conf");
+    else if (home && *home)
+        p = join(home, "/.config/wsearch/wsearch.conf");
+    if (p && access(p, R_OK) == 0)
+        return p;
+    free(p);
+    p = strdup(WS_SYSCONFDIR "/wsearch.conf");
+    if (p && access(p, R_OK) == 0)
+        return p;
+    free(p);
+    return NULL;
+}
+
+char *ws_config_default_index(void)
+{
+    const char *xdg = getenv("XDG_DATA_HOME");
+    const char *home = getenv("HOME");
+    if (xdg && *xdg)
+        return join(xdg, "/wsearch/index");
+    if (home && *home)
+        return join(home, "/.local/share/wsearch/index");
+    return NULL;
+}
