@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Every test on a fresh Debian machine: install what is needed, then build
+# and run the whole suite twice: a normal build with warnings as errors and
+# an AddressSanitizer/UndefinedBehaviorSanitizer build.
+# Usage: scripts/test.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/install-deps.sh --tests
+jobs=$(nproc)
+
+run_suite() { # name, cmake options...
+  local name=$1; shift
+  echo "== $name build"
+  cmake -S . -B "build-$name" -DWS_WERROR=ON "$@" >/dev/null
+  cmake --build "build-$name" -j"$jobs" >/dev/null
+  echo "== $name tests"
+  (cd "build-$name" && ctest --output-on-failure -j"$jobs")
+}
+
+run_suite release -DCMAKE_BUILD_TYPE=RelWithDebInfo
+# halt_on_error: a sanitizer report fails the test instead of scrolling by.
+ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:abort_on_error=1 \
+UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  run_suite sanitize -DCMAKE_BUILD_TYPE=Debug -DWS_SANITIZE=ON
+echo "== all tests passed"

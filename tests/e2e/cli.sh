@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# The wsearch CLI on the bundled corpus: ranking, highlighting, JSON,
+# German word forms, options and exit codes.
+source "$(dirname "$0")/lib.sh"
+
+expect_exit 0 "index the corpus" "$WS" index "$SRC/corpus"
+check "index reports what it added" contains "$TMP/out" "added"
+
+# The seed recap is the first hit for the issue's own query.
+expect_exit 0 "wsearch resilienz kommune" "$WS" resilienz kommune
+check "seed recap listed first" bash -c "sed -n 2p '$TMP/out' | grep -q 000_3d92feaf9bbe7cfa.txt"
+check "first hit has the recap's title" bash -c "head -1 '$TMP/out' | grep -q 'Resilienz, Engagement und Vernetzung'"
+check "plain output has no escape codes when piped" bash -c "! grep -q $'\e' '$TMP/out'"
+
+expect_exit 0 "--color=always" "$WS" --color=always resilienz kommune
+check "highlighted words are bold" grep -qE $'\e\\[1m(Resilienz|Kommunen?)\e\\[0m' "$TMP/out"
+
+# JSON parses, carries the fields, and marks point at the matched words.
+expect_exit 0 "--json" "$WS" --json -n 5 resilienz kommune
+check "JSON array with the required fields" python3 - "$TMP/out" <<'PY'
+import json, sys
+hits = json.load(open(sys.argv[1]))
+assert isinstance(hits, list) and 1 <= len(hits) <= 5, hits
+for h in hits:
+    for k in ("path", "title", "type", "date", "score", "snippet"):
+        assert k in h, k
+    for s, e in h["highlights"]:
+        w = h["snippet"].encode()[s:e].decode().lower()
+        assert w.startswith(("resilien", "kommun")), w
+assert hits[0]["path"].endswith("000_3d92feaf9bbe7cfa.txt")
+assert hits[0]["score"] >= hits[-1]["score"]
+PY
+
+# German word forms: Kommune and Kommunen find the same documents.
+"$WS" --json -n 100 Kommunen >"$TMP/a.json"
+"$WS" --json -n 100 Kommune >"$TMP/b.json"
+check "Kommunen and Kommune find the same documents" python3 - "$TMP/a.json" "$TMP/b.json" <<'PY'
+import json, sys
+a = sorted(h["path"] for h in json.load(open(sys.argv[1])))
+b = sorted(h["path"] for h in json.load(open(sys.argv[2])))
+assert a == b and len(a) >= 5, (a, b)
+PY
+"$WS" --json -n 100 'Akteur:innen' >"$TMP/a.json"
+"$WS" --json -n 100 'Akteur*innen' >"$TMP/b.json"
+check "Akteur:innen and Akteur*innen find the same documents" python3 - "$TMP/a.json" "$TMP/b.json" <<'PY'
+import json, sys
+a = sorted(h["path"] for h in json.load(open(sys.argv[1])))
+b = sorted(h["path"] for h in json.load(open(sys.argv[2])))
+assert a == b and len(a) >= 1, (a, b)
+PY
+expect_exit 0 "phrase with ß folding" "$WS" '"Dessau-Rosslau"'
+check "phrase finds the seed" contains "$TMP/out" "000_3d92feaf9bbe7cfa.txt"
+
+# Options.
+expect_exit 0 "-n 2" "$WS" -n 2 --json Integration
+check "-n limits the hits" python3 -c "import json,sys; assert len(json.load(open('$TMP/out')))==2"
+expect_exit 0 "--type md" "$WS" --json --type md Integration
+check "--type filters" python3 -c "import json; h=json.load(open('$TMP/out')); assert h and all(x['type']=='md' for x in h)"
+expect_exit 0 "--sort date" "$WS" --json --sort date -n 50 Integration
+check "--sort date orders newest first" python3 -c "
+import json; d=[x['date'] for x in json.load(open('$TMP/out')) if x['date']]; assert d==sorted(d, reverse=True), d"
+expect_exit 0 "--help" "$WS" --help
+check "help names the exit codes" contains "$TMP/out" "Exit status"
+expect_exit 0 "--version" "$WS" --version
+
+# Exit codes and one-line errors.
+expect_exit 1 "no hits exits 1" "$WS" Quantenchromodynamik
+expect_exit 2 "unbalanced quotes exit 2" "$WS" '"Integration vor Ort'
+check "one line naming the problem" bash -c "[[ \$(wc -l <'$TMP/err') -eq 1 ]] && grep -q 'unbalanced quotation mark' '$TMP/err'"
+expect_exit 2 "missing index exits 2" "$WS" --index "$TMP/nowhere" Kommune
+check "says there is no index" bash -c "[[ \$(wc -l <'$TMP/err') -eq 1 ]] && grep -q 'no index at' '$TMP/err'"
+expect_exit 2 "10 000-character query" "$WS" "$(head -c 10000 /dev/zero | tr '\0' 'a')"
+check "says the query is too long" contains "$TMP/err" "too long"
+expect_exit 2 "invalid UTF-8 query" "$WS" $'Gr\xf6\xdfe'
+check "says it is not UTF-8" contains "$TMP/err" "UTF-8"
+expect_exit 2 "no query" "$WS" --json
+expect_exit 2 "unknown option" "$WS" --frobnicate Kommune
+expect_exit 1 "-- searches words that look like commands" "$WS" -- info Kommune
+check "it searched for 'info' instead of running the command" contains "$TMP/out" "no hits for: info Kommune"
+expect_exit 0 "info" "$WS" info
+check "info counts the documents" grep -qE '^documents: +[0-9]{2,}' "$TMP/out"
+finish
