@@ -13,8 +13,8 @@
 enum { EXIT_HITS = 0, EXIT_NOHITS = 1, EXIT_ERROR = 2 };
 
 typedef struct cli_env {
-    const char *index;   /* index path in use */
-    ws_config *config;   /* never NULL (may be empty) */
+    const char *index; /* index path in use */
+    ws_config *config; /* never NULL (may be empty) */
     const char *progname;
 } cli_env;
 

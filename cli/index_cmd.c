@@ -61,8 +61,8 @@ static void on_event(void *ctx, const ws_index_event *ev)
             if (ev->done % step && ev->done != ev->total)
                 break;
             int width = 30, fill = (int)(ev->done * (unsigned long)width / ev->total);
-            fprintf(stderr, "\rindexing [%.*s%*s] %lu/%lu", fill,
-                    "##############################", width - fill, "", ev->done, ev->total);
+            fprintf(stderr, "\rindexing [%.*s%*s] %lu/%lu", fill, "##############################",
+                    width - fill, "", ev->done, ev->total);
             p->drawn = 1;
         }
         break;

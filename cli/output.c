@@ -10,8 +10,8 @@
 
 #include "cli.h"
 
-#define BOLD "\033[1m"
-#define DIM "\033[2m"
+#define BOLD  "\033[1m"
+#define DIM   "\033[2m"
 #define RESET "\033[0m"
 
 /* A path relative to the current folder when it lies below it: shorter to
@@ -95,8 +95,8 @@ static json_t *hit_json(const ws_hit *h)
     json_object_set_new(o, "snippet", json_string(h->snippet));
     json_t *marks = json_array();
     for (size_t i = 0; i < h->nmarks; i++)
-        json_array_append_new(marks, json_pack("[II]", (json_int_t)h->marks[i].start,
-                                               (json_int_t)h->marks[i].end));
+        json_array_append_new(
+            marks, json_pack("[II]", (json_int_t)h->marks[i].start, (json_int_t)h->marks[i].end));
     json_object_set_new(o, "highlights", marks);
     json_t *p = json_object();
     json_object_set_new(p, "kind", json_string(h->passage_kind));

@@ -97,8 +97,8 @@ int ws_index_open(ws_index **out, const char *path, const ws_index_options *opts
         ix->opts.max_depth = 64;
 
     /* The index folder's parent must exist; Xapian creates the folder. */
-    int rc = ws_xdb_open_write(&ix->db, path, ix->opts.rebuild ? WS_XDB_OVERWRITE : WS_XDB_CREATE,
-                               err);
+    int rc =
+        ws_xdb_open_write(&ix->db, path, ix->opts.rebuild ? WS_XDB_OVERWRITE : WS_XDB_CREATE, err);
     if (rc == WS_ELOCKED)
         rc = ws_error_set(err, WS_ELOCKED, "%s: another process is writing this index", path);
     else if (rc != WS_OK && err)
@@ -252,8 +252,8 @@ static int ignored(const ignore *ig, const char *name)
 }
 
 /* Consider one path found in a folder (or given as a root). */
-static int walk_path(walk_ctx *w, const char *path, unsigned depth, int is_root,
-                     const ignore *ig, ws_error *err);
+static int walk_path(walk_ctx *w, const char *path, unsigned depth, int is_root, const ignore *ig,
+                     ws_error *err);
 
 static int walk_dir(walk_ctx *w, const char *dir, unsigned depth, const ignore *parent,
                     ws_error *err)
@@ -320,8 +320,8 @@ static int walk_dir(walk_ctx *w, const char *dir, unsigned depth, const ignore *
     return rc;
 }
 
-static int walk_path(walk_ctx *w, const char *path, unsigned depth, int is_root,
-                     const ignore *ig, ws_error *err)
+static int walk_path(walk_ctx *w, const char *path, unsigned depth, int is_root, const ignore *ig,
+                     ws_error *err)
 {
     struct stat lst, st;
     if (lstat(path, &lst) != 0) {
@@ -428,10 +428,14 @@ static int index_field(ws_index *ix, term_ctx *c, const char *prefix, const char
 static const char *passage_kind_name(ws_passage_kind k)
 {
     switch (k) {
-    case WS_PASSAGE_SECTION: return "section";
-    case WS_PASSAGE_PAGE: return "page";
-    case WS_PASSAGE_SLIDE: return "slide";
-    default: return "body";
+    case WS_PASSAGE_SECTION:
+        return "section";
+    case WS_PASSAGE_PAGE:
+        return "page";
+    case WS_PASSAGE_SLIDE:
+        return "slide";
+    default:
+        return "body";
     }
 }
 

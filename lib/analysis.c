@@ -87,10 +87,11 @@ static void make_signature(void)
     }
     if (st)
         sb_stemmer_delete(st);
-    snprintf(sig_buf, sizeof sig_buf,
-             "wsearch-analysis/%d;nfc;casefold;gender-innen;hyphen-parts;stem=snowball-german:%08lx;"
-             "utf8proc-%s",
-             WS_ANALYSIS_VERSION, h & 0xffffffffUL, utf8proc_unicode_version());
+    snprintf(
+        sig_buf, sizeof sig_buf,
+        "wsearch-analysis/%d;nfc;casefold;gender-innen;hyphen-parts;stem=snowball-german:%08lx;"
+        "utf8proc-%s",
+        WS_ANALYSIS_VERSION, h & 0xffffffffUL, utf8proc_unicode_version());
 }
 
 const char *ws_analysis_signature(void)
@@ -132,8 +133,7 @@ static int is_lower_cp(utf8proc_int32_t c)
  * which PDFs and word processors sprinkle into words. */
 static int is_invisible_cp(utf8proc_int32_t c)
 {
-    return c == 0x00AD || c == 0x200B || c == 0x200C || c == 0x200D || c == 0x2060 ||
-           c == 0xFEFF;
+    return c == 0x00AD || c == 0x200B || c == 0x200C || c == 0x200D || c == 0x2060 || c == 0xFEFF;
 }
 
 static int is_hyphen_cp(utf8proc_int32_t c)
@@ -158,8 +158,8 @@ static int next_cp(const char *s, size_t len, size_t i, utf8proc_int32_t *c)
         *c = b;
         return 1;
     }
-    utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
-                                          (utf8proc_ssize_t)(len - i), c);
+    utf8proc_ssize_t n =
+        utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(len - i), c);
     if (n <= 0) {
         *c = -1;
         return -1;
@@ -360,8 +360,8 @@ static int emit(emit_ctx *e, const run *r, unsigned flags)
     return e->fn(e->ctx, &t);
 }
 
-int ws_analyze(ws_analyzer *a, const char *text, size_t len, uint32_t first_pos,
-               uint32_t *next_pos, ws_token_fn fn, void *ctx, ws_error *err)
+int ws_analyze(ws_analyzer *a, const char *text, size_t len, uint32_t first_pos, uint32_t *next_pos,
+               ws_token_fn fn, void *ctx, ws_error *err)
 {
     if (!a || (!text && len) || !fn)
         return ws_error_set(err, WS_EINVAL, "ws_analyze: invalid argument");

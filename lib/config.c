@@ -17,7 +17,7 @@
 #define WS_SYSCONFDIR "/etc/wsearch"
 #endif
 
-#define MAX_LINE 4096
+#define MAX_LINE    4096
 #define MAX_ENTRIES 1024
 
 typedef struct entry {

@@ -9,22 +9,38 @@
 const char *ws_strerror(int code)
 {
     switch (code) {
-    case WS_OK: return "success";
-    case WS_ENOMEM: return "out of memory";
-    case WS_EIO: return "input/output error";
-    case WS_ENOTFOUND: return "not found";
-    case WS_ELOCKED: return "index is locked by another writer";
-    case WS_ECORRUPT: return "index is corrupt";
-    case WS_EMODIFIED: return "index was modified during the read";
-    case WS_EQUERY: return "invalid query";
-    case WS_EINVAL: return "invalid argument";
-    case WS_EVERSION: return "incompatible index version";
-    case WS_ETOOBIG: return "input too large";
-    case WS_EFORMAT: return "invalid file format";
-    case WS_EINTERNAL: return "internal error";
-    case WS_ETIMEOUT: return "time limit reached";
-    case WS_EUNSUPPORTED: return "unsupported";
-    default: return "unknown error";
+    case WS_OK:
+        return "success";
+    case WS_ENOMEM:
+        return "out of memory";
+    case WS_EIO:
+        return "input/output error";
+    case WS_ENOTFOUND:
+        return "not found";
+    case WS_ELOCKED:
+        return "index is locked by another writer";
+    case WS_ECORRUPT:
+        return "index is corrupt";
+    case WS_EMODIFIED:
+        return "index was modified during the read";
+    case WS_EQUERY:
+        return "invalid query";
+    case WS_EINVAL:
+        return "invalid argument";
+    case WS_EVERSION:
+        return "incompatible index version";
+    case WS_ETOOBIG:
+        return "input too large";
+    case WS_EFORMAT:
+        return "invalid file format";
+    case WS_EINTERNAL:
+        return "internal error";
+    case WS_ETIMEOUT:
+        return "time limit reached";
+    case WS_EUNSUPPORTED:
+        return "unsupported";
+    default:
+        return "unknown error";
     }
 }
 

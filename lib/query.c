@@ -70,8 +70,8 @@ static int is_date_field(const char *s, size_t n)
  * „ “ ” « » and the fullwidth quote.  Returns the byte length or 0. */
 static size_t quote_len(const char *s, size_t n)
 {
-    static const char *qs[] = {"\xe2\x80\x9e", "\xe2\x80\x9c", "\xe2\x80\x9d", "\xc2\xab",
-                               "\xc2\xbb", "\xef\xbc\x82"};
+    static const char *qs[] = {"\xe2\x80\x9e", "\xe2\x80\x9c", "\xe2\x80\x9d",
+                               "\xc2\xab",     "\xc2\xbb",     "\xef\xbc\x82"};
     if (n && s[0] == '"')
         return 1;
     for (size_t i = 0; i < sizeof qs / sizeof *qs; i++) {
@@ -90,8 +90,8 @@ static void copy_gap(ws_buf *out, const char *s, size_t n, int between_words)
     int glue = between_words && n > 0;
     for (size_t i = 0; i < n && glue; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '(' || c == ')' ||
-            c == '+' || c == '*' || quote_len(s + i, n - i))
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '(' || c == ')' || c == '+' ||
+            c == '*' || quote_len(s + i, n - i))
             glue = 0;
     }
     if (glue) {
@@ -137,8 +137,9 @@ int ws_query_rewrite(ws_analyzer *a, const char *q, size_t len, size_t max, ws_b
         i++;
     }
     if (quotes % 2)
-        return ws_error_set(err, WS_EQUERY, "unbalanced quotation mark in query: a phrase is "
-                                            "opened with \" but not closed");
+        return ws_error_set(err, WS_EQUERY,
+                            "unbalanced quotation mark in query: a phrase is "
+                            "opened with \" but not closed");
     if (depth > 0)
         return ws_error_set(err, WS_EQUERY, "unbalanced parenthesis in query: '(' without ')'");
 

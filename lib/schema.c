@@ -11,15 +11,24 @@
 /* German and English names for every field, so a practitioner can type
  * either "referent:altmann" or "speaker:altmann". */
 const ws_field ws_schema_fields[] = {
-    {"title", WS_PFX_TITLE, 0},       {"titel", WS_PFX_TITLE, 0},
-    {"speaker", WS_PFX_SPEAKER, 0},   {"referent", WS_PFX_SPEAKER, 0},
-    {"referentin", WS_PFX_SPEAKER, 0}, {"author", WS_PFX_SPEAKER, 0},
-    {"autor", WS_PFX_SPEAKER, 0},     {"org", WS_PFX_ORG, 0},
-    {"organisation", WS_PFX_ORG, 0},  {"event", WS_PFX_EVENT, 0},
-    {"veranstaltung", WS_PFX_EVENT, 0}, {"tag", WS_PFX_TAG, 1},
-    {"schlagwort", WS_PFX_TAG, 1},    {"type", WS_PFX_TYPE, 1},
-    {"typ", WS_PFX_TYPE, 1},          {"year", WS_PFX_YEAR, 1},
-    {"jahr", WS_PFX_YEAR, 1},         {NULL, NULL, 0},
+    {"title", WS_PFX_TITLE, 0},
+    {"titel", WS_PFX_TITLE, 0},
+    {"speaker", WS_PFX_SPEAKER, 0},
+    {"referent", WS_PFX_SPEAKER, 0},
+    {"referentin", WS_PFX_SPEAKER, 0},
+    {"author", WS_PFX_SPEAKER, 0},
+    {"autor", WS_PFX_SPEAKER, 0},
+    {"org", WS_PFX_ORG, 0},
+    {"organisation", WS_PFX_ORG, 0},
+    {"event", WS_PFX_EVENT, 0},
+    {"veranstaltung", WS_PFX_EVENT, 0},
+    {"tag", WS_PFX_TAG, 1},
+    {"schlagwort", WS_PFX_TAG, 1},
+    {"type", WS_PFX_TYPE, 1},
+    {"typ", WS_PFX_TYPE, 1},
+    {"year", WS_PFX_YEAR, 1},
+    {"jahr", WS_PFX_YEAR, 1},
+    {NULL, NULL, 0},
 };
 
 const char *const ws_schema_date_fields[] = {"date", "datum", NULL};

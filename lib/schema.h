@@ -18,17 +18,17 @@
 #define WS_META_ANALYSIS "wsearch.analysis"
 
 /* Term prefixes. */
-#define WS_PFX_ID       "Q"  /* unique id: "Q" + absolute path (boolean) */
-#define WS_PFX_TITLE    "S"  /* title words (free text) */
-#define WS_PFX_SPEAKER  "A"  /* speakers / authors (free text) */
-#define WS_PFX_ORG      "XO" /* organisation (free text) */
-#define WS_PFX_EVENT    "XE" /* event (free text) */
-#define WS_PFX_TAG      "K"  /* tag, folded (boolean) */
-#define WS_PFX_TYPE     "T"  /* "txt", "md", "html" (boolean) */
-#define WS_PFX_YEAR     "Y"  /* YYYY (boolean) */
-#define WS_PFX_MONTH    "M"  /* YYYYMM (boolean) */
-#define WS_PFX_DATE     "D"  /* YYYYMMDD (boolean) */
-#define WS_PFX_STEM     "Z"  /* stemmed form; "Z" + field prefix + stem */
+#define WS_PFX_ID      "Q"  /* unique id: "Q" + absolute path (boolean) */
+#define WS_PFX_TITLE   "S"  /* title words (free text) */
+#define WS_PFX_SPEAKER "A"  /* speakers / authors (free text) */
+#define WS_PFX_ORG     "XO" /* organisation (free text) */
+#define WS_PFX_EVENT   "XE" /* event (free text) */
+#define WS_PFX_TAG     "K"  /* tag, folded (boolean) */
+#define WS_PFX_TYPE    "T"  /* "txt", "md", "html" (boolean) */
+#define WS_PFX_YEAR    "Y"  /* YYYY (boolean) */
+#define WS_PFX_MONTH   "M"  /* YYYYMM (boolean) */
+#define WS_PFX_DATE    "D"  /* YYYYMMDD (boolean) */
+#define WS_PFX_STEM    "Z"  /* stemmed form; "Z" + field prefix + stem */
 
 /* Value slots. */
 enum {

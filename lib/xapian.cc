@@ -18,7 +18,7 @@
 #include <string>
 
 struct ws_xdb {
-    Xapian::Database db;       /* for readers; a WritableDatabase for writers */
+    Xapian::Database db; /* for readers; a WritableDatabase for writers */
     Xapian::WritableDatabase w;
     bool writable;
 };
@@ -31,11 +31,13 @@ struct ws_xquery {
     Xapian::Query q;
 };
 
-namespace {
+namespace
+{
 
 /* Our stemmer plugged into Xapian: the query parser calls it for every word
  * it stems, so it stems exactly as the indexer does. */
-class CallbackStem : public Xapian::StemImplementation {
+class CallbackStem : public Xapian::StemImplementation
+{
   public:
     CallbackStem(ws_xstem_fn fn, void *ctx) : fn_(fn), ctx_(ctx)
     {
@@ -531,21 +533,34 @@ int ws_xquery_combine(ws_xquery **out, ws_xop op, const ws_xquery *a, const ws_x
     WS_TRY
     Xapian::Query r;
     if (!a) {
-        r = (op == WS_XOP_AND_NOT) ? Xapian::Query(Xapian::Query::OP_AND_NOT,
-                                                   Xapian::Query::MatchAll, b->q)
-                                   : b->q;
+        r = (op == WS_XOP_AND_NOT)
+                ? Xapian::Query(Xapian::Query::OP_AND_NOT, Xapian::Query::MatchAll, b->q)
+                : b->q;
     } else if (!b) {
         r = a->q;
     } else {
         Xapian::Query::op xop = Xapian::Query::OP_AND;
         switch (op) {
-        case WS_XOP_AND: xop = Xapian::Query::OP_AND; break;
-        case WS_XOP_OR: xop = Xapian::Query::OP_OR; break;
-        case WS_XOP_AND_NOT: xop = Xapian::Query::OP_AND_NOT; break;
-        case WS_XOP_FILTER: xop = Xapian::Query::OP_FILTER; break;
-        case WS_XOP_AND_MAYBE: xop = Xapian::Query::OP_AND_MAYBE; break;
-        case WS_XOP_SYNONYM: xop = Xapian::Query::OP_SYNONYM; break;
-        default: return ws_error_set(err, WS_EINVAL, "unknown query operator %d", (int)op);
+        case WS_XOP_AND:
+            xop = Xapian::Query::OP_AND;
+            break;
+        case WS_XOP_OR:
+            xop = Xapian::Query::OP_OR;
+            break;
+        case WS_XOP_AND_NOT:
+            xop = Xapian::Query::OP_AND_NOT;
+            break;
+        case WS_XOP_FILTER:
+            xop = Xapian::Query::OP_FILTER;
+            break;
+        case WS_XOP_AND_MAYBE:
+            xop = Xapian::Query::OP_AND_MAYBE;
+            break;
+        case WS_XOP_SYNONYM:
+            xop = Xapian::Query::OP_SYNONYM;
+            break;
+        default:
+            return ws_error_set(err, WS_EINVAL, "unknown query operator %d", (int)op);
         }
         r = Xapian::Query(xop, a->q, b->q);
     }

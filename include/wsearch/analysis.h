@@ -43,10 +43,10 @@ typedef struct ws_analyzer ws_analyzer;
 #define WS_MAX_TERM 120
 
 enum {
-    WS_TOK_HYPHEN = 1 << 0, /* part of a hyphenated compound (Dessau-Roßlau) */
-    WS_TOK_GENDER = 1 << 1, /* was a gender-inclusive form */
-    WS_TOK_NUMBER = 1 << 2, /* digits only */
-    WS_TOK_UPPER = 1 << 3,  /* written with a capital first letter */
+    WS_TOK_HYPHEN = 1 << 0,  /* part of a hyphenated compound (Dessau-Roßlau) */
+    WS_TOK_GENDER = 1 << 1,  /* was a gender-inclusive form */
+    WS_TOK_NUMBER = 1 << 2,  /* digits only */
+    WS_TOK_UPPER = 1 << 3,   /* written with a capital first letter */
     WS_TOK_WILDCARD = 1 << 4 /* followed directly by '*' (query side only) */
 };
 
@@ -80,8 +80,8 @@ const char *ws_analysis_signature(void);
  * token, so a caller can analyse several fields or passages with a gap.
  * Returns WS_OK, or the error that stopped it.
  */
-int ws_analyze(ws_analyzer *a, const char *text, size_t len, uint32_t first_pos,
-               uint32_t *next_pos, ws_token_fn fn, void *ctx, ws_error *err);
+int ws_analyze(ws_analyzer *a, const char *text, size_t len, uint32_t first_pos, uint32_t *next_pos,
+               ws_token_fn fn, void *ctx, ws_error *err);
 
 /*
  * Steps 2-4 for one already-tokenised word: fold, normalise the gender form

@@ -29,12 +29,12 @@ extern "C" {
 typedef struct ws_index ws_index;
 
 typedef struct ws_index_options {
-    unsigned version;       /* WS_INDEX_OPTIONS_VERSION */
-    unsigned batch_docs;    /* commit after this many changed documents */
-    size_t batch_bytes;     /* ... or after this much extracted text */
-    int rebuild;            /* 1: start from an empty index */
-    int follow_hidden;      /* 1: also index dot-files and dot-folders */
-    unsigned max_depth;     /* folder nesting followed below a root */
+    unsigned version;    /* WS_INDEX_OPTIONS_VERSION */
+    unsigned batch_docs; /* commit after this many changed documents */
+    size_t batch_bytes;  /* ... or after this much extracted text */
+    int rebuild;         /* 1: start from an empty index */
+    int follow_hidden;   /* 1: also index dot-files and dot-folders */
+    unsigned max_depth;  /* folder nesting followed below a root */
     ws_extract_options extract;
 } ws_index_options;
 

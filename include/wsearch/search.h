@@ -30,9 +30,9 @@ typedef struct ws_searcher ws_searcher;
 typedef enum ws_sort { WS_SORT_RELEVANCE = 0, WS_SORT_DATE_DESC, WS_SORT_DATE_ASC } ws_sort;
 
 typedef struct ws_search_options {
-    unsigned version;    /* WS_SEARCH_OPTIONS_VERSION */
-    unsigned offset;     /* first hit to return (0-based) */
-    unsigned limit;      /* hits to return; at most WS_SEARCH_MAX_LIMIT */
+    unsigned version; /* WS_SEARCH_OPTIONS_VERSION */
+    unsigned offset;  /* first hit to return (0-based) */
+    unsigned limit;   /* hits to return; at most WS_SEARCH_MAX_LIMIT */
     ws_sort sort;
     const char *type;      /* only this type ("md", "html", ...), or NULL */
     const char *date_from; /* "YYYY-MM-DD" inclusive, or NULL */
@@ -42,7 +42,7 @@ typedef struct ws_search_options {
     double time_limit;     /* seconds of matching before results are cut (0: none) */
 } ws_search_options;
 
-#define WS_SEARCH_MAX_LIMIT 1000
+#define WS_SEARCH_MAX_LIMIT       1000
 #define WS_SEARCH_OPTIONS_VERSION 1
 #define WS_SEARCH_OPTIONS_INIT                                                                     \
     {                                                                                              \
@@ -56,14 +56,14 @@ typedef struct ws_range {
 
 typedef struct ws_hit {
     uint32_t docid;
-    double score;       /* Xapian's BM25 weight */
-    int percent;        /* 0-100, relative to the best hit */
-    char *path;         /* absolute path of the file */
-    char *title;        /* never NULL */
-    char *type;         /* "txt", "md", "html", ... */
-    char *date;         /* "YYYY-MM-DD" or NULL */
-    char *snippet;      /* UTF-8, may start/end with "…"; never NULL */
-    ws_range *marks;    /* nmarks highlighted ranges in snippet, ascending */
+    double score;    /* Xapian's BM25 weight */
+    int percent;     /* 0-100, relative to the best hit */
+    char *path;      /* absolute path of the file */
+    char *title;     /* never NULL */
+    char *type;      /* "txt", "md", "html", ... */
+    char *date;      /* "YYYY-MM-DD" or NULL */
+    char *snippet;   /* UTF-8, may start/end with "…"; never NULL */
+    ws_range *marks; /* nmarks highlighted ranges in snippet, ascending */
     size_t nmarks;
     const char *passage_kind; /* "section", "page", "slide", "body" (static) */
     unsigned passage_number;  /* 1-based number of that passage */

@@ -91,7 +91,9 @@ static void test_folding(void **state)
     assert_string_equal(k->term[3], "grösse"); /* umlaut kept in the term */
     assert_string_equal(k->stem[0], k->stem[1]);
     /* Decomposed umlaut (u + U+0308, as PDFs write it) folds to NFC. */
-    k = run("Flu\xcc\x88" "chtlinge Flüchtlinge", 1);
+    k = run("Flu\xcc\x88"
+            "chtlinge Flüchtlinge",
+            1);
     assert_string_equal(k->term[0], "flüchtlinge");
     assert_string_equal(k->term[0], k->term[1]);
     /* Capital sharp s. */
@@ -102,9 +104,10 @@ static void test_folding(void **state)
 static void test_gender_forms(void **state)
 {
     (void)state;
-    const char *forms[] = {"Akteur:innen", "Akteur*innen", "Akteur_innen",
-                           "AkteurInnen",  "Akteur/-innen", "Akteur/innen",
-};
+    const char *forms[] = {
+        "Akteur:innen", "Akteur*innen",  "Akteur_innen",
+        "AkteurInnen",  "Akteur/-innen", "Akteur/innen",
+    };
     for (int i = 0; i < 6; i++) {
         toks *k = run(forms[i], 1);
         assert_int_equal(k->n, 1);
@@ -270,14 +273,10 @@ static void test_snowball_vocabulary(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_case_and_stem),
-        cmocka_unit_test(test_folding),
-        cmocka_unit_test(test_gender_forms),
-        cmocka_unit_test(test_hyphenated_compounds),
-        cmocka_unit_test(test_positions_and_offsets),
-        cmocka_unit_test(test_odd_input),
-        cmocka_unit_test(test_analyze_word),
-        cmocka_unit_test(test_signature),
+        cmocka_unit_test(test_case_and_stem),         cmocka_unit_test(test_folding),
+        cmocka_unit_test(test_gender_forms),          cmocka_unit_test(test_hyphenated_compounds),
+        cmocka_unit_test(test_positions_and_offsets), cmocka_unit_test(test_odd_input),
+        cmocka_unit_test(test_analyze_word),          cmocka_unit_test(test_signature),
         cmocka_unit_test(test_snowball_vocabulary),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -296,9 +296,12 @@ static void test_versions_and_locks(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_first_run),          cmocka_unit_test(test_word_forms),
-        cmocka_unit_test(test_phrases_and_syntax), cmocka_unit_test(test_fields),
-        cmocka_unit_test(test_snippet_and_metadata), cmocka_unit_test(test_incremental),
+        cmocka_unit_test(test_first_run),
+        cmocka_unit_test(test_word_forms),
+        cmocka_unit_test(test_phrases_and_syntax),
+        cmocka_unit_test(test_fields),
+        cmocka_unit_test(test_snippet_and_metadata),
+        cmocka_unit_test(test_incremental),
         cmocka_unit_test(test_versions_and_locks),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

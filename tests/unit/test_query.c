@@ -56,7 +56,9 @@ static void test_words(void **state)
     expect("Straße in Dessau-Roßlau", "strasse in dessau-rosslau");
     expect("Akteur:innen Mitarbeiter*innen", "akteurinnen mitarbeiterinnen");
     expect("TeilnehmerInnen", "teilnehmerinnen");
-    expect("Flu\xcc\x88" "chtlinge", "flüchtlinge");
+    expect("Flu\xcc\x88"
+           "chtlinge",
+           "flüchtlinge");
 }
 
 static void test_syntax_kept(void **state)
@@ -99,7 +101,9 @@ static void test_hostile(void **state)
     expect_error("(Kita OR Schule", 15, WS_EQUERY, "'(' without ')'");
     expect_error("Kita)", 5, WS_EQUERY, "')' without '('");
     expect_error("Kita\0Schule", 11, WS_EQUERY, "NUL byte");
-    expect_error("Gr\xf6\xdf" "e", 5, WS_EQUERY, "not valid UTF-8");
+    expect_error("Gr\xf6\xdf"
+                 "e",
+                 5, WS_EQUERY, "not valid UTF-8");
     char *big = malloc(10001);
     memset(big, 'a', 10000);
     big[10000] = '\0';
@@ -118,8 +122,8 @@ static void test_hostile(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_words),       cmocka_unit_test(test_syntax_kept),
-        cmocka_unit_test(test_fields),      cmocka_unit_test(test_glued_words),
+        cmocka_unit_test(test_words),   cmocka_unit_test(test_syntax_kept),
+        cmocka_unit_test(test_fields),  cmocka_unit_test(test_glued_words),
         cmocka_unit_test(test_hostile),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -235,10 +235,8 @@ static void test_bad_arguments(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_open_missing),
-        cmocka_unit_test(test_write_read_query),
-        cmocka_unit_test(test_parser_and_stemmer),
-        cmocka_unit_test(test_lock),
+        cmocka_unit_test(test_open_missing),       cmocka_unit_test(test_write_read_query),
+        cmocka_unit_test(test_parser_and_stemmer), cmocka_unit_test(test_lock),
         cmocka_unit_test(test_bad_arguments),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
