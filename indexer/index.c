@@ -776,9 +776,17 @@ static int remove_vanished(ws_index *ix, walk_ctx *w, const char *root, int root
     }
     if (rc == WS_OK) {
         qsort(g.seen, g.nseen, sizeof *g.seen, cmp_str);
-        char prefix[WS_MAX_IDTERM + 2];
+        /* Id terms of very long paths keep only a head of the path (see
+         * ws_schema_idterm), so the walk prefix is cut to that head. */
+        char prefix[PATH_MAX + 8];
         snprintf(prefix, sizeof prefix, "%s%s%s", WS_PFX_ID, root,
                  root_is_dir && strcmp(root, "/") ? "/" : "");
+        size_t head = WS_MAX_IDTERM - 17;
+        if (strlen(prefix) > head) {
+            while (head > 1 && ((unsigned char)prefix[head] & 0xC0) == 0x80)
+                head--;
+            prefix[head] = '\0';
+        }
         rc = ws_xdb_allterms(ix->db, prefix, collect_gone, &g, err);
         if (rc == WS_OK && g.oom)
             rc = ws_error_set(err, WS_ENOMEM, "out of memory");
