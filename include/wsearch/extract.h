@@ -1,0 +1,162 @@
+/*
+ * wsearch/extract.h - turning files into text and metadata.
+ *
+ * One extractor per format (indexer/extract_*.c).  Every extractor treats
+ * its input as hostile: sizes are bounded, encodings are checked, parsers
+ * run without network access or entity expansion, and failure is a status
+ * plus a one-line reason, never a crash or a partial document.
+ *
+ * The result is a ws_extracted record whose strings are all UTF-8 in NFC.
+ * The body is kept as a list of passages (a section under a heading, a
+ * page, a slide) so that a hit can point at where it matched; `text` is all
+ * passages joined by blank lines.
+ *
+ * What each format yields:
+ *   txt   one BODY passage.  Title: the first of the first five non-empty
+ *         lines that is at most 120 characters, does not end with '.' and
+ *         does not start with '©' (NULL if none: use the file name).
+ *   md    YAML front matter between leading "---" lines gives title, date,
+ *         speakers (also speaker, author(s), referent(en)), organisation
+ *         (organization, org), event, tags (keywords) and description; a
+ *         value may be a scalar or a list (a scalar is split at ';' for
+ *         speakers, at ',' or ';' for tags).  Front matter that is not a
+ *         valid YAML mapping, or uses anchors or aliases, is not an error:
+ *         its metadata is ignored and its lines are indexed as text.  Each
+ *         heading starts a SECTION passage; text before the first heading
+ *         is a BODY passage.  Title falls back to the first level-1 heading.
+ *   html  <title> (else the first <h1>), <meta> description, date, author,
+ *         keywords; text only from <main>, else from the <article>s, else
+ *         from <body>, without script, style, nav, forms and the like; each
+ *         h1-h6 starts a SECTION passage.  <meta charset> is ignored: the
+ *         bytes decide the encoding (see ws_text_decode).  A page libxml2
+ *         stops reading early (nested deeper than 256 elements) fails
+ *         with WS_EFORMAT rather than being indexed in part.
+ * In all formats a SECTION passage's heading is in `heading` and not part of
+ * its text (a heading with no text under it is a passage with text "");
+ * text is whitespace-normalised (runs of blanks become one space, lines are
+ * trimmed, at most one blank line in a row); links are de-duplicated; and
+ * when the metadata gives no valid date, `date` is the first full date in
+ * the headings and text.
+ */
+#ifndef WSEARCH_EXTRACT_H
+#define WSEARCH_EXTRACT_H
+
+#include <stddef.h>
+
+#include "wsearch/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum ws_doctype { WS_DOC_UNKNOWN = 0, WS_DOC_TXT, WS_DOC_MD, WS_DOC_HTML } ws_doctype;
+
+/* Type from the file name's extension (case-insensitive): .txt .text,
+ * .md .markdown, .html .htm .xhtml.  WS_DOC_UNKNOWN otherwise. */
+ws_doctype ws_doctype_from_path(const char *path);
+/* Short stable name used in the index and in output: "txt", "md", "html". */
+const char *ws_doctype_name(ws_doctype t);
+/* The reverse of ws_doctype_name; WS_DOC_UNKNOWN for anything else. */
+ws_doctype ws_doctype_from_name(const char *name);
+
+typedef enum ws_passage_kind {
+    WS_PASSAGE_BODY = 0, /* text with no finer structure */
+    WS_PASSAGE_SECTION,  /* text under a heading */
+    WS_PASSAGE_PAGE,
+    WS_PASSAGE_SLIDE
+} ws_passage_kind;
+
+typedef struct ws_passage {
+    ws_passage_kind kind;
+    unsigned number; /* 1-based page/slide/section number; 0 for BODY */
+    char *heading;   /* section heading or slide title; may be NULL */
+    char *text;      /* never NULL */
+    size_t text_len;
+} ws_passage;
+
+typedef struct ws_extracted {
+    ws_doctype type;
+    char *title;        /* may be NULL when the document has none */
+    char *date;         /* "YYYY-MM-DD" or NULL; validated */
+    char *description;  /* may be NULL */
+    char *organisation; /* may be NULL */
+    char *event;        /* may be NULL */
+    char **speakers;    /* nspeakers strings */
+    size_t nspeakers;
+    char **tags; /* ntags strings */
+    size_t ntags;
+    char **links; /* link targets found in the text (href, Markdown links) */
+    size_t nlinks;
+    ws_passage *passages;
+    size_t npassages;
+    char *text; /* all passages joined by "\n\n"; never NULL */
+    size_t text_len;
+    int converted; /* 1 if the source was Windows-1252/Latin-1 and was converted */
+} ws_extracted;
+
+typedef struct ws_extract_options {
+    unsigned version;   /* WS_EXTRACT_OPTIONS_VERSION */
+    size_t max_input;   /* bytes read from a file; larger files fail with WS_ETOOBIG */
+    size_t max_text;    /* bytes of text (and headings) kept; the rest is dropped */
+    unsigned max_depth; /* element nesting accepted in markup; deeper content is skipped */
+} ws_extract_options;   /* a field left 0 takes its default */
+
+#define WS_EXTRACT_OPTIONS_VERSION 1
+#define WS_EXTRACT_OPTIONS_INIT                                                                    \
+    {                                                                                              \
+        WS_EXTRACT_OPTIONS_VERSION, (size_t)64 << 20, (size_t)16 << 20, 256                        \
+    }
+
+/*
+ * Read and extract the file at path.  opts may be NULL for the defaults.
+ * On success *out is a new record the caller frees with ws_extracted_free.
+ * Errors: WS_ENOTFOUND (no such file), WS_EIO (unreadable, with errno's
+ * text, or not a regular file), WS_ETOOBIG, WS_EFORMAT (binary data in a
+ * text file, markup that cannot be parsed), WS_EUNSUPPORTED (unknown type),
+ * WS_EINVAL (bad arguments or options version).  Messages start with path.
+ * Anything but a regular file is refused without being opened.  An empty
+ * file is a valid document with empty text.
+ */
+int ws_extract_file(const char *path, const ws_extract_options *opts, ws_extracted **out,
+                    ws_error *err);
+
+/* The same on a buffer already in memory (len bytes, need not be
+ * NUL-terminated; max_input applies too).  `name` is only used in
+ * messages and may be NULL. */
+int ws_extract_buffer(ws_doctype type, const char *data, size_t len, const char *name,
+                      const ws_extract_options *opts, ws_extracted **out, ws_error *err);
+
+void ws_extracted_free(ws_extracted *x);
+
+/*
+ * Text decoding shared by all extractors: strip a UTF-8 BOM; if the bytes are
+ * valid UTF-8 keep them, otherwise decode them as Windows-1252 (a superset
+ * of Latin-1 for printable text); drop NUL and other C0 controls except tab
+ * and newline (vertical tab and form feed become newlines), turn CR LF / CR
+ * into LF; normalise to NFC.  *out is malloc'd and NUL-terminated; *outlen
+ * (may be NULL) gets its length; *converted (may be NULL) says whether
+ * decoding from Windows-1252 happened.  WS_EFORMAT if the data looks binary:
+ * more than 1% (and at least two) of the first 8 KiB are NUL or control
+ * bytes never found in text (this includes UTF-16, which is not supported).
+ */
+int ws_text_decode(const char *in, size_t len, char **out, size_t *outlen, int *converted,
+                   ws_error *err);
+
+/* 1 if s[0..len) is well-formed UTF-8 (no overlongs, surrogates or values
+ * above U+10FFFF). */
+int ws_utf8_valid(const char *s, size_t len);
+
+/*
+ * Read a date at the start of s[0..len) -- 2025-03-19 (a time may follow),
+ * 19.03.2025, 19. März 2025 or 19. Mär. 2025, optionally after a weekday
+ * ("Mittwoch, 23. Juli 2025") -- and write it to out as "YYYY-MM-DD".
+ * Returns 1 if s holds a full, possible date in 1900-2199, else 0 (month
+ * and year alone, 31.02.2025 and 2025-13-01 are all refused).
+ */
+int ws_date_parse(const char *s, size_t len, char out[11]);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* WSEARCH_EXTRACT_H */
