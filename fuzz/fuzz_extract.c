@@ -1,0 +1,46 @@
+/*
+ * fuzz_extract.c - libFuzzer target for the extractors.
+ *
+ * The first input byte picks the format (txt, md, html) and a small
+ * max_text/max_depth, so the limits are exercised too; the rest is the
+ * document.  Built by CMake with -DWS_FUZZ=ON (see fuzz/CMakeLists.txt);
+ * by hand with clang:
+ *   clang -g -O1 -fsanitize=fuzzer,address,undefined -I include -I lib \
+ *     lib/buf.c lib/error.c lib/text.c indexer/extract*.c fuzz/fuzz_extract.c \
+ *     $(pkg-config --cflags --libs libxml-2.0 libutf8proc libcmark yaml-0.1)
+ * and run with tests/data/extract as the seed corpus.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "wsearch/extract.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (size < 1)
+        return 0;
+    unsigned sel = data[0];
+    ws_extract_options o = WS_EXTRACT_OPTIONS_INIT;
+    if (sel & 0x04)
+        o.max_text = 1 + (sel >> 3) * 16u;
+    if (sel & 0x08)
+        o.max_depth = 1 + (sel >> 5);
+    ws_doctype t = (ws_doctype)(WS_DOC_TXT + sel % 3);
+    ws_extracted *x = NULL;
+    ws_error err;
+    if (ws_extract_buffer(t, (const char *)data + 1, size - 1, "fuzz", &o, &x, &err) == WS_OK) {
+        if (!x || !x->text || strlen(x->text) != x->text_len ||
+            !ws_utf8_valid(x->text, x->text_len) || x->text_len > o.max_text)
+            abort();
+        for (size_t i = 0; i < x->npassages; i++)
+            if (!x->passages[i].text || (!x->passages[i].text_len && !x->passages[i].heading))
+                abort();
+        ws_extracted_free(x);
+    } else if (x) {
+        abort();
+    }
+    return 0;
+}
