@@ -70,7 +70,10 @@ static void out_text(FILE *f, const ws_results *r, const out_opts *o)
                 h->type ? h->type : "?");
         if (h->date)
             fprintf(f, " · %s", h->date);
-        const char *p = passage_label(h, pl, sizeof pl);
+        /* A first section under the document's own title says nothing new. */
+        const char *p = h->passage_heading && !strcmp(h->passage_heading, h->title)
+                            ? NULL
+                            : passage_label(h, pl, sizeof pl);
         if (p)
             fprintf(f, " · %s", p);
         fprintf(f, " · %d%%%s\n   ", h->percent, o->color ? RESET : "");
