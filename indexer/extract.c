@@ -56,7 +56,8 @@ ws_doctype ws_doctype_from_path(const char *path)
         ws_doctype type;
     } exts[] = {{"txt", WS_DOC_TXT},     {"text", WS_DOC_TXT},  {"md", WS_DOC_MD},
                 {"markdown", WS_DOC_MD}, {"html", WS_DOC_HTML}, {"htm", WS_DOC_HTML},
-                {"xhtml", WS_DOC_HTML}};
+                {"xhtml", WS_DOC_HTML},  {"pdf", WS_DOC_PDF},   {"pptx", WS_DOC_PPTX},
+                {"odp", WS_DOC_ODP},     {"docx", WS_DOC_DOCX}, {"odt", WS_DOC_ODT}};
     if (!path)
         return WS_DOC_UNKNOWN;
     const char *base = strrchr(path, '/');
@@ -79,6 +80,16 @@ const char *ws_doctype_name(ws_doctype t)
         return "md";
     case WS_DOC_HTML:
         return "html";
+    case WS_DOC_PDF:
+        return "pdf";
+    case WS_DOC_PPTX:
+        return "pptx";
+    case WS_DOC_ODP:
+        return "odp";
+    case WS_DOC_DOCX:
+        return "docx";
+    case WS_DOC_ODT:
+        return "odt";
     default:
         return "unknown";
     }
@@ -88,7 +99,7 @@ ws_doctype ws_doctype_from_name(const char *name)
 {
     if (!name)
         return WS_DOC_UNKNOWN;
-    for (int t = WS_DOC_TXT; t <= WS_DOC_HTML; t++)
+    for (int t = WS_DOC_TXT; t <= WS_DOC_ODT; t++)
         if (strcmp(name, ws_doctype_name((ws_doctype)t)) == 0)
             return (ws_doctype)t;
     return WS_DOC_UNKNOWN;
@@ -450,7 +461,9 @@ static void close_passage(ws_xb *b)
             goto reset;
         }
         p->kind = b->kind;
-        p->number = b->kind == WS_PASSAGE_SECTION ? ++b->nsections : 0;
+        p->number = b->kind == WS_PASSAGE_SECTION                               ? ++b->nsections
+                    : b->kind == WS_PASSAGE_PAGE || b->kind == WS_PASSAGE_SLIDE ? b->number
+                                                                                : 0;
         p->heading = b->heading;
         p->text = t;
         p->text_len = tl;
@@ -463,6 +476,24 @@ reset:
     ws_buf_free(&b->cur);
     b->cur_kept = 0;
     b->pend_nl = b->pend_sp = 0;
+}
+
+/* Give the just-opened passage heading h (owned; NULL for none).  Headings
+ * are not part of `text` but count against max_text, so that a flood of
+ * headings cannot grow the record past it. */
+static void take_heading(ws_xb *b, char *h)
+{
+    if (!h)
+        return; /* kept only if text follows */
+    size_t need = (b->x->npassages ? 2 : 0) + strlen(h);
+    if (b->used + need > b->max_text) {
+        b->full = 1;
+        free(h);
+        return;
+    }
+    b->used += need;
+    b->heading = h;
+    b->cur_kept = 1;
 }
 
 void ws_xb_section(ws_xb *b, const char *heading, size_t n)
@@ -485,11 +516,41 @@ void ws_xb_section(ws_xb *b, const char *heading, size_t n)
     }
     close_passage(b);
     b->kind = WS_PASSAGE_SECTION;
+    take_heading(b, h);
+}
+
+void ws_xb_page(ws_xb *b, ws_passage_kind kind, unsigned number, const char *heading, size_t n)
+{
+    if (b->full || b->oom)
+        return;
+    if (b->x->npassages + 1 >= WS_X_MAX_PASSAGES) {
+        ws_xb_break(b, 2); /* out of passages: go on in the last one */
+        return;
+    }
+    char *h = NULL;
+    if (heading && ws_text_field(heading, n, WS_X_HEADING_MAX, &h)) {
+        b->oom = 1;
+        return;
+    }
+    close_passage(b);
+    b->kind = kind;
+    b->number = number;
+    take_heading(b, h);
+}
+
+void ws_xb_set_heading(ws_xb *b, const char *heading, size_t n)
+{
+    if (b->full || b->oom || b->heading || !heading)
+        return;
+    char *h = NULL;
+    if (ws_text_field(heading, n, WS_X_HEADING_MAX, &h)) {
+        b->oom = 1;
+        return;
+    }
     if (!h)
-        return; /* kept only if text follows */
-    /* Headings are not part of `text` but count against max_text, so that
-     * a flood of headings cannot grow the record past it. */
-    size_t need = (b->x->npassages ? 2 : 0) + strlen(h);
+        return;
+    /* The passage separator was counted with its first text, if any. */
+    size_t need = (!b->cur_kept && b->x->npassages ? 2 : 0) + strlen(h);
     if (b->used + need > b->max_text) {
         b->full = 1;
         free(h);
@@ -820,6 +881,20 @@ static int xb_finish(ws_xb *b, ws_extracted **out, ws_error *err)
 {
     close_passage(b);
     ws_extracted *x = b->x;
+    if (b->pages_to_sections) {
+        /* One page: its headings say more than "page 1". */
+        int paged = 0;
+        for (size_t i = 0; i < x->npassages; i++)
+            paged |= x->passages[i].kind == WS_PASSAGE_PAGE && x->passages[i].number > 1;
+        unsigned k = 0;
+        for (size_t i = 0; !paged && i < x->npassages; i++) {
+            ws_passage *p = &x->passages[i];
+            if (p->kind != WS_PASSAGE_PAGE)
+                continue;
+            p->kind = p->heading ? WS_PASSAGE_SECTION : WS_PASSAGE_BODY;
+            p->number = p->heading ? ++k : 0;
+        }
+    }
     if (!b->oom) {
         size_t total = 0;
         for (size_t i = 0; i < x->npassages; i++)
@@ -867,6 +942,68 @@ static int xb_finish(ws_xb *b, ws_extracted **out, ws_error *err)
     return WS_OK;
 }
 
+/* What the first bytes of a binary document say it is, or NULL. */
+static const char *magic_name(const char *d, size_t len)
+{
+    static const struct {
+        const char *magic;
+        size_t len;
+        const char *name;
+    } m[] = {
+        {"%PDF-", 5, "a PDF"},
+        {"PK\x03\x04", 4, "a zip container"},
+        {"PK\x05\x06", 4, "an empty zip container"},
+        {"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8, "an OLE compound file"},
+        {"\x89PNG", 4, "a PNG image"},
+        {"\xFF\xD8\xFF", 3, "a JPEG image"},
+        {"{\\rtf", 5, "an RTF document"},
+        {"<?xml", 5, "an XML document"},
+    };
+    for (size_t i = 0; i < sizeof m / sizeof m[0]; i++)
+        if (len >= m[i].len && !memcmp(d, m[i].magic, m[i].len))
+            return m[i].name;
+    return NULL;
+}
+
+/*
+ * Office and PDF files say what they are in their first bytes; a file whose
+ * content is not what its extension promises is refused here with a
+ * message naming both, before any parser sees it.
+ */
+static int sniff_container(ws_doctype type, const char *d, size_t len, const char *name,
+                           ws_error *err)
+{
+    const char *want = ws_doctype_name(type);
+    if (len == 0)
+        return ws_error_set(err, WS_EFORMAT, "%s: empty file (0 bytes), not a valid %s", name,
+                            want);
+    const char *is = magic_name(d, len);
+    if (type == WS_DOC_PDF) {
+        /* The header may come after some junk, as readers allow. */
+        size_t look = len < 1024 ? len : 1024;
+        for (size_t i = 0; i + 5 <= look; i++)
+            if (!memcmp(d + i, "%PDF-", 5))
+                return WS_OK;
+        if (is)
+            return ws_error_set(err, WS_EFORMAT, "%s: content is %s, not a PDF (wrong extension?)",
+                                name, is);
+        return ws_error_set(err, WS_EFORMAT, "%s: not a PDF (no %%PDF- header)", name);
+    }
+    if (is && !strncmp(is, "a zip", 5))
+        return WS_OK;
+    if (is && !strcmp(is, "an OLE compound file") && (type == WS_DOC_PPTX || type == WS_DOC_DOCX))
+        /* Office stores password-protected OOXML files in an OLE container
+         * (EncryptedPackage); an old binary .ppt/.doc renamed looks the same. */
+        return ws_error_set(err, WS_EUNSUPPORTED,
+                            "%s: encrypted (password-protected) Office file or legacy binary "
+                            "format, skipped",
+                            name);
+    if (is)
+        return ws_error_set(err, WS_EFORMAT, "%s: content is %s, not a %s (wrong extension?)", name,
+                            is, want);
+    return ws_error_set(err, WS_EFORMAT, "%s: not a %s (not a zip container)", name, want);
+}
+
 int ws_extract_buffer(ws_doctype type, const char *data, size_t len, const char *name,
                       const ws_extract_options *opts, ws_extracted **out, ws_error *err)
 {
@@ -882,8 +1019,10 @@ int ws_extract_buffer(ws_doctype type, const char *data, size_t len, const char 
     if (len > o.max_input)
         return ws_error_set(err, WS_ETOOBIG, "%s: input is %zu bytes, over the limit of %zu", name,
                             len, o.max_input);
-    if (type != WS_DOC_TXT && type != WS_DOC_MD && type != WS_DOC_HTML)
+    if (type <= WS_DOC_UNKNOWN || type > WS_DOC_ODT)
         return ws_error_set(err, WS_EUNSUPPORTED, "%s: unsupported document type", name);
+    if (type >= WS_DOC_PDF && (rc = sniff_container(type, data, len, name, err)) != WS_OK)
+        return rc;
 
     ws_xb b;
     memset(&b, 0, sizeof b);
@@ -904,8 +1043,18 @@ int ws_extract_buffer(ws_doctype type, const char *data, size_t len, const char 
     case WS_DOC_MD:
         rc = ws_extract_md(&b, data, len, err);
         break;
-    default:
+    case WS_DOC_HTML:
         rc = ws_extract_html(&b, data, len, err);
+        break;
+    case WS_DOC_PDF:
+        rc = ws_extract_pdf(&b, data, len, err);
+        break;
+    case WS_DOC_PPTX:
+    case WS_DOC_DOCX:
+        rc = ws_extract_ooxml(&b, data, len, err);
+        break;
+    default:
+        rc = ws_extract_odf(&b, data, len, err);
         break;
     }
     if (rc == WS_OK && b.oom)

@@ -43,6 +43,9 @@ typedef struct ws_xb {
     int pend_sp;  /* a space is owed before the next text */
     size_t passages_cap;
     unsigned nsections;
+    unsigned number;       /* number of the open PAGE or SLIDE passage */
+    int pages_to_sections; /* at the end, a document of one page gets
+                              SECTION passages instead of PAGE ones */
     /* open-addressing set of indexes into x->links, for de-duplication */
     size_t *link_set;
     size_t link_set_cap;
@@ -53,6 +56,10 @@ typedef struct ws_xb {
 int ws_extract_txt(ws_xb *b, const char *data, size_t len, ws_error *err);
 int ws_extract_md(ws_xb *b, const char *data, size_t len, ws_error *err);
 int ws_extract_html(ws_xb *b, const char *data, size_t len, ws_error *err);
+int ws_extract_pdf(ws_xb *b, const char *data, size_t len, ws_error *err);
+/* pptx, docx (extract_ooxml.c) and odp, odt (extract_odf.c) */
+int ws_extract_ooxml(ws_xb *b, const char *data, size_t len, ws_error *err);
+int ws_extract_odf(ws_xb *b, const char *data, size_t len, ws_error *err);
 
 /* ws_text_decode with the file name put in front of any message and
  * b->x->converted set. */
@@ -70,6 +77,14 @@ void ws_xb_break(ws_xb *b, int lines);
  * cleaned here).  The heading goes to passage->heading, not into the text;
  * a section with a heading is kept even when no text follows. */
 void ws_xb_section(ws_xb *b, const char *heading, size_t n);
+
+/* Close the open passage and start a PAGE or SLIDE passage numbered
+ * number, with heading (raw text, may be NULL).  Out of passages, the text
+ * goes on in the last one. */
+void ws_xb_page(ws_xb *b, ws_passage_kind kind, unsigned number, const char *heading, size_t n);
+/* Give the open passage a heading if it has none yet (a slide's title is
+ * known only once its shape has been read). */
+void ws_xb_set_heading(ws_xb *b, const char *heading, size_t n);
 
 /* Metadata.  Strings are raw parser output, cleaned and capped here; empty
  * values are ignored.  ws_xb_field keeps an existing value. */

@@ -6,6 +6,12 @@
  * unique id term is its absolute path, and value slot WS_SLOT_SIGNATURE
  * holds the file's modification time and size when it was indexed, so a
  * second run skips every file whose signature still matches.
+ *
+ * Extraction happens in worker processes (pool.c) while this process
+ * analyses and writes: the walk's list is followed by two cursors, one that
+ * checks signatures and hands changed files to idle workers up to a window
+ * ahead, and one that writes finished documents strictly in walk order, so
+ * document ids and reports do not depend on which worker was faster.
  */
 #define _XOPEN_SOURCE 700
 #include "wsearch/index.h"
@@ -19,11 +25,99 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "buf.h"
+#include "pool.h"
+#include "related.h"
 #include "schema.h"
 #include "wsearch/analysis.h"
 #include "wsearch/xapian.h"
+
+/*
+ * The words of a batch for the spelling table, counted here and handed to
+ * Xapian once per distinct word just before the commit: add_spelling per
+ * occurrence costs a map lookup in the writer each time, which showed in
+ * profiles.
+ */
+typedef struct spell_set {
+    char **w;
+    uint32_t *n;
+    size_t used, cap; /* cap: 0 or a power of two */
+    int oom;
+} spell_set;
+
+static size_t spell_hash(const char *s, size_t len)
+{
+    size_t h = 14695981039346656037ull & SIZE_MAX;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)s[i]) * (size_t)1099511628211ull;
+    return h;
+}
+
+static void spell_add(spell_set *s, const char *w, size_t len)
+{
+    if (s->oom)
+        return;
+    if ((s->used + 1) * 2 > s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 256;
+        char **nw = calloc(cap, sizeof *nw);
+        uint32_t *nn = calloc(cap, sizeof *nn);
+        if (!nw || !nn) {
+            free(nw);
+            free(nn);
+            s->oom = 1;
+            return;
+        }
+        for (size_t i = 0; i < s->cap; i++) {
+            if (!s->w[i])
+                continue;
+            size_t h = spell_hash(s->w[i], strlen(s->w[i])) & (cap - 1);
+            while (nw[h])
+                h = (h + 1) & (cap - 1);
+            nw[h] = s->w[i];
+            nn[h] = s->n[i];
+        }
+        free(s->w);
+        free(s->n);
+        s->w = nw;
+        s->n = nn;
+        s->cap = cap;
+    }
+    size_t h = spell_hash(w, len) & (s->cap - 1);
+    for (; s->w[h]; h = (h + 1) & (s->cap - 1)) {
+        if (!strncmp(s->w[h], w, len) && !s->w[h][len]) {
+            s->n[h]++;
+            return;
+        }
+    }
+    if (!(s->w[h] = malloc(len + 1))) {
+        s->oom = 1;
+        return;
+    }
+    memcpy(s->w[h], w, len);
+    s->w[h][len] = '\0';
+    s->n[h] = 1;
+    s->used++;
+}
+
+/* Add the counted words to the index (if rc is still WS_OK) and free. */
+static int spell_flush(ws_xdb *db, spell_set *s, int rc, ws_error *err)
+{
+    if (rc == WS_OK && s->oom)
+        rc = ws_error_set(err, WS_ENOMEM, "out of memory");
+    for (size_t i = 0; i < s->cap; i++) {
+        if (!s->w[i])
+            continue;
+        if (rc == WS_OK)
+            rc = ws_xdb_add_spelling(db, s->w[i], s->n[i], err);
+        free(s->w[i]);
+    }
+    free(s->w);
+    free(s->n);
+    memset(s, 0, sizeof *s);
+    return rc;
+}
 
 struct ws_index {
     ws_xdb *db;
@@ -33,6 +127,9 @@ struct ws_index {
     unsigned pending_docs; /* changes since the last commit */
     size_t pending_bytes;
     int meta_dirty; /* metadata written but not committed */
+    /* Spelling words of the batch, counted here and added at commit time
+     * (see spell_set). */
+    struct spell_set *spell;
 };
 
 /* ---- open and close ----------------------------------------------------- */
@@ -105,6 +202,8 @@ int ws_index_open(ws_index **out, const char *path, const ws_index_options *opts
         rc = ws_error_set(err, rc, "%s: cannot open index for writing: %s", path, err->msg);
     if (rc == WS_OK)
         rc = check_signatures(ix, path, err);
+    if (rc == WS_OK && !(ix->spell = calloc(1, sizeof *ix->spell)))
+        rc = ws_error_set(err, WS_ENOMEM, "out of memory");
     if (rc == WS_OK)
         rc = ws_analyzer_new(&ix->an, err);
     if (rc == WS_OK)
@@ -114,6 +213,7 @@ int ws_index_open(ws_index **out, const char *path, const ws_index_options *opts
     if (rc != WS_OK) {
         ws_analyzer_free(ix->an);
         ws_xdb_close(ix->db);
+        free(ix->spell);
         free(ix->path);
         free(ix);
         return rc;
@@ -127,10 +227,16 @@ int ws_index_close(ws_index *ix, ws_error *err)
     if (!ix)
         return WS_OK;
     int rc = WS_OK;
-    if (ix->pending_docs || ix->meta_dirty)
-        rc = ws_xdb_commit(ix->db, err);
+    if (ix->pending_docs || ix->meta_dirty) {
+        rc = spell_flush(ix->db, ix->spell, WS_OK, err);
+        if (rc == WS_OK)
+            rc = ws_xdb_commit(ix->db, err);
+    } else {
+        spell_flush(ix->db, ix->spell, WS_ENOMEM, NULL); /* nothing to add: just free */
+    }
     ws_xdb_close(ix->db);
     ws_analyzer_free(ix->an);
+    free(ix->spell);
     free(ix->path);
     free(ix);
     return rc;
@@ -187,6 +293,7 @@ typedef struct walk_ctx {
     ws_index_report_fn report;
     void *rctx;
     ws_index_stats *stats;
+    const char *root; /* real path of the root being walked */
 } walk_ctx;
 
 static void report(walk_ctx *w, ws_index_event_kind kind, const char *path, const char *msg,
@@ -339,6 +446,16 @@ static int walk_path(walk_ctx *w, const char *path, unsigned depth, int is_root,
         }
         if (S_ISDIR(st.st_mode) && !is_root)
             return WS_OK;
+        /* A link may point anywhere (/etc/passwd named notes.txt): only
+         * files inside the indexed folder become searchable. */
+        char real[PATH_MAX];
+        size_t rl = strlen(w->root);
+        if (!is_root && (!realpath(path, real) || strncmp(real, w->root, rl) != 0 ||
+                         (real[rl] != '/' && strcmp(w->root, "/") != 0))) {
+            report(w, WS_INDEX_EV_WARNING, path,
+                   "symbolic link to a file outside the indexed folder, skipped", 0, 0);
+            return WS_OK;
+        }
     }
     if (S_ISDIR(st.st_mode)) {
         if (depth > w->ix->opts.max_depth) {
@@ -365,7 +482,7 @@ static int walk_path(walk_ctx *w, const char *path, unsigned depth, int is_root,
 
 typedef struct term_ctx {
     ws_xdoc *doc;
-    ws_xdb *db;
+    spell_set *spell;
     const char *prefix; /* field prefix, "" for body text */
     uint32_t wdf;
     int positions; /* add positional postings */
@@ -378,19 +495,25 @@ static int add_token(void *vctx, const ws_token *t)
 {
     term_ctx *c = vctx;
     char term[WS_MAX_TERM + 8];
+    /* Built by hand: this runs for every word of every document. */
     size_t pl = strlen(c->prefix);
-    snprintf(term, sizeof term, "%s%s", c->prefix, t->term);
+    if (pl + t->term_len + 1 > sizeof term || 1 + pl + t->stem_len + 1 > sizeof term)
+        return 0; /* cannot happen with WS_MAX_TERM words; skip rather than cut */
+    memcpy(term, c->prefix, pl);
+    memcpy(term + pl, t->term, t->term_len + 1);
     if (c->positions)
         c->rc = ws_xdoc_add_posting(c->doc, term, t->pos, c->wdf, c->err);
     else
         c->rc = ws_xdoc_add_term(c->doc, term, c->wdf, c->err);
     if (c->rc == WS_OK && t->stem) {
-        snprintf(term, sizeof term, "%s%s%s", WS_PFX_STEM, c->prefix, t->stem);
+        term[0] = WS_PFX_STEM[0];
+        memcpy(term + 1, c->prefix, pl);
+        memcpy(term + 1 + pl, t->stem, t->stem_len + 1);
         c->rc = ws_xdoc_add_term(c->doc, term, c->wdf, c->err);
     }
     /* Spelling suggestions come from words, not numbers or fragments. */
     if (c->rc == WS_OK && c->spelling && !pl && !(t->flags & WS_TOK_NUMBER) && t->term_len >= 4)
-        c->rc = ws_xdb_add_spelling(c->db, t->term, 1, c->err);
+        spell_add(c->spell, t->term, t->term_len);
     return c->rc != WS_OK;
 }
 
@@ -510,6 +633,33 @@ static char *title_from_path(const char *path)
     return t;
 }
 
+/* Values the searcher counts for facets: the fields as written, so a
+ * facet shows "Dr. Aylin Kaya", not a folded term. */
+static int set_facet_values(ws_xdoc *doc, const ws_extracted *x, ws_error *err)
+{
+    int rc = WS_OK;
+    if (x->organisation && *x->organisation)
+        rc = ws_xdoc_set_value(doc, WS_SLOT_ORG, x->organisation, strlen(x->organisation), err);
+    if (rc == WS_OK && x->event && *x->event)
+        rc = ws_xdoc_set_value(doc, WS_SLOT_EVENT, x->event, strlen(x->event), err);
+    if (rc == WS_OK && x->date && strlen(x->date) >= 4)
+        rc = ws_xdoc_set_value(doc, WS_SLOT_YEAR, x->date, 4, err);
+    if (rc == WS_OK && x->nspeakers) {
+        ws_buf b = WS_BUF_INIT;
+        for (size_t i = 0; i < x->nspeakers; i++) {
+            if (i)
+                ws_buf_putc(&b, WS_XFACET_SEP);
+            ws_buf_puts(&b, x->speakers[i]);
+        }
+        if (!ws_buf_cstr(&b))
+            rc = ws_error_set(err, WS_ENOMEM, "out of memory");
+        else
+            rc = ws_xdoc_set_value(doc, WS_SLOT_SPEAKERS, b.data, b.len, err);
+        ws_buf_free(&b);
+    }
+    return rc;
+}
+
 static int build_document(ws_index *ix, const file_entry *f, const ws_extracted *x, ws_xdoc **out,
                           ws_error *err)
 {
@@ -527,7 +677,7 @@ static int build_document(ws_index *ix, const file_entry *f, const ws_extracted 
         goto done;
     }
 
-    term_ctx c = {doc, ix->db, "", 1, 1, 1, WS_OK, err};
+    term_ctx c = {doc, ix->spell, "", 1, 1, 1, WS_OK, err};
     uint32_t pos = 1;
     /* The title, prefixed for title: searches and plain with a higher wdf
      * so a title match outranks a body match. */
@@ -593,11 +743,29 @@ static int build_document(ws_index *ix, const file_entry *f, const ws_extracted 
         if (rc == WS_OK)
             rc = ws_xdoc_add_boolean_term(doc, bt, err);
     }
+    if (rc == WS_OK)
+        rc = set_facet_values(doc, x, err);
     char sig[64];
     snprintf(sig, sizeof sig, "%lld.%09ld:%lld", (long long)f->st.st_mtim.tv_sec,
              (long)f->st.st_mtim.tv_nsec, (long long)f->st.st_size);
     if (rc == WS_OK)
         rc = ws_xdoc_set_value(doc, WS_SLOT_SIGNATURE, sig, strlen(sig), err);
+    /* Links to local files, for related documents (see related.h). */
+    char rt[WS_MAX_IDTERM + 1], target[PATH_MAX], name[PATH_MAX];
+    for (size_t i = 0; rc == WS_OK && i < x->nlinks; i++) {
+        if (!ws_related_resolve(f->path, x->links[i], target, sizeof target))
+            continue;
+        ws_related_term(WS_PFX_LINK, target, rt);
+        rc = ws_xdoc_add_boolean_term(doc, rt, err);
+        if (rc == WS_OK && ws_related_name(target, name, sizeof name)) {
+            ws_related_term(WS_PFX_LINKNAME, name, rt);
+            rc = ws_xdoc_add_boolean_term(doc, rt, err);
+        }
+    }
+    if (rc == WS_OK && ws_related_name(f->path, name, sizeof name)) {
+        ws_related_term(WS_PFX_NAME, name, rt);
+        rc = ws_xdoc_add_boolean_term(doc, rt, err);
+    }
     ws_schema_idterm(f->path, bt);
     if (rc == WS_OK)
         rc = ws_xdoc_add_boolean_term(doc, bt, err);
@@ -654,7 +822,9 @@ static int maybe_commit(ws_index *ix, walk_ctx *w, int force, unsigned long done
     if (!force && ix->pending_docs < ix->opts.batch_docs &&
         ix->pending_bytes < ix->opts.batch_bytes)
         return WS_OK;
-    int rc = ws_xdb_commit(ix->db, err);
+    int rc = spell_flush(ix->db, ix->spell, WS_OK, err);
+    if (rc == WS_OK)
+        rc = ws_xdb_commit(ix->db, err);
     if (rc != WS_OK)
         return rc;
     ix->pending_docs = 0;
@@ -665,39 +835,37 @@ static int maybe_commit(ws_index *ix, walk_ctx *w, int force, unsigned long done
     return WS_OK;
 }
 
-/* Index one file if it changed.  Extraction failures are reported and
- * counted; only index write errors are returned. */
-static int index_file(ws_index *ix, walk_ctx *w, const file_entry *f, ws_error *err)
+/* Does the file need (re)indexing?  *docid gets its document, if any. */
+static int file_changed(ws_index *ix, const file_entry *f, uint32_t *docid, int *changed,
+                        ws_error *err)
 {
     char idterm[WS_MAX_IDTERM + 1];
     ws_schema_idterm(f->path, idterm);
-    uint32_t docid = 0;
     char *old = NULL;
-    int rc = stored_signature(ix, idterm, &docid, &old, err);
+    int rc = stored_signature(ix, idterm, docid, &old, err);
     if (rc != WS_OK)
         return rc;
     char sig[64];
     snprintf(sig, sizeof sig, "%lld.%09ld:%lld", (long long)f->st.st_mtim.tv_sec,
              (long)f->st.st_mtim.tv_nsec, (long long)f->st.st_size);
-    int same = docid && !strcmp(old, sig);
+    *changed = !(*docid && !strcmp(old, sig));
     free(old);
-    if (same) {
-        w->stats->unchanged++;
-        return WS_OK;
-    }
+    return WS_OK;
+}
 
+/* Write the extracted record of a changed file (x is consumed).
+ * Only index write errors are returned. */
+static int write_file(ws_index *ix, walk_ctx *w, const file_entry *f, uint32_t docid,
+                      ws_extracted *x, ws_error *err)
+{
+    char idterm[WS_MAX_IDTERM + 1];
+    ws_schema_idterm(f->path, idterm);
     ws_error xerr;
     ws_error_clear(&xerr);
-    ws_extracted *x = NULL;
-    if (ws_extract_file(f->path, &ix->opts.extract, &x, &xerr) != WS_OK) {
-        report(w, WS_INDEX_EV_FAILED, f->path, xerr.msg, 0, 0);
-        w->stats->failed++;
-        return WS_OK;
-    }
     if (x->converted)
         report(w, WS_INDEX_EV_WARNING, f->path, "not UTF-8: read as Windows-1252/Latin-1", 0, 0);
     ws_xdoc *doc = NULL;
-    rc = build_document(ix, f, x, &doc, &xerr);
+    int rc = build_document(ix, f, x, &doc, &xerr);
     size_t bytes = x->text_len;
     ws_extracted_free(x);
     if (rc == WS_ENOMEM || rc == WS_EINTERNAL) {
@@ -813,6 +981,131 @@ static int remove_vanished(ws_index *ix, walk_ctx *w, const char *root, int root
 
 /* ---- the run ------------------------------------------------------------ */
 
+/* Where a file of the walk stands. */
+enum { F_TODO = 0, F_UNCHANGED, F_RUNNING, F_DONE };
+
+typedef struct slot {
+    int state;
+    uint32_t docid;
+    ws_extracted *x; /* F_DONE: the record, or NULL with msg */
+    char *msg;
+} slot;
+
+static int start_pool(ws_index *ix, ws_pool **pool, ws_error *err)
+{
+    ws_pool_options po;
+    memset(&po, 0, sizeof po);
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    po.jobs = ix->opts.jobs ? ix->opts.jobs : cpus > 0 ? (unsigned)cpus : 1;
+    if (po.jobs > 256)
+        po.jobs = 256;
+    po.timeout = ix->opts.timeout ? ix->opts.timeout : 60;
+    po.cpu_limit = ix->opts.cpu_limit ? ix->opts.cpu_limit : 60;
+    po.mem_limit = ix->opts.mem_limit ? ix->opts.mem_limit : (size_t)2 << 30;
+    po.extract = ix->opts.extract;
+    po.hook = ix->opts.worker_hook;
+    return ws_pool_new(pool, &po, err);
+}
+
+#define WINDOW_FILES 1024
+#define WINDOW_BYTES ((size_t)64 << 20)
+
+/* Take one finished file from the pool into its slot. */
+static int collect_one(ws_pool *pool, slot *sl, size_t *buffered, ws_error *err)
+{
+    size_t tag = 0;
+    ws_extracted *x = NULL;
+    ws_error xerr;
+    int rc = ws_pool_wait(pool, &tag, &x, &xerr, err);
+    if (rc != WS_OK)
+        return rc;
+    sl[tag].state = F_DONE;
+    sl[tag].x = x;
+    if (x)
+        *buffered += x->text_len;
+    if (!x && !(sl[tag].msg = strdup(xerr.msg[0] ? xerr.msg : "extraction failed")))
+        return ws_error_set(err, WS_ENOMEM, "out of memory");
+    return WS_OK;
+}
+
+/* Index the files of one walk: signatures checked ahead, extraction in the
+ * pool, writing in order. */
+static int run_files(ws_index *ix, walk_ctx *w, ws_pool **pool, ws_error *err)
+{
+    size_t n = w->files.n;
+    if (!n)
+        return WS_OK;
+    slot *sl = calloc(n, sizeof *sl);
+    if (!sl)
+        return ws_error_set(err, WS_ENOMEM, "out of memory");
+    size_t ahead = 0, next = 0; /* next file to check / to write */
+    size_t buffered = 0;        /* text of finished files not yet written */
+    int rc = WS_OK;
+    while (rc == WS_OK && next < n) {
+        /* Keep the workers busy up to a window ahead of the writer: far
+         * enough that a slow file (a 1 000-page PDF) is started long before
+         * the writer needs it, bounded in files and in text waiting. */
+        while (rc == WS_OK && ahead < n && ahead - next < WINDOW_FILES && buffered < WINDOW_BYTES) {
+            int changed = 0;
+            rc = file_changed(ix, &w->files.v[ahead], &sl[ahead].docid, &changed, err);
+            if (rc != WS_OK)
+                break;
+            if (!changed) {
+                sl[ahead++].state = F_UNCHANGED;
+                continue;
+            }
+            if (!*pool && (rc = start_pool(ix, pool, err)) != WS_OK)
+                break;
+            if (!ws_pool_can_submit(*pool))
+                break;
+            rc = ws_pool_submit(*pool, ahead, w->files.v[ahead].type, w->files.v[ahead].path, err);
+            if (rc == WS_OK)
+                sl[ahead++].state = F_RUNNING;
+        }
+        if (rc != WS_OK)
+            break;
+        slot *s = &sl[next];
+        if (s->state == F_RUNNING) {
+            rc = collect_one(*pool, sl, &buffered, err);
+            continue;
+        }
+        const file_entry *f = &w->files.v[next];
+        if (s->state == F_UNCHANGED) {
+            w->stats->unchanged++;
+        } else if (s->x) {
+            buffered -= s->x->text_len;
+            rc = write_file(ix, w, f, s->docid, s->x, err);
+            s->x = NULL;
+        } else {
+            /* Extractor messages start with the path the event names. */
+            const char *m = s->msg;
+            size_t pl = strlen(f->path);
+            if (!strncmp(m, f->path, pl) && m[pl] == ':' && m[pl + 1] == ' ')
+                m += pl + 2;
+            report(w, WS_INDEX_EV_FAILED, f->path, m, 0, 0);
+            w->stats->failed++;
+        }
+        free(s->msg);
+        s->msg = NULL;
+        next++;
+        if (rc == WS_OK)
+            report(w, WS_INDEX_EV_FILE, f->path, NULL, next, n);
+        if (rc == WS_OK)
+            rc = maybe_commit(ix, w, 0, next, n, err);
+    }
+    /* On an index error, drop what is still out: the pool is killed. */
+    for (size_t i = 0; i < n; i++) {
+        ws_extracted_free(sl[i].x);
+        free(sl[i].msg);
+    }
+    if (rc != WS_OK && *pool) {
+        ws_pool_free(*pool);
+        *pool = NULL;
+    }
+    free(sl);
+    return rc;
+}
+
 int ws_index_update(ws_index *ix, const char *const *roots, size_t nroots,
                     ws_index_report_fn reportfn, void *ctx, ws_index_stats *stats, ws_error *err)
 {
@@ -822,10 +1115,11 @@ int ws_index_update(ws_index *ix, const char *const *roots, size_t nroots,
     memset(stats, 0, sizeof *stats);
     if (!ix || (!roots && nroots))
         return ws_error_set(err, WS_EINVAL, "ws_index_update: invalid argument");
+    ws_pool *pool = NULL; /* started when the first changed file is found */
     int rc = WS_OK;
     for (size_t r = 0; r < nroots && rc == WS_OK; r++) {
-        walk_ctx w = {ix, {0}, reportfn, ctx, stats};
         char real[PATH_MAX];
+        walk_ctx w = {ix, {0}, reportfn, ctx, stats, real};
         if (!realpath(roots[r], real)) {
             rc = ws_error_set(err, WS_ENOTFOUND, "%s: %s", roots[r], strerror(errno));
             break;
@@ -837,19 +1131,15 @@ int ws_index_update(ws_index *ix, const char *const *roots, size_t nroots,
             stats->files += w.files.n;
             report(&w, WS_INDEX_EV_SCAN_DONE, real, NULL, 0, w.files.n);
         }
-        for (size_t i = 0; rc == WS_OK && i < w.files.n; i++) {
-            rc = index_file(ix, &w, &w.files.v[i], err);
-            if (rc == WS_OK)
-                report(&w, WS_INDEX_EV_FILE, w.files.v[i].path, NULL, i + 1, w.files.n);
-            if (rc == WS_OK)
-                rc = maybe_commit(ix, &w, 0, i + 1, w.files.n, err);
-        }
+        if (rc == WS_OK)
+            rc = run_files(ix, &w, &pool, err);
         if (rc == WS_OK)
             rc = remove_vanished(ix, &w, real, root_is_dir, err);
         if (rc == WS_OK)
             rc = maybe_commit(ix, &w, 1, w.files.n, w.files.n, err);
         list_free(&w.files);
     }
+    ws_pool_free(pool);
     if (rc == WS_OK)
         rc = ws_xdb_doccount(ix->db, &stats->doccount, err);
     return rc;

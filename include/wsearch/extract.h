@@ -31,6 +31,32 @@
  *         bytes decide the encoding (see ws_text_decode).  A page libxml2
  *         stops reading early (nested deeper than 256 elements) fails
  *         with WS_EFORMAT rather than being indexed in part.
+ *   pptx, odp  one SLIDE passage per slide, numbered in presentation order
+ *         (hidden slides included); the slide's title placeholder is its
+ *         heading and also the first line of its text; the speaker notes
+ *         follow the slide's own text; tables give one line per cell.
+ *         Title: metadata, else the first slide's title.
+ *   docx, odt  paragraphs and tables' text; a heading (outline level or a
+ *         "Heading n" style) starts a new passage, and so does a page break
+ *         the file records (explicit breaks, ODT soft page breaks, DOCX
+ *         rendered page breaks).  A document that spans more than one page
+ *         gives PAGE passages (number = page, heading = the section heading
+ *         in force); a one-page document gives SECTION passages as md does.
+ *         Title: metadata, else the first heading.
+ *   pdf   one PAGE passage per page with text, in reading order (poppler).
+ *         Title: the info dictionary, else a short first line of page 1.
+ *         A PDF whose pages hold no text at all fails with WS_EFORMAT
+ *         ("no text layer").
+ *   Office and PDF metadata: title, author(s) (speakers), subject
+ *   (description), keywords (tags), creation (else modification) date,
+ *   hyperlinks (links).  Containers are checked before they are read: zip
+ *   entry count, total and per-entry uncompressed size and compression
+ *   ratio are capped (zip bombs fail with WS_ETOOBIG); XML is parsed with
+ *   no network, no entity substitution and no DTD (a part that declares
+ *   one fails), nesting bounded.  Encrypted or password-protected files
+ *   fail with WS_EUNSUPPORTED and a message saying so; a file whose
+ *   content is another format than its extension says (a PDF named .pptx)
+ *   fails with WS_EFORMAT naming both.
  * In all formats a SECTION passage's heading is in `heading` and not part of
  * its text (a heading with no text under it is a passage with text "");
  * text is whitespace-normalised (runs of blanks become one space, lines are
@@ -49,12 +75,24 @@
 extern "C" {
 #endif
 
-typedef enum ws_doctype { WS_DOC_UNKNOWN = 0, WS_DOC_TXT, WS_DOC_MD, WS_DOC_HTML } ws_doctype;
+typedef enum ws_doctype {
+    WS_DOC_UNKNOWN = 0,
+    WS_DOC_TXT,
+    WS_DOC_MD,
+    WS_DOC_HTML,
+    WS_DOC_PDF,
+    WS_DOC_PPTX,
+    WS_DOC_ODP,
+    WS_DOC_DOCX,
+    WS_DOC_ODT
+} ws_doctype;
 
 /* Type from the file name's extension (case-insensitive): .txt .text,
- * .md .markdown, .html .htm .xhtml.  WS_DOC_UNKNOWN otherwise. */
+ * .md .markdown, .html .htm .xhtml, .pdf, .pptx, .odp, .docx, .odt.
+ * WS_DOC_UNKNOWN otherwise. */
 ws_doctype ws_doctype_from_path(const char *path);
-/* Short stable name used in the index and in output: "txt", "md", "html". */
+/* Short stable name used in the index and in output: "txt", "md", "html",
+ * "pdf", "pptx", "odp", "docx", "odt". */
 const char *ws_doctype_name(ws_doctype t);
 /* The reverse of ws_doctype_name; WS_DOC_UNKNOWN for anything else. */
 ws_doctype ws_doctype_from_name(const char *name);

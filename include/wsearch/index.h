@@ -12,6 +12,16 @@
  * A file that cannot be read or extracted is reported through the callback
  * with its path and the reason; the run goes on with the others.  A file
  * that failed keeps the document from its last good version, if any.
+ *
+ * Isolation: files are extracted in forked worker processes (opts.jobs of
+ * them) while the calling process analyses the text and writes the index,
+ * so parsing and indexing overlap.  Each worker runs under a wall-clock
+ * timeout and CPU and address-space limits; a worker that crashes, hangs
+ * or hits a limit is killed and replaced, and its file is reported with
+ * the reason ("extractor crashed (signal 11)", "timed out after 60 s").
+ * Documents are still written in the order of the walk.  The caller
+ * should not have SIGCHLD set to SIG_IGN (workers are reaped with
+ * waitpid).
  */
 #ifndef WSEARCH_INDEX_H
 #define WSEARCH_INDEX_H
@@ -36,12 +46,22 @@ typedef struct ws_index_options {
     int follow_hidden;   /* 1: also index dot-files and dot-folders */
     unsigned max_depth;  /* folder nesting followed below a root */
     ws_extract_options extract;
+    /* Extraction runs in worker processes (see "Isolation" above); a field
+     * left 0 takes its default. */
+    unsigned jobs;      /* worker processes; default: the number of online CPUs */
+    unsigned timeout;   /* wall-clock seconds per file before its worker is killed (60) */
+    unsigned cpu_limit; /* CPU seconds per file (RLIMIT_CPU; 60) */
+    size_t mem_limit;   /* address space of a worker in bytes (RLIMIT_AS; 2 GiB) */
+    /* Test seam: called in the worker process before it reads each file
+     * (fault injection: crash, hang, allocate).  NULL normally. */
+    void (*worker_hook)(const char *path);
 } ws_index_options;
 
 #define WS_INDEX_OPTIONS_VERSION 1
 #define WS_INDEX_OPTIONS_INIT                                                                      \
     {                                                                                              \
-        WS_INDEX_OPTIONS_VERSION, 200, (size_t)32 << 20, 0, 0, 64, WS_EXTRACT_OPTIONS_INIT         \
+        WS_INDEX_OPTIONS_VERSION, 200, (size_t)32 << 20, 0, 0, 64, WS_EXTRACT_OPTIONS_INIT, 0, 0,  \
+            0, 0, NULL                                                                             \
     }
 
 typedef struct ws_index_stats {

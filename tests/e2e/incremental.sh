@@ -7,7 +7,7 @@ cp -r "$SRC/corpus" "$TMP/corpus"
 C=$TMP/corpus
 expect_exit 0 "first run" "$WS" index "$C"
 # corpus/.wsearchignore keeps the corpus's own README.md out of the index
-total=$(find "$C" -type f \( -name '*.txt' -o -name '*.md' -o -name '*.html' \) ! -name README.md | wc -l)
+total=$(find "$C" -type f \( -name '*.txt' -o -name '*.md' -o -name '*.html' -o -name '*.pdf' \) ! -name README.md | wc -l)
 check "first run adds every file ($total)" grep -q "$total added" "$TMP/out"
 
 # Xapian's lock file is touched by every writer; the data files must not be.

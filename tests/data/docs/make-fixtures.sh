@@ -1,0 +1,220 @@
+#!/usr/bin/env bash
+# make-fixtures.sh - regenerate the document fixtures in this folder.
+#
+# The good fixtures are written by a real producer: LibreOffice in headless
+# mode converts two flat OpenDocument sources (a three-slide deck and a
+# three-page report, with known words on known slides and pages) into
+# PPTX, ODP, DOCX, ODT and PDF.  The hostile fixtures are derived from them
+# with python3 (truncated zip, zip bomb, billion-laughs XML in a DOCX,
+# damaged PDF, PDF without a text layer, zero bytes, wrong extension,
+# password-protected files).  The outputs are committed, so the test suite
+# never needs LibreOffice; run this only to change them.
+#
+# Known words (tests rely on them):
+#   deck (folien.*):    slide 2 "Gemeindehaus", slide 3 "Leuchtturmwärter",
+#                       slide 3 notes "Kaffeeautomat"
+#   report (bericht.*): page 2 "Mietspiegel" (in a table), page 3 "Zugvogel"
+#                       under the heading "Ausblick"
+#
+# Usage: tests/data/docs/make-fixtures.sh   (needs libreoffice-impress,
+# libreoffice-writer: apt-get install --no-install-recommends ...)
+set -euo pipefail
+cd "$(dirname "$0")"
+command -v soffice >/dev/null || {
+  echo "needs LibreOffice: apt-get install -y --no-install-recommends libreoffice-impress libreoffice-writer" >&2
+  exit 1
+}
+WORK=$(mktemp -d /tmp/ws-fixtures-XXXXXX)
+trap 'rm -rf "$WORK"' EXIT
+# A private profile: no first-start wizard, no clash with a running office.
+SOFFICE=(soffice -env:UserInstallation=file://$WORK/profile --headless --norestore)
+
+META='<office:meta>
+  <dc:title>TITLE</dc:title>
+  <meta:initial-creator>Dr. Mira Lenz</meta:initial-creator>
+  <dc:creator>Dr. Mira Lenz</dc:creator>
+  <dc:subject>Fixture für wsearch</dc:subject>
+  <meta:keyword>Integration</meta:keyword>
+  <meta:keyword>Ehrenamt</meta:keyword>
+  <meta:creation-date>2024-05-15T10:00:00</meta:creation-date>
+  <dc:date>2024-06-01T12:00:00</dc:date>
+ </office:meta>'
+
+NS='xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+ xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0"
+ xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+ xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+ xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0"
+ xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0"
+ xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0"
+ xmlns:presentation="urn:oasis:names:tc:opendocument:xmlns:presentation:1.0"
+ xmlns:dc="http://purl.org/dc/elements/1.1/"
+ xmlns:meta="urn:oasis:names:tc:opendocument:xmlns:meta:1.0"
+ xmlns:xlink="http://www.w3.org/1999/xlink"'
+
+slide() { # number title body notes
+  cat <<EOF
+   <draw:page draw:name="page$1" draw:master-page-name="Default" presentation:presentation-page-layout-name="AL1T1">
+    <draw:frame presentation:style-name="Default-title" draw:layer="layout" presentation:class="title" presentation:user-transformed="true" svg:x="1cm" svg:y="1cm" svg:width="25cm" svg:height="3cm">
+     <draw:text-box><text:p>$2</text:p></draw:text-box>
+    </draw:frame>
+    <draw:frame presentation:style-name="Default-outline1" draw:layer="layout" presentation:class="outline" presentation:user-transformed="true" svg:x="1cm" svg:y="5cm" svg:width="25cm" svg:height="9cm">
+     <draw:text-box><text:p>$3</text:p></draw:text-box>
+    </draw:frame>
+    <presentation:notes>
+     <draw:frame presentation:style-name="Default-notes" draw:layer="layout" presentation:class="notes" presentation:user-transformed="true" svg:x="2cm" svg:y="14cm" svg:width="17cm" svg:height="10cm">
+      <draw:text-box><text:p>$4</text:p></draw:text-box>
+     </draw:frame>
+    </presentation:notes>
+   </draw:page>
+EOF
+}
+
+cat >"$WORK/folien.fodp" <<EOF
+<?xml version="1.0" encoding="UTF-8"?>
+<office:document $NS office:version="1.3" office:mimetype="application/vnd.oasis.opendocument.presentation">
+ ${META/TITLE/Willkommen im Landkreis: Folien zum Praxisdialog}
+ <office:styles>
+  <style:style style:name="Default-title" style:family="presentation"/>
+  <style:style style:name="Default-outline1" style:family="presentation"/>
+  <style:style style:name="Default-notes" style:family="presentation"/>
+ </office:styles>
+ <office:automatic-styles>
+  <style:page-layout style:name="PM1"><style:page-layout-properties fo:page-width="28cm" fo:page-height="15.75cm"/></style:page-layout>
+ </office:automatic-styles>
+ <office:master-styles>
+  <!-- placeholders on the master: without them LibreOffice turns the
+       slides' title frames into plain text boxes -->
+  <style:master-page style:name="Default" style:page-layout-name="PM1">
+   <draw:frame presentation:style-name="Default-title" presentation:class="title" presentation:placeholder="true" svg:x="1cm" svg:y="1cm" svg:width="25cm" svg:height="3cm"><draw:text-box/></draw:frame>
+   <draw:frame presentation:style-name="Default-outline1" presentation:class="outline" presentation:placeholder="true" svg:x="1cm" svg:y="5cm" svg:width="25cm" svg:height="9cm"><draw:text-box/></draw:frame>
+  </style:master-page>
+ </office:master-styles>
+ <office:body>
+  <office:presentation>
+$(slide 1 "Willkommen im Landkreis" "Begrüßung und Überblick über den Nachmittag." "Zeitplan ansagen.")
+$(slide 2 "Sprachcafé am Marktplatz" "Ehrenamtliche treffen sich jeden Dienstag im Gemeindehaus." "Auf Flyer verweisen.")
+$(slide 3 "Ergebnisse" "Der Leuchtturmwärter berichtet von 42 Teilnehmenden." "Kaffeeautomat erwähnen.")
+  </office:presentation>
+ </office:body>
+</office:document>
+EOF
+
+cat >"$WORK/bericht.fodt" <<EOF
+<?xml version="1.0" encoding="UTF-8"?>
+<office:document $NS office:version="1.3" office:mimetype="application/vnd.oasis.opendocument.text">
+ ${META/TITLE/Bericht zur Wohnraumversorgung}
+ <office:styles>
+  <style:style style:name="Standard" style:family="paragraph" style:class="text"/>
+  <style:style style:name="Heading_20_1" style:display-name="Heading 1" style:family="paragraph"
+   style:parent-style-name="Standard" style:default-outline-level="1" style:class="text">
+   <style:text-properties fo:font-size="18pt" fo:font-weight="bold"/>
+  </style:style>
+ </office:styles>
+ <office:automatic-styles>
+  <style:style style:name="PB" style:family="paragraph" style:parent-style-name="Heading_20_1">
+   <style:paragraph-properties fo:break-before="page"/>
+  </style:style>
+ </office:automatic-styles>
+ <office:body>
+  <office:text>
+   <text:h text:style-name="Heading_20_1" text:outline-level="1">Einleitung</text:h>
+   <text:p>Die Kommune stellt ihren Bericht vor. Mehr unter <text:a xlink:href="https://example.org/bericht">example.org</text:a>.</text:p>
+   <text:h text:style-name="PB" text:outline-level="1">Wohnraum</text:h>
+   <text:p>Geflüchtete Familien suchen Wohnungen in der Kernstadt.</text:p>
+   <table:table table:name="Zahlen">
+    <table:table-column table:number-columns-repeated="2"/>
+    <table:table-row>
+     <table:table-cell office:value-type="string"><text:p>Quelle</text:p></table:table-cell>
+     <table:table-cell office:value-type="string"><text:p>Mietspiegel</text:p></table:table-cell>
+    </table:table-row>
+    <table:table-row>
+     <table:table-cell office:value-type="string"><text:p>Wohnungen</text:p></table:table-cell>
+     <table:table-cell office:value-type="string"><text:p>118</text:p></table:table-cell>
+    </table:table-row>
+   </table:table>
+   <text:h text:style-name="PB" text:outline-level="1">Ausblick</text:h>
+   <text:p>Im Herbst zieht der Zugvogel weiter, die Arbeit bleibt.</text:p>
+  </office:text>
+ </office:body>
+</office:document>
+EOF
+
+conv() { # format file
+  "${SOFFICE[@]}" --convert-to "$1" --outdir "$WORK/out" "$2" >/dev/null 2>&1
+}
+mkdir -p "$WORK/out"
+conv odp "$WORK/folien.fodp"
+conv pptx "$WORK/folien.fodp"
+conv pdf "$WORK/folien.fodp"
+conv odt "$WORK/bericht.fodt"
+conv docx "$WORK/bericht.fodt"
+conv pdf "$WORK/bericht.fodt"
+# A password-protected PDF (LibreOffice 7.4 takes JSON filter options).
+cp "$WORK/bericht.fodt" "$WORK/geheim.fodt"
+"${SOFFICE[@]}" --convert-to 'pdf:writer_pdf_Export:{"EncryptFile":{"type":"boolean","value":"true"},"DocumentOpenPassword":{"type":"string","value":"geheim"}}' \
+  --outdir "$WORK/out" "$WORK/geheim.fodt" >/dev/null 2>&1
+for f in folien.odp folien.pptx folien.pdf bericht.odt bericht.docx bericht.pdf geheim.pdf; do
+  [[ -s "$WORK/out/$f" ]] || { echo "LibreOffice did not write $f" >&2; exit 1; }
+  cp "$WORK/out/$f" .
+done
+
+mkdir -p hostile
+python3 - <<'EOF'
+import io, zipfile, shutil
+
+def rezip(src, dst, replace):
+    """Copy the zip src to dst with some parts replaced."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = replace.get(item.filename, zin.read(item.filename))
+            zout.writestr(item, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
+
+# truncated zip: the first half of a good deck
+data = open("folien.pptx", "rb").read()
+open("hostile/abgeschnitten.pptx", "wb").write(data[: len(data) // 2])
+
+# zip bomb: 64 MB of spaces as the document body, ~60 KB on disk
+bomb = b'<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>' + b" " * (64 << 20) + b"</w:t></w:r></w:p></w:body></w:document>"
+rezip("bericht.docx", "hostile/bombe.docx", {"word/document.xml": bomb})
+
+# billion laughs inside a docx
+lol = ['<!ENTITY lol0 "lol">'] + ['<!ENTITY lol%d "%s">' % (i, ("&lol%d;" % (i - 1)) * 10) for i in range(1, 10)]
+laughs = ('<?xml version="1.0"?>\n<!DOCTYPE w:document [\n' + "\n".join(lol) + "\n]>\n"
+          '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+          "<w:body><w:p><w:r><w:t>&lol9;</w:t></w:r></w:p></w:body></w:document>").encode()
+rezip("bericht.docx", "hostile/lachen.docx", {"word/document.xml": laughs})
+
+# damaged PDF: header and garbage, no objects, no xref
+pdf = open("bericht.pdf", "rb").read()
+open("hostile/kaputt.pdf", "wb").write(pdf[:16] + bytes((i * 37) % 251 for i in range(3000)))
+
+# a PDF with one page that only draws a rectangle: no text layer
+objs = [b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>"]
+stream = b"0.5 g 100 100 395 642 re f"
+objs.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
+out = io.BytesIO()
+out.write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+offs = []
+for i, o in enumerate(objs, 1):
+    offs.append(out.tell())
+    out.write(b"%d 0 obj\n" % i + o + b"\nendobj\n")
+xref = out.tell()
+out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1))
+for o in offs:
+    out.write(b"%010d 00000 n \n" % o)
+out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref))
+open("hostile/scan.pdf", "wb").write(out.getvalue())
+
+# zero bytes, and a PDF named .pptx
+open("hostile/leer.pptx", "wb").close()
+shutil.copy("folien.pdf", "hostile/falsch.pptx")
+
+# a password-protected OOXML file is an OLE compound file (EncryptedPackage);
+# its header is enough for the check, the rest is padding
+open("hostile/geheim.docx", "wb").write(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
+EOF
+mv geheim.pdf hostile/geheim.pdf
+ls -l . hostile
