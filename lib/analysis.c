@@ -17,10 +17,35 @@
 
 struct ws_analyzer {
     struct sb_stemmer *stemmer;
+    int no_stem; /* stem step switched off (ws_analyzer_set_stemming) */
 };
 
+void ws_analyzer_set_stemming(ws_analyzer *a, int on)
+{
+    a->no_stem = !on;
+}
+
+int ws_stem_may_match(const char *term, const char *stem)
+{
+    const unsigned char *t = (const unsigned char *)term, *s = (const unsigned char *)stem;
+    while (*s) {
+        unsigned char c = *t;
+        size_t adv = 1;
+        /* ä ö ü (C3 A4, C3 B6, C3 BC) stand for a o u in a stem */
+        if (c == 0xC3 && (t[1] == 0xA4 || t[1] == 0xB6 || t[1] == 0xBC)) {
+            c = t[1] == 0xA4 ? 'a' : t[1] == 0xB6 ? 'o' : 'u';
+            adv = 2;
+        }
+        if (!*t || c != *s)
+            return 0;
+        t += adv;
+        s++;
+    }
+    return 1;
+}
+
 /* Bumped whenever a change here alters the terms an index holds. */
-#define WS_ANALYSIS_VERSION 1
+#define WS_ANALYSIS_VERSION 2
 
 int ws_analyzer_new(ws_analyzer **out, ws_error *err)
 {
@@ -45,10 +70,45 @@ void ws_analyzer_free(ws_analyzer *a)
     free(a);
 }
 
+static int ends_with(const char *t, size_t len, const char *sfx)
+{
+    size_t n = strlen(sfx);
+    return len >= n && !memcmp(t + len - n, sfx, n);
+}
+
+/*
+ * Step 3b: the feminine forms meet the base word.  Debian's libstemmer 2.2
+ * stems "lehrerinnen" to "lehrerinn" and "lehrer" to "lehr", so a search
+ * for Lehrer:innen missed the Lehrer (Snowball 3 added an -erin rule).
+ * Plural "-innen" is removed after a base of four letters or more (so
+ * beginnen, gewinnen, spinnen keep theirs); singular "-in" only after the
+ * endings of person nouns, as Termin, Medizin and Benzin end in -in too.
+ */
+size_t ws_feminine_base(const char *t, size_t len)
+{
+    /* verbs in -innen, and words that merely end in -erin */
+    static const char *keep[] = {"gewinnen",  "besinnen",    "ersinnen",   "entsinnen",
+                                 "aussinnen", "auszusinnen", "nachsinnen", "entrinnen",
+                                 "zerrinnen", "gerinnen",    "spinnen",    "drinnen",
+                                 "hierin",    "darin",       "worin",      "zerin"};
+    static const char *singular[] = {"erin", "antin",         "entin", "istin", "eurin", "ogin",
+                                     "egin", "\xc3\xa4rztin", "ndin",  "ertin", "enkin", "onin"};
+    for (size_t i = 0; i < sizeof keep / sizeof *keep; i++)
+        if (ends_with(t, len, keep[i]))
+            return len;
+    if (ends_with(t, len, "innen") && len - 5 >= 4)
+        return len - 5;
+    for (size_t i = 0; i < sizeof singular / sizeof *singular; i++)
+        if (ends_with(t, len, singular[i]) && len - 2 >= 4)
+            return len - 2;
+    return len;
+}
+
 int ws_analyzer_stem(ws_analyzer *a, const char *term, size_t len, char *out, size_t cap)
 {
     if (!len || len > WS_MAX_TERM)
         return -1;
+    len = ws_feminine_base(term, len);
     const sb_symbol *s = sb_stemmer_stem(a->stemmer, (const sb_symbol *)term, (int)len);
     if (!s)
         return -1;
@@ -87,11 +147,11 @@ static void make_signature(void)
     }
     if (st)
         sb_stemmer_delete(st);
-    snprintf(
-        sig_buf, sizeof sig_buf,
-        "wsearch-analysis/%d;nfc;casefold;gender-innen;hyphen-parts;stem=snowball-german:%08lx;"
-        "utf8proc-%s",
-        WS_ANALYSIS_VERSION, h & 0xffffffffUL, utf8proc_unicode_version());
+    snprintf(sig_buf, sizeof sig_buf,
+             "wsearch-analysis/"
+             "%d;nfc;casefold;gender-innen;feminine-base;hyphen-parts;stem=snowball-german:%08lx;"
+             "utf8proc-%s",
+             WS_ANALYSIS_VERSION, h & 0xffffffffUL, utf8proc_unicode_version());
 }
 
 const char *ws_analysis_signature(void)
@@ -340,7 +400,7 @@ static int emit(emit_ctx *e, const run *r, unsigned flags)
     /* Stem only words starting with a letter, as Xapian's query parser
      * does (it never stems a term that starts with a digit). */
     utf8proc_category_t cat = utf8proc_category(c0);
-    if (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO)
+    if (!e->a->no_stem && cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO)
         stem_len = ws_analyzer_stem(e->a, term, (size_t)n, stem, sizeof stem);
     utf8proc_int32_t s0;
     if (next_cp(e->text, r->end, r->start, &s0) > 0 &&

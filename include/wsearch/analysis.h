@@ -14,8 +14,11 @@
  *                 umlauts are kept in the term, so exact phrases stay exact.
  *   3. gender     the gender marker is removed and the feminine plural is
  *                 spelled out: akteur:innen -> akteurinnen.
- *   4. stem       Snowball German through libstemmer (umlauts fold to their
- *                 base vowels in stems), applied to the folded word.
+ *   4. stem       the feminine ending is set aside (lehrerinnen, lehrerin ->
+ *                 lehrer: ws_feminine_base), then Snowball German through
+ *                 libstemmer (umlauts fold to their base vowels in stems).
+ *                 So Lehrer, Lehrerinnen, Lehrer:innen and LehrerInnen share
+ *                 the stem "lehr"; the folded word itself keeps its form.
  *
  * A token therefore yields two terms: the folded word (indexed with its
  * position, for phrases) and "Z" + stem (for ranked word search), the same
@@ -91,6 +94,23 @@ int ws_analyze(ws_analyzer *a, const char *text, size_t len, uint32_t first_pos,
  */
 int ws_analyze_word(ws_analyzer *a, const char *word, size_t len, char *term, char *stem,
                     ws_error *err);
+
+/* The length of term[0..len) without a feminine ending ("-innen" after a
+ * base of 4+ bytes, "-in" after person-noun endings such as -erin, -entin,
+ * -istin); len when there is none. */
+size_t ws_feminine_base(const char *term, size_t len);
+
+/*
+ * Turn the stem step on (the default) or off for this analyzer.  Off,
+ * tokens carry stem == NULL and a caller stems on demand with
+ * ws_analyzer_stem: a snippet can rule out most words of a document
+ * without stemming them, since a German Snowball stem is always a prefix
+ * of the folded word with ä/ö/ü read as a/o/u (see ws_stem_may_match).
+ */
+void ws_analyzer_set_stemming(ws_analyzer *a, int on);
+
+/* 0 if term (folded) cannot have stem as its stem; 1 if it may. */
+int ws_stem_may_match(const char *term, const char *stem);
 
 /*
  * Only the stem step, on an already folded term (what Xapian's query parser
