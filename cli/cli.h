@@ -34,6 +34,12 @@ typedef struct out_opts {
 
 void out_results(FILE *f, const ws_results *r, const out_opts *o);
 
+/* Search through searchd on the UNIX socket.  index (may be NULL) is the
+ * index the user means: a daemon serving another one is not used. */
+enum { REMOTE_OK = 0, REMOTE_UNAVAILABLE, REMOTE_OTHER_INDEX, REMOTE_ERROR };
+int remote_search(const char *socket, const char *index, const char *q, const ws_search_options *so,
+                  ws_results **out, char *err, size_t errlen);
+
 /* `wsearch index ...`: argc/argv start after the word "index". */
 int cmd_index(cli_env *env, int argc, char **argv);
 /* `wsearch info`: what the index holds. */

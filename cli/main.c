@@ -57,8 +57,13 @@ static void usage(FILE *f)
           "      --json          print hits as a JSON array\n"
           "      --color WHEN    highlight with ANSI bold: auto (default), always, never\n"
           "      --rewrite       print the query as the analysis rewrote it, and exit\n"
+          "      --socket PATH   ask the searchd listening on PATH (error if it does not answer)\n"
+          "      --direct        open the index directly, even if searchd is running\n"
           "  -c, --config FILE   read FILE instead of the default configuration\n"
           "  -h, --help          this text;  -V, --version  the version\n"
+          "\n"
+          "By default wsearch asks searchd when its socket ($WSEARCH_SOCKET, the config's\n"
+          "searchd.socket, or the default) answers for the same index, else opens the index.\n"
           "\n"
           "Exit status: 0 hits found, 1 no hits, 2 error.  To search for the words\n"
           "'index' or 'info', write: wsearch -- index\n",
@@ -77,12 +82,22 @@ static int parse_uint(const char *opt, const char *s, unsigned max, unsigned *ou
     return 0;
 }
 
+/* The same output whether the results came from the index or searchd. */
+static int print_results(const ws_results *r, const out_opts *oo, const char *q)
+{
+    if (!r->nhits && !oo->json)
+        fprintf(stdout, "no hits for: %s\n", q);
+    out_results(stdout, r, oo);
+    return r->nhits ? EXIT_HITS : EXIT_NOHITS;
+}
+
 static int cmd_search(cli_env *env, int argc, char **argv)
 {
     ws_search_options so = WS_SEARCH_OPTIONS_INIT;
     out_opts oo = {0, 0, NULL};
     const char *color = ws_config_get(env->config, "color");
-    int rewrite_only = 0, only_words = 0;
+    int rewrite_only = 0, only_words = 0, direct = 0;
+    const char *socket = NULL;
     const char *cl = ws_config_get(env->config, "limit");
     if (cl && parse_uint("limit (config)", cl, WS_SEARCH_MAX_LIMIT, &so.limit))
         return EXIT_ERROR;
@@ -135,6 +150,12 @@ static int cmd_search(cli_env *env, int argc, char **argv)
             oo.json = 1;
         } else if (!strcmp(a, "--rewrite")) {
             rewrite_only = 1;
+        } else if ((!strcmp(a, "-i") || !strcmp(a, "--index")) && has_val) {
+            env->index = argv[++i]; /* also accepted after other options */
+        } else if (!strcmp(a, "--direct")) {
+            direct = 1;
+        } else if (!strcmp(a, "--socket") && has_val) {
+            socket = argv[++i];
         } else if (!strcmp(a, "--color") && has_val) {
             color = argv[++i];
         } else if (!strncmp(a, "--color=", 8)) {
@@ -167,6 +188,29 @@ static int cmd_search(cli_env *env, int argc, char **argv)
     }
     oo.query = q;
 
+    ws_results *r = NULL;
+    if (!rewrite_only && (socket || !direct)) {
+        char *def = NULL;
+        const char *sock = socket;
+        if (!sock)
+            sock = ws_config_get(env->config, "searchd.socket");
+        if (!sock || !*sock)
+            sock = def = ws_config_default_socket();
+        char msg[600];
+        int rr = remote_search(sock, env->index, q, &so, &r, msg, sizeof msg);
+        free(def);
+        if (rr == REMOTE_ERROR || (rr != REMOTE_OK && socket)) {
+            cli_error("%s", msg);
+            goto done;
+        }
+        if (rr == REMOTE_OK) {
+            rc = print_results(r, &oo, q);
+            ws_results_free(r);
+            goto done;
+        }
+        /* no daemon, or one for another index: search directly */
+    }
+
     ws_error err;
     ws_error_clear(&err);
     ws_searcher *s = NULL;
@@ -186,16 +230,12 @@ static int cmd_search(cli_env *env, int argc, char **argv)
         ws_searcher_close(s);
         goto done;
     }
-    ws_results *r = NULL;
     if (ws_search(s, q, ql, &so, &r, &err) != WS_OK) {
         cli_error("%s", err.msg);
         ws_searcher_close(s);
         goto done;
     }
-    if (!r->nhits && !oo.json)
-        fprintf(stdout, "no hits for: %s\n", q);
-    out_results(stdout, r, &oo);
-    rc = r->nhits ? EXIT_HITS : EXIT_NOHITS;
+    rc = print_results(r, &oo, q);
     ws_results_free(r);
     ws_searcher_close(s);
 done:

@@ -207,3 +207,15 @@ char *ws_config_default_index(void)
         return join(home, "/.local/share/wsearch/index");
     return NULL;
 }
+
+char *ws_config_default_socket(void)
+{
+    const char *e = getenv("WSEARCH_SOCKET");
+    if (e && *e)
+        return strdup(e);
+    /* root's services use /run; a user's daemon lives in its runtime dir */
+    const char *rt = getenv("XDG_RUNTIME_DIR");
+    if (rt && *rt && getuid() != 0)
+        return join(rt, "/wsearch/searchd.sock");
+    return strdup("/run/wsearch/searchd.sock");
+}

@@ -47,6 +47,12 @@ char *ws_config_default_path(void);
  * ~/.local/share/wsearch/index).  malloc'd; NULL if no home is known. */
 char *ws_config_default_index(void);
 
+/* The daemon's socket when the configuration names none:
+ * $XDG_RUNTIME_DIR/wsearch/searchd.sock for a user with a runtime folder,
+ * else /run/wsearch/searchd.sock (the systemd unit's RuntimeDirectory).
+ * malloc'd. */
+char *ws_config_default_socket(void);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,164 @@
+/*
+ * remote.c - searching through a running searchd instead of opening the
+ * index: the daemon has the index open and warm, so answers come faster.
+ *
+ * The daemon's JSON is turned back into a ws_results, so output.c prints
+ * exactly what it prints for a direct search.  libcurl speaks HTTP over
+ * the UNIX socket.
+ */
+#define _XOPEN_SOURCE 700
+#include <curl/curl.h>
+#include <jansson.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "wsearch/json.h"
+
+typedef struct body {
+    char *data;
+    size_t len;
+    int too_big;
+} body;
+
+#define MAX_BODY ((size_t)64 << 20)
+
+static size_t on_data(char *p, size_t size, size_t n, void *ctx)
+{
+    body *b = ctx;
+    size_t add = size * n;
+    if (b->len + add > MAX_BODY) {
+        b->too_big = 1;
+        return 0;
+    }
+    char *d = realloc(b->data, b->len + add + 1);
+    if (!d)
+        return 0;
+    memcpy(d + b->len, p, add);
+    b->data = d;
+    b->len += add;
+    d[b->len] = '\0';
+    return add;
+}
+
+static void add_param(CURL *c, char *url, size_t cap, const char *key, const char *val)
+{
+    if (!val)
+        return;
+    char *e = curl_easy_escape(c, val, 0);
+    if (!e)
+        return;
+    size_t n = strlen(url);
+    snprintf(url + n, cap - n, "&%s=%s", key, e);
+    curl_free(e);
+}
+
+/* searchd's JSON -> ws_results with the same ownership as ws_search's. */
+static ws_results *to_results(json_t *j)
+{
+    ws_results *r = calloc(1, sizeof *r);
+    if (!r)
+        return NULL;
+    json_t *hits = json_object_get(j, "hits");
+    size_t n = json_array_size(hits);
+    r->estimated = (uint32_t)json_integer_value(json_object_get(j, "total"));
+    const char *sug = json_string_value(json_object_get(j, "suggestion"));
+    if ((sug && !(r->corrected = strdup(sug))) || (n && !(r->hits = calloc(n, sizeof *r->hits)))) {
+        ws_results_free(r);
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (ws_hit_from_json(json_array_get(hits, i), &r->hits[i]) != 0) {
+            ws_results_free(r);
+            return NULL;
+        }
+        r->nhits = i + 1;
+    }
+    return r;
+}
+
+int remote_search(const char *socket, const char *index, const char *q, const ws_search_options *so,
+                  ws_results **out, char *err, size_t errlen)
+{
+    *out = NULL;
+    CURL *c = curl_easy_init();
+    if (!c) {
+        snprintf(err, errlen, "cannot start an HTTP client");
+        return REMOTE_ERROR;
+    }
+    char url[16384] = "http://localhost/search?";
+    char *e = curl_easy_escape(c, q, 0);
+    if (!e || strlen(e) > 12000) {
+        curl_free(e);
+        curl_easy_cleanup(c);
+        return REMOTE_UNAVAILABLE; /* let the direct path say what is wrong */
+    }
+    snprintf(url + strlen(url), sizeof url - strlen(url), "q=%s", e);
+    curl_free(e);
+    char num[32];
+    snprintf(num, sizeof num, "%u", so->limit);
+    add_param(c, url, sizeof url, "size", num);
+    snprintf(num, sizeof num, "%u", so->offset);
+    add_param(c, url, sizeof url, "offset", num);
+    add_param(c, url, sizeof url, "type", so->type);
+    add_param(c, url, sizeof url, "from", so->date_from);
+    add_param(c, url, sizeof url, "to", so->date_to);
+    add_param(c, url, sizeof url, "sort",
+              so->sort == WS_SORT_DATE_DESC  ? "date"
+              : so->sort == WS_SORT_DATE_ASC ? "date-asc"
+                                             : NULL);
+    body b = {NULL, 0, 0};
+    curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, socket);
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, 500L);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    CURLcode cc = curl_easy_perform(c);
+    long status = 0;
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    curl_easy_cleanup(c);
+    int rc = REMOTE_OK;
+    if (cc == CURLE_COULDNT_CONNECT || cc == CURLE_OPERATION_TIMEDOUT || status == 0) {
+        snprintf(err, errlen, "%s: searchd does not answer (%s)", socket, curl_easy_strerror(cc));
+        rc = REMOTE_UNAVAILABLE;
+    } else if (cc != CURLE_OK) {
+        snprintf(err, errlen, "%s: %s", socket,
+                 b.too_big ? "answer too large" : curl_easy_strerror(cc));
+        rc = REMOTE_ERROR;
+    }
+    json_error_t je;
+    json_t *j = rc == REMOTE_OK ? json_loadb(b.data ? b.data : "", b.len, 0, &je) : NULL;
+    free(b.data);
+    if (rc != REMOTE_OK)
+        return rc;
+    if (!json_is_object(j)) {
+        json_decref(j);
+        snprintf(err, errlen, "%s: answer is not JSON (HTTP %ld)", socket, status);
+        return REMOTE_ERROR;
+    }
+    if (status != 200) {
+        const char *m = json_string_value(json_object_get(json_object_get(j, "error"), "message"));
+        snprintf(err, errlen, "%s", m ? m : "searchd refused the query");
+        json_decref(j);
+        /* 503: the daemon cannot serve right now; the index may still open */
+        return status == 503 ? REMOTE_UNAVAILABLE : REMOTE_ERROR;
+    }
+    /* A daemon serving another index must not answer for this one. */
+    const char *their = json_string_value(json_object_get(j, "index"));
+    char a[PATH_MAX], b2[PATH_MAX];
+    if (index && (!their || !realpath(their, a) || !realpath(index, b2) || strcmp(a, b2))) {
+        snprintf(err, errlen, "%s serves %s, not %s", socket, their ? their : "?", index);
+        json_decref(j);
+        return REMOTE_OTHER_INDEX;
+    }
+    *out = to_results(j);
+    json_decref(j);
+    if (!*out) {
+        snprintf(err, errlen, "out of memory");
+        return REMOTE_ERROR;
+    }
+    return REMOTE_OK;
+}

@@ -1,0 +1,189 @@
+/*
+ * json.c - results to and from JSON (see wsearch/json.h).
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "wsearch/json.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* The snippet as HTML: text escaped, matches in <mark>, so a browser never
+ * has to insert document text as markup. */
+static json_t *snippet_html(const ws_hit *h)
+{
+    size_t n = strlen(h->snippet);
+    size_t cap = n * 6 + h->nmarks * 13 + 1;
+    char *o = malloc(cap);
+    if (!o)
+        return NULL;
+    size_t k = 0, m = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (m < h->nmarks && h->marks[m].start == i) {
+            memcpy(o + k, "<mark>", 6);
+            k += 6;
+        }
+        char ch = h->snippet[i];
+        const char *rep = ch == '<'    ? "&lt;"
+                          : ch == '>'  ? "&gt;"
+                          : ch == '&'  ? "&amp;"
+                          : ch == '"'  ? "&quot;"
+                          : ch == '\'' ? "&#39;"
+                                       : NULL;
+        if (rep) {
+            memcpy(o + k, rep, strlen(rep));
+            k += strlen(rep);
+        } else {
+            o[k++] = ch;
+        }
+        if (m < h->nmarks && h->marks[m].end == i + 1) {
+            memcpy(o + k, "</mark>", 7);
+            k += 7;
+            m++;
+        }
+    }
+    json_t *j = json_stringn(o, k);
+    free(o);
+    return j;
+}
+
+static json_t *str_or_null(const char *s)
+{
+    return s ? json_string(s) : json_null();
+}
+
+json_t *ws_hit_to_json(const ws_hit *h, unsigned flags)
+{
+    json_t *o = json_object();
+    if (!o)
+        return NULL;
+    json_object_set_new(o, "id", json_integer(h->docid));
+    json_object_set_new(o, "path", json_string(h->path ? h->path : ""));
+    json_object_set_new(o, "title", json_string(h->title));
+    json_object_set_new(o, "type", json_string(h->type ? h->type : ""));
+    json_object_set_new(o, "date", str_or_null(h->date));
+    json_object_set_new(o, "score", json_real(h->score));
+    json_object_set_new(o, "percent", json_integer(h->percent));
+    json_object_set_new(o, "snippet", json_string(h->snippet));
+    if (flags & WS_JSON_SNIPPET_HTML)
+        json_object_set_new(o, "snippet_html", snippet_html(h));
+    json_t *marks = json_array();
+    for (size_t i = 0; i < h->nmarks; i++)
+        json_array_append_new(
+            marks, json_pack("[II]", (json_int_t)h->marks[i].start, (json_int_t)h->marks[i].end));
+    json_object_set_new(o, "highlights", marks);
+    json_t *p = json_object();
+    json_object_set_new(p, "kind", json_string(h->passage_kind));
+    if (h->passage_number)
+        json_object_set_new(p, "number", json_integer(h->passage_number));
+    if (h->passage_heading)
+        json_object_set_new(p, "heading", json_string(h->passage_heading));
+    json_object_set_new(o, "passage", p);
+    /* "slide": 7 / "page": 3 and a location a viewer opens there. */
+    int paged = !strcmp(h->passage_kind, "page"), slide = !strcmp(h->passage_kind, "slide");
+    if ((paged || slide) && h->passage_number) {
+        json_object_set_new(o, paged ? "page" : "slide", json_integer(h->passage_number));
+        json_t *loc = json_sprintf("%s#%s=%u", h->path ? h->path : "", paged ? "page" : "slide",
+                                   h->passage_number);
+        json_object_set_new(o, "location", loc ? loc : json_null());
+    }
+    json_t *rel = json_array();
+    for (size_t i = 0; i < h->nrelated; i++) {
+        json_t *e = json_object();
+        json_object_set_new(e, "id", json_integer(h->related[i].docid));
+        json_object_set_new(e, "path", json_string(h->related[i].path ? h->related[i].path : ""));
+        json_object_set_new(e, "title", json_string(h->related[i].title));
+        json_object_set_new(e, "type", json_string(h->related[i].type ? h->related[i].type : ""));
+        json_array_append_new(rel, e);
+    }
+    json_object_set_new(o, "related", rel);
+    return o;
+}
+
+static char *dup_str(const json_t *v)
+{
+    const char *s = json_string_value(v);
+    return s ? strdup(s) : NULL;
+}
+
+static const char *kind_static(const char *k)
+{
+    static const char *kinds[] = {"section", "page", "slide"};
+    for (size_t i = 0; k && i < sizeof kinds / sizeof *kinds; i++)
+        if (!strcmp(k, kinds[i]))
+            return kinds[i];
+    return "body";
+}
+
+int ws_hit_from_json(const json_t *j, ws_hit *o)
+{
+    memset(o, 0, sizeof *o);
+    o->passage_kind = "body";
+    if (!json_is_object(j))
+        return -1;
+    o->docid = (uint32_t)json_integer_value(json_object_get(j, "id"));
+    o->score = json_number_value(json_object_get(j, "score"));
+    o->percent = (int)json_integer_value(json_object_get(j, "percent"));
+    o->path = dup_str(json_object_get(j, "path"));
+    o->title = dup_str(json_object_get(j, "title"));
+    o->type = dup_str(json_object_get(j, "type"));
+    o->date = dup_str(json_object_get(j, "date"));
+    o->snippet = dup_str(json_object_get(j, "snippet"));
+    if (!o->title)
+        o->title = strdup("");
+    if (!o->snippet)
+        o->snippet = strdup("");
+    json_t *p = json_object_get(j, "passage");
+    o->passage_kind = kind_static(json_string_value(json_object_get(p, "kind")));
+    o->passage_number = (unsigned)json_integer_value(json_object_get(p, "number"));
+    o->passage_heading = dup_str(json_object_get(p, "heading"));
+    size_t slen = o->snippet ? strlen(o->snippet) : 0;
+    json_t *marks = json_object_get(j, "highlights");
+    size_t nm = json_array_size(marks);
+    if (nm && !(o->marks = calloc(nm, sizeof *o->marks)))
+        goto oom;
+    for (size_t k = 0; k < nm; k++) {
+        json_t *m = json_array_get(marks, k);
+        json_int_t s = json_integer_value(json_array_get(m, 0));
+        json_int_t e = json_integer_value(json_array_get(m, 1));
+        /* offsets from outside index our buffer: check them */
+        if (s < 0 || e < s || (size_t)e > slen)
+            continue;
+        o->marks[o->nmarks].start = (size_t)s;
+        o->marks[o->nmarks].end = (size_t)e;
+        o->nmarks++;
+    }
+    json_t *rel = json_object_get(j, "related");
+    size_t nr = json_array_size(rel);
+    if (nr && !(o->related = calloc(nr, sizeof *o->related)))
+        goto oom;
+    for (size_t k = 0; k < nr; k++) {
+        json_t *e = json_array_get(rel, k);
+        ws_related *r = &o->related[o->nrelated++];
+        r->docid = (uint32_t)json_integer_value(json_object_get(e, "id"));
+        r->path = dup_str(json_object_get(e, "path"));
+        r->title = dup_str(json_object_get(e, "title"));
+        r->type = dup_str(json_object_get(e, "type"));
+        if (!r->title && !(r->title = strdup("")))
+            goto oom;
+    }
+    if (!o->title || !o->snippet)
+        goto oom;
+    return 0;
+oom:
+    ws_hit_clear(o);
+    return -1;
+}
+
+json_t *ws_facets_to_json(const ws_results *r)
+{
+    json_t *facets = json_object();
+    for (size_t i = 0; facets && i < r->nfacets; i++) {
+        json_t *vals = json_array();
+        for (size_t k = 0; k < r->facets[i].nvalues; k++)
+            json_array_append_new(vals,
+                                  json_pack("{s:s,s:i}", "value", r->facets[i].values[k].value,
+                                            "count", (int)r->facets[i].values[k].count));
+        json_object_set_new(facets, r->facets[i].name, vals);
+    }
+    return facets;
+}

@@ -1,0 +1,520 @@
+/*
+ * http.c - the HTTP/JSON API on libmicrohttpd.
+ *
+ * libmicrohttpd parses HTTP, enforces header and connection limits and
+ * runs a pool of threads on epoll, so a slow client holds only its own
+ * connection.  Each pool thread keeps its own ws_searcher (Xapian handles
+ * are not shared between threads) and reopens it before every request, so
+ * a commit by a concurrent indexer is visible to the next request.  All
+ * JSON is built with jansson.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <jansson.h>
+#include <microhttpd.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "searchd.h"
+#include "wsearch/json.h"
+#include "wsearch/search.h"
+
+static atomic_uint inflight;
+
+unsigned sd_http_inflight(void)
+{
+    return atomic_load(&inflight);
+}
+
+/* ---- per-thread searchers ------------------------------------------------ */
+
+typedef struct tsearcher {
+    ws_searcher *s;
+    unsigned generation;
+} tsearcher;
+
+static pthread_key_t ts_key;
+static pthread_once_t ts_once = PTHREAD_ONCE_INIT;
+
+static void ts_free(void *p)
+{
+    tsearcher *t = p;
+    ws_searcher_close(t->s);
+    free(t);
+}
+
+static void ts_init(void)
+{
+    pthread_key_create(&ts_key, ts_free);
+}
+
+/* This thread's searcher, opened or reopened as needed.  NULL with err
+ * set when the index cannot be opened. */
+static ws_searcher *thread_searcher(ws_error *err)
+{
+    pthread_once(&ts_once, ts_init);
+    tsearcher *t = pthread_getspecific(ts_key);
+    if (!t) {
+        t = calloc(1, sizeof *t);
+        if (!t) {
+            ws_error_set(err, WS_ENOMEM, "out of memory");
+            return NULL;
+        }
+        pthread_setspecific(ts_key, t);
+    }
+    pthread_rwlock_rdlock(&sd.lock);
+    unsigned gen = sd.generation;
+    if (t->s && t->generation != gen) {
+        ws_searcher_close(t->s);
+        t->s = NULL;
+    }
+    int rc = WS_OK;
+    if (!t->s) {
+        rc = ws_searcher_open(&t->s, sd.settings.index, err);
+        t->generation = gen;
+    }
+    pthread_rwlock_unlock(&sd.lock);
+    if (rc != WS_OK)
+        return NULL;
+    /* Cheap when nothing changed; makes new commits visible at once. */
+    if (ws_searcher_reopen(t->s, err) != WS_OK) {
+        ws_searcher_close(t->s);
+        t->s = NULL;
+        return NULL;
+    }
+    return t->s;
+}
+
+/* ---- requests and responses ---------------------------------------------- */
+
+typedef struct request {
+    double start;
+    unsigned status;
+    const char *endpoint;
+    size_t body;  /* request body bytes seen */
+    char *uri;    /* for the log line */
+    int counted;  /* in `inflight` */
+    int late;     /* arrived after the daemon began to stop */
+    int overload; /* arrived when max_inflight requests were being served */
+} request;
+
+static enum MHD_Result send_json(struct MHD_Connection *c, request *rq, unsigned status,
+                                 json_t *body)
+{
+    char *s = json_dumps(body, JSON_COMPACT);
+    json_decref(body);
+    if (!s)
+        return MHD_NO;
+    struct MHD_Response *r = MHD_create_response_from_buffer(strlen(s), s, MHD_RESPMEM_MUST_FREE);
+    if (!r) {
+        free(s);
+        return MHD_NO;
+    }
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json; charset=utf-8");
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+    if (status == MHD_HTTP_SERVICE_UNAVAILABLE || status == MHD_HTTP_TOO_MANY_REQUESTS)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, "1");
+    enum MHD_Result ret = MHD_queue_response(c, status, r);
+    MHD_destroy_response(r);
+    rq->status = status;
+    return ret;
+}
+
+static enum MHD_Result send_error(struct MHD_Connection *c, request *rq, unsigned status,
+                                  const char *msg)
+{
+    json_t *e = json_pack("{s:{s:i,s:s}}", "error", "status", (int)status, "message", msg);
+    return send_json(c, rq, status, e);
+}
+
+static unsigned status_for(int code)
+{
+    switch (code) {
+    case WS_EQUERY:
+    case WS_EINVAL:
+        return MHD_HTTP_BAD_REQUEST;
+    case WS_ETOOBIG:
+        return MHD_HTTP_URI_TOO_LONG;
+    case WS_ENOTFOUND:
+        return MHD_HTTP_NOT_FOUND;
+    case WS_ETIMEOUT:
+    case WS_ELOCKED:
+    case WS_EMODIFIED:
+        return MHD_HTTP_SERVICE_UNAVAILABLE;
+    default:
+        return MHD_HTTP_INTERNAL_SERVER_ERROR;
+    }
+}
+
+/* A query argument with its length (it may hold a NUL byte, which the
+ * searcher then refuses), or NULL. */
+static const char *arg(struct MHD_Connection *c, const char *key, size_t *len)
+{
+    const char *v = NULL;
+    size_t l = 0;
+    if (MHD_lookup_connection_value_n(c, MHD_GET_ARGUMENT_KIND, key, strlen(key), &v, &l) !=
+        MHD_YES)
+        return NULL;
+    if (len)
+        *len = l;
+    return v ? v : "";
+}
+
+/* An unsigned argument in [0, max]; def when absent; -1 when malformed. */
+static long uint_arg(struct MHD_Connection *c, const char *key, long def, long max)
+{
+    const char *v = arg(c, key, NULL);
+    if (!v || !*v)
+        return def;
+    char *end;
+    errno = 0;
+    long n = strtol(v, &end, 10);
+    if (*end || errno || n < 0 || n > max)
+        return -1;
+    return n;
+}
+
+/* Text arguments must be C strings for the filters: refuse embedded NULs. */
+static const char *text_arg(struct MHD_Connection *c, const char *key, int *bad)
+{
+    size_t l = 0;
+    const char *v = arg(c, key, &l);
+    if (v && memchr(v, '\0', l))
+        *bad = 1;
+    return v && *v ? v : NULL;
+}
+
+static enum MHD_Result do_search(struct MHD_Connection *c, request *rq)
+{
+    size_t qlen = 0;
+    const char *q = arg(c, "q", &qlen);
+    if (!q || !qlen)
+        return send_error(c, rq, MHD_HTTP_BAD_REQUEST, "missing query parameter q");
+    pthread_rwlock_rdlock(&sd.lock);
+    sd_settings st = sd.settings; /* the numbers; index path is not used here */
+    pthread_rwlock_unlock(&sd.lock);
+
+    ws_search_options o = WS_SEARCH_OPTIONS_INIT;
+    o.max_query = st.max_query;
+    o.time_limit = st.search_timeout;
+    o.facet_values = st.facet_values;
+    long size = uint_arg(c, "size", 10, st.max_page_size);
+    long offset = uint_arg(c, "offset", -2, 100000);
+    long page = uint_arg(c, "page", 1, 100000);
+    if (size < 0)
+        return send_error(c, rq, MHD_HTTP_BAD_REQUEST,
+                          "size must be a number from 0 to the "
+                          "page size limit");
+    if (offset == -1 || page <= 0)
+        return send_error(c, rq, MHD_HTTP_BAD_REQUEST,
+                          "offset and page must be numbers "
+                          "(page starts at 1)");
+    o.limit = (unsigned)size;
+    o.offset = offset >= 0 ? (unsigned)offset : (unsigned)((page - 1) * size);
+    int bad = 0;
+    o.type = text_arg(c, "type", &bad);
+    o.date_from = text_arg(c, "from", &bad);
+    o.date_to = text_arg(c, "to", &bad);
+    o.speaker = text_arg(c, "speaker", &bad);
+    o.organisation = text_arg(c, "org", &bad);
+    o.event = text_arg(c, "event", &bad);
+    o.year = text_arg(c, "year", &bad);
+    const char *sort = text_arg(c, "sort", &bad);
+    if (bad)
+        return send_error(c, rq, MHD_HTTP_BAD_REQUEST, "a parameter contains a NUL byte");
+    if (!sort || !strcmp(sort, "relevance"))
+        o.sort = WS_SORT_RELEVANCE;
+    else if (!strcmp(sort, "date"))
+        o.sort = WS_SORT_DATE_DESC;
+    else if (!strcmp(sort, "date-asc"))
+        o.sort = WS_SORT_DATE_ASC;
+    else
+        return send_error(c, rq, MHD_HTTP_BAD_REQUEST, "sort must be relevance, date or date-asc");
+
+    ws_error err;
+    ws_searcher *s = thread_searcher(&err);
+    if (!s)
+        return send_error(c, rq, MHD_HTTP_SERVICE_UNAVAILABLE, err.msg);
+    ws_results *r = NULL;
+    int rc = ws_search(s, q, qlen, &o, &r, &err);
+    if (rc != WS_OK)
+        return send_error(c, rq, status_for(rc), err.msg);
+
+    json_t *out = json_object();
+    json_object_set_new(out, "query", json_stringn(q, qlen));
+    json_object_set_new(out, "total", json_integer(r->estimated));
+    json_object_set_new(out, "offset", json_integer(o.offset));
+    json_object_set_new(out, "size", json_integer(o.limit));
+    json_t *hits = json_array();
+    for (size_t i = 0; i < r->nhits; i++)
+        json_array_append_new(hits, ws_hit_to_json(&r->hits[i], WS_JSON_SNIPPET_HTML));
+    json_object_set_new(out, "hits", hits);
+    json_object_set_new(out, "facets", ws_facets_to_json(r));
+    json_object_set_new(out, "suggestion", r->corrected ? json_string(r->corrected) : json_null());
+    json_object_set_new(out, "took_ms", json_real(r->seconds * 1000.0));
+    pthread_rwlock_rdlock(&sd.lock);
+    json_object_set_new(out, "index", json_string(sd.settings.index));
+    pthread_rwlock_unlock(&sd.lock);
+    ws_results_free(r);
+    return send_json(c, rq, MHD_HTTP_OK, out);
+}
+
+static enum MHD_Result do_suggest(struct MHD_Connection *c, request *rq)
+{
+    size_t qlen = 0;
+    const char *q = arg(c, "q", &qlen);
+    if (!q)
+        return send_error(c, rq, MHD_HTTP_BAD_REQUEST, "missing query parameter q");
+    long size = uint_arg(c, "size", 8, 50);
+    if (size < 0)
+        return send_error(c, rq, MHD_HTTP_BAD_REQUEST, "size must be a number from 0 to 50");
+    ws_error err;
+    ws_searcher *s = thread_searcher(&err);
+    if (!s)
+        return send_error(c, rq, MHD_HTTP_SERVICE_UNAVAILABLE, err.msg);
+    char **v = NULL;
+    size_t n = 0;
+    int rc = ws_searcher_suggest(s, q, qlen, (size_t)size, &v, &n, &err);
+    if (rc != WS_OK)
+        return send_error(c, rq, status_for(rc), err.msg);
+    json_t *a = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(a, json_string(v[i]));
+    ws_strings_free(v, n);
+    return send_json(c, rq, MHD_HTTP_OK,
+                     json_pack("{s:s%,s:o}", "query", q, qlen, "suggestions", a));
+}
+
+static enum MHD_Result do_doc(struct MHD_Connection *c, request *rq, const char *idstr)
+{
+    char *end;
+    errno = 0;
+    unsigned long id = strtoul(idstr, &end, 10);
+    if (!*idstr || *end || errno || id == 0 || id > 0xffffffffUL || idstr[0] == '-')
+        return send_error(c, rq, MHD_HTTP_BAD_REQUEST, "document id must be a positive number");
+    ws_error err;
+    ws_searcher *s = thread_searcher(&err);
+    if (!s)
+        return send_error(c, rq, MHD_HTTP_SERVICE_UNAVAILABLE, err.msg);
+    char *data = NULL;
+    size_t len = 0;
+    int rc = ws_searcher_document(s, (uint32_t)id, &data, &len, &err);
+    if (rc != WS_OK)
+        return send_error(c, rq, status_for(rc), err.msg);
+    json_error_t je;
+    json_t *d = json_loadb(data, len, 0, &je);
+    free(data);
+    if (!json_is_object(d)) {
+        json_decref(d);
+        return send_error(c, rq, MHD_HTTP_INTERNAL_SERVER_ERROR, "stored record is damaged");
+    }
+    json_object_set_new(d, "id", json_integer((json_int_t)id));
+    return send_json(c, rq, MHD_HTTP_OK, d);
+}
+
+static enum MHD_Result do_health(struct MHD_Connection *c, request *rq)
+{
+    ws_error err;
+    ws_searcher *s = thread_searcher(&err);
+    uint32_t docs = 0;
+    uint64_t rev = 0;
+    if (!s || ws_searcher_doccount(s, &docs, &err) != WS_OK ||
+        ws_searcher_revision(s, &rev, &err) != WS_OK)
+        return send_json(c, rq, MHD_HTTP_SERVICE_UNAVAILABLE,
+                         json_pack("{s:s,s:s}", "status", "unavailable", "error", err.msg));
+    return send_json(c, rq, MHD_HTTP_OK,
+                     json_pack("{s:s,s:i,s:I}", "status", "ok", "documents", (int)docs, "revision",
+                               (json_int_t)rev));
+}
+
+static enum MHD_Result do_stats(struct MHD_Connection *c, request *rq)
+{
+    json_t *o = json_object();
+    ws_error err;
+    ws_searcher *s = thread_searcher(&err);
+    uint32_t docs = 0;
+    uint64_t rev = 0;
+    if (s && ws_searcher_doccount(s, &docs, &err) == WS_OK &&
+        ws_searcher_revision(s, &rev, &err) == WS_OK) {
+        json_object_set_new(o, "documents", json_integer(docs));
+        json_object_set_new(o, "revision", json_integer((json_int_t)rev));
+    } else {
+        json_object_set_new(o, "index_error", json_string(err.msg));
+    }
+    pthread_rwlock_rdlock(&sd.lock);
+    json_object_set_new(o, "index", json_string(sd.settings.index));
+    pthread_rwlock_unlock(&sd.lock);
+    json_object_set_new(o, "uptime_s", json_real(sd_now() - sd.started));
+    json_object_set_new(o, "threads", json_integer(sd.threads));
+    json_object_set_new(o, "in_flight", json_integer(sd_http_inflight()));
+    sd_stats_json(o);
+    return send_json(c, rq, MHD_HTTP_OK, o);
+}
+
+/* The web front end and documents' files (static.c); errors as JSON. */
+static enum MHD_Result do_static(struct MHD_Connection *c, request *rq, const char *url)
+{
+    sd_served out = {0};
+    if (!strcmp(rq->endpoint, "file")) {
+        rq->endpoint = "static";
+        ws_error err;
+        ws_searcher *s = thread_searcher(&err);
+        if (!s)
+            return send_error(c, rq, MHD_HTTP_SERVICE_UNAVAILABLE, err.msg);
+        sd_file_serve(c, s, url + 6, &out);
+    } else {
+        sd_static_serve(c, url, &out);
+    }
+    if (!out.queued)
+        return send_error(c, rq, out.status, out.message);
+    rq->status = out.status;
+    return (enum MHD_Result)out.ret;
+}
+
+static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
+                              const char *method, const char *version, const char *upload_data,
+                              size_t *upload_data_size, void **con_cls)
+{
+    (void)cls;
+    (void)version;
+    (void)upload_data;
+    request *rq = *con_cls;
+    if (!rq) {
+        rq = calloc(1, sizeof *rq);
+        if (!rq)
+            return MHD_NO;
+        rq->start = sd_now();
+        rq->late = sd.stopping;
+        rq->endpoint = "other";
+        rq->uri = strdup(url ? url : "");
+        *con_cls = rq;
+        /* Admission is decided when a request arrives: one admitted is
+         * served even if others pile up behind it. */
+        pthread_rwlock_rdlock(&sd.lock);
+        unsigned max_inflight = sd.settings.max_inflight;
+        pthread_rwlock_unlock(&sd.lock);
+        rq->overload = atomic_fetch_add(&inflight, 1) + 1 > max_inflight;
+        rq->counted = 1;
+        /* A body announced too large is refused before it is read. */
+        const char *cl =
+            MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+        if (cl && strtoull(cl, NULL, 10) > sd.max_body)
+            return send_error(c, rq, MHD_HTTP_CONTENT_TOO_LARGE, "request body too large");
+        return MHD_YES;
+    }
+    if (*upload_data_size) {
+        /* GET takes no body: swallow a small one; drop a client that
+         * streams more than it may (chunked, so no length was announced). */
+        rq->body += *upload_data_size;
+        *upload_data_size = 0;
+        if (rq->body > sd.max_body) {
+            rq->status = MHD_HTTP_CONTENT_TOO_LARGE;
+            return MHD_NO;
+        }
+        return MHD_YES;
+    }
+    if (rq->status)
+        return MHD_YES; /* a response is already queued */
+
+    if (strcmp(method, MHD_HTTP_METHOD_GET) && strcmp(method, MHD_HTTP_METHOD_HEAD))
+        return send_error(c, rq, MHD_HTTP_METHOD_NOT_ALLOWED, "only GET and HEAD are served");
+    if (rq->body > sd.max_body)
+        return send_error(c, rq, MHD_HTTP_CONTENT_TOO_LARGE, "request body too large");
+    /* Requests that began before the stop are served; new ones on
+     * kept-alive connections are turned away. */
+    if (rq->late)
+        return send_error(c, rq, MHD_HTTP_SERVICE_UNAVAILABLE, "searchd is shutting down");
+    if (rq->overload)
+        return send_error(c, rq, MHD_HTTP_SERVICE_UNAVAILABLE,
+                          "too many requests at once; try again shortly");
+
+    if (!strcmp(url, "/search")) {
+        rq->endpoint = "search";
+        return do_search(c, rq);
+    }
+    if (!strcmp(url, "/suggest")) {
+        rq->endpoint = "suggest";
+        return do_suggest(c, rq);
+    }
+    if (!strncmp(url, "/doc/", 5)) {
+        rq->endpoint = "doc";
+        return do_doc(c, rq, url + 5);
+    }
+    if (!strcmp(url, "/health")) {
+        rq->endpoint = "health";
+        return do_health(c, rq);
+    }
+    if (!strcmp(url, "/stats")) {
+        rq->endpoint = "stats";
+        return do_stats(c, rq);
+    }
+    const char *st = sd_static_route(url);
+    if (st) {
+        rq->endpoint = st;
+        return do_static(c, rq, url);
+    }
+    return send_error(c, rq, MHD_HTTP_NOT_FOUND, "no such endpoint");
+}
+
+/* After the response went out (or the client vanished): log and count. */
+static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                      enum MHD_RequestTerminationCode toe)
+{
+    (void)cls;
+    (void)c;
+    request *rq = *con_cls;
+    if (!rq)
+        return;
+    double secs = sd_now() - rq->start;
+    unsigned status = rq->status;
+    if (status)
+        sd_stats_record(rq->endpoint, status, secs);
+    pthread_rwlock_rdlock(&sd.lock);
+    int log = sd.settings.log_requests;
+    pthread_rwlock_unlock(&sd.lock);
+    if (log) {
+        const char *why = toe == MHD_REQUEST_TERMINATED_COMPLETED_OK      ? ""
+                          : toe == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED ? " (timed out)"
+                          : toe == MHD_REQUEST_TERMINATED_CLIENT_ABORT    ? " (client went away)"
+                                                                          : " (aborted)";
+        sd_log("%s %u %.3fms%s", rq->uri ? rq->uri : "?", status, secs * 1000.0, why);
+    }
+    if (rq->counted)
+        atomic_fetch_sub(&inflight, 1);
+    free(rq->uri);
+    free(rq);
+    *con_cls = NULL;
+}
+
+/* libmicrohttpd's own complaints (malformed requests and the like). */
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    (void)cls;
+    char buf[512];
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    buf[strcspn(buf, "\n")] = '\0';
+    sd_log("http: %s", buf);
+}
+
+struct MHD_Daemon *sd_http_start(int fd, unsigned threads, unsigned max_connections,
+                                 unsigned connection_timeout, size_t memory_limit, char *err,
+                                 size_t errlen)
+{
+    unsigned flags =
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+    struct MHD_Daemon *d = MHD_start_daemon(
+        flags, 0, NULL, NULL, handle, NULL, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+        MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_THREAD_POOL_SIZE, threads,
+        MHD_OPTION_CONNECTION_LIMIT, max_connections, MHD_OPTION_CONNECTION_TIMEOUT,
+        connection_timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT, memory_limit,
+        MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_END);
+    if (!d)
+        snprintf(err, errlen, "cannot start the HTTP server (libmicrohttpd refused the options)");
+    return d;
+}

@@ -1,0 +1,424 @@
+/*
+ * main.c - searchd: keeps a wsearch index open and answers queries over
+ * HTTP/JSON on a UNIX socket (and optionally loopback TCP).
+ *
+ * The main thread owns signals: every other thread is started with them
+ * blocked, and the main thread waits in sigwait().  SIGHUP re-reads the
+ * configuration and makes every worker reopen its index; SIGTERM and
+ * SIGINT stop accepting, let requests in flight finish, and exit 0.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <microhttpd.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "searchd.h"
+#include "wsearch/config.h"
+#include "wsearch/search.h"
+
+sd_state sd;
+
+double sd_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void sd_log(const char *fmt, ...)
+{
+    char line[1024];
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    struct tm tm;
+    gmtime_r(&ts.tv_sec, &tm);
+    size_t n = strftime(line, sizeof line, "%Y-%m-%dT%H:%M:%S", &tm);
+    n += (size_t)snprintf(line + n, sizeof line - n, ".%03ldZ ", ts.tv_nsec / 1000000);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line + n, sizeof line - n, fmt, ap);
+    va_end(ap);
+    /* One write per line, so lines from threads never interleave. */
+    size_t len = strnlen(line, sizeof line - 2);
+    line[len++] = '\n';
+    ssize_t w = write(STDERR_FILENO, line, len);
+    (void)w;
+}
+
+/* ---- settings ------------------------------------------------------------ */
+
+static int get_uint(const ws_config *c, const char *key, unsigned def, unsigned lo, unsigned hi,
+                    unsigned *out, char *err, size_t errlen)
+{
+    const char *v = ws_config_get(c, key);
+    if (!v || !*v) {
+        *out = def;
+        return 0;
+    }
+    char *end;
+    unsigned long n = strtoul(v, &end, 0);
+    if (*end || n < lo || n > hi) {
+        snprintf(err, errlen, "%s = %s: expected a number from %u to %u", key, v, lo, hi);
+        return -1;
+    }
+    *out = (unsigned)n;
+    return 0;
+}
+
+int sd_settings_load(sd_settings *s, const ws_config *c, char *err, size_t errlen)
+{
+    memset(s, 0, sizeof *s);
+    const char *idx = ws_config_get(c, "index");
+    char *def = NULL;
+    if (!idx || !*idx)
+        idx = def = ws_config_default_index();
+    if (!idx) {
+        snprintf(err, errlen, "no index configured (set 'index' or use --index)");
+        return -1;
+    }
+    s->index = strdup(idx);
+    free(def);
+    /* Resolved now: a daemon runs in "/" and SIGHUP may come later. */
+    const char *wr = ws_config_get(c, "searchd.web_root");
+    if (!wr || !*wr)
+        wr = WS_DATADIR "/web";
+    s->web_root = realpath(wr, NULL);
+    if (!s->web_root)
+        s->web_root = strdup(wr);
+    unsigned ms = 0;
+    const char *log = ws_config_get(c, "searchd.log_requests");
+    s->log_requests = !log || strcmp(log, "off") != 0;
+    if (!s->index ||
+        get_uint(c, "searchd.max_query", 4096, 16, 1 << 20, &s->max_query, err, errlen) ||
+        get_uint(c, "searchd.max_page_size", 100, 1, 1000, &s->max_page_size, err, errlen) ||
+        get_uint(c, "searchd.max_inflight", 256, 1, 100000, &s->max_inflight, err, errlen) ||
+        get_uint(c, "searchd.search_timeout_ms", 2000, 0, 600000, &ms, err, errlen) ||
+        get_uint(c, "searchd.facet_values", 20, 0, 1000, &s->facet_values, err, errlen)) {
+        free(s->index);
+        s->index = NULL;
+        free(s->web_root);
+        s->web_root = NULL;
+        return -1;
+    }
+    s->search_timeout = ms / 1000.0;
+    return 0;
+}
+
+void sd_settings_free(sd_settings *s)
+{
+    free(s->index);
+    s->index = NULL;
+    free(s->web_root);
+    s->web_root = NULL;
+}
+
+/* ---- command line ------------------------------------------------------- */
+
+typedef struct options {
+    const char *config, *index, *socket, *tcp, *pid_file;
+    const char *threads;
+    int foreground;
+} options;
+
+static void usage(FILE *f)
+{
+    fputs("usage: searchd [--foreground] [--config FILE] [--index DIR] [--socket PATH]\n"
+          "               [--tcp HOST:PORT] [--threads N] [--pid-file FILE]\n"
+          "\n"
+          "Serves the wsearch index over HTTP/JSON: GET /search, /suggest, /doc/ID,\n"
+          "/health, /stats, and the web front end: /, /static/..., /file/ID\n"
+          "(see docs/api.md).  Flags override the configuration file\n"
+          "(default: $WSEARCH_CONFIG, ~/.config/wsearch/wsearch.conf, /etc/wsearch/wsearch.conf).\n"
+          "Started by systemd with socket activation it uses the sockets it is given.\n"
+          "SIGHUP reloads the configuration and reopens the index; SIGTERM stops.\n",
+          f);
+}
+
+static int parse_args(int argc, char **argv, options *o)
+{
+    memset(o, 0, sizeof *o);
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char **dst = NULL;
+        if (!strcmp(a, "--foreground") || !strcmp(a, "-f")) {
+            o->foreground = 1;
+            continue;
+        }
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            usage(stdout);
+            exit(0);
+        }
+        if (!strcmp(a, "--version")) {
+            printf("searchd (wsearch) %s\n", WS_VERSION);
+            exit(0);
+        }
+        if (!strcmp(a, "--config") || !strcmp(a, "-c"))
+            dst = &o->config;
+        else if (!strcmp(a, "--index") || !strcmp(a, "-i"))
+            dst = &o->index;
+        else if (!strcmp(a, "--socket") || !strcmp(a, "-s"))
+            dst = &o->socket;
+        else if (!strcmp(a, "--tcp"))
+            dst = &o->tcp;
+        else if (!strcmp(a, "--threads"))
+            dst = &o->threads;
+        else if (!strcmp(a, "--pid-file"))
+            dst = &o->pid_file;
+        if (!dst || i + 1 >= argc) {
+            fprintf(stderr, "searchd: %s '%s' (see searchd --help)\n",
+                    dst ? "missing value for" : "unknown option", a);
+            return -1;
+        }
+        *dst = argv[++i];
+    }
+    return 0;
+}
+
+/* The configuration with the command line's overrides applied. */
+static ws_config *load_config(const options *o, char *err, size_t errlen)
+{
+    ws_error e;
+    ws_config *c = NULL;
+    char *path = o->config ? strdup(o->config) : ws_config_default_path();
+    int rc = path ? ws_config_load(&c, path, &e) : ws_config_new(&c, &e);
+    free(path);
+    if (rc != WS_OK) {
+        snprintf(err, errlen, "%s", e.msg);
+        return NULL;
+    }
+    const char *env = getenv("WSEARCH_INDEX");
+    if (env && *env && !o->index)
+        ws_config_set(c, "index", env, NULL);
+    if (o->index)
+        ws_config_set(c, "index", o->index, NULL);
+    if (o->socket)
+        ws_config_set(c, "searchd.socket", o->socket, NULL);
+    if (o->tcp)
+        ws_config_set(c, "searchd.tcp", o->tcp, NULL);
+    if (o->threads)
+        ws_config_set(c, "searchd.threads", o->threads, NULL);
+    if (o->pid_file)
+        ws_config_set(c, "searchd.pid_file", o->pid_file, NULL);
+    return c;
+}
+
+/* path made absolute against the current folder, which daemonize()
+ * leaves for "/": the pid file and the socket are removed at exit. */
+static char *absolute(const char *path)
+{
+    char cwd[4096];
+    if (!path || path[0] == '/' || !getcwd(cwd, sizeof cwd))
+        return path ? strdup(path) : NULL;
+    size_t n = strlen(cwd) + strlen(path) + 2;
+    char *p = malloc(n);
+    if (p)
+        snprintf(p, n, "%s/%s", cwd, path);
+    return p;
+}
+
+static void daemonize(void)
+{
+    pid_t p = fork();
+    if (p < 0) {
+        perror("searchd: fork");
+        exit(1);
+    }
+    if (p > 0)
+        _exit(0);
+    setsid();
+    p = fork();
+    if (p < 0)
+        exit(1);
+    if (p > 0)
+        _exit(0);
+    if (chdir("/") != 0)
+        exit(1);
+    int fd = open("/dev/null", O_RDWR);
+    if (fd >= 0) {
+        dup2(fd, STDIN_FILENO);
+        dup2(fd, STDOUT_FILENO);
+        if (fd > 2)
+            close(fd);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    options o;
+    char err[512];
+    /* Everything a failed start must release, for a clean exit. */
+    ws_config *cfg = NULL;
+    char *sock_default = NULL, *pid_file = NULL;
+    const char *sock_path = NULL;
+    int rc = 0;
+    if (parse_args(argc, argv, &o) != 0)
+        return 2;
+    cfg = load_config(&o, err, sizeof err);
+    if (!cfg) {
+        fprintf(stderr, "searchd: %s\n", err);
+        return 2;
+    }
+    pthread_rwlock_init(&sd.lock, NULL);
+    if (sd_settings_load(&sd.settings, cfg, err, sizeof err) != 0) {
+        fprintf(stderr, "searchd: %s\n", err);
+        rc = 2;
+        goto out;
+    }
+    unsigned threads = 0, max_conn = 0, conn_timeout = 0, mem = 0, mode = 0;
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    if (get_uint(cfg, "searchd.threads", ncpu > 0 ? (unsigned)ncpu : 2, 1, 256, &threads, err,
+                 sizeof err) ||
+        get_uint(cfg, "searchd.max_connections", 1024, 1, 100000, &max_conn, err, sizeof err) ||
+        get_uint(cfg, "searchd.connection_timeout", 10, 1, 3600, &conn_timeout, err, sizeof err) ||
+        get_uint(cfg, "searchd.max_request", 32768, 1024, 1 << 24, &mem, err, sizeof err) ||
+        get_uint(cfg, "searchd.socket_mode", 0660, 0, 0777, &mode, err, sizeof err)) {
+        fprintf(stderr, "searchd: %s\n", err);
+        rc = 2;
+        goto out;
+    }
+    sd.threads = threads;
+    sd.max_body = mem / 2;
+
+    /* Sockets: those systemd passed, else the configured ones. */
+    int fds[4], nfds = sd_listen_fds(fds, 4);
+    if (!nfds) {
+        const char *sp = ws_config_get(cfg, "searchd.socket");
+        sock_path = sock_default = sp && *sp ? absolute(sp) : ws_config_default_socket();
+        if (sock_path && strcmp(sock_path, "off") != 0) {
+            int fd = sd_listen_unix(sock_path, mode, err, sizeof err);
+            if (fd < 0) {
+                fprintf(stderr, "searchd: %s\n", err);
+                sock_path = NULL; /* not ours: never remove it */
+                rc = 1;
+                goto out;
+            }
+            fds[nfds++] = fd;
+        } else {
+            sock_path = NULL;
+        }
+        const char *tcp = ws_config_get(cfg, "searchd.tcp");
+        if (tcp && *tcp && strcmp(tcp, "off") != 0) {
+            int fd = sd_listen_tcp(tcp, err, sizeof err);
+            if (fd < 0) {
+                fprintf(stderr, "searchd: %s\n", err);
+                rc = 1;
+                goto out;
+            }
+            fds[nfds++] = fd;
+        }
+        if (!nfds) {
+            fprintf(stderr, "searchd: nothing to listen on (socket and tcp are both off)\n");
+            rc = 2;
+            goto out;
+        }
+    }
+
+    /* Say early if the index cannot be opened, but keep serving: /health
+     * reports it and the next request retries (the indexer may be about
+     * to create it). */
+    ws_searcher *probe = NULL;
+    ws_error e;
+    if (ws_searcher_open(&probe, sd.settings.index, &e) != WS_OK)
+        sd_log("warning: %s", e.msg);
+    ws_searcher_close(probe);
+
+    const char *pf_conf = ws_config_get(cfg, "searchd.pid_file");
+    pid_file = pf_conf && *pf_conf ? absolute(pf_conf) : NULL;
+    if (!o.foreground)
+        daemonize();
+    if (pid_file && *pid_file) {
+        FILE *pf = fopen(pid_file, "w");
+        if (!pf || fprintf(pf, "%ld\n", (long)getpid()) < 0 || fclose(pf) != 0) {
+            sd_log("cannot write pid file %s: %s", pid_file, strerror(errno));
+            free(pid_file);
+            pid_file = NULL; /* not written: never remove it */
+            rc = 1;
+            goto out;
+        }
+    }
+
+    /* Block the signals before any thread exists; the main thread takes
+     * them with sigwait(). */
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGHUP);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    sd.started = sd_now();
+    struct MHD_Daemon *d[4] = {NULL};
+    for (int i = 0; i < nfds; i++) {
+        d[i] = sd_http_start(fds[i], threads, max_conn, conn_timeout, mem, err, sizeof err);
+        if (!d[i]) {
+            sd_log("%s", err);
+            for (int k = 0; k < i; k++)
+                MHD_stop_daemon(d[k]);
+            rc = 1;
+            goto out;
+        }
+    }
+    sd_log("searchd %s serving %s on %d socket%s%s%s (%u threads)", WS_VERSION, sd.settings.index,
+           nfds, nfds == 1 ? "" : "s", sock_path ? ": " : "", sock_path ? sock_path : "", threads);
+
+    for (;;) {
+        int sig = 0;
+        if (sigwait(&set, &sig) != 0)
+            continue;
+        if (sig == SIGHUP) {
+            ws_config *nc = load_config(&o, err, sizeof err);
+            sd_settings ns;
+            if (!nc || sd_settings_load(&ns, nc, err, sizeof err) != 0) {
+                sd_log("reload failed, keeping the old configuration: %s", err);
+                ws_config_free(nc);
+                continue;
+            }
+            pthread_rwlock_wrlock(&sd.lock);
+            sd_settings old = sd.settings;
+            sd.settings = ns;
+            sd.generation++;
+            pthread_rwlock_unlock(&sd.lock);
+            sd_settings_free(&old);
+            ws_config_free(nc);
+            sd_log("reloaded configuration; reopening %s", ns.index);
+            continue;
+        }
+        break;
+    }
+
+    /* Orderly stop: no new connections, let requests in flight finish. */
+    sd_log("stopping: finishing %u request(s) in flight", sd_http_inflight());
+    sd.stopping = 1;
+    for (int i = 0; i < nfds; i++) {
+        int lfd = MHD_quiesce_daemon(d[i]);
+        if (lfd >= 0)
+            close(lfd);
+    }
+    double deadline = sd_now() + 10.0;
+    while (sd_http_inflight() > 0 && sd_now() < deadline) {
+        struct timespec ts = {0, 5 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    for (int i = 0; i < nfds; i++)
+        MHD_stop_daemon(d[i]);
+    sd_log("stopped");
+out:
+    if (sock_path)
+        unlink(sock_path);
+    if (pid_file)
+        unlink(pid_file);
+    free(sock_default);
+    free(pid_file);
+    sd_settings_free(&sd.settings);
+    ws_config_free(cfg);
+    return rc;
+}
