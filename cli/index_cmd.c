@@ -93,11 +93,15 @@ static int make_parents(const char *path)
 
 static void usage_index(FILE *f)
 {
-    fputs("usage: wsearch index [--rebuild] [--batch N] [-q | -v] [--index DIR] FOLDER|FILE...\n"
+    fputs("usage: wsearch index [--rebuild] [--batch N] [-j N] [--timeout S] [-q | -v] [--index "
+          "DIR]\n"
+          "                     FOLDER|FILE...\n"
           "\n"
           "Adds new files, re-reads changed ones, removes documents of deleted files.\n"
           "  --rebuild     start from an empty index (after an upgrade changed the analysis)\n"
           "  --batch N     commit after every N changed documents (default 200)\n"
+          "  -j, --jobs N  extract in N worker processes (default: number of CPUs)\n"
+          "  --timeout S   give up on a file after S seconds (wall clock and CPU; default 60)\n"
           "  -q, --quiet   print only failures\n"
           "  -v, --verbose print every file\n",
           f);
@@ -135,6 +139,29 @@ int cmd_index(cli_env *env, int argc, char **argv)
                 return EXIT_ERROR;
             }
             opts.batch_docs = (unsigned)n;
+        } else if ((!strcmp(a, "-j") || !strcmp(a, "--jobs") || !strcmp(a, "--timeout")) &&
+                   i + 1 < argc) {
+            char *end;
+            long n = strtol(argv[++i], &end, 10);
+            if (*end || n < 1 || n > (strcmp(a, "--timeout") ? 256 : 86400)) {
+                cli_error("%s wants a number from 1 to %d, not '%s'", a,
+                          strcmp(a, "--timeout") ? 256 : 86400, argv[i]);
+                free(roots);
+                return EXIT_ERROR;
+            }
+            if (!strcmp(a, "--timeout"))
+                opts.timeout = opts.cpu_limit = (unsigned)n;
+            else
+                opts.jobs = (unsigned)n;
+        } else if (!strncmp(a, "-j", 2) && a[2] >= '1' && a[2] <= '9') {
+            char *end;
+            long n = strtol(a + 2, &end, 10);
+            if (*end || n > 256) {
+                cli_error("-j wants a number from 1 to 256, not '%s'", a + 2);
+                free(roots);
+                return EXIT_ERROR;
+            }
+            opts.jobs = (unsigned)n;
         } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             usage_index(stdout);
             free(roots);

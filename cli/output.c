@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "wsearch/json.h"
 
 #define BOLD  "\033[1m"
 #define DIM   "\033[2m"
@@ -57,6 +58,20 @@ static const char *passage_label(const ws_hit *h, char *buf, size_t cap)
     return buf;
 }
 
+/* "related: Title (path) · ..." under a hit: the recap of a deck, the
+ * decks of a recap. */
+static void put_related(FILE *f, const ws_hit *h, int color)
+{
+    char cwd[PATH_MAX];
+    if (!h->nrelated)
+        return;
+    fprintf(f, "   %srelated:%s ", color ? DIM : "", color ? RESET : "");
+    for (size_t i = 0; i < h->nrelated; i++)
+        fprintf(f, "%s%s (%s)", i ? " · " : "", h->related[i].title,
+                display_path(h->related[i].path, cwd, sizeof cwd));
+    fputc('\n', f);
+}
+
 static void out_text(FILE *f, const ws_results *r, const out_opts *o)
 {
     char cwd[PATH_MAX];
@@ -71,7 +86,8 @@ static void out_text(FILE *f, const ws_results *r, const out_opts *o)
         if (h->date)
             fprintf(f, " · %s", h->date);
         /* A first section under the document's own title says nothing new. */
-        const char *p = h->passage_heading && !strcmp(h->passage_heading, h->title)
+        const char *p = !strcmp(h->passage_kind, "section") && h->passage_heading &&
+                                !strcmp(h->passage_heading, h->title)
                             ? NULL
                             : passage_label(h, pl, sizeof pl);
         if (p)
@@ -79,36 +95,11 @@ static void out_text(FILE *f, const ws_results *r, const out_opts *o)
         fprintf(f, " · %d%%%s\n   ", h->percent, o->color ? RESET : "");
         put_snippet(f, h, o->color);
         fputc('\n', f);
+        put_related(f, h, o->color);
     }
     if (r->corrected)
         fprintf(f, "%sDid you mean: %s%s%s\n", r->nhits ? "\n" : "", o->color ? BOLD : "",
                 r->corrected, o->color ? RESET : "");
-}
-
-static json_t *hit_json(const ws_hit *h)
-{
-    json_t *o = json_object();
-    json_object_set_new(o, "id", json_integer(h->docid));
-    json_object_set_new(o, "path", json_string(h->path ? h->path : ""));
-    json_object_set_new(o, "title", json_string(h->title));
-    json_object_set_new(o, "type", json_string(h->type ? h->type : ""));
-    json_object_set_new(o, "date", h->date ? json_string(h->date) : json_null());
-    json_object_set_new(o, "score", json_real(h->score));
-    json_object_set_new(o, "percent", json_integer(h->percent));
-    json_object_set_new(o, "snippet", json_string(h->snippet));
-    json_t *marks = json_array();
-    for (size_t i = 0; i < h->nmarks; i++)
-        json_array_append_new(
-            marks, json_pack("[II]", (json_int_t)h->marks[i].start, (json_int_t)h->marks[i].end));
-    json_object_set_new(o, "highlights", marks);
-    json_t *p = json_object();
-    json_object_set_new(p, "kind", json_string(h->passage_kind));
-    if (h->passage_number)
-        json_object_set_new(p, "number", json_integer(h->passage_number));
-    if (h->passage_heading)
-        json_object_set_new(p, "heading", json_string(h->passage_heading));
-    json_object_set_new(o, "passage", p);
-    return o;
 }
 
 void out_results(FILE *f, const ws_results *r, const out_opts *o)
@@ -119,7 +110,7 @@ void out_results(FILE *f, const ws_results *r, const out_opts *o)
     }
     json_t *a = json_array();
     for (size_t i = 0; i < r->nhits; i++)
-        json_array_append_new(a, hit_json(&r->hits[i]));
+        json_array_append_new(a, ws_hit_to_json(&r->hits[i], 0));
     json_dumpf(a, f, JSON_INDENT(2));
     fputc('\n', f);
     json_decref(a);

@@ -11,7 +11,7 @@
 #include <stddef.h>
 
 /* Schema version: bump when the layout below changes incompatibly. */
-#define WS_SCHEMA_VERSION "1"
+#define WS_SCHEMA_VERSION "2"
 
 /* Metadata keys. */
 #define WS_META_SCHEMA   "wsearch.schema"
@@ -34,7 +34,11 @@
 enum {
     WS_SLOT_DATE = 0,      /* YYYYMMDD, for date ranges and sorting by date */
     WS_SLOT_SIGNATURE = 1, /* "mtime_ns:size" of the file when indexed */
-    WS_SLOT_TYPE = 2       /* type name, also the facet key */
+    WS_SLOT_TYPE = 2,      /* type name, also the facet key */
+    WS_SLOT_ORG = 3,       /* organisation as written (facet) */
+    WS_SLOT_EVENT = 4,     /* event as written (facet) */
+    WS_SLOT_SPEAKERS = 5,  /* speakers as written, joined by WS_XFACET_SEP (facet) */
+    WS_SLOT_YEAR = 6       /* YYYY (facet) */
 };
 
 /* Word positions: the title comes first, each passage starts on a multiple

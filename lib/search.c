@@ -16,9 +16,11 @@
 
 #include "buf.h"
 #include "query.h"
+#include "related.h"
 #include "schema.h"
 #include "snippet.h"
 #include "wsearch/analysis.h"
+#include "wsearch/extract.h"
 #include "wsearch/xapian.h"
 
 struct ws_searcher {
@@ -131,6 +133,145 @@ int ws_searcher_doccount(ws_searcher *s, uint32_t *out, ws_error *err)
     return ws_xdb_doccount(s->db, out, err);
 }
 
+int ws_searcher_revision(ws_searcher *s, uint64_t *out, ws_error *err)
+{
+    return ws_xdb_revision(s->db, out, err);
+}
+
+void ws_strings_free(char **v, size_t n)
+{
+    for (size_t i = 0; v && i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
+typedef struct completion {
+    char *term;
+    uint32_t freq;
+} completion;
+
+typedef struct complete_ctx {
+    completion *v;
+    size_t n, cap;
+    int oom;
+    unsigned seen; /* bounds the walk on a very common prefix */
+} complete_ctx;
+
+static int take_completion(void *vctx, const char *term, size_t len, uint32_t freq)
+{
+    complete_ctx *c = vctx;
+    if (++c->seen > 5000)
+        return 1;
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 32;
+        completion *v = realloc(c->v, cap * sizeof *v);
+        if (!v) {
+            c->oom = 1;
+            return 1;
+        }
+        c->v = v;
+        c->cap = cap;
+    }
+    char *t = malloc(len + 1);
+    if (!t) {
+        c->oom = 1;
+        return 1;
+    }
+    memcpy(t, term, len);
+    t[len] = '\0';
+    c->v[c->n].term = t;
+    c->v[c->n].freq = freq;
+    c->n++;
+    return 0;
+}
+
+static int by_freq(const void *a, const void *b)
+{
+    const completion *x = a, *y = b;
+    if (x->freq != y->freq)
+        return x->freq < y->freq ? 1 : -1;
+    return strcmp(x->term, y->term);
+}
+
+typedef struct last_word {
+    size_t start, end;
+    char term[WS_MAX_TERM + 1];
+    int found;
+} last_word;
+
+static int take_last(void *vctx, const ws_token *t)
+{
+    last_word *l = vctx;
+    l->start = t->start;
+    l->end = t->end;
+    memcpy(l->term, t->term, t->term_len + 1);
+    l->found = 1;
+    return 0;
+}
+
+int ws_searcher_suggest(ws_searcher *s, const char *q, size_t len, size_t max, char ***out,
+                        size_t *n, ws_error *err)
+{
+    *out = NULL;
+    *n = 0;
+    if (len > 4096)
+        return ws_error_set(err, WS_ETOOBIG, "query is too long (%zu bytes, at most 4096)", len);
+    if (memchr(q, '\0', len) || !ws_utf8_valid(q, len))
+        return ws_error_set(err, WS_EQUERY, "query is not valid UTF-8 text");
+    last_word lw = {0, 0, "", 0};
+    int rc = ws_analyze(s->an, q, len, 1, NULL, take_last, &lw, err);
+    /* Complete only a word still being typed, at the very end. */
+    if (rc != WS_OK || !lw.found || lw.end != len)
+        return rc;
+    complete_ctx c = {0};
+    rc = ws_xdb_allterms(s->db, lw.term, take_completion, &c, err);
+    if (rc == WS_OK && c.oom)
+        rc = ws_error_set(err, WS_ENOMEM, "out of memory");
+    if (rc == WS_OK && c.n) {
+        qsort(c.v, c.n, sizeof *c.v, by_freq);
+        size_t k = c.n < max ? c.n : max;
+        char **v = calloc(k ? k : 1, sizeof *v);
+        if (!v)
+            rc = ws_error_set(err, WS_ENOMEM, "out of memory");
+        for (size_t i = 0; rc == WS_OK && i < k; i++) {
+            size_t tl = strlen(c.v[i].term);
+            v[i] = malloc(lw.start + tl + 1);
+            if (!v[i]) {
+                rc = ws_error_set(err, WS_ENOMEM, "out of memory");
+                break;
+            }
+            memcpy(v[i], q, lw.start);
+            memcpy(v[i] + lw.start, c.v[i].term, tl + 1);
+            *n = i + 1;
+        }
+        if (rc == WS_OK) {
+            *out = v;
+        } else {
+            ws_strings_free(v, *n);
+            *n = 0;
+        }
+    }
+    for (size_t i = 0; i < c.n; i++)
+        free(c.v[i].term);
+    free(c.v);
+    return rc;
+}
+
+int ws_searcher_document(ws_searcher *s, uint32_t docid, char **out, size_t *len, ws_error *err)
+{
+    *out = NULL;
+    if (!docid)
+        return ws_error_set(err, WS_ENOTFOUND, "no document 0");
+    ws_xdoc *d = NULL;
+    int rc = ws_xdb_get_document(s->db, docid, &d, err);
+    if (rc == WS_ENOTFOUND)
+        rc = ws_error_set(err, rc, "no document %u", docid);
+    if (rc == WS_OK)
+        rc = ws_xdoc_get_data(d, out, len, err);
+    ws_xdoc_free(d);
+    return rc;
+}
+
 int ws_search_rewrite(ws_searcher *s, const char *query, size_t len, char **out, ws_error *err)
 {
     *out = NULL;
@@ -144,7 +285,7 @@ int ws_search_rewrite(ws_searcher *s, const char *query, size_t len, char **out,
 
 /* ---- results ------------------------------------------------------------ */
 
-static void free_hit(ws_hit *h)
+void ws_hit_clear(ws_hit *h)
 {
     free(h->path);
     free(h->title);
@@ -153,6 +294,13 @@ static void free_hit(ws_hit *h)
     free(h->snippet);
     free(h->marks);
     free(h->passage_heading);
+    for (size_t i = 0; i < h->nrelated; i++) {
+        free(h->related[i].path);
+        free(h->related[i].title);
+        free(h->related[i].type);
+    }
+    free(h->related);
+    memset(h, 0, sizeof *h);
 }
 
 void ws_results_free(ws_results *r)
@@ -160,15 +308,22 @@ void ws_results_free(ws_results *r)
     if (!r)
         return;
     for (size_t i = 0; i < r->nhits; i++)
-        free_hit(&r->hits[i]);
+        ws_hit_clear(&r->hits[i]);
     free(r->hits);
     free(r->corrected);
+    for (size_t i = 0; i < r->nfacets; i++) {
+        for (size_t k = 0; k < r->facets[i].nvalues; k++)
+            free(r->facets[i].values[k].value);
+        free(r->facets[i].values);
+    }
+    free(r->facets);
     free(r);
 }
 
 /* The terms of the query that matched one document, split into plain
  * words and stems, for the snippet's highlighter. */
 typedef struct match_set {
+    ws_analyzer *an;
     char **terms;
     size_t n, cap;
     int oom;
@@ -214,17 +369,27 @@ static void match_set_free(match_set *m)
     memset(m, 0, sizeof *m);
 }
 
+/* Snippets analyse without stemming (see ws_analyzer_set_stemming): a
+ * word is stemmed only if it may have one of the query's stems. */
 static int match_token(void *ctx, const ws_token *t)
 {
     match_set *m = ctx;
+    char stem[WS_MAX_TERM + 1];
+    int have_stem = 0;
     for (size_t i = 0; i < m->n; i++) {
         const char *q = m->terms[i];
-        if (q[0] == 'Z') {
-            if (t->stem && !strcmp(q + 1, t->stem))
+        if (q[0] != 'Z') {
+            if (!strcmp(q, t->term))
                 return (int)i + 1;
-        } else if (!strcmp(q, t->term)) {
-            return (int)i + 1;
+            continue;
         }
+        if (!ws_stem_may_match(t->term, q + 1))
+            continue;
+        if (!have_stem)
+            have_stem =
+                ws_analyzer_stem(m->an, t->term, t->term_len, stem, sizeof stem) > 0 ? 1 : -1;
+        if (have_stem > 0 && !strcmp(q + 1, stem))
+            return (int)i + 1;
     }
     return 0;
 }
@@ -235,6 +400,103 @@ static char *json_strdup(json_t *o, const char *key)
     return v ? strdup(v) : NULL;
 }
 
+/* ---- related documents (recap <-> presentation, see related.h) ---------- */
+
+typedef struct related_ids {
+    uint32_t id[WS_RELATED_MAX];
+    size_t n;
+    uint32_t self;
+} related_ids;
+
+static int related_add_term(ws_searcher *s, related_ids *r, const char *prefix, const char *value,
+                            ws_error *err)
+{
+    char term[256];
+    uint32_t *ids = NULL;
+    size_t n = 0;
+    ws_related_term(prefix, value, term);
+    int rc = ws_xdb_postings(s->db, term, &ids, &n, err);
+    for (size_t i = 0; rc == WS_OK && i < n && r->n < WS_RELATED_MAX; i++) {
+        size_t k = 0;
+        while (k < r->n && r->id[k] != ids[i])
+            k++;
+        if (ids[i] != r->self && k == r->n)
+            r->id[r->n++] = ids[i];
+    }
+    free(ids);
+    return rc;
+}
+
+/* Documents linking to the hit's file, and the hit's links that are
+ * documents of the index; j is the hit's stored record. */
+static int fill_related(ws_searcher *s, ws_hit *h, json_t *j, ws_error *err)
+{
+    related_ids r = {{0}, 0, h->docid};
+    char name[1024], target[4096];
+    int rc = WS_OK;
+    if (!h->path)
+        return WS_OK;
+    rc = related_add_term(s, &r, WS_PFX_LINK, h->path, err);
+    if (rc == WS_OK && ws_related_name(h->path, name, sizeof name))
+        rc = related_add_term(s, &r, WS_PFX_LINKNAME, name, err);
+    size_t k;
+    json_t *l;
+    json_array_foreach(json_object_get(j, "links"), k, l)
+    {
+        const char *link = json_string_value(l);
+        if (rc != WS_OK || r.n >= WS_RELATED_MAX)
+            break;
+        if (!link || !ws_related_resolve(h->path, link, target, sizeof target))
+            continue;
+        char idterm[WS_MAX_IDTERM + 1];
+        ws_schema_idterm(target, idterm);
+        uint32_t *ids = NULL;
+        size_t n = 0;
+        rc = ws_xdb_postings(s->db, idterm, &ids, &n, err);
+        if (rc == WS_OK && n) {
+            free(ids);
+            rc = related_add_term(s, &r, WS_PFX_ID, target, err);
+        } else {
+            free(ids);
+            if (rc == WS_OK && ws_related_name(target, name, sizeof name))
+                rc = related_add_term(s, &r, WS_PFX_NAME, name, err);
+        }
+    }
+    if (rc != WS_OK || !r.n)
+        return rc;
+    h->related = calloc(r.n, sizeof *h->related);
+    if (!h->related)
+        return ws_error_set(err, WS_ENOMEM, "out of memory");
+    for (size_t i = 0; rc == WS_OK && i < r.n; i++) {
+        ws_xdoc *doc = NULL;
+        char *data = NULL;
+        size_t dlen = 0;
+        rc = ws_xdb_get_document(s->db, r.id[i], &doc, err);
+        if (rc == WS_ENOTFOUND) { /* deleted since the posting was read */
+            rc = WS_OK;
+            continue;
+        }
+        if (rc == WS_OK)
+            rc = ws_xdoc_get_data(doc, &data, &dlen, err);
+        json_t *o = rc == WS_OK ? json_loadb(data, dlen, 0, NULL) : NULL;
+        if (o) {
+            ws_related *e = &h->related[h->nrelated++];
+            e->docid = r.id[i];
+            e->path = json_strdup(o, "path");
+            e->title = json_strdup(o, "title");
+            e->type = json_strdup(o, "type");
+            if (!e->title)
+                e->title = strdup(e->path ? e->path : "");
+            if (!e->title)
+                rc = ws_error_set(err, WS_ENOMEM, "out of memory");
+        }
+        json_decref(o);
+        free(data);
+        ws_xdoc_free(doc);
+    }
+    return rc;
+}
+
 static int fill_hit(ws_searcher *s, ws_xenquire *enq, ws_xmset *ms, uint32_t i,
                     const ws_search_options *o, ws_hit *h, ws_error *err)
 {
@@ -242,7 +504,7 @@ static int fill_hit(ws_searcher *s, ws_xenquire *enq, ws_xmset *ms, uint32_t i,
     char *data = NULL;
     size_t dlen = 0;
     json_t *j = NULL;
-    match_set m = {0};
+    match_set m = {s->an, NULL, 0, 0, 0};
     h->docid = ws_xmset_docid(ms, i);
     h->score = ws_xmset_weight(ms, i);
     h->percent = ws_xmset_percent(ms, i);
@@ -272,8 +534,10 @@ static int fill_hit(ws_searcher *s, ws_xenquire *enq, ws_xmset *ms, uint32_t i,
         const char *tx = json_string_value(text);
         size_t tlen = tx ? json_string_length(text) : 0;
         ws_snippet sn;
+        ws_analyzer_set_stemming(s->an, 0);
         rc = ws_snippet_make(s->an, tx ? tx : "", tlen, o->snippet_bytes, WS_SNIPPET_SCAN,
                              match_token, &m, &sn, err);
+        ws_analyzer_set_stemming(s->an, 1);
         if (rc == WS_OK) {
             h->snippet = sn.text;
             h->marks = sn.marks;
@@ -301,6 +565,8 @@ static int fill_hit(ws_searcher *s, ws_xenquire *enq, ws_xmset *ms, uint32_t i,
         }
         if (rc == WS_OK && (!h->title || !h->snippet))
             rc = ws_error_set(err, WS_ENOMEM, "out of memory");
+        if (rc == WS_OK)
+            rc = fill_related(s, h, j, err);
     }
     match_set_free(&m);
     json_decref(j);
@@ -319,6 +585,94 @@ static int add_filter(ws_xquery **q, ws_xquery *f, ws_error *err)
         *q = n;
     }
     return rc;
+}
+
+/* A filter on a free-text field: every word of text must occur in the
+ * field, in any of its forms (prefix + word, or "Z" + prefix + stem). */
+typedef struct field_ctx {
+    const char *prefix;
+    ws_xquery *q;
+    int rc;
+    ws_error *err;
+} field_ctx;
+
+static int field_token(void *vctx, const ws_token *t)
+{
+    field_ctx *c = vctx;
+    char term[WS_MAX_TERM + 8];
+    ws_xquery *a = NULL, *b = NULL, *w = NULL, *n = NULL;
+    snprintf(term, sizeof term, "%s%s", c->prefix, t->term);
+    c->rc = ws_xquery_term(&a, term, c->err);
+    if (c->rc == WS_OK && t->stem) {
+        snprintf(term, sizeof term, "%s%s%s", WS_PFX_STEM, c->prefix, t->stem);
+        c->rc = ws_xquery_term(&b, term, c->err);
+    }
+    if (c->rc == WS_OK)
+        c->rc = ws_xquery_combine(&w, WS_XOP_SYNONYM, a, b, c->err);
+    if (c->rc == WS_OK)
+        c->rc = ws_xquery_combine(&n, WS_XOP_AND, c->q, w, c->err);
+    if (c->rc == WS_OK) {
+        ws_xquery_free(c->q);
+        c->q = n;
+    }
+    ws_xquery_free(a);
+    ws_xquery_free(b);
+    ws_xquery_free(w);
+    return c->rc != WS_OK;
+}
+
+static int add_field_filter(ws_searcher *s, ws_xquery **q, const char *prefix, const char *text,
+                            ws_error *err)
+{
+    if (!text || !*text)
+        return WS_OK;
+    field_ctx c = {prefix, NULL, WS_OK, err};
+    int rc = ws_analyze(s->an, text, strlen(text), 1, NULL, field_token, &c, err);
+    if (rc == WS_OK)
+        rc = c.rc;
+    if (rc == WS_OK && !c.q)
+        rc = ws_error_set(err, WS_EQUERY, "filter '%s' has no words", text);
+    if (rc == WS_OK)
+        return add_filter(q, c.q, err);
+    ws_xquery_free(c.q);
+    return rc;
+}
+
+/* Facets: which slot, whether it holds several entries, the name shown. */
+static const struct {
+    const char *name;
+    unsigned slot;
+    int multi;
+} facet_slots[] = {
+    {"type", WS_SLOT_TYPE, 0},        {"year", WS_SLOT_YEAR, 0},   {"speaker", WS_SLOT_SPEAKERS, 1},
+    {"organisation", WS_SLOT_ORG, 0}, {"event", WS_SLOT_EVENT, 0},
+};
+#define NFACETS (sizeof facet_slots / sizeof *facet_slots)
+
+typedef struct facet_fill {
+    ws_facet *f;
+    int oom;
+} facet_fill;
+
+static int take_facet(void *ctx, const char *v, size_t len, uint32_t count)
+{
+    facet_fill *ff = ctx;
+    ws_facet_value *nv = realloc(ff->f->values, (ff->f->nvalues + 1) * sizeof *nv);
+    char *c = malloc(len + 1);
+    if (!nv || !c) {
+        if (nv)
+            ff->f->values = nv;
+        free(c);
+        ff->oom = 1;
+        return 1;
+    }
+    memcpy(c, v, len);
+    c[len] = '\0';
+    ff->f->values = nv;
+    ff->f->values[ff->f->nvalues].value = c;
+    ff->f->values[ff->f->nvalues].count = count;
+    ff->f->nvalues++;
+    return 0;
 }
 
 /* "2024-03-05" -> "20240305"; 0 if it is not such a date. */
@@ -372,7 +726,39 @@ static int run_once(ws_searcher *s, const char *rewritten, const ws_search_optio
             rc = add_filter(&q, f, err);
     }
     if (rc == WS_OK)
+        rc = add_field_filter(s, &q, WS_PFX_SPEAKER, o->speaker, err);
+    if (rc == WS_OK)
+        rc = add_field_filter(s, &q, WS_PFX_ORG, o->organisation, err);
+    if (rc == WS_OK)
+        rc = add_field_filter(s, &q, WS_PFX_EVENT, o->event, err);
+    if (rc == WS_OK && o->year && *o->year) {
+        char t[32];
+        ws_xquery *f = NULL;
+        if (strlen(o->year) != 4 || strspn(o->year, "0123456789") != 4)
+            rc = ws_error_set(err, WS_EQUERY, "a year is written YYYY, not '%s'", o->year);
+        snprintf(t, sizeof t, "%s%s", WS_PFX_YEAR, o->year);
+        if (rc == WS_OK)
+            rc = ws_xquery_term(&f, t, err);
+        if (rc == WS_OK)
+            rc = add_filter(&q, f, err);
+    }
+    if (rc == WS_OK)
         rc = ws_xenquire_new(&enq, s->db, err);
+    int facet_idx[NFACETS];
+    uint32_t check = 0;
+    if (o->facet_values) {
+        /* Facet counts must cover every match, not just the page shown. */
+        uint32_t docs = 0;
+        if (rc == WS_OK)
+            rc = ws_xdb_doccount(s->db, &docs, err);
+        check = docs;
+        for (size_t k = 0; rc == WS_OK && k < NFACETS; k++) {
+            facet_idx[k] =
+                ws_xenquire_add_facet(enq, facet_slots[k].slot, facet_slots[k].multi, err);
+            if (facet_idx[k] < 0)
+                rc = facet_idx[k];
+        }
+    }
     if (rc == WS_OK)
         rc = ws_xenquire_set_query(enq, q, err);
     if (rc == WS_OK && o->sort != WS_SORT_RELEVANCE)
@@ -381,7 +767,20 @@ static int run_once(ws_searcher *s, const char *rewritten, const ws_search_optio
         rc = ws_xenquire_time_limit(enq, o->time_limit, err);
     unsigned limit = o->limit > WS_SEARCH_MAX_LIMIT ? WS_SEARCH_MAX_LIMIT : o->limit;
     if (rc == WS_OK)
-        rc = ws_xenquire_mset(enq, o->offset, limit, 0, &ms, err);
+        rc = ws_xenquire_mset(enq, o->offset, limit, check, &ms, err);
+    if (rc == WS_OK && o->facet_values) {
+        r->facets = calloc(NFACETS, sizeof *r->facets);
+        if (!r->facets)
+            rc = ws_error_set(err, WS_ENOMEM, "out of memory");
+        for (size_t k = 0; rc == WS_OK && k < NFACETS; k++) {
+            r->facets[k].name = facet_slots[k].name;
+            r->nfacets = k + 1;
+            facet_fill ff = {&r->facets[k], 0};
+            rc = ws_xenquire_facet(enq, facet_idx[k], o->facet_values, take_facet, &ff, err);
+            if (rc == WS_OK && ff.oom)
+                rc = ws_error_set(err, WS_ENOMEM, "out of memory");
+        }
+    }
     if (rc == WS_OK) {
         r->estimated = ws_xmset_estimated(ms);
         uint32_t n = ws_xmset_size(ms);

@@ -14,7 +14,10 @@
 #include <cstdlib>
 #include <cstring>
 #include <new>
+#include <algorithm>
+#include <map>
 #include <set>
+#include <vector>
 #include <string>
 
 struct ws_xdb {
@@ -133,8 +136,49 @@ struct ws_xqp {
     bool has_db;
 };
 
+namespace
+{
+
+/* Counts the entries of one value slot over the matched documents; a
+ * multi-valued slot holds entries separated by WS_XFACET_SEP (a document
+ * with two speakers counts once for each). */
+class FacetSpy : public Xapian::MatchSpy
+{
+  public:
+    FacetSpy(Xapian::valueno slot, bool multi) : slot_(slot), multi_(multi)
+    {
+    }
+    void operator()(const Xapian::Document &doc, double) override
+    {
+        const std::string v = doc.get_value(slot_);
+        if (v.empty())
+            return;
+        if (!multi_) {
+            ++counts_[v];
+            return;
+        }
+        size_t start = 0;
+        while (start <= v.size()) {
+            size_t end = v.find(WS_XFACET_SEP, start);
+            if (end == std::string::npos)
+                end = v.size();
+            if (end > start)
+                ++counts_[v.substr(start, end - start)];
+            start = end + 1;
+        }
+    }
+    std::map<std::string, Xapian::doccount> counts_;
+
+  private:
+    Xapian::valueno slot_;
+    bool multi_;
+};
+
+} // namespace
+
 struct ws_xenquire {
     Xapian::Enquire enq;
+    std::vector<FacetSpy *> facets; /* owned by Xapian through release() */
     explicit ws_xenquire(const Xapian::Database &db) : enq(db)
     {
     }
@@ -783,6 +827,34 @@ int ws_xenquire_time_limit(ws_xenquire *enq, double seconds, ws_error *err)
     CHECK_ARG(enq && seconds >= 0, err);
     WS_TRY
     enq->enq.set_time_limit(seconds);
+    return WS_OK;
+    WS_CATCH(err)
+}
+
+int ws_xenquire_add_facet(ws_xenquire *enq, unsigned slot, int multi, ws_error *err)
+{
+    CHECK_ARG(enq, err);
+    WS_TRY
+    FacetSpy *spy = new FacetSpy(slot, multi != 0);
+    /* release(): the Enquire owns the spy and deletes it with itself. */
+    enq->enq.add_matchspy(spy->release());
+    enq->facets.push_back(spy);
+    return (int)enq->facets.size() - 1;
+    WS_CATCH(err)
+}
+
+int ws_xenquire_facet(ws_xenquire *enq, int idx, size_t max, ws_xterm_fn fn, void *ctx,
+                      ws_error *err)
+{
+    CHECK_ARG(enq && fn && idx >= 0 && (size_t)idx < enq->facets.size(), err);
+    WS_TRY
+    const auto &c = enq->facets[(size_t)idx]->counts_;
+    std::vector<std::pair<std::string, Xapian::doccount>> v(c.begin(), c.end());
+    std::stable_sort(v.begin(), v.end(),
+                     [](const auto &a, const auto &b) { return a.second > b.second; });
+    for (size_t i = 0; i < v.size() && i < max; i++)
+        if (fn(ctx, v[i].first.data(), v[i].first.size(), v[i].second))
+            break;
     return WS_OK;
     WS_CATCH(err)
 }

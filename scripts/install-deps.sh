@@ -6,9 +6,15 @@ set -euo pipefail
 
 pkgs=(build-essential cmake pkg-config
       libxapian-dev libstemmer-dev libxml2-dev libutf8proc-dev libjansson-dev
-      libcmark-dev libyaml-dev)
+      libcmark-dev libyaml-dev libmicrohttpd-dev libcurl4-openssl-dev
+      libpoppler-glib-dev libzip-dev)
 if [[ "${1:-}" == "--tests" ]]; then
-  pkgs+=(libcmocka-dev python3 curl procps)
+  pkgs+=(libcmocka-dev python3 curl procps python3-xapian poppler-utils)
+  # Browser tests (tests/web): Debian's chromium, driven by npm's
+  # playwright-core (tests/web/run.sh runs npm ci); Debian's node and npm
+  # only when the machine has none of its own.
+  pkgs+=(chromium fonts-dejavu-core)
+  command -v node >/dev/null && command -v npm >/dev/null || pkgs+=(nodejs npm)
 fi
 
 missing=()

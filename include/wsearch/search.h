@@ -40,13 +40,20 @@ typedef struct ws_search_options {
     size_t max_query;      /* longest query accepted, in bytes */
     size_t snippet_bytes;  /* about how long a snippet is */
     double time_limit;     /* seconds of matching before results are cut (0: none) */
+    /* Filters on fields, analysed like the text (all words must match). */
+    const char *speaker;
+    const char *organisation;
+    const char *event;
+    const char *year;      /* "YYYY" */
+    unsigned facet_values; /* values per facet to count (0: no facets) */
 } ws_search_options;
 
 #define WS_SEARCH_MAX_LIMIT       1000
 #define WS_SEARCH_OPTIONS_VERSION 1
 #define WS_SEARCH_OPTIONS_INIT                                                                     \
     {                                                                                              \
-        WS_SEARCH_OPTIONS_VERSION, 0, 10, WS_SORT_RELEVANCE, NULL, NULL, NULL, 4096, 240, 0.0      \
+        WS_SEARCH_OPTIONS_VERSION, 0, 10, WS_SORT_RELEVANCE, NULL, NULL, NULL, 4096, 240, 0.0,     \
+            NULL, NULL, NULL, NULL, 0                                                              \
     }
 
 /* A highlighted stretch of a snippet: bytes [start, end). */
@@ -68,7 +75,33 @@ typedef struct ws_hit {
     const char *passage_kind; /* "section", "page", "slide", "body" (static) */
     unsigned passage_number;  /* 1-based number of that passage */
     char *passage_heading;    /* heading of the passage, or NULL */
+    /* Documents linked with this one: recaps that link to this deck, and
+     * the decks this recap links to (by path, or by file name when the
+     * deck lives elsewhere in the index); at most 5, self excluded. */
+    struct ws_related *related;
+    size_t nrelated;
 } ws_hit;
+
+/* A document related to a hit (see ws_hit.related). */
+typedef struct ws_related {
+    uint32_t docid;
+    char *path;  /* absolute path */
+    char *title; /* never NULL */
+    char *type;  /* "md", "pdf", ... */
+} ws_related;
+
+/* One value of a facet and how many matching documents have it. */
+typedef struct ws_facet_value {
+    char *value;
+    uint32_t count;
+} ws_facet_value;
+
+/* Counts per field over the matching documents, most frequent first. */
+typedef struct ws_facet {
+    const char *name; /* "type", "year", "speaker", "organisation", "event" (static) */
+    ws_facet_value *values;
+    size_t nvalues;
+} ws_facet;
 
 typedef struct ws_results {
     ws_hit *hits;
@@ -76,6 +109,8 @@ typedef struct ws_results {
     uint32_t estimated; /* estimated number of matching documents */
     char *corrected;    /* spelling suggestion ("Meinten Sie"), or NULL */
     double seconds;     /* time spent in ws_search */
+    ws_facet *facets;   /* nfacets facets when opts->facet_values > 0 */
+    size_t nfacets;
 } ws_results;
 
 /*
@@ -90,8 +125,23 @@ void ws_searcher_close(ws_searcher *s);
  * finds the index changed under it). */
 int ws_searcher_reopen(ws_searcher *s, ws_error *err);
 
-/* Number of documents in the index. */
+/* Number of documents in the index / its committed revision. */
 int ws_searcher_doccount(ws_searcher *s, uint32_t *out, ws_error *err);
+int ws_searcher_revision(ws_searcher *s, uint64_t *out, ws_error *err);
+
+/*
+ * Completions for a query being typed: the last word of q[0..len) is
+ * completed from the index's words (most frequent first) and each
+ * completion returned as the whole query with that word replaced.  *out is
+ * an array of *n malloc'd strings; free it with ws_strings_free.
+ */
+int ws_searcher_suggest(ws_searcher *s, const char *q, size_t len, size_t max, char ***out,
+                        size_t *n, ws_error *err);
+void ws_strings_free(char **v, size_t n);
+
+/* The stored record of a document (JSON, see docs/schema.md).  *out is
+ * malloc'd.  WS_ENOTFOUND for an unused id. */
+int ws_searcher_document(ws_searcher *s, uint32_t docid, char **out, size_t *len, ws_error *err);
 
 /*
  * Run query (len bytes, UTF-8; need not be NUL-terminated).  opts may be
@@ -103,6 +153,8 @@ int ws_searcher_doccount(ws_searcher *s, uint32_t *out, ws_error *err);
 int ws_search(ws_searcher *s, const char *query, size_t len, const ws_search_options *opts,
               ws_results **out, ws_error *err);
 void ws_results_free(ws_results *r);
+/* Free what a hit holds (not the hit itself) and zero it. */
+void ws_hit_clear(ws_hit *h);
 
 /*
  * The query string as Xapian's parser receives it after German analysis

@@ -220,6 +220,20 @@ int ws_xenquire_collapse(ws_xenquire *enq, unsigned slot, ws_error *err);
 /* Stop matching after `seconds` (0 = no limit); results are then partial. */
 int ws_xenquire_time_limit(ws_xenquire *enq, double seconds, ws_error *err);
 
+/*
+ * Count the values of slot over the documents matched (facets).  With multi
+ * set, a value holds several entries separated by WS_XFACET_SEP and each is
+ * counted.  Call before ws_xenquire_mset; counts cover at least the
+ * check_at_least documents passed to it.  Returns the facet's index for
+ * ws_xenquire_facet (0, 1, ...) or a negative status.
+ */
+#define WS_XFACET_SEP '\x1f'
+int ws_xenquire_add_facet(ws_xenquire *enq, unsigned slot, int multi, ws_error *err);
+/* The counts of facet idx after ws_xenquire_mset, most frequent first (ties
+ * by value), at most max of them; fn gets value, length and count. */
+int ws_xenquire_facet(ws_xenquire *enq, int idx, size_t max, ws_xterm_fn fn, void *ctx,
+                      ws_error *err);
+
 int ws_xenquire_mset(ws_xenquire *enq, uint32_t first, uint32_t max, uint32_t check_at_least,
                      ws_xmset **out, ws_error *err);
 /* Terms of the query (after wildcard expansion) that index docid. */

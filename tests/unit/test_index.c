@@ -210,6 +210,87 @@ static void test_snippet_and_metadata(void **state)
     ws_searcher_close(s);
 }
 
+static void test_facets_filters_suggest(void **state)
+{
+    (void)state;
+    ws_searcher *s = NULL;
+    ws_error e;
+    assert_int_equal(ws_searcher_open(&s, idx, &e), WS_OK);
+    ws_search_options o = WS_SEARCH_OPTIONS_INIT;
+    o.facet_values = 10;
+    ws_results *r = NULL;
+    /* "Ehrenamtliche" is in the md (2024, two speakers) and the html (2025) */
+    assert_int_equal(ws_search(s, "Ehrenamtliche", 13, &o, &r, &e), WS_OK);
+    assert_int_equal(r->nhits, 2);
+    assert_int_equal(r->nfacets, 5);
+    int saw_type = 0, saw_speaker = 0, saw_year = 0, saw_org = 0;
+    for (size_t i = 0; i < r->nfacets; i++) {
+        const ws_facet *f = &r->facets[i];
+        if (!strcmp(f->name, "type")) {
+            saw_type = f->nvalues == 2 && f->values[0].count == 1;
+        } else if (!strcmp(f->name, "speaker")) {
+            /* multi-valued: each speaker of the one document counts */
+            saw_speaker = f->nvalues == 2 && !strcmp(f->values[0].value, "Dr. Aylin Kaya") &&
+                          f->values[0].count == 1 && !strcmp(f->values[1].value, "Jonas Weber");
+        } else if (!strcmp(f->name, "year")) {
+            saw_year = f->nvalues == 2;
+        } else if (!strcmp(f->name, "organisation")) {
+            saw_org = f->nvalues == 1 && !strcmp(f->values[0].value, "Stiftung Brückenschlag");
+        }
+    }
+    assert_true(saw_type && saw_speaker && saw_year && saw_org);
+    ws_results_free(r);
+
+    /* field filters: every word, any word form */
+    o = (ws_search_options)WS_SEARCH_OPTIONS_INIT;
+    o.speaker = "Kaya";
+    assert_int_equal(ws_search(s, "Ehrenamtliche", 13, &o, &r, &e), WS_OK);
+    assert_int_equal(r->nhits, 1);
+    assert_string_equal(r->hits[0].type, "md");
+    ws_results_free(r);
+    o.speaker = NULL;
+    o.organisation = "brückenschlag";
+    o.year = "2024";
+    assert_int_equal(ws_search(s, "Ehrenamtliche", 13, &o, &r, &e), WS_OK);
+    assert_int_equal(r->nhits, 1);
+    ws_results_free(r);
+    o.year = "2025";
+    assert_int_equal(ws_search(s, "Ehrenamtliche", 13, &o, &r, &e), WS_OK);
+    assert_int_equal(r->nhits, 0);
+    ws_results_free(r);
+    o.year = "25";
+    assert_int_equal(ws_search(s, "Ehrenamtliche", 13, &o, &r, &e), WS_EQUERY);
+
+    /* completions of the last word, most frequent first */
+    char **v = NULL;
+    size_t n = 0;
+    assert_int_equal(ws_searcher_suggest(s, "Integration Kommu", 17, 5, &v, &n, &e), WS_OK);
+    assert_true(n >= 2);
+    int saw = 0;
+    for (size_t i = 0; i < n; i++) {
+        assert_true(!strncmp(v[i], "Integration kommun", 18));
+        saw |= !strcmp(v[i], "Integration kommunen");
+    }
+    assert_true(saw);
+    ws_strings_free(v, n);
+    /* a finished word (space after it) is not completed */
+    assert_int_equal(ws_searcher_suggest(s, "kommu ", 6, 5, &v, &n, &e), WS_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(ws_searcher_suggest(s, "\xff", 1, 5, &v, &n, &e), WS_EQUERY);
+
+    /* the stored record and the revision */
+    char *data = NULL;
+    size_t len = 0;
+    assert_int_equal(ws_searcher_document(s, 1, &data, &len, &e), WS_OK);
+    assert_non_null(strstr(data, "\"text\""));
+    free(data);
+    assert_int_equal(ws_searcher_document(s, 99999, &data, &len, &e), WS_ENOTFOUND);
+    uint64_t rev = 0;
+    assert_int_equal(ws_searcher_revision(s, &rev, &e), WS_OK);
+    assert_true(rev >= 1);
+    ws_searcher_close(s);
+}
+
 static void test_incremental(void **state)
 {
     (void)state;
@@ -301,6 +382,7 @@ int main(void)
         cmocka_unit_test(test_phrases_and_syntax),
         cmocka_unit_test(test_fields),
         cmocka_unit_test(test_snippet_and_metadata),
+        cmocka_unit_test(test_facets_filters_suggest),
         cmocka_unit_test(test_incremental),
         cmocka_unit_test(test_versions_and_locks),
     };
