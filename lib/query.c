@@ -11,6 +11,7 @@
  */
 #include "query.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -110,8 +111,70 @@ static void copy_gap(ws_buf *out, const char *s, size_t n, int between_words)
     }
 }
 
+/* How well the index knows a word: as written plus in its stemmed form. */
+static uint32_t known_score(ws_analyzer *a, ws_known_fn known, void *ctx, const char *term)
+{
+    char z[WS_MAX_TERM + 2], stem[WS_MAX_TERM + 1];
+    uint32_t n = known(ctx, term);
+    int sl = ws_analyzer_stem(a, term, strlen(term), stem, sizeof stem);
+    if (sl > 0) {
+        snprintf(z, sizeof z, "Z%s", stem);
+        n += known(ctx, z);
+    }
+    return n;
+}
+
+/* Replace term in place by its best-known umlaut spelling, if the index
+ * does not know it as typed.  Tries every combination of the (at most
+ * four) ae/oe/ue pairs. */
+static void transliterate(ws_analyzer *a, ws_known_fn known, void *ctx, char *term)
+{
+    size_t at[4], n = 0, len = strlen(term);
+    for (size_t i = 0; i + 1 < len && n < 4; i++)
+        if ((term[i] == 'a' || term[i] == 'o' || term[i] == 'u') && term[i + 1] == 'e' &&
+            !(term[i] == 'u' && i > 0 && term[i - 1] == 'q')) { /* "que" is never "qü" */
+            at[n++] = i;
+            i++;
+        }
+    if (!n || len + n > WS_MAX_TERM || known_score(a, known, ctx, term) > 0)
+        return;
+    char best[WS_MAX_TERM + 1] = "", cand[WS_MAX_TERM + 1];
+    uint32_t best_score = 0;
+    for (unsigned mask = 1; mask < (1u << n); mask++) {
+        size_t k = 0, j = 0;
+        for (size_t i = 0; i < len;) {
+            if (j < n && i == at[j]) {
+                if (mask & (1u << j)) {
+                    /* ä ö ü in UTF-8: C3 A4, C3 B6, C3 BC */
+                    cand[k++] = (char)0xC3;
+                    cand[k++] = (char)(term[i] == 'a' ? 0xA4 : term[i] == 'o' ? 0xB6 : 0xBC);
+                    i += 2;
+                    j++;
+                    continue;
+                }
+                j++;
+            }
+            cand[k++] = term[i++];
+        }
+        cand[k] = '\0';
+        uint32_t sc = known_score(a, known, ctx, cand);
+        if (sc > best_score) {
+            best_score = sc;
+            memcpy(best, cand, k + 1);
+        }
+    }
+    if (best_score)
+        memcpy(term, best, strlen(best) + 1);
+}
+
 int ws_query_rewrite(ws_analyzer *a, const char *q, size_t len, size_t max, ws_buf *out,
                      ws_error *err)
+{
+    return ws_query_rewrite_known(a, q, len, max, NULL, NULL, out, err);
+}
+
+int ws_query_rewrite_known(ws_analyzer *a, const char *q, size_t len, size_t max, ws_known_fn known,
+                           void *ctx, ws_buf *out, ws_error *err)
 {
     if (max && len > max)
         return ws_error_set(err, WS_ETOOBIG, "query is too long (%zu bytes, at most %zu)", len,
@@ -189,6 +252,8 @@ int ws_query_rewrite(ws_analyzer *a, const char *q, size_t len, size_t max, ws_b
             }
             continue;
         }
+        if (known)
+            transliterate(a, known, ctx, k->term);
         ws_buf_puts(out, k->term);
         at = k->end;
     }

@@ -5,6 +5,7 @@
 #define WS_QUERY_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "buf.h"
 #include "wsearch/analysis.h"
@@ -22,5 +23,17 @@
  */
 int ws_query_rewrite(ws_analyzer *a, const char *q, size_t len, size_t max, ws_buf *out,
                      ws_error *err);
+
+/* How often the index holds a term (0: not at all). */
+typedef uint32_t (*ws_known_fn)(void *ctx, const char *term);
+
+/*
+ * The same, and a word spelled with ae/oe/ue for ä/ö/ü (Fluechtlinge, as
+ * typed without a German keyboard) that the index does not know becomes
+ * the umlaut spelling the index does know (flüchtlinge).  Only known words
+ * are taken, so "Quelle" or an "Uber" that the index holds stay as typed.
+ */
+int ws_query_rewrite_known(ws_analyzer *a, const char *q, size_t len, size_t max, ws_known_fn known,
+                           void *ctx, ws_buf *out, ws_error *err);
 
 #endif /* WS_QUERY_H */

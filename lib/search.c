@@ -272,11 +272,18 @@ int ws_searcher_document(ws_searcher *s, uint32_t docid, char **out, size_t *len
     return rc;
 }
 
+/* The index's vocabulary decides which transliterations are words. */
+static uint32_t index_knows(void *ctx, const char *term)
+{
+    uint32_t n = 0;
+    return ws_xdb_termfreq(ctx, term, &n, NULL) == WS_OK ? n : 0;
+}
+
 int ws_search_rewrite(ws_searcher *s, const char *query, size_t len, char **out, ws_error *err)
 {
     *out = NULL;
     ws_buf b = WS_BUF_INIT;
-    int rc = ws_query_rewrite(s->an, query, len, 0, &b, err);
+    int rc = ws_query_rewrite_known(s->an, query, len, 0, index_knows, s->db, &b, err);
     if (rc == WS_OK)
         *out = ws_buf_steal(&b, NULL);
     ws_buf_free(&b);
@@ -822,7 +829,8 @@ int ws_search(ws_searcher *s, const char *query, size_t len, const ws_search_opt
     clock_gettime(CLOCK_MONOTONIC, &t0);
 
     ws_buf rw = WS_BUF_INIT;
-    int rc = ws_query_rewrite(s->an, query ? query : "", len, o.max_query, &rw, err);
+    int rc = ws_query_rewrite_known(s->an, query ? query : "", len, o.max_query, index_knows, s->db,
+                                    &rw, err);
     if (rc != WS_OK) {
         ws_buf_free(&rw);
         return rc;
