@@ -103,7 +103,10 @@ static void usage_index(FILE *f)
           "  -j, --jobs N  extract in N worker processes (default: number of CPUs)\n"
           "  --timeout S   give up on a file after S seconds (wall clock and CPU; default 60)\n"
           "  -q, --quiet   print only failures\n"
-          "  -v, --verbose print every file\n",
+          "  -v, --verbose print every file\n"
+          "  --synonyms F  load the thesaurus F (default: the config's 'synonyms',\n"
+          "                $WSEARCH_SYNONYMS, or /etc/wsearch/synonyms.txt if present);\n"
+          "                --synonyms none leaves the index's synonyms as they are\n",
           f);
 }
 
@@ -114,6 +117,7 @@ int cmd_index(cli_env *env, int argc, char **argv)
     const char **roots = calloc((size_t)argc + 1, sizeof *roots);
     size_t nroots = 0;
     int only_args = 0;
+    const char *synonyms = NULL;
     if (!roots) {
         cli_error("out of memory");
         return EXIT_ERROR;
@@ -122,6 +126,8 @@ int cmd_index(cli_env *env, int argc, char **argv)
         const char *a = argv[i];
         if (only_args || a[0] != '-') {
             roots[nroots++] = a;
+        } else if (!strcmp(a, "--synonyms") && i + 1 < argc) {
+            synonyms = argv[++i];
         } else if (!strcmp(a, "--")) {
             only_args = 1;
         } else if (!strcmp(a, "--rebuild")) {
@@ -196,6 +202,26 @@ int cmd_index(cli_env *env, int argc, char **argv)
     ws_index_stats st;
     rc = ws_index_update(ix, roots, nroots, on_event, &pr, &st, &err);
     clear_bar(&pr);
+    /* The thesaurus: named, configured, or the system-wide one if any. */
+    if (!synonyms)
+        synonyms = ws_config_get(env->config, "synonyms");
+    if (!synonyms || !*synonyms)
+        synonyms = getenv("WSEARCH_SYNONYMS");
+    int syn_default = !synonyms || !*synonyms;
+    if (syn_default)
+        synonyms = WS_SYSCONFDIR "/synonyms.txt";
+    int syn_changed = 0;
+    if (rc == WS_OK && strcmp(synonyms, "none") != 0 &&
+        !(syn_default && access(synonyms, R_OK) != 0)) {
+        ws_error serr;
+        if (ws_index_load_synonyms(ix, synonyms, &syn_changed, &serr) != WS_OK) {
+            /* the documents are indexed all the same; say what is wrong */
+            cli_error("%s", serr.msg);
+            st.failed++;
+        } else if (syn_changed && !pr.quiet) {
+            printf("synonyms loaded from %s\n", synonyms);
+        }
+    }
     ws_error cerr;
     int crc = ws_index_close(ix, &cerr);
     free(roots);

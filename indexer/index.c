@@ -1144,3 +1144,158 @@ int ws_index_update(ws_index *ix, const char *const *roots, size_t nroots,
         rc = ws_xdb_doccount(ix->db, &stats->doccount, err);
     return rc;
 }
+
+/* ---- the thesaurus ------------------------------------------------------ */
+
+typedef struct syn_word {
+    char term[WS_MAX_TERM + 1];
+    char stem[WS_MAX_TERM + 2]; /* "Z" + stem, or "" */
+    int ntok;
+} syn_word;
+
+static int syn_token(void *ctx, const ws_token *t)
+{
+    syn_word *w = ctx;
+    if (w->ntok++ == 0) {
+        memcpy(w->term, t->term, t->term_len + 1);
+        if (t->stem)
+            snprintf(w->stem, sizeof w->stem, "%s%s", WS_PFX_STEM, t->stem);
+    }
+    return 0;
+}
+
+typedef struct key_list {
+    char **v;
+    size_t n, cap;
+    int oom;
+} key_list;
+
+static int take_key(void *ctx, const char *term, size_t len, uint32_t freq)
+{
+    (void)freq;
+    key_list *k = ctx;
+    if (k->n == k->cap) {
+        size_t cap = k->cap ? k->cap * 2 : 64;
+        char **v = realloc(k->v, cap * sizeof *v);
+        if (!v) {
+            k->oom = 1;
+            return 1;
+        }
+        k->v = v;
+        k->cap = cap;
+    }
+    char *c = malloc(len + 1);
+    if (!c) {
+        k->oom = 1;
+        return 1;
+    }
+    memcpy(c, term, len);
+    c[len] = '\0';
+    k->v[k->n++] = c;
+    return 0;
+}
+
+/* Link every word of one group with every other, by stem.  Groups of one
+ * word are ignored;
+ * members of several words (freiwilliges Engagement) cannot be a single
+ * synonym term and are skipped. */
+static int load_group(ws_index *ix, char *line, ws_error *err)
+{
+    syn_word w[64];
+    size_t n = 0;
+    char *save = NULL;
+    for (char *tok = strtok_r(line, ",", &save); tok && n < 64; tok = strtok_r(NULL, ",", &save)) {
+        memset(&w[n], 0, sizeof w[n]);
+        if (ws_analyze(ix->an, tok, strlen(tok), 1, NULL, syn_token, &w[n], err) != WS_OK)
+            return err ? err->code : WS_EINTERNAL;
+        if (w[n].ntok == 1)
+            n++;
+    }
+    int rc = WS_OK;
+    for (size_t i = 0; rc == WS_OK && i < n; i++)
+        for (size_t k = 0; rc == WS_OK && k < n; k++) {
+            if (i == k)
+                continue;
+            /* Keyed by stem only: Xapian's parser looks a stemmed word up
+             * as "Z" + stem, so Kommune and Kommunen expand alike. */
+            if (w[i].stem[0] && w[k].stem[0] && strcmp(w[i].stem, w[k].stem))
+                rc = ws_xdb_add_synonym(ix->db, w[i].stem, w[k].stem, err);
+        }
+    return rc;
+}
+
+#define WS_META_SYNONYMS "wsearch.synonyms"
+#define WS_MAX_THESAURUS ((long)4 << 20)
+
+int ws_index_load_synonyms(ws_index *ix, const char *path, int *changed, ws_error *err)
+{
+    if (changed)
+        *changed = 0;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return ws_error_set(err, errno == ENOENT ? WS_ENOTFOUND : WS_EIO, "%s: %s", path,
+                            strerror(errno));
+    ws_buf b = WS_BUF_INIT;
+    b.max = (size_t)WS_MAX_THESAURUS;
+    char chunk[8192];
+    size_t got;
+    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
+        ws_buf_append(&b, chunk, got);
+    int rd_err = ferror(f);
+    fclose(f);
+    int rc = WS_OK;
+    if (rd_err)
+        rc = ws_error_set(err, WS_EIO, "%s: read error", path);
+    else if (b.full)
+        rc = ws_error_set(err, WS_ETOOBIG, "%s: thesaurus larger than 4 MiB", path);
+    else if (!ws_buf_cstr(&b))
+        rc = ws_error_set(err, WS_ENOMEM, "out of memory");
+    else if (!ws_utf8_valid(b.data, b.len))
+        rc = ws_error_set(err, WS_EFORMAT, "%s: not UTF-8 text", path);
+    /* Rewrite the table only when the file changed, so an unchanged run
+     * leaves the index untouched. */
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; rc == WS_OK && i < b.len; i++) {
+        h ^= (unsigned char)b.data[i];
+        h *= 1099511628211ULL;
+    }
+    char sum[32], *old = NULL;
+    snprintf(sum, sizeof sum, "%016llx", (unsigned long long)h);
+    if (rc == WS_OK)
+        rc = ws_xdb_get_metadata(ix->db, WS_META_SYNONYMS, &old, err);
+    int same = rc == WS_OK && !strcmp(old, sum);
+    free(old);
+    if (rc != WS_OK || same) {
+        ws_buf_free(&b);
+        return rc;
+    }
+    key_list keys = {0};
+    rc = ws_xdb_synonym_keys(ix->db, take_key, &keys, err);
+    if (rc == WS_OK && keys.oom)
+        rc = ws_error_set(err, WS_ENOMEM, "out of memory");
+    for (size_t i = 0; rc == WS_OK && i < keys.n; i++)
+        rc = ws_xdb_clear_synonyms(ix->db, keys.v[i], err);
+    for (size_t i = 0; i < keys.n; i++)
+        free(keys.v[i]);
+    free(keys.v);
+    char *line = b.data;
+    while (rc == WS_OK && line && *line) {
+        char *nl = strchr(line, '\n');
+        if (nl)
+            *nl = '\0';
+        char *hash = strchr(line, '#');
+        if (hash)
+            *hash = '\0';
+        rc = load_group(ix, line, err);
+        line = nl ? nl + 1 : NULL;
+    }
+    if (rc == WS_OK)
+        rc = ws_xdb_set_metadata(ix->db, WS_META_SYNONYMS, sum, err);
+    if (rc == WS_OK) {
+        ix->meta_dirty = 1;
+        if (changed)
+            *changed = 1;
+    }
+    ws_buf_free(&b);
+    return rc;
+}

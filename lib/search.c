@@ -706,7 +706,7 @@ static int run_once(ws_searcher *s, const char *rewritten, const ws_search_optio
     char *corr = NULL;
     int rc = ws_xqp_parse(s->qp, rewritten,
                           WS_XQP_BOOLEAN | WS_XQP_PHRASE | WS_XQP_LOVEHATE | WS_XQP_WILDCARD |
-                              WS_XQP_SPELLING | WS_XQP_PURE_NOT,
+                              WS_XQP_SPELLING | WS_XQP_PURE_NOT | WS_XQP_SYNONYMS,
                           &q, err);
     if (rc == WS_EQUERY && err)
         rc = ws_error_set(err, rc, "cannot understand the query: %s", err->msg);

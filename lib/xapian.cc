@@ -429,6 +429,19 @@ int ws_xdb_clear_synonyms(ws_xdb *db, const char *term, ws_error *err)
     WS_CATCH(err)
 }
 
+int ws_xdb_synonym_keys(ws_xdb *db, ws_xterm_fn fn, void *ctx, ws_error *err)
+{
+    CHECK_ARG(db && fn, err);
+    WS_TRY
+    for (auto it = db->db.synonym_keys_begin(); it != db->db.synonym_keys_end(); ++it) {
+        const std::string t = *it;
+        if (fn(ctx, t.c_str(), t.size(), 0))
+            break;
+    }
+    return WS_OK;
+    WS_CATCH(err)
+}
+
 /* ---- document ---------------------------------------------------------- */
 
 int ws_xdoc_new(ws_xdoc **out, ws_error *err)

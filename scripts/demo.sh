@@ -9,7 +9,7 @@ scripts/install-deps.sh
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWS_TESTS=OFF >/dev/null
 cmake --build build -j"$(nproc)" >/dev/null
 export WSEARCH_INDEX="${WSEARCH_INDEX:-$PWD/build/index}"
-build/wsearch index corpus/
+build/wsearch index --synonyms config/synonyms.txt corpus/
 if (( $# == 0 )); then set -- resilienz kommune; fi
 echo "\$ wsearch $*"
 build/wsearch -n 5 "$@"

@@ -115,6 +115,18 @@ int ws_index_open(ws_index **out, const char *path, const ws_index_options *opts
 int ws_index_update(ws_index *ix, const char *const *roots, size_t nroots,
                     ws_index_report_fn report, void *ctx, ws_index_stats *stats, ws_error *err);
 
+/*
+ * Load the thesaurus at path (see config/synonyms.txt: one group of words
+ * that mean the same per line, comma-separated, '#' comments) into the
+ * index's synonym table, replacing
+ * what an earlier thesaurus put there, unless it is unchanged since the
+ * last load (its checksum is kept in the metadata).  Each group's words
+ * are analysed like any word and linked by their stems, so "Geflüchteten"
+ * in a query also finds "Schutzsuchende".  *changed (may be NULL) says
+ * whether the table was rewritten.  WS_EFORMAT names a bad line.
+ */
+int ws_index_load_synonyms(ws_index *ix, const char *path, int *changed, ws_error *err);
+
 /* Commit what is pending and close.  Returns the commit's status; the
  * handle is freed either way.  NULL is allowed. */
 int ws_index_close(ws_index *ix, ws_error *err);

@@ -3,7 +3,8 @@
 # German word forms, options and exit codes.
 source "$(dirname "$0")/lib.sh"
 
-expect_exit 0 "index the corpus" "$WS" index "$SRC/corpus"
+expect_exit 0 "index the corpus" "$WS" index --synonyms "$SRC/config/synonyms.txt" "$SRC/corpus"
+check "the thesaurus is loaded" contains "$TMP/out" "synonyms loaded"
 check "index reports what it added" contains "$TMP/out" "added"
 
 # The seed recap is the first hit for the issue's own query.
@@ -26,7 +27,9 @@ for h in hits:
         assert k in h, k
     for s, e in h["highlights"]:
         w = h["snippet"].encode()[s:e].decode().lower()
-        assert w.startswith(("resilien", "kommun")), w
+        # the query's words, or their synonyms from config/synonyms.txt
+        assert w.startswith(("resilien", "kommun", "gemeinde", "stadt", "städt", "landkreis",
+                             "kreis", "widerstandsf")), w
 assert hits[0]["path"].endswith("000_3d92feaf9bbe7cfa.txt")
 assert hits[0]["score"] >= hits[-1]["score"]
 PY
@@ -50,6 +53,15 @@ assert a == b and len(a) >= 1, (a, b)
 PY
 expect_exit 0 "phrase with ß folding" "$WS" '"Dessau-Rosslau"'
 check "phrase finds the seed" contains "$TMP/out" "000_3d92feaf9bbe7cfa.txt"
+
+# The thesaurus: Schutzsuchende (a word no recap uses) finds the Geflüchtete.
+expect_exit 1 "no document says Schutzsuchende" grep -rqi schutzsuchend "$SRC/corpus" --include=*.txt --include=*.md --include=*.html
+expect_exit 0 "Schutzsuchende finds documents through the thesaurus" "$WS" --json -n 100 Schutzsuchende
+check "they are the documents about Geflüchtete" python3 - "$TMP/out" <<'PY'
+import json, sys
+hits = json.load(open(sys.argv[1]))
+assert len(hits) >= 5 and all("flücht" in (h["snippet"] + h["title"]).lower() or "asyl" in (h["snippet"] + h["title"]).lower() for h in hits[:5]), hits[:2]
+PY
 
 # Options.
 expect_exit 0 "-n 2" "$WS" -n 2 --json Integration

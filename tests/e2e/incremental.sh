@@ -5,7 +5,7 @@ source "$(dirname "$0")/lib.sh"
 
 cp -r "$SRC/corpus" "$TMP/corpus"
 C=$TMP/corpus
-expect_exit 0 "first run" "$WS" index "$C"
+expect_exit 0 "first run" "$WS" index --synonyms "$SRC/config/synonyms.txt" "$C"
 # corpus/.wsearchignore keeps the corpus's own README.md out of the index
 total=$(find "$C" -type f \( -name '*.txt' -o -name '*.md' -o -name '*.html' -o -name '*.pdf' \) ! -name README.md | wc -l)
 check "first run adds every file ($total)" grep -q "$total added" "$TMP/out"
@@ -13,10 +13,13 @@ check "first run adds every file ($total)" grep -q "$total added" "$TMP/out"
 # Xapian's lock file is touched by every writer; the data files must not be.
 snap() { (cd "$WSEARCH_INDEX" && find . -type f ! -name flintlock -printf '%p %s %T@\n' | sort) ; }
 snap >"$TMP/before"
-expect_exit 0 "second run" "$WS" index "$C"
+expect_exit 0 "second run" "$WS" index --synonyms "$SRC/config/synonyms.txt" "$C"
 check "second run says nothing changed" contains "$TMP/out" "nothing changed"
 snap >"$TMP/after"
-check "second run leaves the index files untouched" cmp -s "$TMP/before" "$TMP/after"
+check "second run leaves the index files untouched (thesaurus unchanged too)" cmp -s "$TMP/before" "$TMP/after"
+cp "$SRC/config/synonyms.txt" "$TMP/syn.txt"; echo "Quartier, Nachbarschaft" >>"$TMP/syn.txt"
+expect_exit 0 "a changed thesaurus is reloaded" "$WS" index --synonyms "$TMP/syn.txt" "$C"
+check "it says so" contains "$TMP/out" "synonyms loaded"
 
 # Delete a file: its document goes.
 victim=$(grep -rl "Sprachmittlung" "$C" | head -1)

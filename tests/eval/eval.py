@@ -228,7 +228,10 @@ class Wsearch:
                if k not in ("WSEARCH_SOCKET", "WSEARCH_CONFIG", "WSEARCH_INDEX")}
         env.update(WSEARCH_INDEX=idxdir, WSEARCH_CONFIG=conf, NO_COLOR="1")
         self.env = env
-        r = subprocess.run([binary, "index", "-q", corpus], env=env, capture_output=True,
+        # the project's thesaurus, as a user of the repository gets it
+        synonyms = os.path.join(os.path.dirname(corpus), "config", "synonyms.txt")
+        r = subprocess.run([binary, "index", "-q", "--synonyms", synonyms, corpus], env=env,
+                           capture_output=True,
                            text=True, timeout=1800)
         self.index_warnings = [l for l in r.stderr.splitlines() if l.strip()]
         if r.returncode not in (0, 1):
