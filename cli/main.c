@@ -57,6 +57,8 @@ static void usage(FILE *f)
           "      --json          print hits as a JSON array\n"
           "      --color WHEN    highlight with ANSI bold: auto (default), always, never\n"
           "      --rewrite       print the query as the analysis rewrote it, and exit\n"
+          "      --explain       say how the query was understood (words, stems, gender\n"
+          "                      forms, umlauts, synonyms, spelling), and exit\n"
           "      --socket PATH   ask the searchd listening on PATH (error if it does not answer)\n"
           "      --direct        open the index directly, even if searchd is running\n"
           "  -c, --config FILE   read FILE instead of the default configuration\n"
@@ -150,6 +152,8 @@ static int cmd_search(cli_env *env, int argc, char **argv)
             oo.json = 1;
         } else if (!strcmp(a, "--rewrite")) {
             rewrite_only = 1;
+        } else if (!strcmp(a, "--explain")) {
+            rewrite_only = 2;
         } else if ((!strcmp(a, "-i") || !strcmp(a, "--index")) && has_val) {
             env->index = argv[++i]; /* also accepted after other options */
         } else if (!strcmp(a, "--direct")) {
@@ -216,6 +220,20 @@ static int cmd_search(cli_env *env, int argc, char **argv)
     ws_searcher *s = NULL;
     if (ws_searcher_open(&s, env->index, &err) != WS_OK) {
         cli_error("%s", err.msg);
+        goto done;
+    }
+    if (rewrite_only == 2) {
+        char **lines = NULL;
+        size_t nl = 0;
+        if (ws_search_explain(s, q, ql, &lines, &nl, &err) != WS_OK) {
+            cli_error("%s", err.msg);
+        } else {
+            for (size_t i = 0; i < nl; i++)
+                puts(lines[i]);
+            rc = 0;
+        }
+        ws_strings_free(lines, nl);
+        ws_searcher_close(s);
         goto done;
     }
     if (rewrite_only) {

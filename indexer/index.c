@@ -511,8 +511,9 @@ static int add_token(void *vctx, const ws_token *t)
         memcpy(term + 1 + pl, t->stem, t->stem_len + 1);
         c->rc = ws_xdoc_add_term(c->doc, term, c->wdf, c->err);
     }
-    /* Spelling suggestions come from words, not numbers or fragments. */
-    if (c->rc == WS_OK && c->spelling && !pl && !(t->flags & WS_TOK_NUMBER) && t->term_len >= 4)
+    /* Spelling suggestions come from words, not numbers.  Short words must
+     * be there too, or the parser "corrects" vor to davor. */
+    if (c->rc == WS_OK && c->spelling && !pl && !(t->flags & WS_TOK_NUMBER) && t->term_len >= 2)
         spell_add(c->spell, t->term, t->term_len);
     return c->rc != WS_OK;
 }

@@ -127,7 +127,7 @@ static uint32_t known_score(ws_analyzer *a, ws_known_fn known, void *ctx, const 
 /* Replace term in place by its best-known umlaut spelling, if the index
  * does not know it as typed.  Tries every combination of the (at most
  * four) ae/oe/ue pairs. */
-static void transliterate(ws_analyzer *a, ws_known_fn known, void *ctx, char *term)
+void ws_query_transliterate(ws_analyzer *a, ws_known_fn known, void *ctx, char *term)
 {
     size_t at[4], n = 0, len = strlen(term);
     for (size_t i = 0; i + 1 < len && n < 4; i++)
@@ -167,14 +167,8 @@ static void transliterate(ws_analyzer *a, ws_known_fn known, void *ctx, char *te
         memcpy(term, best, strlen(best) + 1);
 }
 
-int ws_query_rewrite(ws_analyzer *a, const char *q, size_t len, size_t max, ws_buf *out,
-                     ws_error *err)
-{
-    return ws_query_rewrite_known(a, q, len, max, NULL, NULL, out, err);
-}
-
-int ws_query_rewrite_known(ws_analyzer *a, const char *q, size_t len, size_t max, ws_known_fn known,
-                           void *ctx, ws_buf *out, ws_error *err)
+static int rewrite(ws_analyzer *a, const char *q, size_t len, size_t max, ws_known_fn known,
+                   void *ctx, ws_suggest_fn suggest, int *corrected, ws_buf *out, ws_error *err)
 {
     if (max && len > max)
         return ws_error_set(err, WS_ETOOBIG, "query is too long (%zu bytes, at most %zu)", len,
@@ -253,7 +247,16 @@ int ws_query_rewrite_known(ws_analyzer *a, const char *q, size_t len, size_t max
             continue;
         }
         if (known)
-            transliterate(a, known, ctx, k->term);
+            ws_query_transliterate(a, known, ctx, k->term);
+        if (suggest && !(k->term[0] >= '0' && k->term[0] <= '9') &&
+            known_score(a, known, ctx, k->term) == 0) {
+            /* a word the index does not know: its closest known spelling */
+            char fix[WS_MAX_TERM + 1];
+            if (suggest(ctx, k->term, fix, sizeof fix) > 0) {
+                memcpy(k->term, fix, strlen(fix) + 1);
+                *corrected = 1;
+            }
+        }
         ws_buf_puts(out, k->term);
         at = k->end;
     }
@@ -262,4 +265,23 @@ int ws_query_rewrite_known(ws_analyzer *a, const char *q, size_t len, size_t max
     if (!ws_buf_cstr(out))
         return ws_error_set(err, WS_ENOMEM, "out of memory rewriting the query");
     return WS_OK;
+}
+
+int ws_query_rewrite_known(ws_analyzer *a, const char *q, size_t len, size_t max, ws_known_fn known,
+                           void *ctx, ws_buf *out, ws_error *err)
+{
+    return rewrite(a, q, len, max, known, ctx, NULL, NULL, out, err);
+}
+
+int ws_query_correct(ws_analyzer *a, const char *q, size_t len, ws_known_fn known,
+                     ws_suggest_fn suggest, void *ctx, ws_buf *out, int *corrected, ws_error *err)
+{
+    *corrected = 0;
+    return rewrite(a, q, len, 0, known, ctx, suggest, corrected, out, err);
+}
+
+int ws_query_rewrite(ws_analyzer *a, const char *q, size_t len, size_t max, ws_buf *out,
+                     ws_error *err)
+{
+    return rewrite(a, q, len, max, NULL, NULL, NULL, NULL, out, err);
 }

@@ -33,7 +33,25 @@ typedef uint32_t (*ws_known_fn)(void *ctx, const char *term);
  * the umlaut spelling the index does know (flüchtlinge).  Only known words
  * are taken, so "Quelle" or an "Uber" that the index holds stay as typed.
  */
+/* The transliteration step of ws_query_rewrite_known on one folded term
+ * (capacity WS_MAX_TERM + 1), in place. */
+void ws_query_transliterate(ws_analyzer *a, ws_known_fn known, void *ctx, char *term);
+
 int ws_query_rewrite_known(ws_analyzer *a, const char *q, size_t len, size_t max, ws_known_fn known,
                            void *ctx, ws_buf *out, ws_error *err);
+
+/* Write a known spelling close to term into out (capacity cap); returns
+ * its length, or 0 when there is none. */
+typedef int (*ws_suggest_fn)(void *ctx, const char *term, char *out, size_t cap);
+
+/*
+ * The query as ws_query_rewrite_known writes it, with every word the index
+ * does not know (as written or as a stem) replaced by suggest's spelling:
+ * the "Meinten Sie" line.  Words the index knows are never touched, unlike
+ * Xapian's own correction, which turned "vor Ort" into "von oft".
+ * *corrected says whether any word changed.
+ */
+int ws_query_correct(ws_analyzer *a, const char *q, size_t len, ws_known_fn known,
+                     ws_suggest_fn suggest, void *ctx, ws_buf *out, int *corrected, ws_error *err);
 
 #endif /* WS_QUERY_H */

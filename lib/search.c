@@ -6,10 +6,12 @@
  * run with Enquire.  Each hit's stored record (JSON, see docs/schema.md)
  * gives its metadata and the full text the snippet is cut from.
  */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE /* memmem */
 #include "wsearch/search.h"
 
 #include <jansson.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -277,6 +279,170 @@ static uint32_t index_knows(void *ctx, const char *term)
 {
     uint32_t n = 0;
     return ws_xdb_termfreq(ctx, term, &n, NULL) == WS_OK ? n : 0;
+}
+
+/* ---- explain ------------------------------------------------------------ */
+
+typedef struct lines {
+    char **v;
+    size_t n, cap;
+    int oom;
+} lines;
+
+static void add_line(lines *l, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+static void add_line(lines *l, const char *fmt, ...)
+{
+    if (l->oom)
+        return;
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 16;
+        char **v = realloc(l->v, cap * sizeof *v);
+        if (!v) {
+            l->oom = 1;
+            return;
+        }
+        l->v = v;
+        l->cap = cap;
+    }
+    ws_buf b = WS_BUF_INIT;
+    va_list ap;
+    va_start(ap, fmt);
+    char tmp[1024];
+    vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    ws_buf_puts(&b, tmp);
+    char *line = ws_buf_steal(&b, NULL);
+    if (!line) {
+        l->oom = 1;
+        return;
+    }
+    l->v[l->n++] = line;
+}
+
+typedef struct explain_ctx {
+    ws_searcher *s;
+    const char *q;
+    lines *out;
+} explain_ctx;
+
+static int list_synonym(void *ctx, const char *term, size_t len, uint32_t freq)
+{
+    (void)freq;
+    ws_buf *b = ctx;
+    if (b->len)
+        ws_buf_puts(b, ", ");
+    /* "Z" + stem: show the stem */
+    ws_buf_append(b, term + (term[0] == 'Z'), len - (term[0] == 'Z'));
+    return 0;
+}
+
+static int explain_token(void *vctx, const ws_token *t)
+{
+    explain_ctx *c = vctx;
+    int sl = (int)(t->end - t->start);
+    const char *surf = c->q + t->start;
+    static const char *ops[] = {"AND", "OR", "NOT", "XOR", "NEAR", "ADJ"};
+    for (size_t i = 0; i < sizeof ops / sizeof *ops; i++)
+        if ((int)strlen(ops[i]) == sl && !memcmp(surf, ops[i], (size_t)sl)) {
+            add_line(c->out, "%s: Operator", ops[i]);
+            return 0;
+        }
+    if (t->end < strlen(c->q) && c->q[t->end] == ':' && ws_schema_is_field(surf, (size_t)sl)) {
+        add_line(c->out, "%.*s: Feld", sl, surf);
+        return 0;
+    }
+    char term[WS_MAX_TERM + 1], stem[WS_MAX_TERM + 1];
+    memcpy(term, t->term, t->term_len + 1);
+    ws_buf notes = WS_BUF_INIT;
+    if (t->flags & WS_TOK_GENDER)
+        ws_buf_puts(&notes, "; Genderform, trifft auch die Grundform");
+    else if (ws_feminine_base(term, t->term_len) != t->term_len)
+        ws_buf_puts(&notes, "; weibliche Form, trifft auch die Grundform");
+    if (memmem(surf, (size_t)sl, "\xc3\x9f", 2) || memmem(surf, (size_t)sl, "\xe1\xba\x9e", 3))
+        ws_buf_puts(&notes, "; ß = ss");
+    if (t->flags & WS_TOK_HYPHEN)
+        ws_buf_puts(&notes, "; Teil eines Bindestrich-Worts, die Teile als Phrase");
+    ws_query_transliterate(c->s->an, index_knows, c->s->db, term);
+    if (strcmp(term, t->term) != 0)
+        ws_buf_printf(&notes, "; %s als Umlaut gelesen: %s (im Index bekannt)", t->term, term);
+    int n = ws_analyzer_stem(c->s->an, term, strlen(term), stem, sizeof stem);
+    if (t->flags & WS_TOK_NUMBER)
+        n = -1;
+    ws_buf syn = WS_BUF_INIT;
+    if (n > 0) {
+        char z[WS_MAX_TERM + 2];
+        snprintf(z, sizeof z, "Z%s", stem);
+        ws_xdb_synonyms(c->s->db, z, list_synonym, &syn, NULL);
+    }
+    add_line(c->out, "„%.*s“ → %s%s%s%s", sl, surf, term, n > 0 ? ", Stamm " : "",
+             n > 0 ? stem : "", ws_buf_cstr(&notes) ? ws_buf_cstr(&notes) : "");
+    if (syn.len)
+        add_line(c->out, "  Synonyme aus dem Thesaurus (Stämme): %s", ws_buf_cstr(&syn));
+    ws_buf_free(&notes);
+    ws_buf_free(&syn);
+    return 0;
+}
+
+int ws_search_explain(ws_searcher *s, const char *query, size_t len, char ***out, size_t *n,
+                      ws_error *err)
+{
+    *out = NULL;
+    *n = 0;
+    char *rw = NULL;
+    int rc = ws_search_rewrite(s, query, len, &rw, err);
+    if (rc != WS_OK)
+        return rc;
+    /* The query is valid UTF-8 without NUL here: a C string from now on. */
+    char *q = malloc(len + 1);
+    lines l = {0};
+    if (!q) {
+        free(rw);
+        return ws_error_set(err, WS_ENOMEM, "out of memory");
+    }
+    memcpy(q, query, len);
+    q[len] = '\0';
+    explain_ctx c = {s, q, &l};
+    rc = ws_analyze(s->an, q, len, 1, NULL, explain_token, &c, err);
+    if (rc == WS_OK)
+        add_line(&l, "Anfrage nach der Analyse: %s", rw);
+    ws_search_options o = WS_SEARCH_OPTIONS_INIT;
+    o.limit = 1;
+    ws_results *r = NULL;
+    if (rc == WS_OK)
+        rc = ws_search(s, query, len, &o, &r, err);
+    if (rc == WS_OK) {
+        add_line(&l, "Treffer (geschätzt): %u", r->estimated);
+        if (r->corrected)
+            add_line(&l, "Meinten Sie: %s", r->corrected);
+    }
+    ws_results_free(r);
+    ws_xquery *xq = NULL;
+    char *desc = NULL;
+    if (rc == WS_OK &&
+        ws_xqp_parse(s->qp, rw,
+                     WS_XQP_BOOLEAN | WS_XQP_PHRASE | WS_XQP_LOVEHATE | WS_XQP_WILDCARD |
+                         WS_XQP_PURE_NOT | WS_XQP_SYNONYMS,
+                     &xq, NULL) == WS_OK &&
+        ws_xquery_describe(xq, &desc, NULL) == WS_OK)
+        add_line(&l, "Xapian: %s", desc);
+    free(desc);
+    ws_xquery_free(xq);
+    free(q);
+    free(rw);
+    if (rc == WS_OK && l.oom)
+        rc = ws_error_set(err, WS_ENOMEM, "out of memory");
+    if (rc != WS_OK) {
+        ws_strings_free(l.v, l.n);
+        return rc;
+    }
+    *out = l.v;
+    *n = l.n;
+    return WS_OK;
 }
 
 int ws_search_rewrite(ws_searcher *s, const char *query, size_t len, char **out, ws_error *err)
@@ -697,8 +863,34 @@ static int ymd(const char *d, char out[9])
     return 1;
 }
 
-static int run_once(ws_searcher *s, const char *rewritten, const ws_search_options *o,
-                    ws_results *r, ws_error *err)
+/* Xapian's spelling table proposes the closest frequent word. */
+static int spelling_of(void *ctx, const char *term, char *out, size_t cap)
+{
+    char *sug = NULL;
+    int n = 0;
+    if (ws_xdb_spelling(ctx, term, 2, &sug, NULL) == WS_OK && sug && *sug && strlen(sug) < cap) {
+        memcpy(out, sug, strlen(sug) + 1);
+        n = (int)strlen(sug);
+    }
+    free(sug);
+    return n;
+}
+
+/* "Meinten Sie": the query with its unknown words corrected, or NULL. */
+static int correct_query(ws_searcher *s, const char *q, size_t len, char **out, ws_error *err)
+{
+    ws_buf b = WS_BUF_INIT;
+    int corrected = 0;
+    *out = NULL;
+    int rc = ws_query_correct(s->an, q, len, index_knows, spelling_of, s->db, &b, &corrected, err);
+    if (rc == WS_OK && corrected)
+        *out = ws_buf_steal(&b, NULL);
+    ws_buf_free(&b);
+    return rc;
+}
+
+static int run_once(ws_searcher *s, const char *query, size_t qlen, const char *rewritten,
+                    const ws_search_options *o, ws_results *r, ws_error *err)
 {
     ws_xquery *q = NULL;
     ws_xenquire *enq = NULL;
@@ -706,7 +898,7 @@ static int run_once(ws_searcher *s, const char *rewritten, const ws_search_optio
     char *corr = NULL;
     int rc = ws_xqp_parse(s->qp, rewritten,
                           WS_XQP_BOOLEAN | WS_XQP_PHRASE | WS_XQP_LOVEHATE | WS_XQP_WILDCARD |
-                              WS_XQP_SPELLING | WS_XQP_PURE_NOT | WS_XQP_SYNONYMS,
+                              WS_XQP_PURE_NOT | WS_XQP_SYNONYMS,
                           &q, err);
     if (rc == WS_EQUERY && err)
         rc = ws_error_set(err, rc, "cannot understand the query: %s", err->msg);
@@ -801,11 +993,11 @@ static int run_once(ws_searcher *s, const char *rewritten, const ws_search_optio
             r->nhits = i + 1;
         }
     }
-    if (rc == WS_OK)
-        rc = ws_xqp_corrected(s->qp, &corr, err);
+    if (rc == WS_OK && r->nhits == 0)
+        rc = correct_query(s, query, qlen, &corr, err);
     /* A suggestion is for a query that found nothing: stems already
      * match other forms of a word, so "kommune" needs no correction. */
-    if (rc == WS_OK && r->nhits == 0 && corr && *corr && strcmp(corr, rewritten) != 0) {
+    if (rc == WS_OK && r->nhits == 0 && corr && *corr) {
         r->corrected = corr;
         corr = NULL;
     }
@@ -845,7 +1037,7 @@ int ws_search(ws_searcher *s, const char *query, size_t len, const ws_search_opt
             rc = ws_error_set(err, WS_ENOMEM, "out of memory");
             break;
         }
-        rc = run_once(s, rw.data, &o, r, err);
+        rc = run_once(s, query ? query : "", len, rw.data, &o, r, err);
         if (rc != WS_EMODIFIED)
             break;
         rc = ws_xdb_reopen(s->db, NULL, err);

@@ -429,6 +429,29 @@ int ws_xdb_clear_synonyms(ws_xdb *db, const char *term, ws_error *err)
     WS_CATCH(err)
 }
 
+int ws_xdb_spelling(ws_xdb *db, const char *word, unsigned max_edit, char **out, ws_error *err)
+{
+    CHECK_ARG(db && word && out, err);
+    *out = nullptr;
+    WS_TRY
+    *out = dup_string(db->db.get_spelling_suggestion(word, max_edit));
+    return WS_OK;
+    WS_CATCH(err)
+}
+
+int ws_xdb_synonyms(ws_xdb *db, const char *term, ws_xterm_fn fn, void *ctx, ws_error *err)
+{
+    CHECK_ARG(db && term && fn, err);
+    WS_TRY
+    for (auto it = db->db.synonyms_begin(term); it != db->db.synonyms_end(term); ++it) {
+        const std::string t = *it;
+        if (fn(ctx, t.c_str(), t.size(), 0))
+            break;
+    }
+    return WS_OK;
+    WS_CATCH(err)
+}
+
 int ws_xdb_synonym_keys(ws_xdb *db, ws_xterm_fn fn, void *ctx, ws_error *err)
 {
     CHECK_ARG(db && fn, err);

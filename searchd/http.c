@@ -291,6 +291,29 @@ static enum MHD_Result do_suggest(struct MHD_Connection *c, request *rq)
                      json_pack("{s:s%,s:o}", "query", q, qlen, "suggestions", a));
 }
 
+static enum MHD_Result do_explain(struct MHD_Connection *c, request *rq)
+{
+    size_t qlen = 0;
+    const char *q = arg(c, "q", &qlen);
+    if (!q || !qlen)
+        return send_error(c, rq, MHD_HTTP_BAD_REQUEST, "missing query parameter q");
+    ws_error err;
+    ws_searcher *s = thread_searcher(&err);
+    if (!s)
+        return send_error(c, rq, MHD_HTTP_SERVICE_UNAVAILABLE, err.msg);
+    char **v = NULL;
+    size_t n = 0;
+    int rc = ws_search_explain(s, q, qlen, &v, &n, &err);
+    if (rc != WS_OK)
+        return send_error(c, rq, status_for(rc), err.msg);
+    json_t *a = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(a, json_string(v[i]));
+    ws_strings_free(v, n);
+    return send_json(c, rq, MHD_HTTP_OK,
+                     json_pack("{s:s%,s:o}", "query", q, qlen, "explanation", a));
+}
+
 static enum MHD_Result do_doc(struct MHD_Connection *c, request *rq, const char *idstr)
 {
     char *end;
@@ -441,6 +464,10 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     if (!strcmp(url, "/suggest")) {
         rq->endpoint = "suggest";
         return do_suggest(c, rq);
+    }
+    if (!strcmp(url, "/explain")) {
+        rq->endpoint = "search";
+        return do_explain(c, rq);
     }
     if (!strncmp(url, "/doc/", 5)) {
         rq->endpoint = "doc";

@@ -163,6 +163,17 @@ void ws_hit_clear(ws_hit *h);
  */
 int ws_search_rewrite(ws_searcher *s, const char *query, size_t len, char **out, ws_error *err);
 
+/*
+ * How the query was understood, in plain German, one line per step: each
+ * word with its folded form and stem, gender forms, ß = ss, hyphenated
+ * parts, umlauts restored from ae/oe/ue, synonyms from the thesaurus, the
+ * spelling suggestion, the estimated number of hits and Xapian's own
+ * description of the query.  *out is an array of *n malloc'd lines; free
+ * it with ws_strings_free.  Errors as for ws_search.
+ */
+int ws_search_explain(ws_searcher *s, const char *query, size_t len, char ***out, size_t *n,
+                      ws_error *err);
+
 #ifdef __cplusplus
 }
 #endif

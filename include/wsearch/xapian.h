@@ -99,6 +99,11 @@ int ws_xdb_allterms(ws_xdb *db, const char *prefix, ws_xterm_fn fn, void *ctx, w
 int ws_xdb_add_spelling(ws_xdb *db, const char *word, uint32_t freqinc, ws_error *err);
 int ws_xdb_add_synonym(ws_xdb *db, const char *term, const char *synonym, ws_error *err);
 int ws_xdb_clear_synonyms(ws_xdb *db, const char *term, ws_error *err);
+/* The most frequent word of the spelling table within max_edit edits of
+ * word, or "" when there is none.  *out malloc'd. */
+int ws_xdb_spelling(ws_xdb *db, const char *word, unsigned max_edit, char **out, ws_error *err);
+/* Call fn for every synonym of term (freq is 0). */
+int ws_xdb_synonyms(ws_xdb *db, const char *term, ws_xterm_fn fn, void *ctx, ws_error *err);
 /* Call fn for every term that has synonyms (freq is 0). */
 int ws_xdb_synonym_keys(ws_xdb *db, ws_xterm_fn fn, void *ctx, ws_error *err);
 

@@ -63,6 +63,16 @@ hits = json.load(open(sys.argv[1]))
 assert len(hits) >= 5 and all("flücht" in (h["snippet"] + h["title"]).lower() or "asyl" in (h["snippet"] + h["title"]).lower() for h in hits[:5]), hits[:2]
 PY
 
+# --explain says in German how the query was understood.
+expect_exit 0 "--explain" "$WS" --explain 'Akteur:innen Dessau-Roßlau Fluechtlinge Reslienz'
+check "explains the gender form" grep -q "„Akteur:innen“ → akteurinnen, Stamm akteur; Genderform" "$TMP/out"
+check "explains ß = ss and the hyphenated parts" grep -q "„Roßlau“ → rosslau, Stamm rosslau; ß = ss; Teil eines Bindestrich-Worts" "$TMP/out"
+check "explains the umlaut read from ue" grep -q "fluechtlinge als Umlaut gelesen: flüchtlinge" "$TMP/out"
+check "names the thesaurus synonyms" grep -q "Synonyme aus dem Thesaurus (Stämme):.*schutzsuch" "$TMP/out"
+check "offers the spelling correction" grep -q "^Meinten Sie: .*resilienz" "$TMP/out"
+expect_exit 1 "a misspelt query finds nothing" "$WS" Intergration Kommunen
+check "and suggests the known words only" grep -q "Did you mean: integration kommunen" "$TMP/out"
+
 # Options.
 expect_exit 0 "-n 2" "$WS" -n 2 --json Integration
 check "-n limits the hits" python3 -c "import json,sys; assert len(json.load(open('$TMP/out')))==2"

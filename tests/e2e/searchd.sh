@@ -42,6 +42,7 @@ c '/search?q=integration&size=50'; sp=$(python3 -c "import json; d=json.load(ope
 c "/search?q=integration&speaker=$(python3 -c "import urllib.parse,sys; print(urllib.parse.quote(sys.argv[1]))" "$sp")"
 check "speaker filter ($sp)" body_has "d['hits'] and d['total']<=$(python3 -c "import json; print(json.load(open('$TMP/body'))['total'])")"
 c '/suggest?q=integration+resil'; check "GET /suggest" body_has "'integration resilienz' in d['suggestions']"
+c '/explain?q=Akteur:innen+Reslienz'; check "GET /explain" body_has "any('Genderform' in l for l in d['explanation']) and any(l.startswith('Meinten Sie') for l in d['explanation'])"
 c '/doc/1'; check "GET /doc/1" body_has "d['id']==1 and d['text'] and d['path']"
 c /stats; check "GET /stats" body_has "d['requests']['total']>=5 and d['latency_ms']['p50']>0 and d['documents']>=25 and d['revision']>=1 and d['uptime_s']>0"
 
