@@ -106,7 +106,10 @@ static void usage_index(FILE *f)
           "  -v, --verbose print every file\n"
           "  --synonyms F  load the thesaurus F (default: the config's 'synonyms',\n"
           "                $WSEARCH_SYNONYMS, or /etc/wsearch/synonyms.txt if present);\n"
-          "                --synonyms none leaves the index's synonyms as they are\n",
+          "                --synonyms none leaves the index's synonyms as they are\n"
+          "  --dictionary F  split closed compounds with the word list F (default: the\n"
+          "                config's 'dictionary', $WSEARCH_DICTIONARY, or\n"
+          "                /usr/share/dict/ngerman from wngerman if present; none: off)\n",
           f);
 }
 
@@ -117,7 +120,7 @@ int cmd_index(cli_env *env, int argc, char **argv)
     const char **roots = calloc((size_t)argc + 1, sizeof *roots);
     size_t nroots = 0;
     int only_args = 0;
-    const char *synonyms = NULL;
+    const char *synonyms = NULL, *dictionary = NULL;
     if (!roots) {
         cli_error("out of memory");
         return EXIT_ERROR;
@@ -128,6 +131,8 @@ int cmd_index(cli_env *env, int argc, char **argv)
             roots[nroots++] = a;
         } else if (!strcmp(a, "--synonyms") && i + 1 < argc) {
             synonyms = argv[++i];
+        } else if (!strcmp(a, "--dictionary") && i + 1 < argc) {
+            dictionary = argv[++i];
         } else if (!strcmp(a, "--")) {
             only_args = 1;
         } else if (!strcmp(a, "--rebuild")) {
@@ -196,6 +201,21 @@ int cmd_index(cli_env *env, int argc, char **argv)
     int rc = ws_index_open(&ix, env->index, &opts, &err);
     if (rc != WS_OK) {
         cli_error("%s", err.msg);
+        free(roots);
+        return EXIT_ERROR;
+    }
+    /* The word list for compounds: named, configured, or wngerman's. */
+    if (!dictionary)
+        dictionary = ws_config_get(env->config, "dictionary");
+    if (!dictionary || !*dictionary)
+        dictionary = getenv("WSEARCH_DICTIONARY");
+    int dict_default = !dictionary || !*dictionary;
+    if (dict_default)
+        dictionary = "/usr/share/dict/ngerman";
+    if (strcmp(dictionary, "none") != 0 && !(dict_default && access(dictionary, R_OK) != 0) &&
+        ws_index_set_dictionary(ix, dictionary, &err) != WS_OK) {
+        cli_error("%s", err.msg);
+        ws_index_close(ix, NULL);
         free(roots);
         return EXIT_ERROR;
     }

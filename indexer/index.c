@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "compound.h"
 #include "pool.h"
 #include "related.h"
 #include "schema.h"
@@ -130,6 +131,7 @@ struct ws_index {
     /* Spelling words of the batch, counted here and added at commit time
      * (see spell_set). */
     struct spell_set *spell;
+    ws_compounds *dict; /* word list for compound splitting, or NULL */
 };
 
 /* ---- open and close ----------------------------------------------------- */
@@ -236,6 +238,7 @@ int ws_index_close(ws_index *ix, ws_error *err)
     }
     ws_xdb_close(ix->db);
     ws_analyzer_free(ix->an);
+    ws_compounds_free(ix->dict);
     free(ix->spell);
     free(ix->path);
     free(ix);
@@ -489,7 +492,35 @@ typedef struct term_ctx {
     int spelling;  /* feed the spelling dictionary */
     int rc;
     ws_error *err;
+    const ws_compounds *dict; /* split closed compounds, or NULL */
+    ws_analyzer *an;
 } term_ctx;
+
+/* The parts of a closed compound become stemmed terms of weight 0: the
+ * document matches a search for a part (Verwaltung finds
+ * Kommunalverwaltung), while documents with the whole word rank above it. */
+static int add_parts(term_ctx *c, const ws_token *t)
+{
+    ws_part parts[6];
+    size_t n = ws_compounds_split(c->dict, t->term, t->term_len, parts, 6);
+    if (n < 2)
+        return c->rc;
+    char term[WS_MAX_TERM + 2], stem[WS_MAX_TERM + 1];
+    /* Each part, and each compound that starts the word (asylbewerber in
+     * asylbewerberleistungsgesetz): spans [0, end of part k] for k >= 1. */
+    for (size_t i = 0; i < 2 * n - 1 && c->rc == WS_OK; i++) {
+        size_t start = i < n ? parts[i].start : 0;
+        size_t plen = i < n ? parts[i].len : parts[i - n + 1].start + parts[i - n + 1].len;
+        if (i >= n && i - n + 1 == n - 1)
+            continue; /* the whole word: indexed already */
+        int sl = ws_analyzer_stem(c->an, t->term + start, plen, stem, sizeof stem);
+        if (sl <= 0)
+            continue;
+        snprintf(term, sizeof term, "%s%s", WS_PFX_STEM, stem);
+        c->rc = ws_xdoc_add_term(c->doc, term, 0, c->err);
+    }
+    return c->rc;
+}
 
 static int add_token(void *vctx, const ws_token *t)
 {
@@ -511,6 +542,8 @@ static int add_token(void *vctx, const ws_token *t)
         memcpy(term + 1 + pl, t->stem, t->stem_len + 1);
         c->rc = ws_xdoc_add_term(c->doc, term, c->wdf, c->err);
     }
+    if (c->rc == WS_OK && c->dict && !pl && t->stem && t->term_len >= 2 * WS_MIN_PART)
+        add_parts(c, t);
     /* Spelling suggestions come from words, not numbers.  Short words must
      * be there too, or the parser "corrects" vor to davor. */
     if (c->rc == WS_OK && c->spelling && !pl && !(t->flags & WS_TOK_NUMBER) && t->term_len >= 2)
@@ -678,7 +711,7 @@ static int build_document(ws_index *ix, const file_entry *f, const ws_extracted 
         goto done;
     }
 
-    term_ctx c = {doc, ix->spell, "", 1, 1, 1, WS_OK, err};
+    term_ctx c = {doc, ix->spell, "", 1, 1, 1, WS_OK, err, ix->dict, ix->an};
     uint32_t pos = 1;
     /* The title, prefixed for title: searches and plain with a higher wdf
      * so a title match outranks a body match. */
@@ -1299,4 +1332,21 @@ int ws_index_load_synonyms(ws_index *ix, const char *path, int *changed, ws_erro
     }
     ws_buf_free(&b);
     return rc;
+}
+
+/* ---- compounds ---------------------------------------------------------- */
+
+#define WS_META_COMPOUNDS "wsearch.compounds"
+
+int ws_index_set_dictionary(ws_index *ix, const char *path, ws_error *err)
+{
+    ws_compounds *d = NULL;
+    int rc = ws_compounds_load(&d, path, err);
+    if (rc != WS_OK)
+        return rc;
+    ws_compounds_free(ix->dict);
+    ix->dict = d;
+    /* Which list split the documents: a different one changes only new
+     * and re-read documents, so it is recorded, not enforced. */
+    return set_metadata(ix, WS_META_COMPOUNDS, ws_compounds_id(d), err);
 }

@@ -127,6 +127,15 @@ int ws_index_update(ws_index *ix, const char *const *roots, size_t nroots,
  */
 int ws_index_load_synonyms(ws_index *ix, const char *path, int *changed, ws_error *err);
 
+/*
+ * Split closed compounds with the word list at path (one word per line,
+ * e.g. Debian's wngerman: /usr/share/dict/ngerman): the parts of
+ * Kommunalverwaltung are indexed too, so Verwaltung finds it, with less
+ * weight than the whole word.  Applies to documents indexed from now on;
+ * WS_ENOTFOUND when there is no such file.
+ */
+int ws_index_set_dictionary(ws_index *ix, const char *path, ws_error *err);
+
 /* Commit what is pending and close.  Returns the commit's status; the
  * handle is freed either way.  NULL is allowed. */
 int ws_index_close(ws_index *ix, ws_error *err);

@@ -97,8 +97,20 @@ expect_exit 2 "invalid UTF-8 query" "$WS" $'Gr\xf6\xdfe'
 check "says it is not UTF-8" contains "$TMP/err" "UTF-8"
 expect_exit 2 "no query" "$WS" --json
 expect_exit 2 "unknown option" "$WS" --frobnicate Kommune
-expect_exit 1 "-- searches words that look like commands" "$WS" -- info Kommune
-check "it searched for 'info' instead of running the command" contains "$TMP/out" "no hits for: info Kommune"
+expect_exit 1 "-- searches words that look like commands" "$WS" -- info Quantenchromodynamik
+check "it searched for 'info' instead of running the command" contains "$TMP/out" "no hits for: info Quantenchromodynamik"
 expect_exit 0 "info" "$WS" info
 check "info counts the documents" grep -qE '^documents: +[0-9]{2,}' "$TMP/out"
+# Closed compounds, split with wngerman's list: parts are found, the whole
+# word ranks first, short look-alikes are not.
+mkdir -p "$TMP/komp"
+printf 'Eins\n\nDie Kommunalverwaltung plant neue Wege.\n' >"$TMP/komp/a.txt"
+printf 'Zwei\n\nDie Verwaltung plant neue Wege.\n' >"$TMP/komp/b.txt"
+printf 'Drei\n\nDie Wandhalterung trägt das Schild.\n' >"$TMP/komp/c.txt"
+expect_exit 0 "index with the word list" "$WS" --index "$TMP/komp-idx" index --dictionary /usr/share/dict/ngerman "$TMP/komp"
+expect_exit 0 "Verwaltung" "$WS" --index "$TMP/komp-idx" --json Verwaltung
+check "finds the part inside Kommunalverwaltung, the whole word first" python3 -c "
+import json; h=[x['path'].rsplit('/',1)[1] for x in json.load(open('$TMP/out'))]; assert h==['b.txt','a.txt'], h"
+expect_exit 1 "Alterung does not find Wandhalterung" "$WS" --index "$TMP/komp-idx" Alterung
+expect_exit 0 "Halterung does" "$WS" --index "$TMP/komp-idx" Halterung
 finish
