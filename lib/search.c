@@ -21,6 +21,7 @@
 #include "related.h"
 #include "schema.h"
 #include "snippet.h"
+#include "stopwords.h"
 #include "wsearch/analysis.h"
 #include "wsearch/extract.h"
 #include "wsearch/xapian.h"
@@ -40,6 +41,12 @@ struct ws_searcher {
 static int stem_cb(void *ctx, const char *word, size_t len, char *out, size_t cap)
 {
     return ws_analyzer_stem(ctx, word, len, out, cap);
+}
+
+static int stop_cb(void *ctx, const char *word)
+{
+    (void)ctx;
+    return ws_is_stopword(word);
 }
 
 static int check_index(ws_searcher *s, ws_error *err)
@@ -75,6 +82,8 @@ static int setup_parser(ws_searcher *s, ws_error *err)
         rc = ws_xqp_set_database(s->qp, s->db, err);
     if (rc == WS_OK)
         rc = ws_xqp_set_stemmer(s->qp, stem_cb, s->an, err);
+    if (rc == WS_OK)
+        rc = ws_xqp_set_stopper(s->qp, stop_cb, NULL, err);
     for (const ws_field *f = ws_schema_fields; rc == WS_OK && f->name; f++)
         rc = f->boolean ? ws_xqp_add_boolean_prefix(s->qp, f->name, f->prefix, err)
                         : ws_xqp_add_prefix(s->qp, f->name, f->prefix, err);
@@ -367,6 +376,8 @@ static int explain_token(void *vctx, const ws_token *t)
         ws_buf_puts(&notes, "; ß = ss");
     if (t->flags & WS_TOK_HYPHEN)
         ws_buf_puts(&notes, "; Teil eines Bindestrich-Worts, die Teile als Phrase");
+    if (ws_is_stopword(term))
+        ws_buf_puts(&notes, "; Stoppwort: außerhalb von Phrasen ignoriert");
     ws_query_transliterate(c->s->an, index_knows, c->s->db, term);
     if (strcmp(term, t->term) != 0)
         ws_buf_printf(&notes, "; %s als Umlaut gelesen: %s (im Index bekannt)", t->term, term);

@@ -65,6 +65,23 @@ class CallbackStem : public Xapian::StemImplementation
     void *ctx_;
 };
 
+/* Our stopword test plugged into Xapian's query parser. */
+class CallbackStopper : public Xapian::Stopper
+{
+  public:
+    CallbackStopper(ws_xstop_fn fn, void *ctx) : fn_(fn), ctx_(ctx)
+    {
+    }
+    bool operator()(const std::string &term) const override
+    {
+        return fn_(ctx_, term.c_str()) != 0;
+    }
+
+  private:
+    ws_xstop_fn fn_;
+    void *ctx_;
+};
+
 int map_xapian_error(const Xapian::Error &e)
 {
     const char *type = e.get_type();
@@ -730,6 +747,18 @@ int ws_xqp_set_stemmer(ws_xqp *qp, ws_xstem_fn fn, void *ctx, ws_error *err)
         qp->qp.set_stemmer(Xapian::Stem());
         qp->qp.set_stemming_strategy(Xapian::QueryParser::STEM_NONE);
     }
+    return WS_OK;
+    WS_CATCH(err)
+}
+
+int ws_xqp_set_stopper(ws_xqp *qp, ws_xstop_fn fn, void *ctx, ws_error *err)
+{
+    CHECK_ARG(qp, err);
+    WS_TRY
+    if (fn)
+        qp->qp.set_stopper((new CallbackStopper(fn, ctx))->release());
+    else
+        qp->qp.set_stopper(nullptr);
     return WS_OK;
     WS_CATCH(err)
 }

@@ -197,6 +197,12 @@ int ws_xqp_set_database(ws_xqp *qp, ws_xdb *db, ws_error *err);
  * STEM_SOME).  fn == NULL turns stemming off.  ctx must outlive qp. */
 int ws_xqp_set_stemmer(ws_xqp *qp, ws_xstem_fn fn, void *ctx, ws_error *err);
 
+/* Words for which fn returns non-zero are dropped from the query outside
+ * phrases (Xapian keeps them if nothing else is left).  fn == NULL: none.
+ * ctx must outlive qp. */
+typedef int (*ws_xstop_fn)(void *ctx, const char *word);
+int ws_xqp_set_stopper(ws_xqp *qp, ws_xstop_fn fn, void *ctx, ws_error *err);
+
 /* field:word searches terms with prefix (free text, stemmed). */
 int ws_xqp_add_prefix(ws_xqp *qp, const char *field, const char *prefix, ws_error *err);
 /* field:value filters on prefix+value exactly (no ranking). */

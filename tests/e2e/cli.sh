@@ -73,6 +73,17 @@ check "offers the spelling correction" grep -q "^Meinten Sie: .*resilienz" "$TMP
 expect_exit 1 "a misspelt query finds nothing" "$WS" Intergration Kommunen
 check "and suggests the known words only" grep -q "Did you mean: integration kommunen" "$TMP/out"
 
+# German stopwords: dropped outside phrases, kept inside and when alone.
+"$WS" --json -n 100 'die Kommunen und' >"$TMP/a.json"
+"$WS" --json -n 100 Kommunen >"$TMP/b.json"
+check "stopwords do not narrow a query" cmp -s "$TMP/a.json" "$TMP/b.json"
+expect_exit 0 "--explain names a stopword" "$WS" --explain 'Integration vor Ort'
+check "vor is a stopword outside phrases" grep -q "„vor“ → vor.*Stoppwort" "$TMP/out"
+expect_exit 0 "a query of stopwords only still searches" "$WS" und
+expect_exit 0 "stopwords inside a phrase count" "$WS" --json '"Integration vor Ort"'
+check "the phrase finds the seed only where the words stand together" python3 -c "
+import json; h=json.load(open('$TMP/out')); assert len(h)==1 and h[0]['path'].endswith('000_3d92feaf9bbe7cfa.txt'), h"
+
 # Options.
 expect_exit 0 "-n 2" "$WS" -n 2 --json Integration
 check "-n limits the hits" python3 -c "import json,sys; assert len(json.load(open('$TMP/out')))==2"
