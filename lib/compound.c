@@ -187,19 +187,25 @@ static size_t split(const ws_compounds *d, const char *t, size_t len, ws_part *p
         size_t hl = at;
         /* without a linking element first (Flüchtling·s·unterkunft gives
          * flüchtling, though the list knows flüchtlings too) */
-        for (size_t k = 0; k < sizeof links / sizeof *links; k++) {
+        size_t head = 0;
+        for (size_t k = 0; !head && k < sizeof links / sizeof *links; k++) {
             size_t ll = strlen(links[k]);
             if (hl > ll && !memcmp(t + hl - ll, links[k], ll) && chars(t, hl - ll) >= WS_MIN_PART &&
-                lookup(d, t, hl - ll)) {
-                parts[0] = (ws_part){0, hl - ll};
-                parts[1] = (ws_part){at, tl};
-                return 2;
-            }
+                lookup(d, t, hl - ll))
+                head = hl - ll;
         }
-        if (lookup(d, t, hl)) {
-            parts[0] = (ws_part){0, hl};
-            parts[1] = (ws_part){at, tl};
-            return 2;
+        if (!head && lookup(d, t, hl))
+            head = hl;
+        if (head) {
+            /* a head that is itself a compound (arbeitsmarkt in
+             * arbeitsmarktintegration) is split too, so markt is found */
+            size_t n = depth < 3 ? split(d, t, head, parts, max - 1, depth + 1) : 0;
+            if (!n) {
+                parts[0] = (ws_part){0, head};
+                n = 1;
+            }
+            parts[n] = (ws_part){at, tl};
+            return n + 1;
         }
         if (depth < 3) {
             size_t n = split(d, t, hl, parts, max - 1, depth + 1);

@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "buf.h"
+#include "compound.h"
 #include "query.h"
 #include "related.h"
 #include "schema.h"
@@ -555,7 +556,40 @@ static void match_set_free(match_set *m)
 
 /* Snippets analyse without stemming (see ws_analyzer_set_stemming): a
  * word is stemmed only if it may have one of the query's stems. */
-static int match_token(void *ctx, const ws_token *t)
+/* Does a part at the start or the end of a compound token have stem q?
+ * Then narrow the highlight to it (Verwaltung inside Kommunalverwaltung).
+ * Offsets map one to one only where folding kept the length. */
+static int match_part(match_set *m, const ws_token *t, const char *q, size_t *start, size_t *end)
+{
+    size_t len = t->term_len;
+    char stem[WS_MAX_TERM + 1], head[WS_MAX_TERM + 1];
+    if (len < 2 * WS_MIN_PART || strlen(q) < 3)
+        return 0;
+    for (size_t p = WS_MIN_PART; p + WS_MIN_PART <= len; p++) {
+        if (((unsigned char)t->term[p] & 0xC0) == 0x80)
+            continue;
+        /* the last part: the stem is a prefix of what follows p */
+        if (ws_stem_may_match(t->term + p, q) &&
+            ws_analyzer_stem(m->an, t->term + p, len - p, stem, sizeof stem) > 0 &&
+            !strcmp(stem, q)) {
+            if (t->end - t->start == len)
+                *start = t->start + p;
+            return 1;
+        }
+        /* the first part, up to p (with or without a linking s) */
+        memcpy(head, t->term, p);
+        head[p] = '\0';
+        if (ws_stem_may_match(head, q) && ws_analyzer_stem(m->an, head, p, stem, sizeof stem) > 0 &&
+            !strcmp(stem, q)) {
+            if (t->end - t->start == len)
+                *end = t->start + p;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int match_token(void *ctx, const ws_token *t, size_t *start, size_t *end)
 {
     match_set *m = ctx;
     char stem[WS_MAX_TERM + 1];
@@ -575,6 +609,9 @@ static int match_token(void *ctx, const ws_token *t)
         if (have_stem > 0 && !strcmp(q + 1, stem))
             return (int)i + 1;
     }
+    for (size_t i = 0; i < m->n; i++)
+        if (m->terms[i][0] == 'Z' && match_part(m, t, m->terms[i] + 1, start, end))
+            return (int)i + 1;
     return 0;
 }
 

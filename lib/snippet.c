@@ -31,9 +31,12 @@ typedef struct scan_ctx {
 static int on_token(void *vctx, const ws_token *t)
 {
     scan_ctx *s = vctx;
-    int m = s->match(s->mctx, t);
+    size_t ms = t->start, me = t->end;
+    int m = s->match(s->mctx, t, &ms, &me);
     if (m <= 0)
         return 0;
+    if (ms < t->start || me > t->end || ms >= me) /* never outside the token */
+        ms = t->start, me = t->end;
     if (s->n == s->cap) {
         size_t cap = s->cap ? s->cap * 2 : 32;
         hit *v = realloc(s->v, cap * sizeof *v);
@@ -44,8 +47,8 @@ static int on_token(void *vctx, const ws_token *t)
         s->v = v;
         s->cap = cap;
     }
-    s->v[s->n].start = t->start;
-    s->v[s->n].end = t->end;
+    s->v[s->n].start = ms;
+    s->v[s->n].end = me;
     s->v[s->n].term = m > 64 ? 64 : m;
     s->n++;
     return 0;

@@ -10,8 +10,10 @@
 #include "wsearch/error.h"
 #include "wsearch/search.h"
 
-/* Which query term (1-based, at most 64) a token matches, 0 for none. */
-typedef int (*ws_match_fn)(void *ctx, const ws_token *tok);
+/* Which query term (1-based, at most 64) a token matches, 0 for none.  The
+ * match covers the whole token unless fn narrows [*start, *end) (byte
+ * offsets in the text, preset to the token's) to a part of a compound. */
+typedef int (*ws_match_fn)(void *ctx, const ws_token *tok, size_t *start, size_t *end);
 
 typedef struct ws_snippet {
     char *text; /* malloc'd, NUL-terminated, whitespace collapsed */

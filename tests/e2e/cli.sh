@@ -122,6 +122,11 @@ expect_exit 0 "index with the word list" "$WS" --index "$TMP/komp-idx" index --d
 expect_exit 0 "Verwaltung" "$WS" --index "$TMP/komp-idx" --json Verwaltung
 check "finds the part inside Kommunalverwaltung, the whole word first" python3 -c "
 import json; h=[x['path'].rsplit('/',1)[1] for x in json.load(open('$TMP/out'))]; assert h==['b.txt','a.txt'], h"
+check "the highlight marks the part inside the compound" python3 -c "
+import json
+h = {x['path'].rsplit('/', 1)[1]: x for x in json.load(open('$TMP/out'))}['a.txt']
+b = h['snippet'].encode()
+assert [b[s:e].decode() for s, e in h['highlights']] == ['verwaltung'], h"
 expect_exit 1 "Alterung does not find Wandhalterung" "$WS" --index "$TMP/komp-idx" Alterung
 expect_exit 0 "Halterung does" "$WS" --index "$TMP/komp-idx" Halterung
 finish
