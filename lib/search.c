@@ -338,6 +338,7 @@ typedef struct explain_ctx {
     ws_searcher *s;
     const char *q;
     lines *out;
+    ws_compounds *dict; /* to show compound splits, or NULL */
 } explain_ctx;
 
 static int list_synonym(void *ctx, const char *term, size_t len, uint32_t freq)
@@ -395,6 +396,16 @@ static int explain_token(void *vctx, const ws_token *t)
              n > 0 ? stem : "", ws_buf_cstr(&notes) ? ws_buf_cstr(&notes) : "");
     if (syn.len)
         add_line(c->out, "  Synonyme aus dem Thesaurus (Stämme): %s", ws_buf_cstr(&syn));
+    ws_part parts[6];
+    size_t np = c->dict ? ws_compounds_split(c->dict, term, strlen(term), parts, 6) : 0;
+    if (np >= 2) {
+        ws_buf sp = WS_BUF_INIT;
+        for (size_t i = 0; i < np; i++)
+            ws_buf_printf(&sp, "%s%.*s", i ? " + " : "", (int)parts[i].len, term + parts[i].start);
+        add_line(c->out, "  Zerlegung: %s (eine Suche nach einem Teil findet auch dieses Wort)",
+                 ws_buf_cstr(&sp) ? ws_buf_cstr(&sp) : "");
+        ws_buf_free(&sp);
+    }
     ws_buf_free(&notes);
     ws_buf_free(&syn);
     return 0;
@@ -418,7 +429,12 @@ int ws_search_explain(ws_searcher *s, const char *query, size_t len, char ***out
     }
     memcpy(q, query, len);
     q[len] = '\0';
-    explain_ctx c = {s, q, &l};
+    /* The word list the indexer splits with, to show splits (loaded only
+     * here: a search itself does not need it). */
+    const char *dpath = getenv("WSEARCH_DICTIONARY");
+    ws_compounds *dict = NULL;
+    ws_compounds_load(&dict, dpath && *dpath ? dpath : "/usr/share/dict/ngerman", NULL);
+    explain_ctx c = {s, q, &l, dict};
     rc = ws_analyze(s->an, q, len, 1, NULL, explain_token, &c, err);
     if (rc == WS_OK)
         add_line(&l, "Anfrage nach der Analyse: %s", rw);
@@ -444,6 +460,7 @@ int ws_search_explain(ws_searcher *s, const char *query, size_t len, char ***out
         add_line(&l, "Xapian: %s", desc);
     free(desc);
     ws_xquery_free(xq);
+    ws_compounds_free(dict);
     free(q);
     free(rw);
     if (rc == WS_OK && l.oom)

@@ -127,6 +127,8 @@ import json
 h = {x['path'].rsplit('/', 1)[1]: x for x in json.load(open('$TMP/out'))}['a.txt']
 b = h['snippet'].encode()
 assert [b[s:e].decode() for s, e in h['highlights']] == ['verwaltung'], h"
+expect_exit 0 "--explain shows the split" "$WS" --index "$TMP/komp-idx" --explain Kommunalverwaltung
+check "Zerlegung: kommunal + verwaltung" grep -q "Zerlegung: kommunal + verwaltung" "$TMP/out"
 expect_exit 1 "Alterung does not find Wandhalterung" "$WS" --index "$TMP/komp-idx" Alterung
 expect_exit 0 "Halterung does" "$WS" --index "$TMP/komp-idx" Halterung
 finish
