@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The search-quality rules, table-driven: tests/data/quality/cases.tsv
+# lists queries with the document each must (+) or must not (-) find.
+source "$(dirname "$0")/lib.sh"
+Q=$SRC/tests/data/quality
+DICT=/usr/share/dict/ngerman
+[[ -r $DICT ]] || { echo "not ok - $DICT (Debian package wngerman) is missing"; exit 1; }
+
+expect_exit 0 "index the rule fixtures" "$WS" index --synonyms "$SRC/config/synonyms.txt" \
+  --dictionary "$DICT" "$Q"
+while IFS=$'\t' read -r query want rule; do
+  [[ $query == query ]] && continue
+  file=${want:1}
+  set +e
+  "$WS" --json -n 20 "$query" >"$TMP/hits" 2>"$TMP/err"
+  set -e
+  found=$(python3 - "$TMP/hits" "$file" <<'PY'
+import json, sys
+try:
+    hits = json.load(open(sys.argv[1]))
+except ValueError:
+    hits = []
+print("yes" if any(h["path"].endswith("/" + sys.argv[2]) for h in hits) else "no")
+PY
+)
+  if [[ ${want:0:1} == + ]]; then
+    check "$rule: '$query' finds $file" test "$found" = yes
+  else
+    check "$rule: '$query' does not find $file" test "$found" = no
+  fi
+done <"$Q/cases.tsv"
+finish
