@@ -265,6 +265,17 @@ static enum MHD_Result do_search(struct MHD_Connection *c, request *rq)
     return send_json(c, rq, MHD_HTTP_OK, out);
 }
 
+/* {"query": q, key: [lines]}; frees the lines. */
+static enum MHD_Result send_lines(struct MHD_Connection *c, request *rq, const char *q, size_t qlen,
+                                  const char *key, char **v, size_t n)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(a, json_string(v[i]));
+    ws_strings_free(v, n);
+    return send_json(c, rq, MHD_HTTP_OK, json_pack("{s:s%,s:o}", "query", q, qlen, key, a));
+}
+
 static enum MHD_Result do_suggest(struct MHD_Connection *c, request *rq)
 {
     size_t qlen = 0;
@@ -283,12 +294,7 @@ static enum MHD_Result do_suggest(struct MHD_Connection *c, request *rq)
     int rc = ws_searcher_suggest(s, q, qlen, (size_t)size, &v, &n, &err);
     if (rc != WS_OK)
         return send_error(c, rq, status_for(rc), err.msg);
-    json_t *a = json_array();
-    for (size_t i = 0; i < n; i++)
-        json_array_append_new(a, json_string(v[i]));
-    ws_strings_free(v, n);
-    return send_json(c, rq, MHD_HTTP_OK,
-                     json_pack("{s:s%,s:o}", "query", q, qlen, "suggestions", a));
+    return send_lines(c, rq, q, qlen, "suggestions", v, n);
 }
 
 static enum MHD_Result do_explain(struct MHD_Connection *c, request *rq)
@@ -306,12 +312,7 @@ static enum MHD_Result do_explain(struct MHD_Connection *c, request *rq)
     int rc = ws_search_explain(s, q, qlen, &v, &n, &err);
     if (rc != WS_OK)
         return send_error(c, rq, status_for(rc), err.msg);
-    json_t *a = json_array();
-    for (size_t i = 0; i < n; i++)
-        json_array_append_new(a, json_string(v[i]));
-    ws_strings_free(v, n);
-    return send_json(c, rq, MHD_HTTP_OK,
-                     json_pack("{s:s%,s:o}", "query", q, qlen, "explanation", a));
+    return send_lines(c, rq, q, qlen, "explanation", v, n);
 }
 
 static enum MHD_Result do_doc(struct MHD_Connection *c, request *rq, const char *idstr)
