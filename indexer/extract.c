@@ -485,7 +485,9 @@ static void take_heading(ws_xb *b, char *h)
 {
     if (!h)
         return; /* kept only if text follows */
-    size_t need = (b->x->npassages ? 2 : 0) + strlen(h);
+    /* The passage separator is counted once: with the heading, or with
+     * the passage's first text if that came first (cur_kept). */
+    size_t need = (!b->cur_kept && b->x->npassages ? 2 : 0) + strlen(h);
     if (b->used + need > b->max_text) {
         b->full = 1;
         free(h);
@@ -547,18 +549,7 @@ void ws_xb_set_heading(ws_xb *b, const char *heading, size_t n)
         b->oom = 1;
         return;
     }
-    if (!h)
-        return;
-    /* The passage separator was counted with its first text, if any. */
-    size_t need = (!b->cur_kept && b->x->npassages ? 2 : 0) + strlen(h);
-    if (b->used + need > b->max_text) {
-        b->full = 1;
-        free(h);
-        return;
-    }
-    b->used += need;
-    b->heading = h;
-    b->cur_kept = 1;
+    take_heading(b, h);
 }
 
 void ws_xb_head_append(ws_buf *h, const char *s, size_t n)
