@@ -109,7 +109,12 @@ static void usage_index(FILE *f)
           "                --synonyms none leaves the index's synonyms as they are\n"
           "  --dictionary F  split closed compounds with the word list F (default: the\n"
           "                config's 'dictionary', $WSEARCH_DICTIONARY, or\n"
-          "                /usr/share/dict/ngerman from wngerman if present; none: off)\n",
+          "                /usr/share/dict/ngerman from wngerman if present; none: off)\n"
+          "  --openthesaurus F  widen searches, at a lower weight, with the general thesaurus\n"
+          "                F (Debian's openthesaurus-de-text:\n"
+          "                /usr/share/openthesaurus-de/openthesaurus.txt); default: the\n"
+          "                config's 'openthesaurus' or $WSEARCH_OPENTHESAURUS; none or\n"
+          "                unset: off (an index that had it drops it)\n",
           f);
 }
 
@@ -120,7 +125,7 @@ int cmd_index(cli_env *env, int argc, char **argv)
     const char **roots = calloc((size_t)argc + 1, sizeof *roots);
     size_t nroots = 0;
     int only_args = 0;
-    const char *synonyms = NULL, *dictionary = NULL;
+    const char *synonyms = NULL, *dictionary = NULL, *broad = NULL;
     if (!roots) {
         cli_error("out of memory");
         return EXIT_ERROR;
@@ -133,6 +138,8 @@ int cmd_index(cli_env *env, int argc, char **argv)
             synonyms = argv[++i];
         } else if (!strcmp(a, "--dictionary") && i + 1 < argc) {
             dictionary = argv[++i];
+        } else if (!strcmp(a, "--openthesaurus") && i + 1 < argc) {
+            broad = argv[++i];
         } else if (!strcmp(a, "--")) {
             only_args = 1;
         } else if (!strcmp(a, "--rebuild")) {
@@ -240,6 +247,26 @@ int cmd_index(cli_env *env, int argc, char **argv)
             st.failed++;
         } else if (syn_changed && !pr.quiet) {
             printf("synonyms loaded from %s\n", synonyms);
+        }
+    }
+    /* OpenThesaurus is a switch: on when named, off (and removed) when not. */
+    if (!broad)
+        broad = ws_config_get(env->config, "openthesaurus");
+    if (!broad || !*broad)
+        broad = getenv("WSEARCH_OPENTHESAURUS");
+    if (broad && (!*broad || !strcmp(broad, "none") || !strcmp(broad, "off")))
+        broad = NULL;
+    int broad_changed = 0;
+    if (rc == WS_OK) {
+        ws_error berr;
+        if (ws_index_load_broad_synonyms(ix, broad, &broad_changed, &berr) != WS_OK) {
+            cli_error("%s", berr.msg);
+            st.failed++;
+        } else if (broad_changed && !pr.quiet) {
+            if (broad)
+                printf("broad synonyms loaded from %s\n", broad);
+            else
+                printf("broad synonyms (OpenThesaurus) removed\n");
         }
     }
     ws_error cerr;

@@ -29,6 +29,7 @@
 
 #include "buf.h"
 #include "compound.h"
+#include "stopwords.h"
 #include "pool.h"
 #include "related.h"
 #include "schema.h"
@@ -494,15 +495,16 @@ typedef struct term_ctx {
     ws_error *err;
     const ws_compounds *dict; /* split closed compounds, or NULL */
     ws_analyzer *an;
+    const char *text; /* what is being analysed: tokens point into it */
 } term_ctx;
 
 /* The parts of a closed compound become stemmed terms of weight 0: the
  * document matches a search for a part (Verwaltung finds
  * Kommunalverwaltung), while documents with the whole word rank above it. */
-static int add_parts(term_ctx *c, const ws_token *t)
+static int add_parts(term_ctx *c, const char *word, size_t wlen)
 {
     ws_part parts[6];
-    size_t n = ws_compounds_split(c->dict, t->term, t->term_len, parts, 6);
+    size_t n = ws_compounds_split(c->dict, word, wlen, parts, 6);
     if (n < 2)
         return c->rc;
     char term[WS_MAX_TERM + 2], stem[WS_MAX_TERM + 1];
@@ -513,7 +515,14 @@ static int add_parts(term_ctx *c, const ws_token *t)
         size_t plen = i < n ? parts[i].len : parts[i - n + 1].start + parts[i - n + 1].len;
         if (i >= n && i - n + 1 == n - 1)
             continue; /* the whole word: indexed already */
-        int sl = ws_analyzer_stem(c->an, t->term + start, plen, stem, sizeof stem);
+        /* übersetzen is über + setzen, but a search for über is for
+         * the word (see add_token) */
+        char part[WS_MAX_TERM + 1];
+        memcpy(part, word + start, plen);
+        part[plen] = '\0';
+        if (ws_is_stopword(part))
+            continue;
+        int sl = ws_analyzer_stem(c->an, word + start, plen, stem, sizeof stem);
         if (sl <= 0)
             continue;
         snprintf(term, sizeof term, "%s%s", WS_PFX_STEM, stem);
@@ -536,14 +545,41 @@ static int add_token(void *vctx, const ws_token *t)
         c->rc = ws_xdoc_add_posting(c->doc, term, t->pos, c->wdf, c->err);
     else
         c->rc = ws_xdoc_add_term(c->doc, term, c->wdf, c->err);
-    if (c->rc == WS_OK && t->stem) {
+    /* "Fluechtlinge", typed without umlauts, is filed under the stem of
+     * "Flüchtlinge" when the word list says that is the word; the word
+     * itself keeps its spelling, for phrases and the exact-spelling bonus. */
+    const char *word = t->term, *stem = t->stem;
+    size_t wlen = t->term_len, slen = t->stem_len;
+    char uml[WS_MAX_TERM + 1], ustem[WS_MAX_TERM + 1];
+    if (c->dict && stem && !(t->flags & WS_TOK_NUMBER)) {
+        size_t ul = ws_compounds_umlaut(c->dict, t->term, t->term_len, uml, sizeof uml);
+        int us = ul ? ws_analyzer_stem(c->an, uml, ul, ustem, sizeof ustem) : -1;
+        if (us > 0 && 1 + pl + (size_t)us + 1 <= sizeof term) {
+            word = uml;
+            wlen = ul;
+            stem = ustem;
+            slen = (size_t)us;
+        }
+    }
+    /* Stopwords are never searched by stem (queries drop them, and one of
+     * only stopwords asks for the words): their stems would only make
+     * "Uber" find every "über", since stems fold umlauts. */
+    if (stem && ws_is_stopword(t->term))
+        stem = NULL;
+    if (c->rc == WS_OK && stem) {
         term[0] = WS_PFX_STEM[0];
         memcpy(term + 1, c->prefix, pl);
-        memcpy(term + 1 + pl, t->stem, t->stem_len + 1);
+        memcpy(term + 1 + pl, stem, slen + 1);
         c->rc = ws_xdoc_add_term(c->doc, term, c->wdf, c->err);
     }
-    if (c->rc == WS_OK && c->dict && !pl && t->stem && t->term_len >= 2 * WS_MIN_PART)
-        add_parts(c, t);
+    if (c->rc == WS_OK && !pl && c->text) {
+        int el = ws_exact_term(c->text + t->start, t->end - t->start, t->term, t->term_len, term,
+                               sizeof term);
+        if (el > 0)
+            c->rc = ws_xdoc_add_term(c->doc, term, c->wdf, c->err);
+    }
+    if (c->rc == WS_OK && c->dict && !pl && stem && wlen >= 2 * WS_MIN_PART)
+        add_parts(c, word, wlen);
     /* Spelling suggestions come from words, not numbers.  Short words must
      * be there too, or the parser "corrects" vor to davor. */
     if (c->rc == WS_OK && c->spelling && !pl && !(t->flags & WS_TOK_NUMBER) && t->term_len >= 2)
@@ -557,6 +593,7 @@ static int index_text(ws_index *ix, term_ctx *c, const char *prefix, uint32_t wd
     c->prefix = prefix;
     c->wdf = wdf;
     c->positions = positions;
+    c->text = text;
     c->rc = WS_OK;
     uint32_t next = *pos;
     int rc = ws_analyze(ix->an, text, len, *pos, &next, add_token, c, c->err);
@@ -711,7 +748,7 @@ static int build_document(ws_index *ix, const file_entry *f, const ws_extracted 
         goto done;
     }
 
-    term_ctx c = {doc, ix->spell, "", 1, 1, 1, WS_OK, err, ix->dict, ix->an};
+    term_ctx c = {doc, ix->spell, "", 1, 1, 1, WS_OK, err, ix->dict, ix->an, NULL};
     uint32_t pos = 1;
     /* The title, prefixed for title: searches and plain with a higher wdf
      * so a title match outranks a body match. */
@@ -1182,19 +1219,26 @@ int ws_index_update(ws_index *ix, const char *const *roots, size_t nroots,
 /* ---- the thesaurus ------------------------------------------------------ */
 
 typedef struct syn_word {
-    char term[WS_MAX_TERM + 1];
-    char stem[WS_MAX_TERM + 2]; /* "Z" + stem, or "" */
-    int ntok;
+    char key[4 * WS_MAX_TERM];  /* folded words joined by single spaces */
+    char stem[WS_MAX_TERM + 2]; /* "Z" + stem of a one-word entry, or "" */
+    int ntok, toolong;
 } syn_word;
 
 static int syn_token(void *ctx, const ws_token *t)
 {
     syn_word *w = ctx;
-    if (w->ntok++ == 0) {
-        memcpy(w->term, t->term, t->term_len + 1);
-        if (t->stem)
-            snprintf(w->stem, sizeof w->stem, "%s%s", WS_PFX_STEM, t->stem);
+    size_t kl = strlen(w->key);
+    if (kl + 1 + t->term_len + 1 > sizeof w->key) {
+        w->toolong = 1;
+        return 1;
     }
+    if (kl)
+        w->key[kl++] = ' ';
+    memcpy(w->key + kl, t->term, t->term_len + 1);
+    if (w->ntok++ == 0 && t->stem)
+        snprintf(w->stem, sizeof w->stem, "%s%s", WS_PFX_STEM, t->stem);
+    else
+        w->stem[0] = '\0';
     return 0;
 }
 
@@ -1229,90 +1273,168 @@ static int take_key(void *ctx, const char *term, size_t len, uint32_t freq)
     return 0;
 }
 
-/* Link every word of one group with every other, by stem.  Groups of one
- * word are ignored;
- * members of several words (freiwilliges Engagement) cannot be a single
- * synonym term and are skipped. */
-static int load_group(ws_index *ix, char *line, ws_error *err)
+/* Remove the synonym entries of one thesaurus: those whose key starts
+ * with WS_PFX_BROAD (OpenThesaurus) when broad, all others when not. */
+static int clear_synonyms(ws_index *ix, int broad, ws_error *err)
 {
-    syn_word w[64];
-    size_t n = 0;
+    key_list keys = {0};
+    int rc = ws_xdb_synonym_keys(ix->db, take_key, &keys, err);
+    if (rc == WS_OK && keys.oom)
+        rc = ws_error_set(err, WS_ENOMEM, "out of memory");
+    size_t pl = strlen(WS_PFX_BROAD);
+    for (size_t i = 0; rc == WS_OK && i < keys.n; i++)
+        if ((strncmp(keys.v[i], WS_PFX_BROAD, pl) == 0) == broad)
+            rc = ws_xdb_clear_synonyms(ix->db, keys.v[i], err);
+    for (size_t i = 0; i < keys.n; i++)
+        free(keys.v[i]);
+    free(keys.v);
+    return rc;
+}
+
+#define WS_GROUP_MAX 64
+
+/* Analyse the members of one group (separated by sep) into w; returns how
+ * many, or -1 on error.  Text in parentheses is a note, not a word:
+ * OpenThesaurus writes "abdüsen (ugs.)". */
+static int read_group(ws_index *ix, char *line, const char *sep, syn_word *w, ws_error *err)
+{
+    int n = 0;
     char *save = NULL;
-    for (char *tok = strtok_r(line, ",", &save); tok && n < 64; tok = strtok_r(NULL, ",", &save)) {
+    for (char *tok = strtok_r(line, sep, &save); tok && n < WS_GROUP_MAX;
+         tok = strtok_r(NULL, sep, &save)) {
+        for (char *o = strchr(tok, '('); o; o = strchr(tok, '(')) {
+            char *c = strchr(o, ')');
+            if (!c) {
+                *o = '\0';
+                break;
+            }
+            memset(o, ' ', (size_t)(c - o) + 1);
+        }
         memset(&w[n], 0, sizeof w[n]);
         if (ws_analyze(ix->an, tok, strlen(tok), 1, NULL, syn_token, &w[n], err) != WS_OK)
-            return err ? err->code : WS_EINTERNAL;
-        if (w[n].ntok == 1)
+            return -1;
+        if (w[n].ntok >= 1 && !w[n].toolong)
             n++;
     }
+    return n;
+}
+
+/* One group of config/synonyms.txt.  One-word members are linked by stem
+ * ("Z" + stem keys, which Xapian's parser looks up itself, so Kommune and
+ * Kommunen expand alike).  A group with a member of several words (BAMF,
+ * Bundesamt für Migration und Flüchtlinge) also links every member's
+ * words, under "XM" + words, for the query rewriter (lib/query.c). */
+static int load_group(ws_index *ix, char *line, ws_error *err)
+{
+    syn_word w[WS_GROUP_MAX];
+    int n = read_group(ix, line, ",", w, err);
+    if (n < 0)
+        return err ? err->code : WS_EINTERNAL;
+    int multi = 0;
+    for (int i = 0; i < n; i++)
+        multi |= w[i].ntok > 1;
     int rc = WS_OK;
-    for (size_t i = 0; rc == WS_OK && i < n; i++)
-        for (size_t k = 0; rc == WS_OK && k < n; k++) {
+    char key[4 * WS_MAX_TERM + 4];
+    for (int i = 0; rc == WS_OK && i < n; i++)
+        for (int k = 0; rc == WS_OK && k < n; k++) {
             if (i == k)
                 continue;
-            /* Keyed by stem only: Xapian's parser looks a stemmed word up
-             * as "Z" + stem, so Kommune and Kommunen expand alike. */
-            if (w[i].stem[0] && w[k].stem[0] && strcmp(w[i].stem, w[k].stem))
+            if (w[i].ntok == 1 && w[k].ntok == 1 && w[i].stem[0] && w[k].stem[0] &&
+                strcmp(w[i].stem, w[k].stem))
                 rc = ws_xdb_add_synonym(ix->db, w[i].stem, w[k].stem, err);
+            if (rc == WS_OK && multi && strcmp(w[i].key, w[k].key)) {
+                snprintf(key, sizeof key, "%s%s", WS_PFX_MULTIWORD, w[i].key);
+                rc = ws_xdb_add_synonym(ix->db, key, w[k].key, err);
+            }
         }
     return rc;
 }
 
-#define WS_META_SYNONYMS "wsearch.synonyms"
-#define WS_MAX_THESAURUS ((long)4 << 20)
+/* OpenThesaurus groups are wide (90 words at most); a word's 12 closest
+ * kin are what a search can use, and larger groups are mostly idioms. */
+#define WS_BROAD_GROUP 12
 
-int ws_index_load_synonyms(ws_index *ix, const char *path, int *changed, ws_error *err)
+/* One line of OpenThesaurus ("a;b;c"): its one-word members linked by
+ * stem under "XT" + "Z" + stem. */
+static int load_broad_group(ws_index *ix, char *line, ws_error *err)
 {
-    if (changed)
-        *changed = 0;
+    syn_word w[WS_GROUP_MAX];
+    int n = read_group(ix, line, ";", w, err);
+    if (n < 0)
+        return err ? err->code : WS_EINTERNAL;
+    int m = 0;
+    for (int i = 0; i < n; i++)
+        if (w[i].ntok == 1 && w[i].stem[0])
+            w[m++] = w[i];
+    if (m > WS_BROAD_GROUP)
+        return WS_OK;
+    int rc = WS_OK;
+    char key[WS_MAX_TERM + 8];
+    for (int i = 0; rc == WS_OK && i < m; i++)
+        for (int k = 0; rc == WS_OK && k < m; k++)
+            if (i != k && strcmp(w[i].stem, w[k].stem)) {
+                snprintf(key, sizeof key, "%s%s", WS_PFX_BROAD, w[i].stem);
+                rc = ws_xdb_add_synonym(ix->db, key, w[k].stem, err);
+            }
+    return rc;
+}
+
+#define WS_META_SYNONYMS "wsearch.synonyms"
+#define WS_MAX_THESAURUS ((long)8 << 20)
+
+/* Read a thesaurus file (UTF-8 text, at most 8 MiB) into b, and its
+ * checksum into sum. */
+static int read_thesaurus(const char *path, ws_buf *b, char sum[32], ws_error *err)
+{
     FILE *f = fopen(path, "rb");
     if (!f)
         return ws_error_set(err, errno == ENOENT ? WS_ENOTFOUND : WS_EIO, "%s: %s", path,
                             strerror(errno));
-    ws_buf b = WS_BUF_INIT;
-    b.max = (size_t)WS_MAX_THESAURUS;
+    b->max = (size_t)WS_MAX_THESAURUS;
     char chunk[8192];
     size_t got;
     while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
-        ws_buf_append(&b, chunk, got);
+        ws_buf_append(b, chunk, got);
     int rd_err = ferror(f);
     fclose(f);
-    int rc = WS_OK;
     if (rd_err)
-        rc = ws_error_set(err, WS_EIO, "%s: read error", path);
-    else if (b.full)
-        rc = ws_error_set(err, WS_ETOOBIG, "%s: thesaurus larger than 4 MiB", path);
-    else if (!ws_buf_cstr(&b))
-        rc = ws_error_set(err, WS_ENOMEM, "out of memory");
-    else if (!ws_utf8_valid(b.data, b.len))
-        rc = ws_error_set(err, WS_EFORMAT, "%s: not UTF-8 text", path);
-    /* Rewrite the table only when the file changed, so an unchanged run
-     * leaves the index untouched. */
+        return ws_error_set(err, WS_EIO, "%s: read error", path);
+    if (b->full)
+        return ws_error_set(err, WS_ETOOBIG, "%s: thesaurus larger than 8 MiB", path);
+    if (!ws_buf_cstr(b))
+        return ws_error_set(err, WS_ENOMEM, "out of memory");
+    if (!ws_utf8_valid(b->data, b->len))
+        return ws_error_set(err, WS_EFORMAT, "%s: not UTF-8 text", path);
     uint64_t h = 1469598103934665603ULL;
-    for (size_t i = 0; rc == WS_OK && i < b.len; i++) {
-        h ^= (unsigned char)b.data[i];
+    for (size_t i = 0; i < b->len; i++) {
+        h ^= (unsigned char)b->data[i];
         h *= 1099511628211ULL;
     }
-    char sum[32], *old = NULL;
-    snprintf(sum, sizeof sum, "%016llx", (unsigned long long)h);
+    snprintf(sum, 32, "%016llx", (unsigned long long)h);
+    return WS_OK;
+}
+
+/* Load a thesaurus unless the index holds this very file already (its
+ * checksum under meta), so an unchanged run leaves the index untouched.
+ * path NULL removes it. */
+static int load_thesaurus(ws_index *ix, const char *path, const char *meta, int broad,
+                          int (*group)(ws_index *, char *, ws_error *), int *changed, ws_error *err)
+{
+    if (changed)
+        *changed = 0;
+    ws_buf b = WS_BUF_INIT;
+    char sum[32] = "", *old = NULL;
+    int rc = path ? read_thesaurus(path, &b, sum, err) : WS_OK;
     if (rc == WS_OK)
-        rc = ws_xdb_get_metadata(ix->db, WS_META_SYNONYMS, &old, err);
+        rc = ws_xdb_get_metadata(ix->db, meta, &old, err);
     int same = rc == WS_OK && !strcmp(old, sum);
     free(old);
     if (rc != WS_OK || same) {
         ws_buf_free(&b);
         return rc;
     }
-    key_list keys = {0};
-    rc = ws_xdb_synonym_keys(ix->db, take_key, &keys, err);
-    if (rc == WS_OK && keys.oom)
-        rc = ws_error_set(err, WS_ENOMEM, "out of memory");
-    for (size_t i = 0; rc == WS_OK && i < keys.n; i++)
-        rc = ws_xdb_clear_synonyms(ix->db, keys.v[i], err);
-    for (size_t i = 0; i < keys.n; i++)
-        free(keys.v[i]);
-    free(keys.v);
-    char *line = b.data;
+    rc = clear_synonyms(ix, broad, err);
+    char *line = path ? b.data : NULL;
     while (rc == WS_OK && line && *line) {
         char *nl = strchr(line, '\n');
         if (nl)
@@ -1320,11 +1442,11 @@ int ws_index_load_synonyms(ws_index *ix, const char *path, int *changed, ws_erro
         char *hash = strchr(line, '#');
         if (hash)
             *hash = '\0';
-        rc = load_group(ix, line, err);
+        rc = group(ix, line, err);
         line = nl ? nl + 1 : NULL;
     }
     if (rc == WS_OK)
-        rc = ws_xdb_set_metadata(ix->db, WS_META_SYNONYMS, sum, err);
+        rc = ws_xdb_set_metadata(ix->db, meta, sum, err);
     if (rc == WS_OK) {
         ix->meta_dirty = 1;
         if (changed)
@@ -1332,6 +1454,20 @@ int ws_index_load_synonyms(ws_index *ix, const char *path, int *changed, ws_erro
     }
     ws_buf_free(&b);
     return rc;
+}
+
+int ws_index_load_synonyms(ws_index *ix, const char *path, int *changed, ws_error *err)
+{
+    if (!ix || !path)
+        return ws_error_set(err, WS_EINVAL, "ws_index_load_synonyms: invalid argument");
+    return load_thesaurus(ix, path, WS_META_SYNONYMS, 0, load_group, changed, err);
+}
+
+int ws_index_load_broad_synonyms(ws_index *ix, const char *path, int *changed, ws_error *err)
+{
+    if (!ix)
+        return ws_error_set(err, WS_EINVAL, "ws_index_load_broad_synonyms: invalid argument");
+    return load_thesaurus(ix, path, WS_META_BROAD, 1, load_broad_group, changed, err);
 }
 
 /* ---- compounds ---------------------------------------------------------- */

@@ -6,6 +6,7 @@
  * indexer, the snippet highlighter and the query rewriter all call
  * ws_analyze, so a word is cut and spelled the same everywhere.
  */
+#define _GNU_SOURCE /* memmem */
 #include "wsearch/analysis.h"
 
 #include <libstemmer.h>
@@ -45,7 +46,7 @@ int ws_stem_may_match(const char *term, const char *stem)
 }
 
 /* Bumped whenever a change here alters the terms an index holds. */
-#define WS_ANALYSIS_VERSION 2
+#define WS_ANALYSIS_VERSION 3
 
 int ws_analyzer_new(ws_analyzer **out, ws_error *err)
 {
@@ -104,11 +105,55 @@ size_t ws_feminine_base(const char *t, size_t len)
     return len;
 }
 
+/*
+ * Step 4b: Snowball drops a final s after b, d, f, g, h, k, l, m, n, r or t
+ * (the genitive: Vereins -> verein), and so cuts Kurs to "kur" while
+ * Kurse keeps "kurs": Integrationskurs and Integrationskurse never met.
+ * For the nouns whose s is their own, and the compounds they end, the
+ * word is stemmed without that rule: every form then stems to the noun.
+ */
+size_t ws_stem_s_root(const char *t, size_t len)
+{
+    static const char *roots[] = {"kurs", "zins", "puls", "hals", "fels", "gips", "knirps"};
+    static const char *endings[] = {"", "e", "en", "es"};
+    for (size_t r = 0; r < sizeof roots / sizeof *roots; r++) {
+        size_t rl = strlen(roots[r]);
+        for (size_t e = 0; e < sizeof endings / sizeof *endings; e++) {
+            size_t el = strlen(endings[e]);
+            if (len >= rl + el && ends_with(t, len, endings[e]) &&
+                !memcmp(t + len - el - rl, roots[r], rl))
+                return len - el;
+        }
+    }
+    return 0;
+}
+
 int ws_analyzer_stem(ws_analyzer *a, const char *term, size_t len, char *out, size_t cap)
 {
     if (!len || len > WS_MAX_TERM)
         return -1;
     len = ws_feminine_base(term, len);
+    size_t root = ws_stem_s_root(term, len);
+    if (root) {
+        /* the stem is the folded root with ä/ö/ü as a/o/u, as Snowball's */
+        size_t n = 0;
+        for (size_t i = 0; i < root; i++) {
+            if ((unsigned char)term[i] == 0xC3 && i + 1 < root &&
+                ((unsigned char)term[i + 1] == 0xA4 || (unsigned char)term[i + 1] == 0xB6 ||
+                 (unsigned char)term[i + 1] == 0xBC)) {
+                if (n + 1 >= cap)
+                    return -1;
+                unsigned char c = (unsigned char)term[++i];
+                out[n++] = c == 0xA4 ? 'a' : c == 0xB6 ? 'o' : 'u';
+                continue;
+            }
+            if (n + 1 >= cap)
+                return -1;
+            out[n++] = term[i];
+        }
+        out[n] = '\0';
+        return (int)n;
+    }
     const sb_symbol *s = sb_stemmer_stem(a->stemmer, (const sb_symbol *)term, (int)len);
     if (!s)
         return -1;
@@ -147,11 +192,14 @@ static void make_signature(void)
     }
     if (st)
         sb_stemmer_delete(st);
-    snprintf(sig_buf, sizeof sig_buf,
-             "wsearch-analysis/"
-             "%d;nfc;casefold;gender-innen;feminine-base;hyphen-parts;stem=snowball-german:%08lx;"
-             "utf8proc-%s",
-             WS_ANALYSIS_VERSION, h & 0xffffffffUL, utf8proc_unicode_version());
+    snprintf(
+        sig_buf, sizeof sig_buf,
+        "wsearch-analysis/"
+        "%d;nfc;casefold;gender-innen;feminine-base;s-roots;hyphen-parts;exact-ss;umlaut-words;"
+        "no-stopword-stems;"
+        "stem=snowball-german:%08lx;"
+        "utf8proc-%s",
+        WS_ANALYSIS_VERSION, h & 0xffffffffUL, utf8proc_unicode_version());
 }
 
 const char *ws_analysis_signature(void)
@@ -282,6 +330,49 @@ static int fold_word(const char *w, size_t len, char *out, size_t cap)
     out[k] = '\0';
     free(m);
     return (int)k;
+}
+
+int ws_exact_term(const char *surface, size_t n, const char *term, size_t term_len, char *out,
+                  size_t cap)
+{
+    char tmp[4 * WS_MAX_TERM], f[4 * WS_MAX_TERM];
+    int sharp = memmem(surface, n, "\xc3\x9f", 2) || memmem(surface, n, "\xe1\xba\x9e", 3);
+    if (!sharp) {
+        if (!memmem(term, term_len, "ss", 2) || term_len + 2 > cap)
+            return 0;
+        out[0] = WS_PFX_EXACT;
+        memcpy(out + 1, term, term_len + 1);
+        return (int)term_len + 1;
+    }
+    /* Fold the surface with each ß held back as a control byte, which
+     * folding leaves alone, then put the ß back. */
+    size_t k = 0;
+    for (size_t i = 0; i < n && k + 1 < sizeof tmp;) {
+        if (i + 1 < n && !memcmp(surface + i, "\xc3\x9f", 2)) {
+            tmp[k++] = '\x01';
+            i += 2;
+        } else if (i + 2 < n && !memcmp(surface + i, "\xe1\xba\x9e", 3)) {
+            tmp[k++] = '\x01';
+            i += 3;
+        } else
+            tmp[k++] = surface[i++];
+    }
+    int fl = fold_word(tmp, k, f, sizeof f);
+    if (fl <= 0)
+        return 0;
+    size_t o = 0;
+    out[o++] = WS_PFX_EXACT;
+    for (int i = 0; i < fl; i++) {
+        if (o + 3 > cap)
+            return 0;
+        if (f[i] == '\x01') {
+            out[o++] = (char)0xC3;
+            out[o++] = (char)0x9F;
+        } else
+            out[o++] = f[i];
+    }
+    out[o] = '\0';
+    return o > WS_MAX_TERM ? 0 : (int)o;
 }
 
 /* ---- the tokenizer ------------------------------------------------------ */

@@ -9,7 +9,7 @@
  * letters: short words inside long ones (Alterung in Wandhalterung, Loh
  * in Gütersloh) are where false friends come from.
  */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE /* memmem */
 #include "compound.h"
 
 #include <errno.h>
@@ -18,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
+
+#include "wsearch/analysis.h"
 
 struct ws_compounds {
     char *arena; /* folded words, NUL-separated */
@@ -127,11 +129,13 @@ int ws_compounds_load(ws_compounds **out, const char *path, ws_error *err)
             sum ^= (unsigned char)line[i];
             sum *= 1099511628211ULL;
         }
-        /* words only: no abbreviations with dots, no apostrophes */
-        if (n < WS_MIN_PART || strcspn(line, ".'- ") < n)
+        /* words only: no abbreviations with dots, no apostrophes.  Words
+         * of three letters are kept to recognise them (amt in Bundesamt),
+         * never to split one off (see split). */
+        if (n < WS_MIN_PART - 1 || strcspn(line, ".'- ") < n)
             continue;
         int fl = fold(line, n, w, sizeof w);
-        if (fl >= WS_MIN_PART && d->nwords < d->nslots / 2 && add(d, w, (size_t)fl) != 0)
+        if (fl >= WS_MIN_PART - 1 && d->nwords < d->nslots / 2 && add(d, w, (size_t)fl) != 0)
             rc = ws_error_set(err, WS_ENOMEM, "out of memory loading %s", path);
     }
     fclose(f);
@@ -173,16 +177,39 @@ static size_t split(const ws_compounds *d, const char *t, size_t len, ws_part *p
     static const char *links[] = {"s", "es", "n", "en", "e", "er"};
     if (max < 2 || chars(t, len) < 2 * WS_MIN_PART)
         return 0;
+    /* A feminine form splits like its base word, the ending kept on the
+     * last part (sozial + arbeiterinnen); when the base is a word of the
+     * list, there is nothing to split: "innen" and "rinnen" are words of
+     * the list too, but in Akteurinnen and Lehrerinnen they are the ending
+     * (see ws_feminine_base), and a search for Innen must not find every
+     * Akteur:innen. */
+    size_t feminine = ws_feminine_base(t, len);
+    if (feminine < len) {
+        size_t n = split(d, t, feminine, parts, max, depth);
+        if (n) {
+            parts[n - 1].len = len - parts[n - 1].start;
+            return n;
+        }
+        if (lookup(d, t, feminine))
+            return 0;
+    }
     /* the longest word at the end first */
     for (size_t at = 1; at < len; at++) {
         if (((unsigned char)t[at] & 0xC0) == 0x80)
             continue;
         if (chars(t, at) < WS_MIN_PART)
             continue;
+        if (at == feminine)
+            break; /* only the ending is left */
         size_t tl = len - at;
         if (chars(t + at, tl) < WS_MIN_PART)
             break;
         if (!lookup(d, t + at, tl))
+            continue;
+        /* Bundesamt, Arbeitsamt: the s links a word to "amt", too short
+         * to be a part; reading "samt" would be a false friend. */
+        if (t[at] == 's' && chars(t + at + 1, tl - 1) == WS_MIN_PART - 1 &&
+            lookup(d, t + at + 1, tl - 1))
             continue;
         size_t hl = at;
         /* without a linking element first (Flüchtling·s·unterkunft gives
@@ -227,4 +254,78 @@ size_t ws_compounds_split(const ws_compounds *d, const char *term, size_t len, w
     if (!d || !len)
         return 0;
     return split(d, term, len, parts, max, 0);
+}
+
+int ws_compounds_has(const ws_compounds *d, const char *w, size_t n)
+{
+    return d && lookup(d, w, n);
+}
+
+size_t ws_umlaut_variants(const char *term, size_t len, ws_variant_fn fn, void *ctx)
+{
+    size_t at[4], n = 0;
+    for (size_t i = 0; i + 1 < len && n < 4; i++)
+        if ((term[i] == 'a' || term[i] == 'o' || term[i] == 'u') && term[i + 1] == 'e' &&
+            !(term[i] == 'u' && i > 0 && term[i - 1] == 'q')) {
+            at[n++] = i;
+            i++;
+        }
+    if (!n || len + n > 255)
+        return n;
+    char cand[256];
+    for (unsigned mask = 1; mask < (1u << n); mask++) {
+        size_t k = 0, j = 0;
+        for (size_t i = 0; i < len && k + 2 < sizeof cand;) {
+            if (j < n && i == at[j]) {
+                if (mask & (1u << j)) {
+                    /* ä ö ü in UTF-8: C3 A4, C3 B6, C3 BC; one byte longer
+                     * than the pair, which the length check above allows */
+                    cand[k++] = (char)0xC3;
+                    cand[k++] = (char)(term[i] == 'a' ? 0xA4 : term[i] == 'o' ? 0xB6 : 0xBC);
+                    i += 2;
+                    j++;
+                    continue;
+                }
+                j++;
+            }
+            cand[k++] = term[i++];
+        }
+        cand[k] = '\0';
+        if (fn(ctx, cand, k))
+            break;
+    }
+    return n;
+}
+
+typedef struct umlaut_ctx {
+    const ws_compounds *d;
+    char *out;
+    size_t cap, len;
+} umlaut_ctx;
+
+static int take_umlaut(void *vctx, const char *cand, size_t len)
+{
+    umlaut_ctx *c = vctx;
+    ws_part parts[6];
+    if (len + 1 > c->cap || (!lookup(c->d, cand, len) && split(c->d, cand, len, parts, 6, 0) < 2))
+        return 0;
+    memcpy(c->out, cand, len + 1);
+    c->len = len;
+    return 1;
+}
+
+size_t ws_compounds_umlaut(const ws_compounds *d, const char *term, size_t len, char *out,
+                           size_t cap)
+{
+    ws_part parts[6];
+    /* quick exit for the many words without a pair */
+    if (!d || len < 3 ||
+        (!memmem(term, len, "ae", 2) && !memmem(term, len, "oe", 2) && !memmem(term, len, "ue", 2)))
+        return 0;
+    /* Quelle, neue, Israel: words as written stay as written */
+    if (lookup(d, term, len) || split(d, term, len, parts, 6, 0) >= 2)
+        return 0;
+    umlaut_ctx c = {d, out, cap, 0};
+    ws_umlaut_variants(term, len, take_umlaut, &c);
+    return c.len;
 }

@@ -34,4 +34,24 @@ typedef struct ws_part {
 size_t ws_compounds_split(const ws_compounds *d, const char *term, size_t len, ws_part *parts,
                           size_t max);
 
+/* Is folded w[0..n) a word of the list? */
+int ws_compounds_has(const ws_compounds *d, const char *w, size_t n);
+
+/*
+ * Call fn for each spelling of folded term[0..len) with some of its (at
+ * most four) ae/oe/ue pairs read as ä/ö/ü ("que" is never "qü").  fn returns non-zero to stop.
+ * Returns the number of pairs found (0: term has none and fn was never called).
+ */
+typedef int (*ws_variant_fn)(void *ctx, const char *cand, size_t len);
+size_t ws_umlaut_variants(const char *term, size_t len, ws_variant_fn fn, void *ctx);
+
+/*
+ * The umlaut spelling of a word typed without umlauts (fluechtlinge ->
+ * flüchtlinge), if the list says so: term is neither a word of the list
+ * nor a compound of its words, and a variant is.  Writes it to out
+ * (capacity cap) and returns its length; 0 when term stays as it is.
+ */
+size_t ws_compounds_umlaut(const ws_compounds *d, const char *term, size_t len, char *out,
+                           size_t cap);
+
 #endif /* WS_COMPOUND_H */

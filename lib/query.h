@@ -54,4 +54,22 @@ typedef int (*ws_suggest_fn)(void *ctx, const char *term, char *out, size_t cap)
 int ws_query_correct(ws_analyzer *a, const char *q, size_t len, ws_known_fn known,
                      ws_suggest_fn suggest, void *ctx, ws_buf *out, int *corrected, ws_error *err);
 
+/* Append to alts every other spelling of the thesaurus entry key (folded
+ * words joined by single spaces), each followed by '\n'; return how many. */
+typedef int (*ws_phrases_fn)(void *ctx, const char *key, ws_buf *alts);
+
+typedef struct ws_query_extras {
+    /* Multi-word thesaurus entries: a run of plain words that is an entry
+     * becomes (run OR "other entry" OR ...).  NULL: none. */
+    ws_phrases_fn phrases;
+    void *ctx;
+    /* Receives the exact-spelling terms of the query's plain words, each
+     * followed by '\n' (see ws_exact_term), or NULL. */
+    ws_buf *exact;
+} ws_query_extras;
+
+/* ws_query_rewrite_known with the extras above. */
+int ws_query_prepare(ws_analyzer *a, const char *q, size_t len, size_t max, ws_known_fn known,
+                     void *ctx, ws_query_extras *x, ws_buf *out, ws_error *err);
+
 #endif /* WS_QUERY_H */

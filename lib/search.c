@@ -15,28 +15,22 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <utf8proc.h>
 
 #include "buf.h"
 #include "compound.h"
 #include "query.h"
 #include "related.h"
 #include "schema.h"
+#include "searcher.h"
 #include "snippet.h"
 #include "stopwords.h"
 #include "wsearch/analysis.h"
 #include "wsearch/extract.h"
 #include "wsearch/xapian.h"
 
-struct ws_searcher {
-    ws_xdb *db;
-    ws_analyzer *an;
-    ws_xqp *qp;
-    char *path;
-};
-
 /* Only this much of a very long text is scanned for the snippet. */
 #define WS_SNIPPET_SCAN ((size_t)4 << 20)
-#define WS_MAX_WILDCARD 200
 
 /* Xapian's parser calls this for every word it stems. */
 static int stem_cb(void *ctx, const char *word, size_t len, char *out, size_t cap)
@@ -291,194 +285,33 @@ static uint32_t index_knows(void *ctx, const char *term)
     return ws_xdb_termfreq(ctx, term, &n, NULL) == WS_OK ? n : 0;
 }
 
-/* ---- explain ------------------------------------------------------------ */
-
-typedef struct lines {
-    char **v;
-    size_t n, cap;
-    int oom;
-} lines;
-
-static void add_line(lines *l, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
-
-static void add_line(lines *l, const char *fmt, ...)
-{
-    if (l->oom)
-        return;
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 16;
-        char **v = realloc(l->v, cap * sizeof *v);
-        if (!v) {
-            l->oom = 1;
-            return;
-        }
-        l->v = v;
-        l->cap = cap;
-    }
-    ws_buf b = WS_BUF_INIT;
-    va_list ap;
-    va_start(ap, fmt);
-    char tmp[1024];
-    vsnprintf(tmp, sizeof tmp, fmt, ap);
-    va_end(ap);
-    ws_buf_puts(&b, tmp);
-    char *line = ws_buf_steal(&b, NULL);
-    if (!line) {
-        l->oom = 1;
-        return;
-    }
-    l->v[l->n++] = line;
-}
-
-typedef struct explain_ctx {
-    ws_searcher *s;
-    const char *q;
-    lines *out;
-    ws_compounds *dict; /* to show compound splits, or NULL */
-} explain_ctx;
-
-static int list_synonym(void *ctx, const char *term, size_t len, uint32_t freq)
+/* Multi-word thesaurus entries live in the synonym table under "XM" +
+ * the folded words (see docs/schema.md). */
+static int take_phrase(void *ctx, const char *term, size_t len, uint32_t freq)
 {
     (void)freq;
-    ws_buf *b = ctx;
-    if (b->len)
-        ws_buf_puts(b, ", ");
-    /* "Z" + stem: show the stem */
-    ws_buf_append(b, term + (term[0] == 'Z'), len - (term[0] == 'Z'));
+    ws_buf_append(ctx, term, len);
+    ws_buf_putc(ctx, '\n');
     return 0;
 }
 
-static int explain_token(void *vctx, const ws_token *t)
+static int phrase_synonyms(void *ctx, const char *key, ws_buf *alts)
 {
-    explain_ctx *c = vctx;
-    int sl = (int)(t->end - t->start);
-    const char *surf = c->q + t->start;
-    static const char *ops[] = {"AND", "OR", "NOT", "XOR", "NEAR", "ADJ"};
-    for (size_t i = 0; i < sizeof ops / sizeof *ops; i++)
-        if ((int)strlen(ops[i]) == sl && !memcmp(surf, ops[i], (size_t)sl)) {
-            add_line(c->out, "%s: Operator", ops[i]);
-            return 0;
-        }
-    if (t->end < strlen(c->q) && c->q[t->end] == ':' && ws_schema_is_field(surf, (size_t)sl)) {
-        add_line(c->out, "%.*s: Feld", sl, surf);
+    char k[4 * WS_MAX_TERM];
+    size_t before = alts->len;
+    if ((size_t)snprintf(k, sizeof k, "%s%s", WS_PFX_MULTIWORD, key) >= sizeof k)
         return 0;
-    }
-    char term[WS_MAX_TERM + 1], stem[WS_MAX_TERM + 1];
-    memcpy(term, t->term, t->term_len + 1);
-    ws_buf notes = WS_BUF_INIT;
-    if (t->flags & WS_TOK_GENDER)
-        ws_buf_puts(&notes, "; Genderform, trifft auch die Grundform");
-    else if (ws_feminine_base(term, t->term_len) != t->term_len)
-        ws_buf_puts(&notes, "; weibliche Form, trifft auch die Grundform");
-    if (memmem(surf, (size_t)sl, "\xc3\x9f", 2) || memmem(surf, (size_t)sl, "\xe1\xba\x9e", 3))
-        ws_buf_puts(&notes, "; ß = ss");
-    if (t->flags & WS_TOK_HYPHEN)
-        ws_buf_puts(&notes, "; Teil eines Bindestrich-Worts, die Teile als Phrase");
-    if (ws_is_stopword(term))
-        ws_buf_puts(&notes, "; Stoppwort: außerhalb von Phrasen ignoriert");
-    ws_query_transliterate(c->s->an, index_knows, c->s->db, term);
-    if (strcmp(term, t->term) != 0)
-        ws_buf_printf(&notes, "; %s als Umlaut gelesen: %s (im Index bekannt)", t->term, term);
-    int n = ws_analyzer_stem(c->s->an, term, strlen(term), stem, sizeof stem);
-    if (t->flags & WS_TOK_NUMBER)
-        n = -1;
-    ws_buf syn = WS_BUF_INIT;
-    if (n > 0) {
-        char z[WS_MAX_TERM + 2];
-        snprintf(z, sizeof z, "Z%s", stem);
-        ws_xdb_synonyms(c->s->db, z, list_synonym, &syn, NULL);
-    }
-    add_line(c->out, "„%.*s“ → %s%s%s%s", sl, surf, term, n > 0 ? ", Stamm " : "",
-             n > 0 ? stem : "", ws_buf_cstr(&notes) ? ws_buf_cstr(&notes) : "");
-    if (syn.len)
-        add_line(c->out, "  Synonyme aus dem Thesaurus (Stämme): %s", ws_buf_cstr(&syn));
-    ws_part parts[6];
-    size_t np = c->dict ? ws_compounds_split(c->dict, term, strlen(term), parts, 6) : 0;
-    if (np >= 2) {
-        ws_buf sp = WS_BUF_INIT;
-        for (size_t i = 0; i < np; i++)
-            ws_buf_printf(&sp, "%s%.*s", i ? " + " : "", (int)parts[i].len, term + parts[i].start);
-        add_line(c->out, "  Zerlegung: %s (eine Suche nach einem Teil findet auch dieses Wort)",
-                 ws_buf_cstr(&sp) ? ws_buf_cstr(&sp) : "");
-        ws_buf_free(&sp);
-    }
-    ws_buf_free(&notes);
-    ws_buf_free(&syn);
-    return 0;
-}
-
-int ws_search_explain(ws_searcher *s, const char *query, size_t len, char ***out, size_t *n,
-                      ws_error *err)
-{
-    *out = NULL;
-    *n = 0;
-    char *rw = NULL;
-    int rc = ws_search_rewrite(s, query, len, &rw, err);
-    if (rc != WS_OK)
-        return rc;
-    /* The query is valid UTF-8 without NUL here: a C string from now on. */
-    char *q = malloc(len + 1);
-    lines l = {0};
-    if (!q) {
-        free(rw);
-        return ws_error_set(err, WS_ENOMEM, "out of memory");
-    }
-    memcpy(q, query, len);
-    q[len] = '\0';
-    /* The word list the indexer splits with, to show splits (loaded only
-     * here: a search itself does not need it). */
-    const char *dpath = getenv("WSEARCH_DICTIONARY");
-    ws_compounds *dict = NULL;
-    ws_compounds_load(&dict, dpath && *dpath ? dpath : "/usr/share/dict/ngerman", NULL);
-    explain_ctx c = {s, q, &l, dict};
-    rc = ws_analyze(s->an, q, len, 1, NULL, explain_token, &c, err);
-    if (rc == WS_OK)
-        add_line(&l, "Anfrage nach der Analyse: %s", rw);
-    ws_search_options o = WS_SEARCH_OPTIONS_INIT;
-    o.limit = 1;
-    ws_results *r = NULL;
-    if (rc == WS_OK)
-        rc = ws_search(s, query, len, &o, &r, err);
-    if (rc == WS_OK) {
-        add_line(&l, "Treffer (geschätzt): %u", r->estimated);
-        if (r->corrected)
-            add_line(&l, "Meinten Sie: %s", r->corrected);
-    }
-    ws_results_free(r);
-    ws_xquery *xq = NULL;
-    char *desc = NULL;
-    if (rc == WS_OK &&
-        ws_xqp_parse(s->qp, rw,
-                     WS_XQP_BOOLEAN | WS_XQP_PHRASE | WS_XQP_LOVEHATE | WS_XQP_WILDCARD |
-                         WS_XQP_PURE_NOT | WS_XQP_SYNONYMS,
-                     &xq, NULL) == WS_OK &&
-        ws_xquery_describe(xq, &desc, NULL) == WS_OK)
-        add_line(&l, "Xapian: %s", desc);
-    free(desc);
-    ws_xquery_free(xq);
-    ws_compounds_free(dict);
-    free(q);
-    free(rw);
-    if (rc == WS_OK && l.oom)
-        rc = ws_error_set(err, WS_ENOMEM, "out of memory");
-    if (rc != WS_OK) {
-        ws_strings_free(l.v, l.n);
-        return rc;
-    }
-    *out = l.v;
-    *n = l.n;
-    return WS_OK;
+    if (ws_xdb_synonyms(ctx, k, take_phrase, alts, NULL) != WS_OK)
+        return 0;
+    return alts->len > before;
 }
 
 int ws_search_rewrite(ws_searcher *s, const char *query, size_t len, char **out, ws_error *err)
 {
     *out = NULL;
     ws_buf b = WS_BUF_INIT;
-    int rc = ws_query_rewrite_known(s->an, query, len, 0, index_knows, s->db, &b, err);
+    ws_query_extras x = {phrase_synonyms, s->db, NULL};
+    int rc = ws_query_prepare(s->an, query, len, 0, index_knows, s->db, &x, &b, err);
     if (rc == WS_OK)
         *out = ws_buf_steal(&b, NULL);
     ws_buf_free(&b);
@@ -526,6 +359,8 @@ void ws_results_free(ws_results *r)
  * words and stems, for the snippet's highlighter. */
 typedef struct match_set {
     ws_analyzer *an;
+    ws_xdb *db;       /* the rest of a compound must be words it knows */
+    const char *text; /* what the snippet analyses: token offsets point here */
     char **terms;
     size_t n, cap;
     int oom;
@@ -571,35 +406,205 @@ static void match_set_free(match_set *m)
     memset(m, 0, sizeof *m);
 }
 
-/* Snippets analyse without stemming (see ws_analyzer_set_stemming): a
- * word is stemmed only if it may have one of the query's stems. */
-/* Does a part at the start or the end of a compound token have stem q?
- * Then narrow the highlight to it (Verwaltung inside Kommunalverwaltung).
- * Offsets map one to one only where folding kept the length. */
+static int utf8_cont(const char *s, size_t i)
+{
+    return ((unsigned char)s[i] & 0xC0) == 0x80;
+}
+
+/* Characters, not bytes, in s[0..n): a part's minimum length counts letters. */
+static size_t utf8_chars(const char *s, size_t n)
+{
+    size_t c = 0;
+    for (size_t i = 0; i < n; i++)
+        c += !utf8_cont(s, i);
+    return c;
+}
+
+/* Does some document have a word with the stem of w[0..n)? */
+static int stem_known(match_set *m, const char *w, size_t n)
+{
+    char z[WS_MAX_TERM + 2];
+    uint32_t f = 0;
+    if (ws_analyzer_stem(m->an, w, n, z + 1, sizeof z - 1) <= 0)
+        return 0;
+    z[0] = 'Z';
+    return ws_xdb_termfreq(m->db, z, &f, NULL) == WS_OK && f > 0;
+}
+
+/* Does the index know folded w[0..n) as a word?  Whole words and the
+ * parts of the compounds the indexer split are both filed as "Z" + stem,
+ * so the index stands in for the word list the indexer split with (which
+ * a searcher does not load). */
+static int part_known(match_set *m, const char *w, size_t n)
+{
+    char u[WS_MAX_TERM + 1];
+    size_t k = 0;
+    int pairs = 0;
+    if (utf8_chars(w, n) < WS_MIN_PART)
+        return 0;
+    if (stem_known(m, w, n))
+        return 1;
+    /* A document's "Fluechtlings" is filed under the stem of "Flüchtlings"
+     * when the indexer's word list knows only that: read its ae/oe/ue as
+     * umlauts too ("qu" excepted, as in Quelle). */
+    for (size_t i = 0; i < n && k + 2 < sizeof u; i++) {
+        char c = w[i];
+        if ((c == 'a' || c == 'o' || c == 'u') && i + 1 < n && w[i + 1] == 'e' &&
+            !(c == 'u' && i > 0 && w[i - 1] == 'q')) {
+            u[k++] = (char)0xC3; /* ä ö ü: C3 A4, C3 B6, C3 BC */
+            u[k++] = (char)(c == 'a' ? 0xA4 : c == 'o' ? 0xB6 : 0xBC);
+            pairs = 1;
+            i++;
+        } else
+            u[k++] = c;
+    }
+    return pairs && k + 2 < sizeof u && stem_known(m, u, k);
+}
+
+/* Does what follows a part, w[0..n), start with a known word?  Only the
+ * next word is asked for: the index has a term for each part and for the
+ * compounds that start a word (asylbewerber), not for those that end it
+ * (leistungsgesetz after Asyl|bewerber). */
+static int rest_known(match_set *m, const char *w, size_t n)
+{
+    if (part_known(m, w, n))
+        return 1;
+    for (size_t k = 1; k < n; k++)
+        if (!utf8_cont(w, k) && utf8_chars(w + k, n - k) >= WS_MIN_PART && part_known(m, w, k))
+            return 1;
+    return 0;
+}
+
+/*
+ * Where the first f bytes of a folded term end in its surface form
+ * w[0..n).  Folding may change lengths (ẞ -> ss, a soft hyphen dropped, a
+ * decomposed ü composed), so w is cut at each character until a cut folds
+ * to exactly term[0..f), the way the analysis folds (NFC, case folding,
+ * ignorables and apostrophes dropped).  Of several such cuts (a soft
+ * hyphen at the seam) the first, or with last the last, so the mark
+ * covers no invisible character.  (size_t)-1 when there is none: the
+ * spelled-out ending of a gender form has no surface of its own.
+ */
+static size_t surface_at(const char *w, size_t n, const char *term, size_t term_len, size_t f,
+                         int last)
+{
+    int ascii = n == term_len;
+    for (size_t i = 0; ascii && i < n; i++)
+        ascii = (unsigned char)w[i] < 0x80;
+    if (ascii) /* folding only lowered the case: bytes map one to one */
+        return f;
+    size_t found = (size_t)-1;
+    for (size_t c = 0; c <= n; c++) {
+        if (c < n && utf8_cont(w, c))
+            continue;
+        utf8proc_uint8_t *s = NULL;
+        utf8proc_ssize_t r =
+            utf8proc_map((const utf8proc_uint8_t *)w, (utf8proc_ssize_t)c, &s,
+                         UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD | UTF8PROC_IGNORE);
+        size_t k = 0;
+        for (utf8proc_ssize_t i = 0; i < r;) {
+            if (s[i] == '\'') {
+                i++;
+            } else if (s[i] == 0xE2 && i + 2 < r && s[i + 1] == 0x80 && s[i + 2] == 0x99) {
+                i += 3; /* ’ */
+            } else
+                s[k++] = s[i++];
+        }
+        int same = r >= 0 && k == f && !memcmp(s, term, f);
+        free(s);
+        if (r < 0 || k > f)
+            break; /* a longer cut never folds to fewer bytes */
+        if (same) {
+            found = c;
+            if (!last)
+                break;
+        }
+    }
+    return found;
+}
+
+/*
+ * Does a part of a compound token have stem q, at its start, in the
+ * middle or at its end (Kommunal|verwaltung, Asylbewerber|leistungs|gesetz,
+ * Flüchtlings|unterkunft)?  Then narrow the highlight to it.
+ *
+ * This runs for every word of a scanned document and every stem of the
+ * query, so a position where q cannot begin (ws_stem_may_match: mostly
+ * one byte compared) is passed over before anything is stemmed.  As in
+ * the indexer's split, the part and what is left on either side are at
+ * least WS_MIN_PART letters, and what is left must be words (here: words
+ * the index knows), so Wandh|alterung is no compound of Alterung.
+ */
 static int match_part(match_set *m, const ws_token *t, const char *q, size_t *start, size_t *end)
 {
-    size_t len = t->term_len;
-    char stem[WS_MAX_TERM + 1], head[WS_MAX_TERM + 1];
-    if (len < 2 * WS_MIN_PART || strlen(q) < 3)
+    const char *w = t->term;
+    size_t len = t->term_len, ql = strlen(q);
+    char stem[WS_MAX_TERM + 1];
+    /* a part and what is left are 4 letters each, so 8 bytes at least;
+     * the letters are counted only where a part may start */
+    if (ql < 3 || len < 2 * WS_MIN_PART)
         return 0;
-    for (size_t p = WS_MIN_PART; p + WS_MIN_PART <= len; p++) {
-        if (((unsigned char)t->term[p] & 0xC0) == 0x80)
+    for (size_t p = 0, pc = 0; p + ql <= len; pc += !utf8_cont(w, p), p++) {
+        /* the first byte, inline: q's own, or C3 for an umlaut of a/o/u */
+        if ((w[p] != q[0] && (unsigned char)w[p] != 0xC3) || (p && pc < WS_MIN_PART) ||
+            !ws_stem_may_match(w + p, q))
             continue;
-        /* the last part: the stem is a prefix of what follows p */
-        if (ws_stem_may_match(t->term + p, q) &&
-            ws_analyzer_stem(m->an, t->term + p, len - p, stem, sizeof stem) > 0 &&
-            !strcmp(stem, q)) {
-            if (t->end - t->start == len)
-                *start = t->start + p;
+        int left = -1; /* is w[0..p) a known word?  asked once a part fits */
+        /* The longest part first, so it takes its linking element along
+         * (Asylbewerber[leistungs]gesetz).  A German stem is q's letters
+         * (umlauts 2 bytes) plus endings of at most some 20 bytes
+         * (-innen, -ern, -est, -lichkeit): 24 bound the search. */
+        size_t e = p + 2 * ql + 24 < len ? p + 2 * ql + 24 : len;
+        for (; e >= p + ql; e--) {
+            if ((e < len && utf8_cont(w, e)) || (!p && e == len))
+                continue;
+            if (utf8_chars(w + p, e - p) < WS_MIN_PART)
+                break;
+            if (e < len && utf8_chars(w + e, len - e) < WS_MIN_PART)
+                continue;
+            if (ws_analyzer_stem(m->an, w + p, e - p, stem, sizeof stem) <= 0 || strcmp(stem, q))
+                continue;
+            if (left < 0)
+                left = !p || part_known(m, w, p);
+            if (!left)
+                break;
+            if (e < len && !rest_known(m, w + e, len - e))
+                continue;
+            const char *sw = m->text + t->start;
+            size_t sn = t->end - t->start;
+            size_t a = p ? surface_at(sw, sn, w, len, p, 1) : 0;
+            size_t b = e < len ? surface_at(sw, sn, w, len, e, 0) : sn;
+            /* not mappable: the whole word is marked, as it matched */
+            if (a != (size_t)-1 && b != (size_t)-1 && a < b) {
+                *start = t->start + a;
+                *end = t->start + b;
+            }
             return 1;
         }
-        /* the first part, up to p (with or without a linking s) */
-        memcpy(head, t->term, p);
-        head[p] = '\0';
-        if (ws_stem_may_match(head, q) && ws_analyzer_stem(m->an, head, p, stem, sizeof stem) > 0 &&
-            !strcmp(stem, q)) {
-            if (t->end - t->start == len)
-                *end = t->start + p;
+    }
+    return 0;
+}
+
+/* Snippets analyse without stemming (see ws_analyzer_set_stemming): a
+ * word is stemmed only if it may have one of the query's stems. */
+typedef struct umlaut_match {
+    match_set *m;
+    int hit; /* index + 1 of the query term matched */
+} umlaut_match;
+
+static int match_variant(void *ctx, const char *cand, size_t len)
+{
+    umlaut_match *u = ctx;
+    char stem[WS_MAX_TERM + 1];
+    int have_stem = 0;
+    for (size_t i = 0; i < u->m->n; i++) {
+        const char *q = u->m->terms[i];
+        if (q[0] != 'Z' || !ws_stem_may_match(cand, q + 1))
+            continue;
+        if (!have_stem)
+            have_stem = ws_analyzer_stem(u->m->an, cand, len, stem, sizeof stem) > 0 ? 1 : -1;
+        if (have_stem > 0 && !strcmp(q + 1, stem)) {
+            u->hit = (int)i + 1;
             return 1;
         }
     }
@@ -625,6 +630,15 @@ static int match_token(void *ctx, const ws_token *t, size_t *start, size_t *end)
                 ws_analyzer_stem(m->an, t->term, t->term_len, stem, sizeof stem) > 0 ? 1 : -1;
         if (have_stem > 0 && !strcmp(q + 1, stem))
             return (int)i + 1;
+    }
+    /* "Fluechtlinge" in a document was indexed as "Flüchtlinge" (see
+     * ws_compounds_umlaut): read its ae/oe/ue as umlauts too. */
+    if (memmem(t->term, t->term_len, "ae", 2) || memmem(t->term, t->term_len, "oe", 2) ||
+        memmem(t->term, t->term_len, "ue", 2)) {
+        umlaut_match um = {m, 0};
+        ws_umlaut_variants(t->term, t->term_len, match_variant, &um);
+        if (um.hit)
+            return um.hit;
     }
     for (size_t i = 0; i < m->n; i++)
         if (m->terms[i][0] == 'Z' && match_part(m, t, m->terms[i] + 1, start, end))
@@ -742,7 +756,7 @@ static int fill_hit(ws_searcher *s, ws_xenquire *enq, ws_xmset *ms, uint32_t i,
     char *data = NULL;
     size_t dlen = 0;
     json_t *j = NULL;
-    match_set m = {s->an, NULL, 0, 0, 0};
+    match_set m = {s->an, s->db, "", NULL, 0, 0, 0};
     h->docid = ws_xmset_docid(ms, i);
     h->score = ws_xmset_weight(ms, i);
     h->percent = ws_xmset_percent(ms, i);
@@ -772,6 +786,7 @@ static int fill_hit(ws_searcher *s, ws_xenquire *enq, ws_xmset *ms, uint32_t i,
         const char *tx = json_string_value(text);
         size_t tlen = tx ? json_string_length(text) : 0;
         ws_snippet sn;
+        m.text = tx ? tx : "";
         ws_analyzer_set_stemming(s->an, 0);
         rc = ws_snippet_make(s->an, tx ? tx : "", tlen, o->snippet_bytes, WS_SNIPPET_SCAN,
                              match_token, &m, &sn, err);
@@ -933,7 +948,9 @@ static int spelling_of(void *ctx, const char *term, char *out, size_t cap)
 {
     char *sug = NULL;
     int n = 0;
-    if (ws_xdb_spelling(ctx, term, 2, &sug, NULL) == WS_OK && sug && *sug && strlen(sug) < cap) {
+    /* never a stopword: Seminar -> "seiner" helps nobody */
+    if (ws_xdb_spelling(ctx, term, 2, &sug, NULL) == WS_OK && sug && *sug && strlen(sug) < cap &&
+        !ws_is_stopword(sug)) {
         memcpy(out, sug, strlen(sug) + 1);
         n = (int)strlen(sug);
     }
@@ -954,21 +971,123 @@ static int correct_query(ws_searcher *s, const char *q, size_t len, char **out, 
     return rc;
 }
 
+/* How much a word spelled as typed adds on top of its stem's weight
+ * (Flüchtlinge over Fluechtlinge, Roßlau over Rosslau, Kommunen over
+ * Kommune); tuned with tests/eval. */
+#define WS_EXACT_BONUS 0.5
+
+/* Rank documents that spell the query's words as typed above those that
+ * only match them folded or stemmed: AND_MAYBE adds weight, never hits. */
+static int add_exact_bonus(ws_xquery **q, const char *exact, ws_error *err)
+{
+    ws_xquery *any = NULL;
+    int rc = WS_OK;
+    for (const char *p = exact; rc == WS_OK && p && *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t l = nl ? (size_t)(nl - p) : strlen(p);
+        char t[WS_MAX_TERM + 2];
+        if (l < sizeof t) {
+            memcpy(t, p, l);
+            t[l] = '\0';
+            ws_xquery *tq = NULL, *o = NULL;
+            rc = ws_xquery_term(&tq, t, err);
+            if (rc == WS_OK)
+                rc = ws_xquery_combine(&o, WS_XOP_OR, any, tq, err);
+            ws_xquery_free(tq);
+            if (rc == WS_OK) {
+                ws_xquery_free(any);
+                any = o;
+            }
+        }
+        p += l + (nl != NULL);
+    }
+    ws_xquery *scaled = NULL, *res = NULL;
+    if (rc == WS_OK && any)
+        rc = ws_xquery_scale(&scaled, any, WS_EXACT_BONUS, err);
+    if (rc == WS_OK && scaled)
+        rc = ws_xquery_combine(&res, WS_XOP_AND_MAYBE, *q, scaled, err);
+    if (rc == WS_OK && res) {
+        ws_xquery_free(*q);
+        *q = res;
+    }
+    ws_xquery_free(any);
+    ws_xquery_free(scaled);
+    return rc;
+}
+
+/* OpenThesaurus, when the index holds it (wsearch index --openthesaurus),
+ * widens each word at this fraction of its weight: its groups are broad
+ * (Kommune also means a commune), so a document using the word itself, or
+ * our own thesaurus's synonyms, stays ahead. */
+#define WS_BROAD_WEIGHT 0.15
+#define WS_BROAD_MAX    24
+
+static int add_broad_synonyms(ws_searcher *s, ws_xquery **q, ws_error *err)
+{
+    char *sum = NULL;
+    int rc = ws_xdb_get_metadata(s->db, WS_META_BROAD, &sum, err);
+    if (rc == WS_OK && *sum)
+        rc = ws_xquery_expand(q, s->db, WS_PFX_BROAD, WS_BROAD_WEIGHT, WS_BROAD_MAX, err);
+    free(sum);
+    return rc;
+}
+
+int ws_searcher_parse(ws_searcher *s, const char *rewritten, const char *exact, ws_xquery **out,
+                      ws_error *err)
+{
+    ws_xquery *q = NULL;
+    *out = NULL;
+    int rc = ws_xqp_parse(s->qp, rewritten, WS_SEARCH_PARSE_FLAGS, &q, err);
+    if (rc == WS_EQUERY && err) {
+        char msg[sizeof err->msg]; /* err->msg is both source and target */
+        snprintf(msg, sizeof msg, "%s", err->msg);
+        rc = ws_error_set(err, rc, "cannot understand the query: %s", msg);
+    }
+    if (rc == WS_OK && ws_xquery_is_empty(q))
+        rc = ws_error_set(err, WS_EQUERY, "the query has no words to search for");
+    if (rc == WS_OK)
+        rc = add_broad_synonyms(s, &q, err);
+    if (rc == WS_OK && exact && *exact)
+        rc = add_exact_bonus(&q, exact, err);
+    if (rc != WS_OK) {
+        ws_xquery_free(q);
+        return rc;
+    }
+    *out = q;
+    return WS_OK;
+}
+
+int ws_searcher_prepare(ws_searcher *s, const char *query, size_t len, size_t max, char **rewritten,
+                        char **exact, ws_error *err)
+{
+    ws_buf rw = WS_BUF_INIT, ex = WS_BUF_INIT;
+    ws_query_extras x = {phrase_synonyms, s->db, &ex};
+    *rewritten = *exact = NULL;
+    int rc = ws_query_prepare(s->an, query, len, max, index_knows, s->db, &x, &rw, err);
+    if (rc == WS_OK) {
+        *rewritten = ws_buf_steal(&rw, NULL);
+        *exact = ws_buf_steal(&ex, NULL);
+        if (!*rewritten || !*exact)
+            rc = ws_error_set(err, WS_ENOMEM, "out of memory");
+    }
+    ws_buf_free(&rw);
+    ws_buf_free(&ex);
+    if (rc != WS_OK) {
+        free(*rewritten);
+        free(*exact);
+        *rewritten = *exact = NULL;
+    }
+    return rc;
+}
+
 static int run_once(ws_searcher *s, const char *query, size_t qlen, const char *rewritten,
-                    const ws_search_options *o, ws_results *r, ws_error *err)
+                    const char *exact, const ws_search_options *o, ws_results *r, ws_error *err)
 {
     ws_xquery *q = NULL;
     ws_xenquire *enq = NULL;
     ws_xmset *ms = NULL;
     char *corr = NULL;
-    int rc = ws_xqp_parse(s->qp, rewritten,
-                          WS_XQP_BOOLEAN | WS_XQP_PHRASE | WS_XQP_LOVEHATE | WS_XQP_WILDCARD |
-                              WS_XQP_PURE_NOT | WS_XQP_SYNONYMS,
-                          &q, err);
-    if (rc == WS_EQUERY && err)
-        rc = ws_error_set(err, rc, "cannot understand the query: %s", err->msg);
-    if (rc == WS_OK && ws_xquery_is_empty(q))
-        rc = ws_error_set(err, WS_EQUERY, "the query has no words to search for");
+    int rc = ws_searcher_parse(s, rewritten, exact, &q, err);
     if (rc == WS_OK && o->type && *o->type) {
         char t[64];
         ws_xquery *f = NULL;
@@ -1085,13 +1204,10 @@ int ws_search(ws_searcher *s, const char *query, size_t len, const ws_search_opt
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
 
-    ws_buf rw = WS_BUF_INIT;
-    int rc = ws_query_rewrite_known(s->an, query ? query : "", len, o.max_query, index_knows, s->db,
-                                    &rw, err);
-    if (rc != WS_OK) {
-        ws_buf_free(&rw);
+    char *rw = NULL, *exact = NULL;
+    int rc = ws_searcher_prepare(s, query ? query : "", len, o.max_query, &rw, &exact, err);
+    if (rc != WS_OK)
         return rc;
-    }
     ws_results *r = NULL;
     /* A writer may commit while we read: Xapian then throws
      * DatabaseModifiedError, and the cure is to reopen and run again. */
@@ -1102,7 +1218,7 @@ int ws_search(ws_searcher *s, const char *query, size_t len, const ws_search_opt
             rc = ws_error_set(err, WS_ENOMEM, "out of memory");
             break;
         }
-        rc = run_once(s, query ? query : "", len, rw.data, &o, r, err);
+        rc = run_once(s, query ? query : "", len, rw, exact, &o, r, err);
         if (rc != WS_EMODIFIED)
             break;
         rc = ws_xdb_reopen(s->db, NULL, err);
@@ -1110,7 +1226,8 @@ int ws_search(ws_searcher *s, const char *query, size_t len, const ws_search_opt
             break;
         rc = WS_EMODIFIED;
     }
-    ws_buf_free(&rw);
+    free(rw);
+    free(exact);
     if (rc != WS_OK) {
         ws_results_free(r);
         return rc;

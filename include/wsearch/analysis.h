@@ -19,6 +19,7 @@
  *                 libstemmer (umlauts fold to their base vowels in stems).
  *                 So Lehrer, Lehrerinnen, Lehrer:innen and LehrerInnen share
  *                 the stem "lehr"; the folded word itself keeps its form.
+ *                 Nouns like Kurs keep their s (ws_stem_s_root).
  *
  * A token therefore yields two terms: the folded word (indexed with its
  * position, for phrases) and "Z" + stem (for ranked word search), the same
@@ -109,6 +110,12 @@ size_t ws_feminine_base(const char *term, size_t len);
  */
 void ws_analyzer_set_stemming(ws_analyzer *a, int on);
 
+/* Where a word ends in a noun whose final s Snowball would cut (Kurs,
+ * Zins, Fels: kurs -> "kur" but kurse -> "kurs"): the length of the word up
+ * to and with that s, which is then its stem (integrationskurse ->
+ * "integrationskurs"); 0 for every other word. */
+size_t ws_stem_s_root(const char *term, size_t len);
+
 /* 0 if term (folded) cannot have stem as its stem; 1 if it may. */
 int ws_stem_may_match(const char *term, const char *stem);
 
@@ -118,6 +125,19 @@ int ws_stem_may_match(const char *term, const char *stem);
  * terminated), or -1 if it does not fit or the stemmer failed.
  */
 int ws_analyzer_stem(ws_analyzer *a, const char *term, size_t len, char *out, size_t cap);
+
+/*
+ * The term that records how a word was spelled where folding would hide
+ * it: 'E' + the word folded but with its ß kept ("Eroßlau"), or 'E' + the
+ * folded word when it is spelled with ss ("Erosslau").  Both sides write
+ * it, so a search for "Roßlau" ranks documents that spell it so above
+ * those with "Rosslau", and the other way round.  surface[0..n) is the
+ * word as written, term its folded form.  Writes out (capacity cap, NUL
+ * terminated) and returns its length, or 0 when the word needs none.
+ */
+#define WS_PFX_EXACT 'E'
+int ws_exact_term(const char *surface, size_t n, const char *term, size_t term_len, char *out,
+                  size_t cap);
 
 #ifdef __cplusplus
 }

@@ -122,10 +122,22 @@ int ws_index_update(ws_index *ix, const char *const *roots, size_t nroots,
  * what an earlier thesaurus put there, unless it is unchanged since the
  * last load (its checksum is kept in the metadata).  Each group's words
  * are analysed like any word and linked by their stems, so "Geflüchteten"
- * in a query also finds "Schutzsuchende".  *changed (may be NULL) says
+ * in a query also finds "Schutzsuchende".  A member of several words
+ * (Bundesamt für Migration und Flüchtlinge) is linked as a phrase to the
+ * others (BAMF) for the query rewriter.  *changed (may be NULL) says
  * whether the table was rewritten.  WS_EFORMAT names a bad line.
  */
 int ws_index_load_synonyms(ws_index *ix, const char *path, int *changed, ws_error *err);
+
+/*
+ * The same for a broad general thesaurus in OpenThesaurus's text format
+ * (Debian's openthesaurus-de-text: /usr/share/openthesaurus-de/
+ * openthesaurus.txt; one group per line, ';'-separated, notes in
+ * parentheses).  Its one-word members (groups of at most 12) are stored
+ * apart from the domain thesaurus, and searches widen each word by them at
+ * a lower weight (see docs/schema.md).  path NULL removes them again.
+ */
+int ws_index_load_broad_synonyms(ws_index *ix, const char *path, int *changed, ws_error *err);
 
 /*
  * Split closed compounds with the word list at path (one word per line,

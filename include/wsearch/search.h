@@ -164,12 +164,18 @@ void ws_hit_clear(ws_hit *h);
 int ws_search_rewrite(ws_searcher *s, const char *query, size_t len, char **out, ws_error *err);
 
 /*
- * How the query was understood, in plain German, one line per step: each
- * word with its folded form and stem, gender forms, ß = ss, hyphenated
- * parts, umlauts restored from ae/oe/ue, synonyms from the thesaurus, the
- * spelling suggestion, the estimated number of hits and Xapian's own
- * description of the query.  *out is an array of *n malloc'd lines; free
- * it with ws_strings_free.  Errors as for ws_search.
+ * How the query was understood, in plain German, one line per part in the
+ * order of the query: phrases, hyphenated words, brackets, operators (AND,
+ * OR, NOT, XOR, NEAR and ADJ with their window), -word and +word, fields,
+ * date ranges (as Xapian read them), wildcards (how many words of the
+ * index they meet), and each word with its folded form and stem, gender
+ * form, ß = ss, umlauts read from ae/oe/ue, thesaurus synonyms, compound
+ * parts and stopword status; then the query after analysis, the estimated
+ * number of hits, the spelling suggestion and Xapian's own description of
+ * the query.  *out is an array of *n malloc'd lines; free it with
+ * ws_strings_free.  A query Xapian's parser rejects is explained too, its
+ * last line saying why ("Nicht verstanden: ..."); other errors as for
+ * ws_search (unbalanced quotes, invalid UTF-8, a missing index, ...).
  */
 int ws_search_explain(ws_searcher *s, const char *query, size_t len, char ***out, size_t *n,
                       ws_error *err);

@@ -158,6 +158,15 @@ int ws_xquery_combine(ws_xquery **out, ws_xop op, const ws_xquery *a, const ws_x
 /* Multiply a query's weight (e.g. a field boost); factor >= 0. */
 int ws_xquery_scale(ws_xquery **out, const ws_xquery *q, double factor, ws_error *err);
 int ws_xquery_is_empty(const ws_xquery *q);
+/*
+ * Widen every stemmed word of *q (a "Z" term, or the SYNONYM group the
+ * parser made of it) by the synonyms stored under key_prefix + that term,
+ * at most max of them, OR-ed in with their weight scaled by factor: a
+ * weaker expansion than the thesaurus's own.  Phrases, NEAR, wildcards and
+ * what NOT or a filter excludes stay as written.  *q is changed in place.
+ */
+int ws_xquery_expand(ws_xquery **q, ws_xdb *db, const char *key_prefix, double factor, unsigned max,
+                     ws_error *err);
 
 /* Call fn once for each distinct term in q (terms of wildcards after they
  * expand are not included; see ws_xenquire_matching_terms). */

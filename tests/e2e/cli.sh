@@ -66,7 +66,8 @@ PY
 # --explain says in German how the query was understood.
 expect_exit 0 "--explain" "$WS" --explain 'Akteur:innen Dessau-Roßlau Fluechtlinge Reslienz'
 check "explains the gender form" grep -q "„Akteur:innen“ → akteurinnen, Stamm akteur; Genderform" "$TMP/out"
-check "explains ß = ss and the hyphenated parts" grep -q "„Roßlau“ → rosslau, Stamm rosslau; ß = ss; Teil eines Bindestrich-Worts" "$TMP/out"
+check "explains the hyphenated word as a phrase" grep -q "^Bindestrich-Wort „Dessau-Roßlau“: die Teile, direkt hintereinander wie eine Phrase" "$TMP/out"
+check "explains ß = ss in a part" grep -q "^  „Roßlau“ → rosslau; ß = ss" "$TMP/out"
 check "explains the umlaut read from ue" grep -q "fluechtlinge als Umlaut gelesen: flüchtlinge" "$TMP/out"
 check "names the thesaurus synonyms" grep -q "Synonyme aus dem Thesaurus (Stämme):.*schutzsuch" "$TMP/out"
 check "offers the spelling correction" grep -q "^Meinten Sie: .*resilienz" "$TMP/out"
@@ -131,4 +132,51 @@ expect_exit 0 "--explain shows the split" "$WS" --index "$TMP/komp-idx" --explai
 check "Zerlegung: kommunal + verwaltung" grep -q "Zerlegung: kommunal + verwaltung" "$TMP/out"
 expect_exit 1 "Alterung does not find Wandhalterung" "$WS" --index "$TMP/komp-idx" Alterung
 expect_exit 0 "Halterung does" "$WS" --index "$TMP/komp-idx" Halterung
+
+# The highlight marks the part of a compound that matched, at its start, in
+# the middle (with its linking s) or at its end, also where folding changed
+# byte lengths before it (ẞ -> ss, a soft hyphen at the seam).  A look-alike
+# inside a word (Wandh|alterung) stays unmarked even in a document that
+# matches through the word itself.
+mkdir -p "$TMP/teil"
+printf 'Eins\n\nDas Asylbewerberleistungsgesetz gilt.\n' >"$TMP/teil/a.txt"
+printf 'Zwei\n\nDie Flüchtlingsunterkunft ist voll.\n' >"$TMP/teil/b.txt"
+printf 'Drei\n\nDer Integrationskursträger lädt ein.\n' >"$TMP/teil/c.txt"
+printf 'Vier\n\nDie STRAẞENVERKEHRSBEHÖRDE prüft den Asylbewerber\xc2\xadleistungsbescheid.\n' \
+  >"$TMP/teil/d.txt"
+printf 'Fünf\n\nDie Wandhalterung zeigt Spuren der Alterung.\n' >"$TMP/teil/e.txt"
+expect_exit 0 "index compounds to highlight" "$WS" --index "$TMP/teil-idx" index \
+  --dictionary /usr/share/dict/ngerman "$TMP/teil"
+# marked FILE QUERY: what the --json highlights of FILE's hit cover
+marked() {
+  "$WS" --index "$TMP/teil-idx" --json "$2" | python3 -c '
+import json, sys
+for h in json.load(sys.stdin):
+    if h["path"].endswith("/" + sys.argv[1]):
+        b = h["snippet"].encode()
+        print(" ".join(b[s:e].decode() for s, e in h["highlights"]))' "$1"
+}
+check "start: [Asyl]bewerberleistungsgesetz" test "$(marked a.txt Asyl)" = Asyl
+check "middle: Asylbewerber[leistungs]gesetz" test "$(marked a.txt Leistungen)" = leistungs
+check "middle: Asyl[bewerber]leistungsgesetz" test "$(marked a.txt Bewerber)" = bewerber
+check "end: Asylbewerberleistungs[gesetz]" test "$(marked a.txt Gesetze)" = gesetz
+check "the whole word stays whole" test "$(marked a.txt Asylbewerberleistungsgesetz)" = \
+  Asylbewerberleistungsgesetz
+check "umlaut and linking s: [Flüchtlings]unterkunft" test "$(marked b.txt Flüchtling)" = \
+  Flüchtlings
+check "end after a linking s: Flüchtlings[unterkunft]" test "$(marked b.txt Unterkünfte)" = \
+  unterkunft
+check "middle: Integrations[kurs]träger" test "$(marked c.txt Kurs)" = kurs
+check "end with umlaut: Integrationskurs[träger]" test "$(marked c.txt Träger)" = träger
+check "middle after ẞ: STRAẞEN[VERKEHRS]BEHÖRDE" test "$(marked d.txt Verkehr)" = VERKEHRS
+check "end after ẞ: STRAẞENVERKEHRS[BEHÖRDE]" test "$(marked d.txt Behörde)" = BEHÖRDE
+check "middle after a soft hyphen, which stays unmarked" test "$(marked d.txt Leistung)" = \
+  leistungs
+check "start before a soft hyphen, which stays unmarked" test "$(marked d.txt Asylbewerber)" = \
+  Asylbewerber
+check "no false friend: Wandhalterung stays unmarked" test "$(marked e.txt Alterung)" = Alterung
+expect_exit 0 "--color=always marks the middle part" "$WS" --index "$TMP/teil-idx" --color=always \
+  Leistungen
+check "Asylbewerber[leistungs]gesetz in bold" contains "$TMP/out" \
+  $'Asylbewerber\e[1mleistungs\e[0mgesetz'
 finish

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The search-quality rules, table-driven: tests/data/quality/cases.tsv
-# lists queries with the document each must (+) or must not (-) find.
+# lists queries with the document each must (+) or must not (-) find,
+# grouped under "# rule: ..." lines; the rows per rule are counted at the
+# end (tests/data/quality/README.md quotes the counts).
 source "$(dirname "$0")/lib.sh"
 Q=$SRC/tests/data/quality
 DICT=/usr/share/dict/ngerman
@@ -8,8 +10,19 @@ DICT=/usr/share/dict/ngerman
 
 expect_exit 0 "index the rule fixtures" "$WS" index --synonyms "$SRC/config/synonyms.txt" \
   --dictionary "$DICT" "$Q"
+section=none
+sections=()
+declare -A rows=()
 while IFS=$'\t' read -r query want rule; do
-  [[ $query == query ]] && continue
+  [[ $query == query || -z $query ]] && continue
+  if [[ $query == '#'* ]]; then
+    section=${query#\# }
+    section=${section%%:*}
+    continue
+  fi
+  [[ -n ${rows[$section]:-} ]] || sections+=("$section")
+  rows[$section]=$((${rows[$section]:-0} + 1))
+  rule="$section: $rule"
   file=${want:1}
   set +e
   "$WS" --json -n 20 "$query" >"$TMP/hits" 2>"$TMP/err"
@@ -29,4 +42,5 @@ PY
     check "$rule: '$query' does not find $file" test "$found" = no
   fi
 done <"$Q/cases.tsv"
+for s in "${sections[@]}"; do echo "# rows for $s: ${rows[$s]}"; done
 finish

@@ -66,6 +66,21 @@ static void test_splits(void **state)
         {"verwaltung", ""},
         {"arbeitsmarktintegration", "arbeit+markt+integration"}, /* head split again */
         {"halterung", ""},
+        /* a feminine ending is no part, though innen and rinnen are words */
+        {"akteurinnen", ""},
+        {"lehrerinnen", ""},                                /* not lehre+rinnen */
+        {"beraterinnen", ""},                               /* not berate+rinnen */
+        {"mitarbeiterinnen", ""},                           /* not mitarbeit+rinnen */
+        {"referentinnen", ""},                              /* not referent+innen */
+        {"sozialarbeiterinnen", "sozial+arbeiterinnen"},    /* split like the base */
+        {"quartiersmanagerinnen", "quartier+managerinnen"}, /* the ending stays on */
+        {"lehrerinnenzimmer", "lehrerinnen+zimmer"},
+        {"dachrinnen", "dach+rinnen"}, /* Rinnen, no feminine form of a "Dachr" */
+        /* s + amt: the s links, amt is too short to be a part, Samt is wrong */
+        {"bundesamt", ""},
+        {"arbeitsamt", ""},
+        {"gesundheitsamt", ""},
+        {"einkommensteuer", "einkommen+steuer"}, /* s + teuer is no reason to stop */
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
         if (strcmp(split(cases[i][0]), cases[i][1]) != 0)

@@ -1,0 +1,42 @@
+/*
+ * searcher.h - what a ws_searcher holds (internal): shared by search.c,
+ * which runs queries, and explain.c, which says how they were understood
+ * and must read them with the very same parser, analyzer and index.
+ */
+#ifndef WS_SEARCHER_H
+#define WS_SEARCHER_H
+
+#include "wsearch/analysis.h"
+#include "wsearch/xapian.h"
+
+struct ws_searcher {
+    ws_xdb *db;
+    ws_analyzer *an;
+    ws_xqp *qp;
+    char *path;
+};
+
+/* A wildcard (integr*) stands for at most this many words of the index,
+ * the most frequent ones (Xapian's WILDCARD_LIMIT_MOST_FREQUENT). */
+#define WS_MAX_WILDCARD 200
+
+/* The query parser's flags for a search, and for explaining one. */
+#define WS_SEARCH_PARSE_FLAGS                                                                      \
+    (WS_XQP_BOOLEAN | WS_XQP_PHRASE | WS_XQP_LOVEHATE | WS_XQP_WILDCARD | WS_XQP_PURE_NOT |        \
+     WS_XQP_SYNONYMS)
+
+/*
+ * A query made ready for the parser (ws_query_prepare with the index's
+ * vocabulary and multi-word thesaurus entries): *rewritten, and *exact, the
+ * exact-spelling terms one per line.  Both malloc'd, the caller frees them.
+ */
+int ws_searcher_prepare(ws_searcher *s, const char *query, size_t len, size_t max, char **rewritten,
+                        char **exact, ws_error *err);
+
+/* Parse what ws_searcher_prepare wrote into the query a search runs (before
+ * its filters): parsed, widened by OpenThesaurus if the index holds it, the
+ * exact spellings added as a bonus.  *out is the caller's to free. */
+int ws_searcher_parse(ws_searcher *s, const char *rewritten, const char *exact, ws_xquery **out,
+                      ws_error *err);
+
+#endif /* WS_SEARCHER_H */
