@@ -9,7 +9,8 @@ pkgs=(build-essential cmake pkg-config
       libcmark-dev libyaml-dev libmicrohttpd-dev libcurl4-openssl-dev wngerman
       libpoppler-glib-dev libzip-dev)
 if [[ "${1:-}" == "--tests" ]]; then
-  pkgs+=(libcmocka-dev python3 curl procps python3-xapian poppler-utils)
+  pkgs+=(libcmocka-dev python3 curl procps python3-xapian poppler-utils
+        openthesaurus-de-text)
   # Browser tests (tests/web): Debian's chromium, driven by npm's
   # playwright-core (tests/web/run.sh runs npm ci); Debian's node and npm
   # only when the machine has none of its own.

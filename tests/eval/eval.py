@@ -219,7 +219,7 @@ class Baseline:
 
 
 class Wsearch:
-    def __init__(self, binary, corpus, idxdir, tmp):
+    def __init__(self, binary, corpus, idxdir, tmp, openthesaurus=None):
         self.binary = binary
         self.corpus = os.path.realpath(corpus)
         conf = os.path.join(tmp, "empty.conf")
@@ -230,7 +230,10 @@ class Wsearch:
         self.env = env
         # the project's thesaurus, as a user of the repository gets it
         synonyms = os.path.join(os.path.dirname(corpus), "config", "synonyms.txt")
-        r = subprocess.run([binary, "index", "-q", "--synonyms", synonyms, corpus], env=env,
+        cmd = [binary, "index", "-q", "--synonyms", synonyms]
+        if openthesaurus:
+            cmd += ["--openthesaurus", openthesaurus]
+        r = subprocess.run(cmd + [corpus], env=env,
                            capture_output=True,
                            text=True, timeout=1800)
         self.index_warnings = [l for l in r.stderr.splitlines() if l.strip()]
@@ -309,6 +312,10 @@ def main(argv):
                     help="QueryParser stemming strategy of the baseline: STEM_SOME (the "
                          "default; capitalised words, i.e. German nouns, are not stemmed) "
                          "or STEM_ALL_Z (every word stemmed)")
+    ap.add_argument("--openthesaurus", metavar="FILE",
+                    help="index wsearch with the broad OpenThesaurus expansion on, e.g. "
+                         "/usr/share/openthesaurus-de/openthesaurus.txt (Debian's "
+                         "openthesaurus-de-text)")
     ap.add_argument("--json", metavar="FILE",
                     help="also write every query's rankings and metrics to FILE")
     args = ap.parse_args(argv)
@@ -334,7 +341,7 @@ def main(argv):
 
     tmp = tempfile.mkdtemp(prefix="wsearch-eval-")
     try:
-        ws = Wsearch(binary, args.corpus, os.path.join(tmp, "wsearch-index"), tmp)
+        ws = Wsearch(binary, args.corpus, os.path.join(tmp, "wsearch-index"), tmp, args.openthesaurus)
         base = Baseline(xapian, args.corpus, files, os.path.join(tmp, "baseline-index"),
                         args.baseline_stemming)
         rows = []
