@@ -287,20 +287,6 @@ static void classify(explain *e)
 
 /* ---- what the index and the parser say --------------------------------- */
 
-static uint32_t index_knows(void *ctx, const char *term)
-{
-    uint32_t n = 0;
-    return ws_xdb_termfreq(ctx, term, &n, NULL) == WS_OK ? n : 0;
-}
-
-static int take_qterm(void *ctx, const char *term, size_t len, uint32_t freq)
-{
-    (void)freq;
-    ws_buf_append(ctx, term, len);
-    ws_buf_putc(ctx, '\n');
-    return 0;
-}
-
 /* Is term one of the terms Xapian's parse of the query searches? */
 static int query_has(explain *e, const char *term)
 {
@@ -336,8 +322,8 @@ static void word_term(explain *e, const tok *k, int phrase, int wild, char *out)
     if (wild)
         ws_buf_putc(&in, '*');
     const char *src = ws_buf_cstr(&in);
-    if (src && ws_query_rewrite_known(e->s->an, src, in.len, 0, index_knows, e->s->db, &rw, NULL) ==
-                   WS_OK) {
+    if (src && ws_query_rewrite_known(e->s->an, src, in.len, 0, ws_searcher_knows, e->s->db, &rw,
+                                      NULL) == WS_OK) {
         const char *r = ws_buf_cstr(&rw);
         size_t a = r ? strspn(r, "\" ") : 0, b = r ? strlen(r) : 0;
         while (b > a && (r[b - 1] == '"' || r[b - 1] == '*' || r[b - 1] == ' '))
@@ -472,7 +458,8 @@ static void explain_word(explain *e, const tok *k, const word_use *u)
             dropped = 1;
         }
     }
-    if (!dropped && index_knows(e->s->db, key) + (n > 0 ? index_knows(e->s->db, zkey) : 0) == 0)
+    if (!dropped &&
+        ws_searcher_knows(e->s->db, key) + (n > 0 ? ws_searcher_knows(e->s->db, zkey) : 0) == 0)
         ws_buf_puts(&notes,
                     u->field ? "; kommt in diesem Feld nicht vor" : "; kommt im Index nicht vor");
     add_line(e->out, "%*s„%.*s“ → %s%s%s%s", u->indent, "", sl, surf, term, n > 0 ? ", Stamm " : "",
@@ -998,7 +985,7 @@ int ws_search_explain(ws_searcher *s, const char *query, size_t len, char ***out
     ws_error_clear(&perr);
     int parsed = ws_xqp_parse(s->qp, rw, WS_SEARCH_PARSE_FLAGS, &xq, &perr) == WS_OK;
     if (parsed)
-        ws_xquery_terms(xq, take_qterm, &e.qterms, NULL);
+        ws_xquery_terms(xq, ws_take_line, &e.qterms, NULL);
 
     rc = ws_analyze(s->an, q, len, 1, NULL, collect, &e, err);
     if (rc == WS_OK && e.oom)

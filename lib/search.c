@@ -278,22 +278,22 @@ int ws_searcher_document(ws_searcher *s, uint32_t docid, char **out, size_t *len
     return rc;
 }
 
-/* The index's vocabulary decides which transliterations are words. */
-static uint32_t index_knows(void *ctx, const char *term)
+uint32_t ws_searcher_knows(void *db, const char *term)
 {
     uint32_t n = 0;
-    return ws_xdb_termfreq(ctx, term, &n, NULL) == WS_OK ? n : 0;
+    return ws_xdb_termfreq(db, term, &n, NULL) == WS_OK ? n : 0;
+}
+
+int ws_take_line(void *buf, const char *term, size_t len, uint32_t freq)
+{
+    (void)freq;
+    ws_buf_append(buf, term, len);
+    ws_buf_putc(buf, '\n');
+    return 0;
 }
 
 /* Multi-word thesaurus entries live in the synonym table under "XM" +
  * the folded words (see docs/schema.md). */
-static int take_phrase(void *ctx, const char *term, size_t len, uint32_t freq)
-{
-    (void)freq;
-    ws_buf_append(ctx, term, len);
-    ws_buf_putc(ctx, '\n');
-    return 0;
-}
 
 static int phrase_synonyms(void *ctx, const char *key, ws_buf *alts)
 {
@@ -301,7 +301,7 @@ static int phrase_synonyms(void *ctx, const char *key, ws_buf *alts)
     size_t before = alts->len;
     if ((size_t)snprintf(k, sizeof k, "%s%s", WS_PFX_MULTIWORD, key) >= sizeof k)
         return 0;
-    if (ws_xdb_synonyms(ctx, k, take_phrase, alts, NULL) != WS_OK)
+    if (ws_xdb_synonyms(ctx, k, ws_take_line, alts, NULL) != WS_OK)
         return 0;
     return alts->len > before;
 }
@@ -311,7 +311,7 @@ int ws_search_rewrite(ws_searcher *s, const char *query, size_t len, char **out,
     *out = NULL;
     ws_buf b = WS_BUF_INIT;
     ws_query_extras x = {phrase_synonyms, s->db, NULL};
-    int rc = ws_query_prepare(s->an, query, len, 0, index_knows, s->db, &x, &b, err);
+    int rc = ws_query_prepare(s->an, query, len, 0, ws_searcher_knows, s->db, &x, &b, err);
     if (rc == WS_OK)
         *out = ws_buf_steal(&b, NULL);
     ws_buf_free(&b);
@@ -964,7 +964,8 @@ static int correct_query(ws_searcher *s, const char *q, size_t len, char **out, 
     ws_buf b = WS_BUF_INIT;
     int corrected = 0;
     *out = NULL;
-    int rc = ws_query_correct(s->an, q, len, index_knows, spelling_of, s->db, &b, &corrected, err);
+    int rc =
+        ws_query_correct(s->an, q, len, ws_searcher_knows, spelling_of, s->db, &b, &corrected, err);
     if (rc == WS_OK && corrected)
         *out = ws_buf_steal(&b, NULL);
     ws_buf_free(&b);
@@ -1063,7 +1064,7 @@ int ws_searcher_prepare(ws_searcher *s, const char *query, size_t len, size_t ma
     ws_buf rw = WS_BUF_INIT, ex = WS_BUF_INIT;
     ws_query_extras x = {phrase_synonyms, s->db, &ex};
     *rewritten = *exact = NULL;
-    int rc = ws_query_prepare(s->an, query, len, max, index_knows, s->db, &x, &rw, err);
+    int rc = ws_query_prepare(s->an, query, len, max, ws_searcher_knows, s->db, &x, &rw, err);
     if (rc == WS_OK) {
         *rewritten = ws_buf_steal(&rw, NULL);
         *exact = ws_buf_steal(&ex, NULL);

@@ -25,6 +25,13 @@ struct ws_searcher {
     (WS_XQP_BOOLEAN | WS_XQP_PHRASE | WS_XQP_LOVEHATE | WS_XQP_WILDCARD | WS_XQP_PURE_NOT |        \
      WS_XQP_SYNONYMS)
 
+/* How often the index (a ws_xdb *) holds term, 0 if not at all: the
+ * vocabulary that decides transliterations and corrections. */
+uint32_t ws_searcher_knows(void *db, const char *term);
+
+/* A ws_xterm_fn that appends each term and a newline to a ws_buf. */
+int ws_take_line(void *buf, const char *term, size_t len, uint32_t freq);
+
 /*
  * A query made ready for the parser (ws_query_prepare with the index's
  * vocabulary and multi-word thesaurus entries): *rewritten, and *exact, the

@@ -32,6 +32,19 @@ expect_exit() {
 
 contains() { grep -qF -- "$2" "$1"; }
 
+# finds HITS FILE: print yes if the --json hits in HITS include a document
+# named FILE, no otherwise (also when HITS is no JSON: the query failed)
+finds() {
+  python3 - "$1" "$2" <<'PY'
+import json, sys
+try:
+    hits = json.load(open(sys.argv[1]))
+except ValueError:
+    hits = []
+print("yes" if any(h["path"].endswith("/" + sys.argv[2]) for h in hits) else "no")
+PY
+}
+
 finish() {
   echo "$PASSED passed, $FAILED failed"
   [[ $FAILED -eq 0 ]]

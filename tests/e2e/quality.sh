@@ -27,15 +27,7 @@ while IFS=$'\t' read -r query want rule; do
   set +e
   "$WS" --json -n 20 "$query" >"$TMP/hits" 2>"$TMP/err"
   set -e
-  found=$(python3 - "$TMP/hits" "$file" <<'PY'
-import json, sys
-try:
-    hits = json.load(open(sys.argv[1]))
-except ValueError:
-    hits = []
-print("yes" if any(h["path"].endswith("/" + sys.argv[2]) for h in hits) else "no")
-PY
-)
+  found=$(finds "$TMP/hits" "$file")
   if [[ ${want:0:1} == + ]]; then
     check "$rule: '$query' finds $file" test "$found" = yes
   else

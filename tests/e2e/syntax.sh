@@ -42,15 +42,7 @@ while IFS=$'\t' read -r query want rule; do
     not_ok "syntax: $rule: '$query' failed: $(head -1 "$TMP/err")"
     continue
   fi
-  found=$(python3 - "$TMP/hits" "$file" <<'PY'
-import json, sys
-try:
-    hits = json.load(open(sys.argv[1]))
-except ValueError:
-    hits = []
-print("yes" if any(h["path"].endswith("/" + sys.argv[2]) for h in hits) else "no")
-PY
-)
+  found=$(finds "$TMP/hits" "$file")
   if [[ ${want:0:1} == + ]]; then
     check "syntax: $rule: '$query' finds $file" test "$found" = yes
   else
