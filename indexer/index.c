@@ -496,6 +496,10 @@ typedef struct term_ctx {
     const ws_compounds *dict; /* split closed compounds, or NULL */
     ws_analyzer *an;
     const char *text; /* what is being analysed: tokens point into it */
+    /* the parts so far of a hyphenated compound, joined (see join_hyphen) */
+    char joined[WS_MAX_TERM + 1];
+    size_t joined_len, prev_end;
+    uint32_t prev_pos;
 } term_ctx;
 
 /* The parts of a closed compound become stemmed terms of weight 0: the
@@ -525,6 +529,40 @@ static int add_parts(term_ctx *c, const char *word, size_t wlen)
         int sl = ws_analyzer_stem(c->an, word + start, plen, stem, sizeof stem);
         if (sl <= 0)
             continue;
+        snprintf(term, sizeof term, "%s%s", WS_PFX_STEM, stem);
+        c->rc = ws_xdoc_add_term(c->doc, term, 0, c->err);
+    }
+    return c->rc;
+}
+
+/* Only a hyphen, as written between two parts of a compound? */
+static int hyphen_between(const char *s, size_t n)
+{
+    return (n == 1 && s[0] == '-') ||
+           (n == 3 && (!memcmp(s, "\xe2\x80\x90", 3) || !memcmp(s, "\xe2\x80\x91", 3)));
+}
+
+/* Online-Austausch is also written Onlineaustausch: each hyphenated
+ * compound also gives the stems of its parts joined so far (onlineaustausch),
+ * with wdf 0 like the parts of a closed compound, so the closed spelling
+ * finds it and a document spelled that way ranks first. */
+static int join_hyphen(term_ctx *c, const ws_token *t)
+{
+    int cont = c->joined_len && t->pos == c->prev_pos + 1 && t->start >= c->prev_end &&
+               hyphen_between(c->text + c->prev_end, t->start - c->prev_end);
+    if (!(t->flags & WS_TOK_HYPHEN) || (t->flags & WS_TOK_NUMBER) ||
+        (cont ? c->joined_len : 0) + t->term_len + 1 > sizeof c->joined) {
+        c->joined_len = 0;
+        return c->rc;
+    }
+    if (!cont)
+        c->joined_len = 0;
+    memcpy(c->joined + c->joined_len, t->term, t->term_len + 1);
+    c->joined_len += t->term_len;
+    c->prev_end = t->end;
+    c->prev_pos = t->pos;
+    char stem[WS_MAX_TERM + 1], term[WS_MAX_TERM + 2];
+    if (cont && ws_analyzer_stem(c->an, c->joined, c->joined_len, stem, sizeof stem) > 0) {
         snprintf(term, sizeof term, "%s%s", WS_PFX_STEM, stem);
         c->rc = ws_xdoc_add_term(c->doc, term, 0, c->err);
     }
@@ -580,6 +618,8 @@ static int add_token(void *vctx, const ws_token *t)
     }
     if (c->rc == WS_OK && c->dict && !pl && stem && wlen >= 2 * WS_MIN_PART)
         add_parts(c, word, wlen);
+    if (c->rc == WS_OK && !pl && c->text)
+        join_hyphen(c, t);
     /* Spelling suggestions come from words, not numbers.  Short words must
      * be there too, or the parser "corrects" vor to davor. */
     if (c->rc == WS_OK && c->spelling && !pl && !(t->flags & WS_TOK_NUMBER) && t->term_len >= 2)
@@ -594,6 +634,7 @@ static int index_text(ws_index *ix, term_ctx *c, const char *prefix, uint32_t wd
     c->wdf = wdf;
     c->positions = positions;
     c->text = text;
+    c->joined_len = 0;
     c->rc = WS_OK;
     uint32_t next = *pos;
     int rc = ws_analyze(ix->an, text, len, *pos, &next, add_token, c, c->err);
@@ -748,7 +789,7 @@ static int build_document(ws_index *ix, const file_entry *f, const ws_extracted 
         goto done;
     }
 
-    term_ctx c = {doc, ix->spell, "", 1, 1, 1, WS_OK, err, ix->dict, ix->an, NULL};
+    term_ctx c = {doc, ix->spell, "", 1, 1, 1, WS_OK, err, ix->dict, ix->an, NULL, "", 0, 0, 0};
     uint32_t pos = 1;
     /* The title, prefixed for title: searches and plain with a higher wdf
      * so a title match outranks a body match. */

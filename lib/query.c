@@ -306,6 +306,46 @@ static void exact_terms(ws_buf *exact, const char *surface, size_t n, const char
     }
 }
 
+/* A hyphenated compound of two to four words (Online-Austausch) is
+ * searched as written, a phrase of its parts, or closed (Onlineaustausch):
+ * the indexer gives hyphenated words their joined stem too.  Returns the
+ * tokens taken, 0 if token i starts no such compound. */
+static size_t join_hyphens(const char *q, qtoks *t, size_t i, ws_buf *out)
+{
+    const unsigned plain =
+        QT_OPERATOR | QT_FIELD | QT_VALUE | QT_PHRASE | QT_NEG | QT_WILD | QT_LOVE | QT_DATE;
+    if (i > 0 && glued(q + t->v[i - 1].end, t->v[i].start - t->v[i - 1].end))
+        return 0;
+    size_t run = 1, total = strlen(t->v[i].term);
+    while (i + run < t->n && run < 5) {
+        const qtok *p = &t->v[i + run - 1], *k = &t->v[i + run];
+        if (k->start != p->end + 1 || q[p->end] != '-')
+            break;
+        total += strlen(k->term);
+        run++;
+    }
+    if (run < 2 || run > 4 || total > WS_MAX_TERM)
+        return 0;
+    if (i + run < t->n &&
+        glued(q + t->v[i + run - 1].end, t->v[i + run].start - t->v[i + run - 1].end))
+        return 0;
+    for (size_t j = 0; j < run; j++)
+        if ((t->v[i + j].flags & plain) ||
+            (t->v[i + j].term[0] >= '0' && t->v[i + j].term[0] <= '9'))
+            return 0;
+    ws_buf_putc(out, '(');
+    for (size_t j = 0; j < run; j++) {
+        if (j)
+            ws_buf_putc(out, '-');
+        ws_buf_puts(out, t->v[i + j].term);
+    }
+    ws_buf_puts(out, " OR ");
+    for (size_t j = 0; j < run; j++)
+        ws_buf_puts(out, t->v[i + j].term);
+    ws_buf_putc(out, ')');
+    return run;
+}
+
 /* Longest run of words tried as one multi-word thesaurus entry. */
 #define WS_PHRASE_WORDS 6
 
@@ -475,6 +515,14 @@ static int rewrite(ws_analyzer *a, const char *q, size_t len, size_t max, ws_kno
         }
         if (x && x->phrases) {
             size_t used = expand_phrases(x, q, &t, i, out);
+            if (used) {
+                at = t.v[i + used - 1].end;
+                i += used - 1;
+                continue;
+            }
+        }
+        if (x) {
+            size_t used = join_hyphens(q, &t, i, out);
             if (used) {
                 at = t.v[i + used - 1].end;
                 i += used - 1;
