@@ -1,28 +1,72 @@
 /*
  * fuzz_query.c - libFuzzer target for query analysis and rewriting: any
  * bytes a client sends must give WS_OK or a clean error, never a crash,
- * and a rewritten query must be valid UTF-8.
+ * and a rewritten query must be valid UTF-8.  Runs the plain rewrite and
+ * the one a search uses (transliteration against a vocabulary, thesaurus
+ * entries of several words, hyphenated compounds, exact-spelling terms),
+ * with a vocabulary and a thesaurus made up here.
  */
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "query.h"
 #include "wsearch/extract.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* Every word that starts with a letter before 'n' is "known"; words
+ * containing "ü" twice as often. */
+static uint32_t knows(void *ctx, const char *term)
+{
+    (void)ctx;
+    const char *t = term[0] == 'Z' ? term + 1 : term;
+    return (t[0] >= 'a' && t[0] < 'n') + (strstr(t, "\xc3\xbc") ? 2 : 0);
+}
+
+/* "bamf" and "kiz" stand for several words, and "bundesamt für migration"
+ * for "bamf". */
+static int phrases(void *ctx, const char *key, ws_buf *alts)
+{
+    (void)ctx;
+    if (!strcmp(key, "bamf") || !strcmp(key, "kiz")) {
+        ws_buf_puts(alts, "bundesamt für migration\nkommunales integrationszentrum\n");
+        return 2;
+    }
+    if (!strcmp(key, "bundesamt für migration")) {
+        ws_buf_puts(alts, "bamf\n");
+        return 1;
+    }
+    return 0;
+}
+
+static void check(const ws_buf *b)
+{
+    if (b->oom)
+        return;
+    if (b->len && !ws_utf8_valid(b->data, b->len))
+        abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static ws_analyzer *an;
     if (!an && ws_analyzer_new(&an, NULL) != WS_OK)
         abort();
-    ws_buf b = WS_BUF_INIT;
+    ws_buf b = WS_BUF_INIT, rw = WS_BUF_INIT, exact = WS_BUF_INIT;
     ws_error e;
     if (ws_query_rewrite(an, (const char *)data, size, 4096, &b, &e) == WS_OK) {
         const char *s = ws_buf_cstr(&b);
         if (!s || !ws_utf8_valid(s, b.len))
             abort();
     }
+    ws_query_extras x = {phrases, NULL, &exact};
+    if (ws_query_prepare(an, (const char *)data, size, 4096, knows, NULL, &x, &rw, &e) == WS_OK) {
+        check(&rw);
+        check(&exact);
+    }
     ws_buf_free(&b);
+    ws_buf_free(&rw);
+    ws_buf_free(&exact);
     return 0;
 }

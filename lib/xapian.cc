@@ -205,6 +205,68 @@ struct ws_xmset {
     Xapian::MSet ms;
 };
 
+namespace
+{
+/* The stemmed leaf a ranked word search is made of: "Z..." alone, or the
+ * first term of the SYNONYM group the parser built from the thesaurus. */
+std::string stem_leaf(const Xapian::Query &q)
+{
+    const Xapian::Query *l = &q;
+    Xapian::Query first;
+    if (q.get_type() == Xapian::Query::OP_SYNONYM && q.get_num_subqueries() > 0) {
+        first = q.get_subquery(0);
+        l = &first;
+    }
+    if (l->get_type() != Xapian::Query::LEAF_TERM)
+        return std::string();
+    const std::string t = *l->get_terms_begin();
+    return !t.empty() && t[0] == 'Z' ? t : std::string();
+}
+
+Xapian::Query expand(const Xapian::Database &db, const Xapian::Query &q, const std::string &kp,
+                     double factor, unsigned max, int depth)
+{
+    using Q = Xapian::Query;
+    if (depth > 64)
+        return q;
+    switch (q.get_type()) {
+    case Q::LEAF_TERM:
+    case Q::OP_SYNONYM: {
+        const std::string t = stem_leaf(q);
+        if (t.empty())
+            return q;
+        const std::string key = kp + t;
+        std::vector<std::string> syn;
+        for (auto it = db.synonyms_begin(key); it != db.synonyms_end(key) && syn.size() < max; ++it)
+            syn.push_back(*it);
+        if (syn.empty())
+            return q;
+        return Q(Q::OP_OR, q,
+                 Q(Q::OP_SCALE_WEIGHT, Q(Q::OP_SYNONYM, syn.begin(), syn.end()), factor));
+    }
+    case Q::OP_AND:
+    case Q::OP_OR:
+    case Q::OP_XOR:
+    case Q::OP_MAX:
+    case Q::OP_AND_MAYBE:
+    case Q::OP_AND_NOT:
+    case Q::OP_FILTER: {
+        /* what follows the first operand of AND_NOT and FILTER excludes
+         * or filters: left as it is */
+        bool left_only = q.get_type() == Q::OP_AND_NOT || q.get_type() == Q::OP_FILTER;
+        std::vector<Q> sub;
+        for (size_t i = 0; i < q.get_num_subqueries(); i++)
+            sub.push_back(i == 0 || !left_only
+                              ? expand(db, q.get_subquery(i), kp, factor, max, depth + 1)
+                              : q.get_subquery(i));
+        return Q(q.get_type(), sub.begin(), sub.end());
+    }
+    default: /* phrases, NEAR, wildcards, value ranges: words as written */
+        return q;
+    }
+}
+} // namespace
+
 extern "C" {
 
 const char *ws_xapian_version(void)
@@ -675,68 +737,6 @@ int ws_xquery_scale(ws_xquery **out, const ws_xquery *q, double factor, ws_error
     return WS_OK;
     WS_CATCH(err)
 }
-
-namespace
-{
-/* The stemmed leaf a ranked word search is made of: "Z..." alone, or the
- * first term of the SYNONYM group the parser built from the thesaurus. */
-std::string stem_leaf(const Xapian::Query &q)
-{
-    const Xapian::Query *l = &q;
-    Xapian::Query first;
-    if (q.get_type() == Xapian::Query::OP_SYNONYM && q.get_num_subqueries() > 0) {
-        first = q.get_subquery(0);
-        l = &first;
-    }
-    if (l->get_type() != Xapian::Query::LEAF_TERM)
-        return std::string();
-    const std::string t = *l->get_terms_begin();
-    return !t.empty() && t[0] == 'Z' ? t : std::string();
-}
-
-Xapian::Query expand(const Xapian::Database &db, const Xapian::Query &q, const std::string &kp,
-                     double factor, unsigned max, int depth)
-{
-    using Q = Xapian::Query;
-    if (depth > 64)
-        return q;
-    switch (q.get_type()) {
-    case Q::LEAF_TERM:
-    case Q::OP_SYNONYM: {
-        const std::string t = stem_leaf(q);
-        if (t.empty())
-            return q;
-        const std::string key = kp + t;
-        std::vector<std::string> syn;
-        for (auto it = db.synonyms_begin(key); it != db.synonyms_end(key) && syn.size() < max; ++it)
-            syn.push_back(*it);
-        if (syn.empty())
-            return q;
-        return Q(Q::OP_OR, q,
-                 Q(Q::OP_SCALE_WEIGHT, Q(Q::OP_SYNONYM, syn.begin(), syn.end()), factor));
-    }
-    case Q::OP_AND:
-    case Q::OP_OR:
-    case Q::OP_XOR:
-    case Q::OP_MAX:
-    case Q::OP_AND_MAYBE:
-    case Q::OP_AND_NOT:
-    case Q::OP_FILTER: {
-        /* what follows the first operand of AND_NOT and FILTER excludes
-         * or filters: left as it is */
-        bool left_only = q.get_type() == Q::OP_AND_NOT || q.get_type() == Q::OP_FILTER;
-        std::vector<Q> sub;
-        for (size_t i = 0; i < q.get_num_subqueries(); i++)
-            sub.push_back(i == 0 || !left_only
-                              ? expand(db, q.get_subquery(i), kp, factor, max, depth + 1)
-                              : q.get_subquery(i));
-        return Q(q.get_type(), sub.begin(), sub.end());
-    }
-    default: /* phrases, NEAR, wildcards, value ranges: words as written */
-        return q;
-    }
-}
-} // namespace
 
 int ws_xquery_expand(ws_xquery **q, ws_xdb *db, const char *key_prefix, double factor, unsigned max,
                      ws_error *err)
