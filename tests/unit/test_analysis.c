@@ -235,6 +235,37 @@ static void test_s_roots(void **state)
     assert_int_equal(ws_stem_s_root("kurz", 4), 0);
 }
 
+/* The exact-spelling term keeps what folding hides: ß, or ss as written. */
+static void test_exact_term(void **state)
+{
+    (void)state;
+    static const char *cases[][3] = {
+        {"Roßlau", "rosslau", "Eroßlau"},
+        {"Rosslau", "rosslau", "Erosslau"},
+        {"STRA\xe1\xba\x9e"
+         "E",
+         "strasse", "Estraße"}, /* capital sharp s */
+        {"Fußballverein", "fussballverein", "Efußballverein"},
+        {"Kommune", "kommune", ""},         /* nothing to keep */
+        {"Flüchtlinge", "flüchtlinge", ""}, /* umlauts stay in the word itself */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char out[WS_MAX_TERM + 2];
+        int n = ws_exact_term(cases[i][0], strlen(cases[i][0]), cases[i][1], strlen(cases[i][1]),
+                              out, sizeof out);
+        if (n <= 0)
+            out[0] = '\0';
+        if (strcmp(out, cases[i][2]) != 0)
+            fail_msg("%s -> '%s', expected '%s'", cases[i][0], out, cases[i][2]);
+    }
+    /* a surface far longer than any term does not overflow */
+    char big[2000];
+    memset(big, 'a', sizeof big - 3);
+    memcpy(big + sizeof big - 3, "\xc3\x9f", 3);
+    char out[WS_MAX_TERM + 2];
+    assert_true(ws_exact_term(big, strlen(big), "a", 1, out, sizeof out) == 0);
+}
+
 static void test_feminine_forms(void **state)
 {
     (void)state;
@@ -361,11 +392,17 @@ static void test_snowball_vocabulary(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_case_and_stem),         cmocka_unit_test(test_folding),
-        cmocka_unit_test(test_gender_forms),          cmocka_unit_test(test_hyphenated_compounds),
-        cmocka_unit_test(test_positions_and_offsets), cmocka_unit_test(test_odd_input),
-        cmocka_unit_test(test_feminine_forms),        cmocka_unit_test(test_s_roots),
-        cmocka_unit_test(test_analyze_word),          cmocka_unit_test(test_signature),
+        cmocka_unit_test(test_case_and_stem),
+        cmocka_unit_test(test_folding),
+        cmocka_unit_test(test_gender_forms),
+        cmocka_unit_test(test_hyphenated_compounds),
+        cmocka_unit_test(test_positions_and_offsets),
+        cmocka_unit_test(test_odd_input),
+        cmocka_unit_test(test_feminine_forms),
+        cmocka_unit_test(test_s_roots),
+        cmocka_unit_test(test_exact_term),
+        cmocka_unit_test(test_analyze_word),
+        cmocka_unit_test(test_signature),
         cmocka_unit_test(test_snowball_vocabulary),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
