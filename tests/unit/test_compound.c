@@ -88,6 +88,34 @@ static void test_splits(void **state)
     assert_true(strlen(ws_compounds_id(dict)) > 0);
 }
 
+/* ae/oe/ue in a document become umlauts only where the list says so. */
+static void test_umlaut_words(void **state)
+{
+    (void)state;
+    if (!dict)
+        skip();
+    static const char *cases[][2] = {
+        {"fluechtlinge", "flüchtlinge"},
+        {"auslaenderbehoerde", "ausländerbehörde"},
+        {"buergermeisterin", "bürgermeisterin"},
+        {"fluechtlingsunterkunft", "flüchtlingsunterkunft"}, /* a compound of list words */
+        {"muehlenstrasse", "mühlenstrasse"}, /* the list folds ß to ss, like terms */
+        {"quelle", ""},                      /* a word as written */
+        {"neue", ""},                        /* idem */
+        {"aktuelle", ""},                    /* aktülle is no word */
+        {"israel", ""},
+        {"kommune", ""}, /* no pair at all */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char out[256];
+        size_t n = ws_compounds_umlaut(dict, cases[i][0], strlen(cases[i][0]), out, sizeof out);
+        if (!n)
+            out[0] = '\0';
+        if (strcmp(out, cases[i][1]) != 0)
+            fail_msg("%s -> '%s', expected '%s'", cases[i][0], out, cases[i][1]);
+    }
+}
+
 static void test_missing_list(void **state)
 {
     (void)state;
@@ -104,6 +132,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_splits),
+        cmocka_unit_test(test_umlaut_words),
         cmocka_unit_test(test_missing_list),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
