@@ -1283,42 +1283,17 @@ static int syn_token(void *ctx, const ws_token *t)
     return 0;
 }
 
-typedef struct key_list {
-    char **v;
-    size_t n, cap;
-    int oom;
-} key_list;
-
 static int take_key(void *ctx, const char *term, size_t len, uint32_t freq)
 {
     (void)freq;
-    key_list *k = ctx;
-    if (k->n == k->cap) {
-        size_t cap = k->cap ? k->cap * 2 : 64;
-        char **v = realloc(k->v, cap * sizeof *v);
-        if (!v) {
-            k->oom = 1;
-            return 1;
-        }
-        k->v = v;
-        k->cap = cap;
-    }
-    char *c = malloc(len + 1);
-    if (!c) {
-        k->oom = 1;
-        return 1;
-    }
-    memcpy(c, term, len);
-    c[len] = '\0';
-    k->v[k->n++] = c;
-    return 0;
+    return ws_strlist_add(ctx, term, len) != 0;
 }
 
 /* Remove the synonym entries of one thesaurus: those whose key starts
  * with WS_PFX_BROAD (OpenThesaurus) when broad, all others when not. */
 static int clear_synonyms(ws_index *ix, int broad, ws_error *err)
 {
-    key_list keys = {0};
+    ws_strlist keys = {0};
     int rc = ws_xdb_synonym_keys(ix->db, take_key, &keys, err);
     if (rc == WS_OK && keys.oom)
         rc = ws_error_set(err, WS_ENOMEM, "out of memory");
@@ -1326,9 +1301,7 @@ static int clear_synonyms(ws_index *ix, int broad, ws_error *err)
     for (size_t i = 0; rc == WS_OK && i < keys.n; i++)
         if ((strncmp(keys.v[i], WS_PFX_BROAD, pl) == 0) == broad)
             rc = ws_xdb_clear_synonyms(ix->db, keys.v[i], err);
-    for (size_t i = 0; i < keys.n; i++)
-        free(keys.v[i]);
-    free(keys.v);
+    ws_strlist_free(&keys);
     return rc;
 }
 

@@ -114,3 +114,45 @@ void ws_buf_free(ws_buf *b)
     b->len = b->cap = 0;
     b->oom = b->full = 0;
 }
+
+int ws_strlist_take(ws_strlist *l, char *s)
+{
+    if (l->oom || !s) {
+        free(s);
+        l->oom = 1;
+        return -1;
+    }
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 16;
+        char **v = realloc(l->v, cap * sizeof *v);
+        if (!v) {
+            free(s);
+            l->oom = 1;
+            return -1;
+        }
+        l->v = v;
+        l->cap = cap;
+    }
+    l->v[l->n++] = s;
+    return 0;
+}
+
+int ws_strlist_add(ws_strlist *l, const char *s, size_t len)
+{
+    char *c = l->oom ? NULL : malloc(len + 1);
+    if (c) {
+        memcpy(c, s, len);
+        c[len] = '\0';
+    }
+    return ws_strlist_take(l, c);
+}
+
+void ws_strlist_free(ws_strlist *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->v[i]);
+    free(l->v);
+    l->v = NULL;
+    l->n = l->cap = 0;
+    l->oom = 0;
+}

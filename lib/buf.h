@@ -20,7 +20,10 @@ typedef struct ws_buf {
     int full;
 } ws_buf;
 
-#define WS_BUF_INIT {NULL, 0, 0, 0, 0, 0}
+#define WS_BUF_INIT                                                                                \
+    {                                                                                              \
+        NULL, 0, 0, 0, 0, 0                                                                        \
+    }
 
 void ws_buf_append(ws_buf *b, const char *s, size_t n);
 void ws_buf_puts(ws_buf *b, const char *s);
@@ -36,5 +39,22 @@ const char *ws_buf_cstr(ws_buf *b);
 char *ws_buf_steal(ws_buf *b, size_t *len);
 void ws_buf_reset(ws_buf *b);
 void ws_buf_free(ws_buf *b);
+
+/*
+ * A growable list of malloc'd strings, with the same rule: a failed
+ * allocation marks it (oom) and later adds are no-ops.  ws_strlist_free
+ * frees the strings and the array; a caller may take v (n strings) instead.
+ */
+typedef struct ws_strlist {
+    char **v;
+    size_t n, cap;
+    int oom;
+} ws_strlist;
+
+/* Append a copy of s[0..len).  Returns 0, or -1 (and sets oom). */
+int ws_strlist_add(ws_strlist *l, const char *s, size_t len);
+/* Append s itself, which the list then owns (freed on failure too). */
+int ws_strlist_take(ws_strlist *l, char *s);
+void ws_strlist_free(ws_strlist *l);
 
 #endif /* WS_BUF_H */

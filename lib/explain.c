@@ -40,11 +40,7 @@
 
 /* ---- lines ------------------------------------------------------------- */
 
-typedef struct lines {
-    char **v;
-    size_t n, cap;
-    int oom;
-} lines;
+typedef ws_strlist lines;
 
 static void add_line(lines *l, const char *fmt, ...)
 #if defined(__GNUC__)
@@ -58,16 +54,6 @@ static void add_line(lines *l, const char *fmt, ...)
 {
     if (l->oom)
         return;
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 16;
-        char **v = realloc(l->v, cap * sizeof *v);
-        if (!v) {
-            l->oom = 1;
-            return;
-        }
-        l->v = v;
-        l->cap = cap;
-    }
     va_list ap, ap2;
     va_start(ap, fmt);
     va_copy(ap2, ap);
@@ -77,11 +63,7 @@ static void add_line(lines *l, const char *fmt, ...)
     if (line)
         vsnprintf(line, (size_t)need + 1, fmt, ap2);
     va_end(ap2);
-    if (!line) {
-        l->oom = 1;
-        return;
-    }
-    l->v[l->n++] = line;
+    ws_strlist_take(l, line);
 }
 
 /* ---- the query's tokens ------------------------------------------------ */
@@ -1049,7 +1031,7 @@ int ws_search_explain(ws_searcher *s, const char *query, size_t len, char ***out
     if (rc == WS_OK && l.oom)
         rc = ws_error_set(err, WS_ENOMEM, "out of memory");
     if (rc != WS_OK) {
-        ws_strings_free(l.v, l.n);
+        ws_strlist_free(&l);
         return rc;
     }
     *out = l.v;

@@ -361,9 +361,7 @@ typedef struct match_set {
     ws_analyzer *an;
     ws_xdb *db;       /* the rest of a compound must be words it knows */
     const char *text; /* what the snippet analyses: token offsets point here */
-    char **terms;
-    size_t n, cap;
-    int oom;
+    ws_strlist terms;
 } match_set;
 
 static int add_match(void *ctx, const char *term, size_t len, uint32_t freq)
@@ -377,33 +375,7 @@ static int add_match(void *ctx, const char *term, size_t len, uint32_t freq)
         t++;
     if (*t >= 'A' && *t <= 'Z')
         return 0;
-    if (m->n == m->cap) {
-        size_t cap = m->cap ? m->cap * 2 : 8;
-        char **v = realloc(m->terms, cap * sizeof *v);
-        if (!v) {
-            m->oom = 1;
-            return 1;
-        }
-        m->terms = v;
-        m->cap = cap;
-    }
-    char *c = malloc(len + 1);
-    if (!c) {
-        m->oom = 1;
-        return 1;
-    }
-    memcpy(c, term, len);
-    c[len] = '\0';
-    m->terms[m->n++] = c;
-    return 0;
-}
-
-static void match_set_free(match_set *m)
-{
-    for (size_t i = 0; i < m->n; i++)
-        free(m->terms[i]);
-    free(m->terms);
-    memset(m, 0, sizeof *m);
+    return ws_strlist_add(&m->terms, term, len) != 0;
 }
 
 static int utf8_cont(const char *s, size_t i)
@@ -597,8 +569,8 @@ static int match_variant(void *ctx, const char *cand, size_t len)
     umlaut_match *u = ctx;
     char stem[WS_MAX_TERM + 1];
     int have_stem = 0;
-    for (size_t i = 0; i < u->m->n; i++) {
-        const char *q = u->m->terms[i];
+    for (size_t i = 0; i < u->m->terms.n; i++) {
+        const char *q = u->m->terms.v[i];
         if (q[0] != 'Z' || !ws_stem_may_match(cand, q + 1))
             continue;
         if (!have_stem)
@@ -616,8 +588,8 @@ static int match_token(void *ctx, const ws_token *t, size_t *start, size_t *end)
     match_set *m = ctx;
     char stem[WS_MAX_TERM + 1];
     int have_stem = 0;
-    for (size_t i = 0; i < m->n; i++) {
-        const char *q = m->terms[i];
+    for (size_t i = 0; i < m->terms.n; i++) {
+        const char *q = m->terms.v[i];
         if (q[0] != 'Z') {
             if (!strcmp(q, t->term))
                 return (int)i + 1;
@@ -640,8 +612,8 @@ static int match_token(void *ctx, const ws_token *t, size_t *start, size_t *end)
         if (um.hit)
             return um.hit;
     }
-    for (size_t i = 0; i < m->n; i++)
-        if (m->terms[i][0] == 'Z' && match_part(m, t, m->terms[i] + 1, start, end))
+    for (size_t i = 0; i < m->terms.n; i++)
+        if (m->terms.v[i][0] == 'Z' && match_part(m, t, m->terms.v[i] + 1, start, end))
             return (int)i + 1;
     return 0;
 }
@@ -756,7 +728,7 @@ static int fill_hit(ws_searcher *s, ws_xenquire *enq, ws_xmset *ms, uint32_t i,
     char *data = NULL;
     size_t dlen = 0;
     json_t *j = NULL;
-    match_set m = {s->an, s->db, "", NULL, 0, 0, 0};
+    match_set m = {s->an, s->db, "", {0}};
     h->docid = ws_xmset_docid(ms, i);
     h->score = ws_xmset_weight(ms, i);
     h->percent = ws_xmset_percent(ms, i);
@@ -773,7 +745,7 @@ static int fill_hit(ws_searcher *s, ws_xenquire *enq, ws_xmset *ms, uint32_t i,
     }
     if (rc == WS_OK)
         rc = ws_xenquire_matching_terms(enq, h->docid, add_match, &m, err);
-    if (rc == WS_OK && m.oom)
+    if (rc == WS_OK && m.terms.oom)
         rc = ws_error_set(err, WS_ENOMEM, "out of memory");
     if (rc == WS_OK) {
         h->path = json_strdup(j, "path");
@@ -821,7 +793,7 @@ static int fill_hit(ws_searcher *s, ws_xenquire *enq, ws_xmset *ms, uint32_t i,
         if (rc == WS_OK)
             rc = fill_related(s, h, j, err);
     }
-    match_set_free(&m);
+    ws_strlist_free(&m.terms);
     json_decref(j);
     free(data);
     ws_xdoc_free(doc);
