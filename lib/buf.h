@@ -20,10 +20,7 @@ typedef struct ws_buf {
     int full;
 } ws_buf;
 
-#define WS_BUF_INIT                                                                                \
-    {                                                                                              \
-        NULL, 0, 0, 0, 0, 0                                                                        \
-    }
+#define WS_BUF_INIT {NULL, 0, 0, 0, 0, 0}
 
 void ws_buf_append(ws_buf *b, const char *s, size_t n);
 void ws_buf_puts(ws_buf *b, const char *s);
