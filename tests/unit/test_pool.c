@@ -132,6 +132,15 @@ static int reported(const seen *s, const char *name, const char *why)
     return 0;
 }
 
+/* how many reports name NAME */
+static int reports(const seen *s, const char *name)
+{
+    int n = 0;
+    for (int i = 0; i < s->n; i++)
+        n += strstr(s->msgs[i], name) != NULL;
+    return n;
+}
+
 static double now(void)
 {
     struct timespec t;
@@ -186,7 +195,10 @@ static void test_faults(void **state)
 
     ws_index_options o = WS_INDEX_OPTIONS_INIT;
     o.jobs = 2;
-    o.timeout = 4;
+    /* The wall-clock timeout is far above the CPU limit: on a loaded
+     * machine (ctest -j8 on 2 cores, a load of 10 seen) the CPU burner
+     * must still reach its 1 s of CPU before the wall clock runs out. */
+    o.timeout = 30;
     o.cpu_limit = 1;
     o.mem_limit = (size_t)512 << 20;
     o.worker_hook = hook;
@@ -202,7 +214,7 @@ static void test_faults(void **state)
 #else /* AddressSanitizer catches the SIGSEGV itself and exits */
     assert_true(reported(&sn, "absturz.txt", "extractor"));
 #endif
-    assert_true(reported(&sn, "haengt.txt", "timed out after 4 s"));
+    assert_true(reported(&sn, "haengt.txt", "timed out after 30 s"));
     assert_true(reported(&sn, "rechnet.txt", "CPU time limit of 1 s exceeded"));
 #ifndef WS_ASAN
     assert_true(reported(&sn, "speicher.txt", "extractor crashed"));
@@ -212,15 +224,19 @@ static void test_faults(void **state)
 #endif
     assert_int_equal(st.added, 13);
     assert_true(sn.ordered);
-    /* the hang cost its timeout, once, not more */
-    assert_true(took < 10.0);
+    /* the hang is reported once and its file not retried; the time it
+     * cost is a figure (bench/ measures, tests do not time) */
+    assert_int_equal(reports(&sn, "haengt.txt"), 1);
+    printf("# the run with a hang took %.1f s (timeout %u s)\n", took, (unsigned)o.timeout);
     assert_int_equal(count_hits("Begegnungsfest"), 10);
     assert_int_equal(count_hits("Leuchtturmwärter"), 1);
     assert_int_equal(count_hits("Absturzwort"), 0);
 
     /* a second run with the same faults: the failed files fail again, the
-     * good ones are unchanged, and a single worker does it too */
+     * good ones are unchanged, and a single worker does it too (only the
+     * crash's reason is checked, so a short timeout serves) */
     o.jobs = 1;
+    o.timeout = 2;
     run_index(&o, &sn, &st);
     assert_int_equal(st.unchanged, 13);
     assert_int_equal(st.added, 0);
