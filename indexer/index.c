@@ -669,6 +669,8 @@ static const char *passage_kind_name(ws_passage_kind k)
         return "page";
     case WS_PASSAGE_SLIDE:
         return "slide";
+    case WS_PASSAGE_SHEET:
+        return "sheet";
     default:
         return "body";
     }
@@ -976,6 +978,8 @@ static int write_file(ws_index *ix, walk_ctx *w, const file_entry *f, uint32_t d
     ws_error_clear(&xerr);
     if (x->converted)
         report(w, WS_INDEX_EV_WARNING, f->path, "not UTF-8: read as Windows-1252/Latin-1", 0, 0);
+    if (x->note)
+        report(w, WS_INDEX_EV_WARNING, f->path, x->note, 0, 0);
     ws_xdoc *doc = NULL;
     int rc = build_document(ix, f, x, &doc, &xerr);
     size_t bytes = x->text_len;

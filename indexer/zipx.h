@@ -100,6 +100,10 @@ typedef struct ws_flow {
     char *section;    /* heading in force */
 } ws_flow;
 
+/* An OpenDocument container's checks (extract_odf.c): not encrypted, the
+ * mimetype entry (if any) matches b's type, content.xml is there. */
+int ws_odf_check(ws_xb *b, ws_zipx *z, ws_error *err);
+
 void ws_flow_start(ws_flow *f, ws_xb *b);
 void ws_flow_text(ws_flow *f, const char *s, size_t n);
 void ws_flow_heading(ws_flow *f, const char *h, size_t n);
