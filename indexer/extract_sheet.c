@@ -12,7 +12,10 @@
  *
  * A cell gives what a reader sees, never the formula: xlsx keeps a
  * formula's last result in <v> next to <f> (t="str" for text results),
- * ods keeps the displayed value in the cell's <text:p>.  xlsx stores most
+ * ods keeps the displayed value in the cell's <text:p>.  An xlsx date is a
+ * number (days since 1900) that only its cell's number format makes a
+ * date, so xl/styles.xml is read for which cell formats are dates, and
+ * such cells are written as people read them: 12.03.2025.  xlsx stores most
  * text once in the shared string table (xl/sharedStrings.xml), which is
  * therefore read into memory first, under the same caps as the cells.
  *
@@ -22,6 +25,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +35,8 @@
 #define CELL_MAX  ((size_t)64 << 10)         /* bytes kept of one cell */
 #define RELS_MAX  (WS_X_MAX_SHEETS * 4 + 64) /* relationships of a workbook */
 #define PART_NAME 512
+#define MAX_XF    65536 /* cell formats read from xl/styles.xml (Excel allows 64000) */
+#define MAX_FMT   1024  /* custom number formats remembered */
 
 typedef struct sheet_ctx {
     ws_xb *b;
@@ -45,6 +51,10 @@ typedef struct sheet_ctx {
     ws_buf str;
     size_t *off;
     size_t nstr, capstr;
+    /* xlsx cell formats: 1 a date, 2 a date with a time, 0 anything else */
+    unsigned char *xf_date;
+    size_t nxf;
+    int date1904; /* the workbook counts days from 1904 (old Mac Excel) */
 } sheet_ctx;
 
 static int blank(const char *s, size_t n)
@@ -203,6 +213,120 @@ static int read_strings(sheet_ctx *s, ws_zipx *z, const char *part, ws_error *er
     return r < 0 ? r : WS_OK;
 }
 
+/* Is an Excel number format code a date (1), a date and time (2)?  Quoted
+ * text, [colours]/[$-407] and escaped characters do not count; a format
+ * is a date when it shows a day or a year (m alone may be minutes). */
+static int date_code(const char *c)
+{
+    int date = 0, time = 0;
+    for (; *c; c++) {
+        if (*c == '"') {
+            while (c[1] && c[1] != '"')
+                c++;
+            if (c[1])
+                c++;
+        } else if (*c == '[') {
+            while (c[1] && c[1] != ']')
+                c++;
+            if (c[1])
+                c++;
+        } else if ((*c == '\\' || *c == '_' || *c == '*') && c[1]) {
+            c++;
+        } else if (*c == 'd' || *c == 'D' || *c == 'y' || *c == 'Y' || *c == 'j' || *c == 'J') {
+            date = 1; /* j: Jahr, as German Excel writes TT.MM.JJJJ */
+        } else if (*c == 'h' || *c == 'H') {
+            time = 1;
+        }
+    }
+    return date ? 1 + time : 0;
+}
+
+/* The built-in number formats that are dates (ECMA-376 18.8.30), and
+ * their East Asian variants; 45-47 are durations, not dates. */
+static int date_builtin(unsigned long id)
+{
+    return id == 22 ? 2
+                    : (id >= 14 && id <= 21) || (id >= 27 && id <= 36) || (id >= 50 && id <= 58);
+}
+
+/* xl/styles.xml: custom <numFmt>s, then <cellXfs>, whose n-th <xf> is the
+ * format of a cell with s="n". */
+static int read_styles(sheet_ctx *s, ws_zipx *z, const char *part, ws_error *err)
+{
+    ws_xml *x = NULL;
+    int rc = ws_xml_open(z, part, &x, err);
+    if (rc != WS_OK)
+        return rc;
+    unsigned long fmt_id[MAX_FMT];
+    unsigned char fmt_date[MAX_FMT];
+    size_t nfmt = 0;
+    int in_xfs = 0, r;
+    while ((r = ws_xml_next(x, err)) == 1) {
+        int t = ws_xml_type(x);
+        const char *n = ws_xml_name(x);
+        if (t == XML_READER_TYPE_END_ELEMENT && !strcmp(n, "cellXfs")) {
+            in_xfs = 0;
+            continue;
+        }
+        if (t != XML_READER_TYPE_ELEMENT)
+            continue;
+        if (!strcmp(n, "cellXfs")) {
+            in_xfs = !ws_xml_empty(x);
+        } else if (!strcmp(n, "numFmt") && nfmt < MAX_FMT) {
+            char *id = ws_xml_attr(x, "numFmtId"), *code = ws_xml_attr(x, "formatCode");
+            if (id && code) {
+                fmt_id[nfmt] = strtoul(id, NULL, 10);
+                fmt_date[nfmt++] = (unsigned char)date_code(code);
+            }
+            free(id);
+            free(code);
+        } else if (!strcmp(n, "xf") && in_xfs && s->nxf < MAX_XF) {
+            if (!s->xf_date && !(s->xf_date = calloc(MAX_XF, 1))) {
+                s->b->oom = 1;
+                break;
+            }
+            char *id = ws_xml_attr(x, "numFmtId");
+            unsigned long v = id ? strtoul(id, NULL, 10) : 0;
+            free(id);
+            int d = date_builtin(v);
+            for (size_t i = 0; i < nfmt; i++)
+                if (fmt_id[i] == v)
+                    d = fmt_date[i]; /* a custom format may redefine an id */
+            s->xf_date[s->nxf++] = (unsigned char)d;
+        }
+    }
+    ws_xml_close(x);
+    return r < 0 ? r : WS_OK;
+}
+
+/* An xlsx date serial as people read it: 12.03.2025 (14:30).  0 if v is
+ * not a day Excel can show. */
+static int format_date(const sheet_ctx *s, const char *v, int with_time, char out[48])
+{
+    char *end;
+    double d = strtod(v, &end);
+    if (end == v || *end || !isfinite(d) || d < 1 || d >= 2958466)
+        return 0;
+    long serial = (long)d; /* d >= 1: truncation is floor */
+    /* Excel's 1900 system has a 29 February 1900 (serial 60) that never
+     * was; days after it are one off. */
+    long days = s->date1904 ? serial + 1462 - 25569 : serial - (serial >= 61 ? 25569 : 25568);
+    /* days since 1970-01-01 to a civil date (H. Hinnant's algorithm) */
+    long zd = days + 719468, era = (zd >= 0 ? zd : zd - 146096) / 146097;
+    long doe = zd - era * 146097, yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
+    long day = doy - (153 * mp + 2) / 5 + 1, month = mp < 10 ? mp + 3 : mp - 9;
+    long year = yoe + era * 400 + (month <= 2);
+    long minutes = (long)((d - (double)serial) * 1440 + 0.5);
+    int dd = (int)day, mm = (int)month, yy = (int)year, hh = (int)(minutes / 60),
+        mi = (int)(minutes % 60);
+    if (with_time && minutes > 0 && minutes < 1440)
+        snprintf(out, 48, "%02d.%02d.%04d %02d:%02d", dd, mm, yy, hh, mi);
+    else
+        snprintf(out, 48, "%02d.%02d.%04d", dd, mm, yy);
+    return 1;
+}
+
 static const char *shared_string(sheet_ctx *s, const char *idx, size_t *len)
 {
     char *end;
@@ -226,7 +350,7 @@ static int read_sheet(sheet_ctx *s, ws_zipx *z, const char *part, ws_error *err)
     if (rc != WS_OK)
         return rc;
     char type[16] = "";
-    int in_c = 0, in_v = 0, in_is = 0, in_t = 0, r;
+    int in_c = 0, in_v = 0, in_is = 0, in_t = 0, date = 0, r;
     while ((r = ws_xml_next(x, err)) == 1 && !s->b->full && !s->b->oom) {
         int t = ws_xml_type(x);
         const char *n = ws_xml_name(x);
@@ -241,6 +365,10 @@ static int read_sheet(sheet_ctx *s, ws_zipx *z, const char *part, ws_error *err)
                 char *ty = ws_xml_attr(x, "t");
                 snprintf(type, sizeof type, "%s", ty ? ty : "n");
                 free(ty);
+                char *st = ws_xml_attr(x, "s");
+                unsigned long xf = st ? strtoul(st, NULL, 10) : 0;
+                free(st);
+                date = xf < s->nxf ? s->xf_date[xf] : 0;
                 ws_buf_reset(&s->cell);
                 in_c = 1;
             } else if (in_c && !strcmp(n, "v") && !empty) {
@@ -270,6 +398,14 @@ static int read_sheet(sheet_ctx *s, ws_zipx *z, const char *part, ws_error *err)
                     ws_buf_reset(&s->cell);
                 } else if (!strcmp(type, "b") || !strcmp(type, "e")) {
                     ws_buf_reset(&s->cell); /* TRUE/FALSE, #DIV/0!: no words */
+                } else if (date && !strcmp(type, "n")) {
+                    const char *c = ws_buf_cstr(&s->cell);
+                    char day[48];
+                    if (c && format_date(s, c, date == 2, day))
+                        put_cell(s, day, strlen(day));
+                    else
+                        put_open_cell(s);
+                    ws_buf_reset(&s->cell);
                 } else {
                     put_open_cell(s); /* n, str, inlineStr, d */
                 }
@@ -338,14 +474,31 @@ static int xlsx(sheet_ctx *s, ws_zipx *z, ws_error *err)
     if (rc == WS_OK && ws_zipx_has(z, "xl/_rels/workbook.xml.rels"))
         rc = read_pairs(b, z, "xl/_rels/workbook.xml.rels", "Relationship", "Id", "Target", 0,
                         "Type", RELS_MAX, &rl, &nrl, &trl, err);
-    /* The shared strings: named by a relationship, else the usual place. */
-    char part[PART_NAME] = "xl/sharedStrings.xml";
-    for (size_t i = 0; rc == WS_OK && i < nrl; i += 3)
+    /* Shared strings and styles: named by a relationship, else the usual
+     * place. */
+    char part[PART_NAME] = "xl/sharedStrings.xml", styles[PART_NAME] = "xl/styles.xml";
+    for (size_t i = 0; rc == WS_OK && i < nrl; i += 3) {
         if (rl[i + 1] && rl[i + 2] && ends_with(rl[i + 2], "/sharedStrings") &&
             !ws_zipx_resolve(wb, rl[i + 1], part, sizeof part))
             part[0] = '\0';
+        if (rl[i + 1] && rl[i + 2] && ends_with(rl[i + 2], "/styles") &&
+            !ws_zipx_resolve(wb, rl[i + 1], styles, sizeof styles))
+            styles[0] = '\0';
+    }
     if (rc == WS_OK && part[0] && ws_zipx_has(z, part))
         rc = read_strings(s, z, part, err);
+    if (rc == WS_OK && styles[0] && ws_zipx_has(z, styles))
+        rc = read_styles(s, z, styles, err);
+    char **pr = NULL;
+    size_t npr = 0, tpr = 0;
+    if (rc == WS_OK)
+        rc = read_pairs(b, z, wb, "workbookPr", "date1904", "date1904", 0, NULL, 1, &pr, &npr, &tpr,
+                        err);
+    if (npr && pr[0])
+        s->date1904 = !strcmp(pr[0], "1") || !strcmp(pr[0], "true");
+    for (size_t i = 0; i < npr; i++)
+        free(pr[i]);
+    free(pr);
     for (size_t i = 0; rc == WS_OK && !b->oom && i < nsh; i += 3) {
         unsigned number = (unsigned)(i / 3 + 1);
         start_sheet(s, number, sh[i]);
@@ -485,6 +638,7 @@ int ws_extract_sheet(ws_xb *b, const char *data, size_t len, ws_error *err)
         ws_buf_free(&s.cell);
         ws_buf_free(&s.str);
         free(s.off);
+        free(s.xf_date);
     }
     ws_zipx_close(z);
     return rc;

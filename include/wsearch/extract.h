@@ -49,7 +49,8 @@
  *         order), one line per row, cells separated by " | ".  A cell gives
  *         what a reader sees: its text (xlsx: shared strings, inline strings,
  *         rich text without phonetic runs; ods: its paragraphs), numbers as
- *         stored (dates as the serial number the file holds, xlsx), and for
+ *         stored, dates as DD.MM.YYYY (xlsx: a number whose cell format is
+ *         a date, 1900 or 1904 system), and for
  *         a formula the cached result the writer saved, never the formula;
  *         booleans, error values and cell comments give no text; ods rows
  *         and cells marked repeated give their text once.  At most

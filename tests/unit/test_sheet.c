@@ -3,7 +3,8 @@
  * (indexer/extract_sheet.c): the LibreOffice fixtures tabelle.xlsx and
  * tabelle.ods (tests/data/docs/make-sheets.sh) give one SHEET passage per
  * sheet named after it, cells row by row, cached formula results and not
- * formulas, and their metadata; workbooks written here with libzip hit
+ * formulas, xlsx date cells as dates, and their metadata; workbooks written
+ * here with libzip read dates through their number formats and hit
  * the sheet and cell limits, which leave a note instead of failing or
  * passing silently; wrong content is refused naming both formats; the
  * worker record carries SHEET passages and the note.
@@ -63,9 +64,10 @@ static void check_workbook(const char *path)
     const char *k = x->passages[0].text, *c = x->passages[1].text;
     /* a row is a line, its cells in order */
     assert_non_null(strstr(k, "Kurs | Tag | Plätze\nDeutsch A1 | Montag | 12\n"));
-    assert_non_null(strstr(k, "Summe | 32"));      /* cached result of =SUM */
-    assert_non_null(strstr(k, "Nachhilfegruppe")); /* cached text result */
-    assert_null(strstr(x->text, "SUM"));           /* never the formula */
+    assert_non_null(strstr(k, "Summe | 32"));              /* cached result of =SUM */
+    assert_non_null(strstr(k, "Nachhilfegruppe"));         /* cached text result */
+    assert_non_null(strstr(k, "\nBeginn | 12.03.2025\n")); /* a date, not 45728 */
+    assert_null(strstr(x->text, "SUM"));                   /* never the formula */
     assert_null(strstr(x->text, "CONCATENATE"));
     assert_non_null(strstr(c, "Frau Okonkwo | Wasserturmverein"));
     assert_null(strstr(k, "Wasserturmverein")); /* only on sheet 2 */
@@ -208,6 +210,57 @@ static void test_xlsx_cells(void **state)
     ws_extracted_free(x);
 }
 
+/* Dates: xlsx keeps a day number; the cell's format (built-in id or a
+ * custom code, in styles.xml) says whether it is a date. */
+static void test_xlsx_dates(void **state)
+{
+    (void)state;
+    const char *styles =
+        "<styleSheet><numFmts><numFmt numFmtId=\"164\" formatCode=\"[$-407]TT.MM.JJJJ\"/>"
+        "<numFmt numFmtId=\"165\" formatCode=\"0.00&quot; d&quot;\"/></numFmts>"
+        "<cellStyleXfs><xf numFmtId=\"14\"/></cellStyleXfs>"
+        "<cellXfs><xf numFmtId=\"0\"/><xf numFmtId=\"14\"/><xf numFmtId=\"164\"/>"
+        "<xf numFmtId=\"165\"/><xf numFmtId=\"22\"/><xf numFmtId=\"45\"/></cellXfs></styleSheet>";
+    const char *sheet = "<worksheet><sheetData><row>"
+                        "<c s=\"0\"><v>45728</v></c>"                      /* General: a number */
+                        "<c s=\"1\"><v>45728</v></c>"                      /* built-in date */
+                        "<c s=\"2\"><v>45729.75</v></c>"                   /* German custom date */
+                        "<c s=\"3\"><v>45728</v></c>"                      /* " d" is quoted text */
+                        "<c s=\"4\"><v>45728.6041666667</v></c>"           /* date and time */
+                        "<c s=\"5\"><v>0.5</v></c>"                        /* mm:ss: a duration */
+                        "<c s=\"1\"><v>59</v></c><c s=\"1\"><v>61</v></c>" /* 29.02.1900 */
+                        "<c s=\"1\" t=\"s\"><v>0</v></c>" /* a string keeps its text */
+                        "<c s=\"99\"><v>7</v></c>"        /* no such format */
+                        "</row></sheetData></worksheet>";
+    const char *sst = "<sst><si><t>Text</t></si></sst>";
+    const char *wb = WB_HEAD "<sheet name=\"D\" r:id=\"r1\"/></sheets></workbook>";
+    const char *rels = RELS_HEAD "<Relationship Id=\"r1\" Type=\"" WS_TYPE
+                                 "\" Target=\"worksheets/sheet1.xml\"/></Relationships>";
+    part p[] = {{"xl/workbook.xml", wb, strlen(wb)},
+                {"xl/_rels/workbook.xml.rels", rels, strlen(rels)},
+                {"xl/worksheets/sheet1.xml", sheet, strlen(sheet)},
+                {"xl/sharedStrings.xml", sst, strlen(sst)},
+                {"xl/styles.xml", styles, strlen(styles)}};
+    ws_extracted *x = NULL;
+    ws_error err;
+    assert_int_equal(extract_parts(WS_DOC_XLSX, p, 5, &x, &err), WS_OK);
+    assert_string_equal(x->passages[0].text, "45728 | 12.03.2025 | 13.03.2025 | 45728 | "
+                                             "12.03.2025 14:30 | 0.5 | 28.02.1900 | 01.03.1900 | "
+                                             "Text | 7");
+    ws_extracted_free(x);
+
+    /* The 1904 system of old Mac workbooks: day 1 is 2 January 1904. */
+    const char *wb04 = WB_HEAD "<sheet name=\"D\" r:id=\"r1\"/></sheets>"
+                               "<workbookPr date1904=\"1\"/></workbook>";
+    const char *one = "<worksheet><sheetData><row><c s=\"1\"><v>1</v></c></row></sheetData>"
+                      "</worksheet>";
+    p[0] = (part){"xl/workbook.xml", wb04, strlen(wb04)};
+    p[2] = (part){"xl/worksheets/sheet1.xml", one, strlen(one)};
+    assert_int_equal(extract_parts(WS_DOC_XLSX, p, 5, &x, &err), WS_OK);
+    assert_string_equal(x->passages[0].text, "02.01.1904");
+    ws_extracted_free(x);
+}
+
 static void test_sheet_limit(void **state)
 {
     (void)state;
@@ -326,10 +379,10 @@ static void test_record(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_xlsx),       cmocka_unit_test(test_ods),
-        cmocka_unit_test(test_xlsx_cells), cmocka_unit_test(test_sheet_limit),
-        cmocka_unit_test(test_cell_limit), cmocka_unit_test(test_wrong_content),
-        cmocka_unit_test(test_record),
+        cmocka_unit_test(test_xlsx),          cmocka_unit_test(test_ods),
+        cmocka_unit_test(test_xlsx_cells),    cmocka_unit_test(test_xlsx_dates),
+        cmocka_unit_test(test_sheet_limit),   cmocka_unit_test(test_cell_limit),
+        cmocka_unit_test(test_wrong_content), cmocka_unit_test(test_record),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,7 +11,9 @@
 # Known words (tests rely on them):
 #   sheet 1 "Kurse":    "Sprachcafé", "Montag"; =SUMME(C2:C3) cached as 32;
 #                       a text formula whose cached result is
-#                       "Nachhilfegruppe" (the formula itself is not text)
+#                       "Nachhilfegruppe" (the formula itself is not text);
+#                       "Beginn" on a date cell shown as 12.03.2025 (xlsx
+#                       stores the serial number 45728 and a date format)
 #   sheet 2 "Kontakte": "Wasserturmverein" (only there), "Okonkwo"
 #   sheet 3 "Leer":     no cells
 #   metadata: title "Kursliste Frühjahr", author "Dr. Mira Lenz",
@@ -40,6 +42,8 @@ cat >"$WORK/tabelle.fods" <<EOF
  xmlns:dc="http://purl.org/dc/elements/1.1/"
  xmlns:meta="urn:oasis:names:tc:opendocument:xmlns:meta:1.0"
  xmlns:of="urn:oasis:names:tc:opendocument:xmlns:of:1.2"
+ xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0"
+ xmlns:number="urn:oasis:names:tc:opendocument:xmlns:datastyle:1.0"
  office:version="1.3" office:mimetype="application/vnd.oasis.opendocument.spreadsheet">
  <office:meta>
   <dc:title>Kursliste Frühjahr</dc:title>
@@ -51,6 +55,10 @@ cat >"$WORK/tabelle.fods" <<EOF
   <meta:creation-date>2025-02-03T09:00:00</meta:creation-date>
   <dc:date>2025-02-10T12:00:00</dc:date>
  </office:meta>
+ <office:automatic-styles>
+  <number:date-style style:name="N1"><number:day number:style="long"/><number:text>.</number:text><number:month number:style="long"/><number:text>.</number:text><number:year number:style="long"/></number:date-style>
+  <style:style style:name="ce1" style:family="table-cell" style:data-style-name="N1"/>
+ </office:automatic-styles>
  <office:body>
   <office:spreadsheet>
    <table:table table:name="Kurse">
@@ -58,6 +66,7 @@ cat >"$WORK/tabelle.fods" <<EOF
     <table:table-row>$(s "Deutsch A1")$(s Montag)$(n 12)</table:table-row>
     <table:table-row>$(s Sprachcafé)$(s Mittwoch)$(n 20)</table:table-row>
     <table:table-row>$(s Summe)<table:table-cell/><table:table-cell table:formula="of:=SUM([.C2:.C3])" office:value-type="float" office:value="32"><text:p>32</text:p></table:table-cell></table:table-row>
+    <table:table-row>$(s Beginn)<table:table-cell table:style-name="ce1" office:value-type="date" office:date-value="2025-03-12"><text:p>12.03.2025</text:p></table:table-cell></table:table-row>
     <table:table-row>$(s Gruppe)<table:table-cell table:formula="of:=CONCATENATE(&quot;Nachhilfe&quot;;&quot;gruppe&quot;)" office:value-type="string" office:string-value="Nachhilfegruppe"><text:p>Nachhilfegruppe</text:p></table:table-cell></table:table-row>
    </table:table>
    <table:table table:name="Kontakte">
