@@ -76,6 +76,8 @@ assert h["type"] == sys.argv[2] and h["title"] == "Kursliste Frühjahr", h' "$TM
 done
 expect_exit 0 "cached formula result found" "$WS" --type ods Nachhilfegruppe
 expect_exit 1 "the formula is not text" "$WS" CONCATENATE
+expect_exit 0 "an xlsx date cell is found as a date" "$WS" --type xlsx 12.03.2025
+expect_exit 1 "not as Excel's day number" "$WS" 45728
 expect_exit 0 "sheet 1000 of the big workbook indexed" "$WS" Vielblatt
 
 # Lenient zips: each one found where its word is.
