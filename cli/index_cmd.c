@@ -66,6 +66,12 @@ static void on_event(void *ctx, const ws_index_event *ev)
             p->drawn = 1;
         }
         break;
+    case WS_INDEX_EV_SKIPPED:
+        if (p->verbose) {
+            clear_bar(p);
+            fprintf(stderr, "skipped %s: %s\n", ev->path ? ev->path : "?", ev->message);
+        }
+        break;
     case WS_INDEX_EV_COMMIT:
         break;
     }
@@ -103,7 +109,7 @@ static void usage_index(FILE *f)
           "  -j, --jobs N  extract in N worker processes (default: number of CPUs)\n"
           "  --timeout S   give up on a file after S seconds (wall clock and CPU; default 60)\n"
           "  -q, --quiet   print only failures\n"
-          "  -v, --verbose print every file\n"
+          "  -v, --verbose print every file, and every file skipped with the reason\n"
           "  --synonyms F  load the thesaurus F (default: the config's 'synonyms',\n"
           "                $WSEARCH_SYNONYMS, or /etc/wsearch/synonyms.txt if present);\n"
           "                --synonyms none leaves the index's synonyms as they are\n"
@@ -281,14 +287,19 @@ int cmd_index(cli_env *env, int argc, char **argv)
         return EXIT_ERROR;
     }
     unsigned long changed = st.added + st.updated + st.removed;
+    /* What was not indexed by design is counted too; -v names each. */
+    char skip[96] = "";
+    if (st.ignored)
+        snprintf(skip, sizeof skip, ", %lu skipped%s", st.ignored,
+                 pr.verbose ? "" : " (-v names them)");
     if (!changed && !st.failed)
-        printf("index is up to date: %lu files checked, nothing changed (%u documents in %s)\n",
-               st.files, st.doccount, env->index);
+        printf("index is up to date: %lu files checked, nothing changed%s (%u documents in %s)\n",
+               st.files, skip, st.doccount, env->index);
     else
-        printf("%lu files: %lu added, %lu updated, %lu removed, %lu unchanged, %lu failed "
+        printf("%lu files: %lu added, %lu updated, %lu removed, %lu unchanged, %lu failed%s "
                "(%u documents in %s)\n",
-               st.files, st.added, st.updated, st.removed, st.unchanged, st.failed, st.doccount,
-               env->index);
+               st.files, st.added, st.updated, st.removed, st.unchanged, st.failed, skip,
+               st.doccount, env->index);
     /* Failed files were reported above; the index itself is consistent. */
     return st.failed ? EXIT_NOHITS : 0;
 }

@@ -57,7 +57,8 @@ ws_doctype ws_doctype_from_path(const char *path)
     } exts[] = {{"txt", WS_DOC_TXT},     {"text", WS_DOC_TXT},  {"md", WS_DOC_MD},
                 {"markdown", WS_DOC_MD}, {"html", WS_DOC_HTML}, {"htm", WS_DOC_HTML},
                 {"xhtml", WS_DOC_HTML},  {"pdf", WS_DOC_PDF},   {"pptx", WS_DOC_PPTX},
-                {"odp", WS_DOC_ODP},     {"docx", WS_DOC_DOCX}, {"odt", WS_DOC_ODT}};
+                {"odp", WS_DOC_ODP},     {"docx", WS_DOC_DOCX}, {"odt", WS_DOC_ODT},
+                {"xlsx", WS_DOC_XLSX},   {"ods", WS_DOC_ODS}};
     if (!path)
         return WS_DOC_UNKNOWN;
     const char *base = strrchr(path, '/');
@@ -90,6 +91,10 @@ const char *ws_doctype_name(ws_doctype t)
         return "docx";
     case WS_DOC_ODT:
         return "odt";
+    case WS_DOC_XLSX:
+        return "xlsx";
+    case WS_DOC_ODS:
+        return "ods";
     default:
         return "unknown";
     }
@@ -99,7 +104,7 @@ ws_doctype ws_doctype_from_name(const char *name)
 {
     if (!name)
         return WS_DOC_UNKNOWN;
-    for (int t = WS_DOC_TXT; t <= WS_DOC_ODT; t++)
+    for (int t = WS_DOC_TXT; t <= WS_DOC_ODS; t++)
         if (strcmp(name, ws_doctype_name((ws_doctype)t)) == 0)
             return (ws_doctype)t;
     return WS_DOC_UNKNOWN;
@@ -461,9 +466,9 @@ static void close_passage(ws_xb *b)
             goto reset;
         }
         p->kind = b->kind;
-        p->number = b->kind == WS_PASSAGE_SECTION                               ? ++b->nsections
-                    : b->kind == WS_PASSAGE_PAGE || b->kind == WS_PASSAGE_SLIDE ? b->number
-                                                                                : 0;
+        p->number = b->kind == WS_PASSAGE_SECTION ? ++b->nsections
+                    : b->kind != WS_PASSAGE_BODY  ? b->number
+                                                  : 0;
         p->heading = b->heading;
         p->text = t;
         p->text_len = tl;
@@ -831,6 +836,7 @@ void ws_extracted_free(ws_extracted *x)
     if (!x)
         return;
     ws_x_free_meta(x);
+    free(x->note);
     free_list(x->links, x->nlinks);
     for (size_t i = 0; i < x->npassages; i++) {
         free(x->passages[i].heading);
@@ -982,7 +988,8 @@ static int sniff_container(ws_doctype type, const char *d, size_t len, const cha
     }
     if (is && !strncmp(is, "a zip", 5))
         return WS_OK;
-    if (is && !strcmp(is, "an OLE compound file") && (type == WS_DOC_PPTX || type == WS_DOC_DOCX))
+    if (is && !strcmp(is, "an OLE compound file") &&
+        (type == WS_DOC_PPTX || type == WS_DOC_DOCX || type == WS_DOC_XLSX))
         /* Office stores password-protected OOXML files in an OLE container
          * (EncryptedPackage); an old binary .ppt/.doc renamed looks the same. */
         return ws_error_set(err, WS_EUNSUPPORTED,
@@ -1010,7 +1017,7 @@ int ws_extract_buffer(ws_doctype type, const char *data, size_t len, const char 
     if (len > o.max_input)
         return ws_error_set(err, WS_ETOOBIG, "%s: input is %zu bytes, over the limit of %zu", name,
                             len, o.max_input);
-    if (type <= WS_DOC_UNKNOWN || type > WS_DOC_ODT)
+    if (type <= WS_DOC_UNKNOWN || type > WS_DOC_ODS)
         return ws_error_set(err, WS_EUNSUPPORTED, "%s: unsupported document type", name);
     if (type >= WS_DOC_PDF && (rc = sniff_container(type, data, len, name, err)) != WS_OK)
         return rc;
@@ -1043,6 +1050,10 @@ int ws_extract_buffer(ws_doctype type, const char *data, size_t len, const char 
     case WS_DOC_PPTX:
     case WS_DOC_DOCX:
         rc = ws_extract_ooxml(&b, data, len, err);
+        break;
+    case WS_DOC_XLSX:
+    case WS_DOC_ODS:
+        rc = ws_extract_sheet(&b, data, len, err);
         break;
     default:
         rc = ws_extract_odf(&b, data, len, err);

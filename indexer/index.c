@@ -297,7 +297,8 @@ typedef struct walk_ctx {
     ws_index_report_fn report;
     void *rctx;
     ws_index_stats *stats;
-    const char *root; /* real path of the root being walked */
+    const char *root;  /* real path of the root being walked */
+    const char *index; /* real path of the index folder, or NULL */
 } walk_ctx;
 
 static void report(walk_ctx *w, ws_index_event_kind kind, const char *path, const char *msg,
@@ -307,6 +308,14 @@ static void report(walk_ctx *w, ws_index_event_kind kind, const char *path, cons
         return;
     ws_index_event ev = {kind, path, msg, done, total};
     w->report(w->rctx, &ev);
+}
+
+/* An entry not indexed by design: counted and named to whoever listens
+ * (wsearch index -v), so that nothing the walk meets goes unaccounted. */
+static void skipped(walk_ctx *w, const char *path, const char *why)
+{
+    w->stats->ignored++;
+    report(w, WS_INDEX_EV_SKIPPED, path, why, 0, 0);
 }
 
 /*
@@ -411,8 +420,6 @@ static int walk_dir(walk_ctx *w, const char *dir, unsigned depth, const ignore *
     ignore_load(&ig, dir);
     ws_buf p = WS_BUF_INIT;
     for (size_t i = 0; i < n && rc == WS_OK; i++) {
-        if (ignored(&ig, names[i]))
-            continue;
         ws_buf_reset(&p);
         ws_buf_puts(&p, dir);
         if (p.len && p.data[p.len - 1] != '/')
@@ -420,6 +427,8 @@ static int walk_dir(walk_ctx *w, const char *dir, unsigned depth, const ignore *
         ws_buf_puts(&p, names[i]);
         if (!ws_buf_cstr(&p))
             rc = ws_error_set(err, WS_ENOMEM, "out of memory");
+        else if (ignored(&ig, names[i]))
+            skipped(w, p.data, "matches a pattern in .wsearchignore");
         else
             rc = walk_path(w, p.data, depth + 1, 0, &ig, err);
     }
@@ -445,17 +454,21 @@ static int walk_path(walk_ctx *w, const char *path, unsigned depth, int is_root,
         /* Linked files are indexed; linked folders are not followed, so a
          * link loop cannot trap the walk. */
         if (stat(path, &st) != 0) {
+            w->stats->ignored++;
             report(w, WS_INDEX_EV_WARNING, path, "dangling symbolic link", 0, 0);
             return WS_OK;
         }
-        if (S_ISDIR(st.st_mode) && !is_root)
+        if (S_ISDIR(st.st_mode) && !is_root) {
+            skipped(w, path, "symbolic link to a folder, not followed");
             return WS_OK;
+        }
         /* A link may point anywhere (/etc/passwd named notes.txt): only
          * files inside the indexed folder become searchable. */
         char real[PATH_MAX];
         size_t rl = strlen(w->root);
         if (!is_root && (!realpath(path, real) || strncmp(real, w->root, rl) != 0 ||
                          (real[rl] != '/' && strcmp(w->root, "/") != 0))) {
+            w->stats->ignored++;
             report(w, WS_INDEX_EV_WARNING, path,
                    "symbolic link to a file outside the indexed folder, skipped", 0, 0);
             return WS_OK;
@@ -463,18 +476,46 @@ static int walk_path(walk_ctx *w, const char *path, unsigned depth, int is_root,
     }
     if (S_ISDIR(st.st_mode)) {
         if (depth > w->ix->opts.max_depth) {
+            w->stats->ignored++;
             report(w, WS_INDEX_EV_WARNING, path, "folder nested too deeply, skipped", 0, 0);
             return WS_OK;
         }
+        if (!is_root && w->index && !strcmp(path, w->index))
+            return WS_OK; /* the index itself, by design */
         return walk_dir(w, path, depth, ig, err);
     }
-    if (!S_ISREG(st.st_mode))
-        return WS_OK; /* sockets, fifos, devices: never read */
+    char why[96];
+    if (!S_ISREG(st.st_mode)) { /* sockets, fifos, devices: never read */
+        snprintf(why, sizeof why, "not a regular file (%s)",
+                 S_ISFIFO(st.st_mode)                         ? "a pipe"
+                 : S_ISSOCK(st.st_mode)                       ? "a socket"
+                 : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device"
+                                                              : "a special file");
+        if (!is_root) {
+            skipped(w, path, why);
+        } else {
+            w->stats->failed++;
+            report(w, WS_INDEX_EV_FAILED, path, why, 0, 0);
+        }
+        return WS_OK;
+    }
     ws_doctype type = ws_doctype_from_path(path);
     if (type == WS_DOC_UNKNOWN) {
-        w->stats->ignored++;
-        if (is_root)
-            report(w, WS_INDEX_EV_FAILED, path, "unsupported file type", 0, 0);
+        /* Name the extension: ".doc" says more than "unsupported". */
+        const char *base = strrchr(path, '/'), *dot;
+        base = base ? base + 1 : path;
+        dot = strrchr(base, '.');
+        if (dot && dot != base && dot[1])
+            snprintf(why, sizeof why, "unsupported file type (.%.40s)", dot + 1);
+        else
+            snprintf(why, sizeof why, "unsupported file type (no extension)");
+        if (!is_root) {
+            skipped(w, path, why);
+        } else {
+            /* asked for by name: an error, not a skip */
+            w->stats->failed++;
+            report(w, WS_INDEX_EV_FAILED, path, why, 0, 0);
+        }
         return WS_OK;
     }
     if (list_push(&w->files, path, type, &st) != 0)
@@ -669,6 +710,8 @@ static const char *passage_kind_name(ws_passage_kind k)
         return "page";
     case WS_PASSAGE_SLIDE:
         return "slide";
+    case WS_PASSAGE_SHEET:
+        return "sheet";
     default:
         return "body";
     }
@@ -976,6 +1019,8 @@ static int write_file(ws_index *ix, walk_ctx *w, const file_entry *f, uint32_t d
     ws_error_clear(&xerr);
     if (x->converted)
         report(w, WS_INDEX_EV_WARNING, f->path, "not UTF-8: read as Windows-1252/Latin-1", 0, 0);
+    if (x->note)
+        report(w, WS_INDEX_EV_WARNING, f->path, x->note, 0, 0);
     ws_xdoc *doc = NULL;
     int rc = build_document(ix, f, x, &doc, &xerr);
     size_t bytes = x->text_len;
@@ -1229,9 +1274,11 @@ int ws_index_update(ws_index *ix, const char *const *roots, size_t nroots,
         return ws_error_set(err, WS_EINVAL, "ws_index_update: invalid argument");
     ws_pool *pool = NULL; /* started when the first changed file is found */
     int rc = WS_OK;
+    char index_real[PATH_MAX];
+    int have_index = realpath(ix->path, index_real) != NULL;
     for (size_t r = 0; r < nroots && rc == WS_OK; r++) {
         char real[PATH_MAX];
-        walk_ctx w = {ix, {0}, reportfn, ctx, stats, real};
+        walk_ctx w = {ix, {0}, reportfn, ctx, stats, real, have_index ? index_real : NULL};
         if (!realpath(roots[r], real)) {
             rc = ws_error_set(err, WS_ENOTFOUND, "%s: %s", roots[r], strerror(errno));
             break;

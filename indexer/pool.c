@@ -132,6 +132,7 @@ int ws_pool_encode(const ws_extracted *x, char **out, size_t *len)
         put_cstr(&b, p->heading);
         put_str(&b, p->text, p->text_len);
     }
+    put_cstr(&b, x->note);
     if (b.oom) {
         ws_buf_free(&b);
         return WS_ENOMEM;
@@ -261,7 +262,7 @@ int ws_pool_decode(const char *buf, size_t len, ws_doctype type, size_t max_text
         uint32_t kind, number;
         if (!get_u32(&r, &kind) || !get_u32(&r, &number))
             break;
-        if (kind > WS_PASSAGE_SLIDE) {
+        if (kind > WS_PASSAGE_SHEET) {
             r.why = "unknown passage kind";
             break;
         }
@@ -281,6 +282,8 @@ int ws_pool_decode(const char *buf, size_t len, ws_doctype type, size_t max_text
             break;
         }
     }
+    if (!r.why && x->npassages == np)
+        get_str(&r, &x->note, NULL, WS_X_FIELD_MAX, 1);
     if (!r.why && r.left)
         r.why = "trailing bytes";
     /* The joined text is ours to build, not the worker's to claim. */

@@ -781,6 +781,7 @@ static int fill_hit(ws_searcher *s, ws_xenquire *enq, ws_xmset *ms, uint32_t i,
                                       : !strcmp(kind, "section") ? "section"
                                       : !strcmp(kind, "page")    ? "page"
                                       : !strcmp(kind, "slide")   ? "slide"
+                                      : !strcmp(kind, "sheet")   ? "sheet"
                                                                  : "body";
                     h->passage_number = (unsigned)json_integer_value(json_object_get(p, "n"));
                     h->passage_heading = json_strdup(p, "heading");

@@ -72,6 +72,8 @@ static const struct {
     {"docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", 0},
     {"odp", "application/vnd.oasis.opendocument.presentation", 0},
     {"odt", "application/vnd.oasis.opendocument.text", 0},
+    {"xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", 0},
+    {"ods", "application/vnd.oasis.opendocument.spreadsheet", 0},
 };
 
 static void fail(sd_served *out, unsigned status, const char *msg)

@@ -19,4 +19,4 @@ if [[ $want != "$have" ]]; then
   flock /tmp/wsearch-web-npm.lock npm ci --no-audit --no-fund --loglevel=error
 fi
 mkdir -p "$WS_WEB_OUT"
-exec node --test --test-concurrency=1 --test-reporter=spec web.test.mjs
+exec node --test --test-concurrency=1 --test-reporter=spec web.test.mjs sheets.test.mjs
