@@ -29,6 +29,7 @@
 
 #include "buf.h"
 #include "compound.h"
+#include "layout.h"
 #include "stopwords.h"
 #include "pool.h"
 #include "related.h"
@@ -133,6 +134,12 @@ struct ws_index {
      * (see spell_set). */
     struct spell_set *spell;
     ws_compounds *dict; /* word list for compound splitting, or NULL */
+    /* --rebuild writes a new generation (gendir) and publishes it at close
+     * (layout.h); guard holds the live index's write lock meanwhile, so no
+     * other writer changes what is about to be replaced. */
+    char *gendir;
+    ws_xdb *guard;
+    int failed; /* an update failed: do not publish the half-built generation */
 };
 
 /* ---- open and close ----------------------------------------------------- */
@@ -177,6 +184,48 @@ static int set_metadata(ws_index *ix, const char *key, const char *value, ws_err
     return rc;
 }
 
+/* Open the live database for writing.  A rebuild may publish a new
+ * generation between resolving the stub and taking the lock; then the
+ * handle would write into a retired generation, so look again. */
+static int open_live(ws_index *ix, const char *path, ws_error *err)
+{
+    for (int attempt = 0; attempt < 5; attempt++) {
+        char *dir = NULL, *again = NULL;
+        int rc = ws_layout_live(path, &dir, NULL, err);
+        if (rc == WS_OK)
+            rc = ws_xdb_open_write(&ix->db, dir, WS_XDB_CREATE, err);
+        if (rc == WS_OK)
+            rc = ws_layout_live(path, &again, NULL, err);
+        int same = rc == WS_OK && !strcmp(dir, again);
+        free(dir);
+        free(again);
+        if (rc != WS_OK || same)
+            return rc;
+        ws_xdb_close(ix->db);
+        ix->db = NULL;
+    }
+    return ws_error_set(err, WS_ELOCKED, "%s: the index keeps being replaced", path);
+}
+
+/* A rebuild: lock the live index (if any), then write a fresh generation. */
+static int open_rebuild(ws_index *ix, const char *path, ws_error *err)
+{
+    char *live = NULL;
+    struct stat st;
+    int rc = ws_layout_live(path, &live, NULL, err);
+    if (rc == WS_OK && stat(live, &st) == 0) {
+        rc = ws_xdb_open_write(&ix->guard, live, WS_XDB_OPEN, err);
+        if (rc == WS_ENOTFOUND) /* a folder that is no index (yet): nothing to guard */
+            rc = WS_OK;
+    }
+    free(live);
+    if (rc == WS_OK)
+        rc = ws_layout_new_generation(path, &ix->gendir, err);
+    if (rc == WS_OK)
+        rc = ws_xdb_open_write(&ix->db, ix->gendir, WS_XDB_OVERWRITE, err);
+    return rc;
+}
+
 int ws_index_open(ws_index **out, const char *path, const ws_index_options *opts, ws_error *err)
 {
     *out = NULL;
@@ -197,8 +246,7 @@ int ws_index_open(ws_index **out, const char *path, const ws_index_options *opts
         ix->opts.max_depth = 64;
 
     /* The index folder's parent must exist; Xapian creates the folder. */
-    int rc =
-        ws_xdb_open_write(&ix->db, path, ix->opts.rebuild ? WS_XDB_OVERWRITE : WS_XDB_CREATE, err);
+    int rc = ix->opts.rebuild ? open_rebuild(ix, path, err) : open_live(ix, path, err);
     if (rc == WS_ELOCKED)
         rc = ws_error_set(err, WS_ELOCKED, "%s: another process is writing this index", path);
     else if (rc != WS_OK && err)
@@ -216,6 +264,9 @@ int ws_index_open(ws_index **out, const char *path, const ws_index_options *opts
     if (rc != WS_OK) {
         ws_analyzer_free(ix->an);
         ws_xdb_close(ix->db);
+        ws_xdb_close(ix->guard);
+        ws_layout_discard(ix->gendir);
+        free(ix->gendir);
         free(ix->spell);
         free(ix->path);
         free(ix);
@@ -238,6 +289,15 @@ int ws_index_close(ws_index *ix, ws_error *err)
         spell_flush(ix->db, ix->spell, WS_ENOMEM, NULL); /* nothing to add: just free */
     }
     ws_xdb_close(ix->db);
+    if (ix->gendir) {
+        /* Readers switch to the new generation only now, when it is whole. */
+        if (rc == WS_OK && !ix->failed)
+            rc = ws_layout_publish(ix->path, ix->gendir, err);
+        else
+            ws_layout_discard(ix->gendir);
+        ws_xdb_close(ix->guard);
+        free(ix->gendir);
+    }
     ws_analyzer_free(ix->an);
     ws_compounds_free(ix->dict);
     free(ix->spell);
@@ -1254,6 +1314,8 @@ int ws_index_update(ws_index *ix, const char *const *roots, size_t nroots,
     ws_pool_free(pool);
     if (rc == WS_OK)
         rc = ws_xdb_doccount(ix->db, &stats->doccount, err);
+    if (rc != WS_OK)
+        ix->failed = 1;
     return rc;
 }
 
@@ -1492,8 +1554,10 @@ int ws_index_set_dictionary(ws_index *ix, const char *path, ws_error *err)
 {
     ws_compounds *d = NULL;
     int rc = ws_compounds_load(&d, path, err);
-    if (rc != WS_OK)
+    if (rc != WS_OK) {
+        ix->failed = 1; /* a rebuild that stops here must not replace the index */
         return rc;
+    }
     ws_compounds_free(ix->dict);
     ix->dict = d;
     /* Which list split the documents: a different one changes only new

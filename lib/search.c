@@ -131,7 +131,15 @@ int ws_searcher_open(ws_searcher **out, const char *path, ws_error *err)
 
 int ws_searcher_reopen(ws_searcher *s, ws_error *err)
 {
-    return ws_xdb_reopen(s->db, NULL, err);
+    int changed = 0;
+    int rc = ws_xdb_reopen(s->db, &changed, err);
+    /* A rebuilt index is a new database: the parser (spelling, synonyms,
+     * wildcards) must read it too, and it must be one we can search. */
+    if (rc == WS_OK && changed == 2)
+        rc = ws_xqp_set_database(s->qp, s->db, err);
+    if (rc == WS_OK && changed == 2)
+        rc = check_index(s, err);
+    return rc;
 }
 
 int ws_searcher_doccount(ws_searcher *s, uint32_t *out, ws_error *err)
@@ -1194,7 +1202,7 @@ int ws_search(ws_searcher *s, const char *query, size_t len, const ws_search_opt
         rc = run_once(s, query ? query : "", len, rw, exact, &o, r, err);
         if (rc != WS_EMODIFIED)
             break;
-        rc = ws_xdb_reopen(s->db, NULL, err);
+        rc = ws_searcher_reopen(s, err);
         if (rc != WS_OK)
             break;
         rc = WS_EMODIFIED;

@@ -11,6 +11,8 @@
 
 #include <xapian.h>
 
+#include <sys/stat.h>
+
 #include <cstdlib>
 #include <cstring>
 #include <new>
@@ -24,7 +26,24 @@ struct ws_xdb {
     Xapian::Database db; /* for readers; a WritableDatabase for writers */
     Xapian::WritableDatabase w;
     bool writable;
+    /* Readers: the path opened and its identity then.  A rebuild swaps the
+     * stub file at path for one naming a new generation (a new inode), and
+     * ws_xdb_reopen then opens that instead of reopening the old one. */
+    std::string path;
+    dev_t dev = 0;
+    ino_t ino = 0;
 };
+
+/* The path's identity now; false when it cannot be stat'ed. */
+static bool path_identity(const std::string &path, dev_t *dev, ino_t *ino)
+{
+    struct stat st;
+    if (stat(path.c_str(), &st) != 0)
+        return false;
+    *dev = st.st_dev;
+    *ino = st.st_ino;
+    return true;
+}
 
 struct ws_xdoc {
     Xapian::Document doc;
@@ -283,6 +302,9 @@ int ws_xdb_open_read(ws_xdb **out, const char *path, ws_error *err)
     WS_TRY
     ws_xdb *h = new ws_xdb();
     try {
+        /* Identity before opening: a swap in between is seen next time. */
+        h->path = path;
+        path_identity(h->path, &h->dev, &h->ino);
         h->db = Xapian::Database(path);
     } catch (...) {
         delete h;
@@ -339,7 +361,35 @@ int ws_xdb_reopen(ws_xdb *db, int *changed, ws_error *err)
 {
     CHECK_ARG(db, err);
     WS_TRY
-    bool c = db->db.reopen();
+    dev_t dev;
+    ino_t ino;
+    if (!db->writable && !db->path.empty() && path_identity(db->path, &dev, &ino) &&
+        (dev != db->dev || ino != db->ino)) {
+        /* A new generation: open it whole; the old one stays readable for
+         * whoever still holds it. */
+        Xapian::Database fresh(db->path);
+        db->db = fresh;
+        db->dev = dev;
+        db->ino = ino;
+        if (changed)
+            *changed = 2;
+        return WS_OK;
+    }
+    bool c;
+    try {
+        c = db->db.reopen();
+    } catch (const Xapian::DatabaseOpeningError &) {
+        /* Our generation was removed after a newer one was published (we
+         * lagged two rebuilds behind): open whatever the path names now. */
+        if (db->writable || db->path.empty())
+            throw;
+        Xapian::Database fresh(db->path);
+        db->db = fresh;
+        path_identity(db->path, &db->dev, &db->ino);
+        if (changed)
+            *changed = 2;
+        return WS_OK;
+    }
     if (changed)
         *changed = c ? 1 : 0;
     return WS_OK;

@@ -291,7 +291,10 @@ int main(int argc, char **argv)
     int fds[4], nfds = sd_listen_fds(fds, 4);
     if (!nfds) {
         const char *sp = ws_config_get(cfg, "searchd.socket");
-        sock_path = sock_default = sp && *sp ? absolute(sp) : ws_config_default_socket();
+        /* "off" is a word, not a file name in the current folder */
+        sock_path = sock_default = sp && !strcmp(sp, "off") ? strdup("off")
+                                   : sp && *sp              ? absolute(sp)
+                                                            : ws_config_default_socket();
         if (sock_path && strcmp(sock_path, "off") != 0) {
             int fd = sd_listen_unix(sock_path, mode, err, sizeof err);
             if (fd < 0) {
