@@ -235,8 +235,13 @@ int cmd_index(cli_env *env, int argc, char **argv)
     if (!synonyms || !*synonyms)
         synonyms = getenv("WSEARCH_SYNONYMS");
     int syn_default = !synonyms || !*synonyms;
-    if (syn_default)
-        synonyms = WS_SYSCONFDIR "/synonyms.txt";
+    char syn_path[4096];
+    if (syn_default) { /* the installed one, wherever the prefix put it */
+        char *etc = ws_config_sysconf_dir();
+        snprintf(syn_path, sizeof syn_path, "%s/synonyms.txt", etc ? etc : WS_SYSCONFDIR);
+        free(etc);
+        synonyms = syn_path;
+    }
     int syn_changed = 0;
     if (rc == WS_OK && strcmp(synonyms, "none") != 0 &&
         !(syn_default && access(synonyms, R_OK) != 0)) {

@@ -505,7 +505,10 @@ static int walk_path(walk_ctx *w, const char *path, unsigned depth, int is_root,
         /* Linked files are indexed; linked folders are not followed, so a
          * link loop cannot trap the walk. */
         if (stat(path, &st) != 0) {
-            report(w, WS_INDEX_EV_WARNING, path, "dangling symbolic link", 0, 0);
+            report(w, WS_INDEX_EV_WARNING, path,
+                   errno == ELOOP ? "symbolic link loop (too many levels of links)"
+                                  : "dangling symbolic link",
+                   0, 0);
             return WS_OK;
         }
         if (S_ISDIR(st.st_mode) && !is_root)
@@ -1036,6 +1039,15 @@ static int write_file(ws_index *ix, walk_ctx *w, const file_entry *f, uint32_t d
     ws_error_clear(&xerr);
     if (x->converted)
         report(w, WS_INDEX_EV_WARNING, f->path, "not UTF-8: read as Windows-1252/Latin-1", 0, 0);
+    if (x->truncated) {
+        /* Quietly losing a document's tail was issue 16: say what was kept. */
+        char msg[160];
+        snprintf(msg, sizeof msg,
+                 "%lld bytes: text longer than the %zu MiB limit, only its first %zu bytes are "
+                 "searchable",
+                 (long long)f->st.st_size, ix->opts.extract.max_text >> 20, x->text_len);
+        report(w, WS_INDEX_EV_WARNING, f->path, msg, 0, 0);
+    }
     ws_xdoc *doc = NULL;
     int rc = build_document(ix, f, x, &doc, &xerr);
     size_t bytes = x->text_len;
@@ -1278,6 +1290,43 @@ static int run_files(ws_index *ix, walk_ctx *w, ws_pool **pool, ws_error *err)
     return rc;
 }
 
+/*
+ * A root named on the command line that is gone: its documents would stay
+ * searchable for ever (issue 16), so they are removed with a warning.  A
+ * root that never had documents is a typo: an error once the others are
+ * done.  The path is made absolute without resolving links (it cannot be
+ * resolved any more); documents were stored under the resolved path, which
+ * is the same unless the root was reached through a symbolic link.
+ */
+static int prune_gone_root(ws_index *ix, walk_ctx *w, const char *root, int *pruned, ws_error *err)
+{
+    char abs[PATH_MAX], cwd[PATH_MAX];
+    int len = -1;
+    if (root[0] == '/')
+        len = snprintf(abs, sizeof abs, "%s", root);
+    else if (getcwd(cwd, sizeof cwd))
+        len = snprintf(abs, sizeof abs, "%s/%.*s", cwd, (int)(sizeof abs / 2), root);
+    if (len < 0 || (size_t)len >= sizeof abs)
+        return WS_OK;
+    size_t n = strlen(abs);
+    while (n > 1 && abs[n - 1] == '/')
+        abs[--n] = '\0';
+    unsigned long before = w->stats->removed;
+    int rc = remove_vanished(ix, w, abs, 1, err);
+    if (rc == WS_OK)
+        rc = remove_vanished(ix, w, abs, 0, err);
+    unsigned long gone = w->stats->removed - before;
+    if (rc == WS_OK && gone) {
+        char msg[128];
+        snprintf(msg, sizeof msg, "no longer exists: removed its %lu document%s from the index",
+                 gone, gone == 1 ? "" : "s");
+        report(w, WS_INDEX_EV_WARNING, abs, msg, 0, 0);
+        *pruned = 1;
+        rc = maybe_commit(ix, w, 1, 0, 0, err);
+    }
+    return rc;
+}
+
 int ws_index_update(ws_index *ix, const char *const *roots, size_t nroots,
                     ws_index_report_fn reportfn, void *ctx, ws_index_stats *stats, ws_error *err)
 {
@@ -1289,12 +1338,20 @@ int ws_index_update(ws_index *ix, const char *const *roots, size_t nroots,
         return ws_error_set(err, WS_EINVAL, "ws_index_update: invalid argument");
     ws_pool *pool = NULL; /* started when the first changed file is found */
     int rc = WS_OK;
+    const char *missing = NULL; /* a root that does not exist and never had documents */
     for (size_t r = 0; r < nroots && rc == WS_OK; r++) {
         char real[PATH_MAX];
         walk_ctx w = {ix, {0}, reportfn, ctx, stats, real};
         if (!realpath(roots[r], real)) {
-            rc = ws_error_set(err, WS_ENOTFOUND, "%s: %s", roots[r], strerror(errno));
-            break;
+            int e = errno, pruned = 0;
+            if (e == ENOENT || e == ENOTDIR) {
+                rc = prune_gone_root(ix, &w, roots[r], &pruned, err);
+                if (rc == WS_OK && !pruned && !missing)
+                    missing = roots[r];
+            } else {
+                rc = ws_error_set(err, WS_ENOTFOUND, "%s: %s", roots[r], strerror(e));
+            }
+            continue;
         }
         struct stat st;
         int root_is_dir = stat(real, &st) == 0 && S_ISDIR(st.st_mode);
@@ -1314,6 +1371,10 @@ int ws_index_update(ws_index *ix, const char *const *roots, size_t nroots,
     ws_pool_free(pool);
     if (rc == WS_OK)
         rc = ws_xdb_doccount(ix->db, &stats->doccount, err);
+    if (rc == WS_OK && missing) {
+        /* the other roots are indexed and committed; this one is a typo */
+        rc = ws_error_set(err, WS_ENOTFOUND, "%s: %s", missing, strerror(ENOENT));
+    }
     if (rc != WS_OK)
         ix->failed = 1;
     return rc;

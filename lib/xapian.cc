@@ -904,6 +904,45 @@ int ws_xqp_add_boolean_prefix(ws_xqp *qp, const char *field, const char *prefix,
     WS_CATCH(err)
 }
 
+/* YYYY-MM-DD that names a real day (2024-02-30 does not). */
+static bool iso_date(const std::string &d, int *ymd)
+{
+    if (d.size() != 10 || d[4] != '-' || d[7] != '-')
+        return false;
+    for (int i : {0, 1, 2, 3, 5, 6, 8, 9})
+        if (d[i] < '0' || d[i] > '9')
+            return false;
+    int y = std::atoi(d.substr(0, 4).c_str()), m = std::atoi(d.substr(5, 2).c_str()),
+        day = std::atoi(d.substr(8, 2).c_str());
+    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (m < 1 || m > 12 || day < 1 || day > mdays[m - 1] || (m == 2 && day == 29 && !leap))
+        return false;
+    *ymd = y * 10000 + m * 100 + day;
+    return true;
+}
+
+/* Xapian reads datum:2024-13-45 as a date it normalises and a reversed
+ * range as no document at all; both are mistakes the user should hear
+ * about (issue 16), so ISO dates are checked before Xapian sees them. */
+class CheckedDateRange : public Xapian::DateRangeProcessor
+{
+  public:
+    using Xapian::DateRangeProcessor::DateRangeProcessor;
+    Xapian::Query operator()(const std::string &b, const std::string &e) override
+    {
+        int lo = 0, hi = 0, any = 0;
+        bool blo = !b.empty() && iso_date(b, &lo), bhi = !e.empty() && iso_date(e, &hi);
+        for (const std::string *d : {&b, &e})
+            if (!d->empty() && d->size() == 10 && (*d)[4] == '-' && !iso_date(*d, &any))
+                throw Xapian::QueryParserError("'" + *d + "' is not a date (YYYY-MM-DD)");
+        if (blo && bhi && lo > hi)
+            throw Xapian::QueryParserError("empty date range: " + b + " is after " + e +
+                                           " (write the earlier date first)");
+        return Xapian::DateRangeProcessor::operator()(b, e);
+    }
+};
+
 int ws_xqp_add_date_range(ws_xqp *qp, unsigned slot, const char *field, ws_error *err)
 {
     CHECK_ARG(qp && field && *field, err);
@@ -911,7 +950,7 @@ int ws_xqp_add_date_range(ws_xqp *qp, unsigned slot, const char *field, ws_error
     std::string pfx = std::string(field) + ":";
     /* Without RP_DATE_PREFER_MDY ambiguous dates are read day first, as
      * Germans write them; two-digit years pivot around 1970. */
-    qp->qp.add_rangeprocessor((new Xapian::DateRangeProcessor(slot, pfx, 0, 1970))->release());
+    qp->qp.add_rangeprocessor((new CheckedDateRange(slot, pfx, 0, 1970))->release());
     return WS_OK;
     WS_CATCH(err)
 }

@@ -130,6 +130,7 @@ typedef struct ws_extracted {
     char *text; /* all passages joined by "\n\n"; never NULL */
     size_t text_len;
     int converted; /* 1 if the source was Windows-1252/Latin-1 and was converted */
+    int truncated; /* 1 if text was dropped at max_text (the rest is not searchable) */
 } ws_extracted;
 
 typedef struct ws_extract_options {
