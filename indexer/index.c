@@ -139,7 +139,8 @@ struct ws_index {
      * other writer changes what is about to be replaced. */
     char *gendir;
     ws_xdb *guard;
-    int failed; /* an update failed: do not publish the half-built generation */
+    int failed;  /* an update failed: do not publish the half-built generation */
+    char *dbdir; /* the database folder written (for its mode) */
 };
 
 /* ---- open and close ----------------------------------------------------- */
@@ -197,10 +198,14 @@ static int open_live(ws_index *ix, const char *path, ws_error *err)
         if (rc == WS_OK)
             rc = ws_layout_live(path, &again, NULL, err);
         int same = rc == WS_OK && !strcmp(dir, again);
-        free(dir);
         free(again);
-        if (rc != WS_OK || same)
+        if (rc != WS_OK || same) {
+            ix->dbdir = rc == WS_OK ? dir : NULL;
+            if (rc != WS_OK)
+                free(dir);
             return rc;
+        }
+        free(dir);
         ws_xdb_close(ix->db);
         ix->db = NULL;
     }
@@ -223,6 +228,8 @@ static int open_rebuild(ws_index *ix, const char *path, ws_error *err)
         rc = ws_layout_new_generation(path, &ix->gendir, err);
     if (rc == WS_OK)
         rc = ws_xdb_open_write(&ix->db, ix->gendir, WS_XDB_OVERWRITE, err);
+    if (rc == WS_OK && !(ix->dbdir = strdup(ix->gendir)))
+        rc = ws_error_set(err, WS_ENOMEM, "out of memory");
     return rc;
 }
 
@@ -267,6 +274,7 @@ int ws_index_open(ws_index **out, const char *path, const ws_index_options *opts
         ws_xdb_close(ix->guard);
         ws_layout_discard(ix->gendir);
         free(ix->gendir);
+        free(ix->dbdir);
         free(ix->spell);
         free(ix->path);
         free(ix);
@@ -289,6 +297,7 @@ int ws_index_close(ws_index *ix, ws_error *err)
         spell_flush(ix->db, ix->spell, WS_ENOMEM, NULL); /* nothing to add: just free */
     }
     ws_xdb_close(ix->db);
+    free(ix->dbdir);
     if (ix->gendir) {
         /* Readers switch to the new generation only now, when it is whole. */
         if (rc == WS_OK && !ix->failed)
@@ -1291,6 +1300,39 @@ static int run_files(ws_index *ix, walk_ctx *w, ws_pool **pool, ws_error *err)
 }
 
 /*
+ * The index holds the text of every file it read, so it must not be more
+ * readable than the most private of them: a file that others (or the
+ * group) may not read takes those permissions off the database folder
+ * before its text is written (a mode-000 file indexed as root must not end
+ * up in a world-readable index).  Permissions are only ever narrowed; a
+ * --rebuild starts again from the umask.
+ */
+static void narrow_mode(ws_index *ix, walk_ctx *w)
+{
+    mode_t strip = 0;
+    const char *why = NULL;
+    for (size_t i = 0; i < w->files.n; i++) {
+        mode_t m = w->files.v[i].st.st_mode;
+        mode_t s = (m & S_IROTH ? 0 : (mode_t)S_IRWXO) | (m & S_IRGRP ? 0 : (mode_t)S_IRWXG);
+        if (s & ~strip) {
+            strip |= s;
+            why = w->files.v[i].path;
+        }
+    }
+    struct stat st;
+    if (!strip || !ix->dbdir || stat(ix->dbdir, &st) != 0 || !(st.st_mode & strip))
+        return;
+    mode_t mode = st.st_mode & 07777 & ~strip;
+    if (chmod(ix->dbdir, mode) == 0) {
+        char msg[160];
+        snprintf(msg, sizeof msg,
+                 "not readable by %s: the index folder %s is now mode %04o like it",
+                 strip & S_IRWXG ? "group and others" : "others", ix->dbdir, (unsigned)mode);
+        report(w, WS_INDEX_EV_WARNING, why, msg, 0, 0);
+    }
+}
+
+/*
  * A root named on the command line that is gone: its documents would stay
  * searchable for ever (issue 16), so they are removed with a warning.  A
  * root that never had documents is a typo: an error once the others are
@@ -1356,6 +1398,8 @@ int ws_index_update(ws_index *ix, const char *const *roots, size_t nroots,
         struct stat st;
         int root_is_dir = stat(real, &st) == 0 && S_ISDIR(st.st_mode);
         rc = walk_path(&w, real, 0, 1, NULL, err);
+        if (rc == WS_OK)
+            narrow_mode(ix, &w);
         if (rc == WS_OK) {
             stats->files += w.files.n;
             report(&w, WS_INDEX_EV_SCAN_DONE, real, NULL, 0, w.files.n);
