@@ -1364,7 +1364,7 @@ static int prune_gone_root(ws_index *ix, walk_ctx *w, const char *root, int *pru
                  gone, gone == 1 ? "" : "s");
         report(w, WS_INDEX_EV_WARNING, abs, msg, 0, 0);
         *pruned = 1;
-        rc = maybe_commit(ix, w, 1, 0, 0, err);
+        rc = maybe_commit(ix, w, 0, 0, 0, err);
     }
     return rc;
 }
@@ -1408,11 +1408,17 @@ int ws_index_update(ws_index *ix, const char *const *roots, size_t nroots,
             rc = run_files(ix, &w, &pool, err);
         if (rc == WS_OK)
             rc = remove_vanished(ix, &w, real, root_is_dir, err);
+        /* Roots share commits (the watcher names many single files): a
+         * batch is committed when full, the rest once below. */
         if (rc == WS_OK)
-            rc = maybe_commit(ix, &w, 1, w.files.n, w.files.n, err);
+            rc = maybe_commit(ix, &w, 0, w.files.n, w.files.n, err);
         list_free(&w.files);
     }
     ws_pool_free(pool);
+    if (rc == WS_OK) {
+        walk_ctx w = {ix, {0}, reportfn, ctx, stats, NULL};
+        rc = maybe_commit(ix, &w, 1, stats->files, stats->files, err);
+    }
     if (rc == WS_OK)
         rc = ws_xdb_doccount(ix->db, &stats->doccount, err);
     if (rc == WS_OK && missing) {

@@ -99,7 +99,7 @@ for d in $(pkg-config --variable pc_path pkg-config | tr : ' '); do
   for f in "$d"/*.pc; do [[ -e $f && $(basename "$f") != cmocka.pc ]] && ln -sf "$f" "$TMP/pc/"; done
 done
 check "cmake -S . -B build succeeds without cmocka" \
-  env PKG_CONFIG_LIBDIR="$TMP/pc" cmake -S "$SRC" -B "$TMP/nocmocka" >"$TMP/nocm.log" 2>&1
+  sh -c "PKG_CONFIG_LIBDIR='$TMP/pc' cmake -S '$SRC' -B '$TMP/nocmocka' >'$TMP/nocm.log' 2>&1"
 check "and leaves the tests off" grep -q '^WS_TESTS:BOOL=OFF' "$TMP/nocmocka/CMakeCache.txt"
 expect_exit 1 "-DWS_TESTS=ON (scripts/test.sh) without cmocka is an error, not a skip" \
   env PKG_CONFIG_LIBDIR="$TMP/pc" cmake -S "$SRC" -B "$TMP/nocmocka2" -DWS_TESTS=ON
