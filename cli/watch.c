@@ -44,7 +44,10 @@
 #define TREE_MASK                                                                                  \
     (IN_CREATE | IN_DELETE | IN_CLOSE_WRITE | IN_MODIFY | IN_ATTRIB | IN_MOVED_FROM |              \
      IN_MOVED_TO | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR | IN_DONT_FOLLOW)
-#define PARENT_MASK (IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_ONLYDIR | IN_MASK_ADD)
+/* A root's parent: its coming and going, and its changes when it is a file */
+#define PARENT_MASK                                                                                \
+    (IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_CLOSE_WRITE | IN_ATTRIB |            \
+     IN_ONLYDIR | IN_MASK_ADD)
 
 typedef struct wdir {
     int wd;
@@ -264,7 +267,7 @@ static void handle(watcher *w, const struct inotify_event *ev)
             continue;
         if (ev->mask & (IN_CREATE | IN_MOVED_TO))
             add_tree(w, r->path, 0);
-        else
+        else if (ev->mask & (IN_DELETE | IN_MOVED_FROM))
             forget_tree(w, r->path);
         pend(w, r->path);
     }

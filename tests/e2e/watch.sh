@@ -99,5 +99,25 @@ saw "a file created while it was down is found" nachbarschaftshilfe 1
 saw "a file deleted while it was down is gone" integrationslotsen 0
 check "no errors on stderr" test ! -s "$TMP/watch.err"
 [[ -s $TMP/watch.err ]] && sed 's/^/    err: /' "$TMP/watch.err" | head
+kill -TERM "$WPID"; wait "$WPID" 2>/dev/null || true; WPID=
+
+# A folder (and a single file) that do not exist yet when the watcher starts.
+export WSEARCH_INDEX=$TMP/index2
+"$WS" index --watch "$TMP/later" "$TMP/single.txt" >"$TMP/w2.out" 2>"$TMP/w2.err" &
+WPID=$!
+for _ in $(seq 1 200); do grep -q '^watching' "$TMP/w2.out" 2>/dev/null && break; sleep 0.05; done
+check "a watcher on folders that are not there yet starts" grep -q '^watching' "$TMP/w2.out"
+check "saying what is missing" grep -q 'later' "$TMP/w2.err"
+mkdir -p "$TMP/later/x"
+echo "Spaeterwort kommt noch" >"$TMP/later/x/neu.txt"
+saw "a folder that appears later is indexed" spaeterwort 1
+echo "Einzeldateiwort" >"$TMP/single.txt"
+saw "a single watched file that appears is indexed" einzeldateiwort 1
+echo "Geaendertes Solowort" >"$TMP/single.txt"
+saw "and its change is seen" solowort 1
+rm "$TMP/single.txt"
+saw "and its removal" solowort 0
+kill -TERM "$WPID"; wait "$WPID" 2>/dev/null || true; WPID=
+
 expect_exit 2 "--watch with --rebuild is a usage error" "$WS" index --watch --rebuild "$D"
 finish
