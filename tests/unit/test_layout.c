@@ -112,6 +112,8 @@ static void test_rebuild_generations(void **state)
     build(1);
     build(1);
     assert_int_equal(count_generations(), 2);
+    /* Its generation is deleted, but the files it has open still read. */
+    assert_int_equal(hits(s, "sprachmittlung"), 1);
     assert_int_equal(ws_searcher_reopen(s, &e), WS_OK);
     assert_int_equal(hits(s, "sprachmittlung"), 1);
 
