@@ -61,7 +61,8 @@ static int read_stub(const char *path, char **out, ws_error *err)
     size_t n = fread(buf, 1, STUB_MAX, f);
     fclose(f);
     buf[n] = '\0';
-    for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) {
+    char *save = NULL; /* strtok_r: a library may be called from any thread */
+    for (char *line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
         while (*line == ' ' || *line == '\t')
             line++;
         if (!*line || *line == '#')
