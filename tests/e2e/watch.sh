@@ -84,6 +84,10 @@ for i in $(seq 1 300); do echo "Massendatei $i Stapelwort" >"$D/c/m$i.txt"; done
 saw "a burst of 300 files is indexed" stapelwort 100  # -n 100 caps the count
 check "all 300 of them" sh -c "'$WS' --direct --json -n 1000 stapelwort | python3 -c 'import json,sys; sys.exit(0 if len(json.load(sys.stdin))==300 else 1)'"
 
+# The watcher holds the write lock: a rebuild meanwhile is refused, clearly.
+expect_exit 2 "a --rebuild while the watcher runs is refused" "$WS" index --rebuild -q "$D"
+check "saying another process is writing" contains "$TMP/err" "another process is writing"
+
 # SIGTERM: clean exit 0.
 kill -TERM "$WPID"
 set +e; wait "$WPID"; wrc=$?; set -e
@@ -117,7 +121,11 @@ echo "Geaendertes Solowort" >"$TMP/single.txt"
 saw "and its change is seen" solowort 1
 rm "$TMP/single.txt"
 saw "and its removal" solowort 0
-kill -TERM "$WPID"; wait "$WPID" 2>/dev/null || true; WPID=
+kill -INT "$WPID"
+set +e; wait "$WPID"; wrc=$?; set -e
+WPID=
+check "SIGINT: the watcher exits 0 too (exit $wrc)" test "$wrc" -eq 0
+check "and says it stopped" grep -q '^stopped (SIGINT)' "$TMP/w2.out"
 
 expect_exit 2 "--watch with --rebuild is a usage error" "$WS" index --watch --rebuild "$D"
 finish
