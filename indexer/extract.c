@@ -1065,6 +1065,7 @@ int ws_extract_buffer(ws_doctype type, const char *data, size_t len, const char 
         xb_abort(&b);
         return rc;
     }
+    b.x->truncated = b.full;
     return xb_finish(&b, out, err);
 }
 

@@ -12,7 +12,8 @@ jobs=$(nproc)
 run_suite() { # name, cmake options...
   local name=$1; shift
   echo "== $name build"
-  cmake -S . -B "build-$name" -DWS_WERROR=ON "$@" >/dev/null
+  # WS_TESTS=ON: a missing test package is an error here, never a skipped suite
+  cmake -S . -B "build-$name" -DWS_WERROR=ON -DWS_TESTS=ON "$@" >/dev/null
   cmake --build "build-$name" -j"$jobs" >/dev/null
   echo "== $name tests"
   (cd "build-$name" && ctest --output-on-failure -j"$jobs") | tee "build-$name/ctest.log"

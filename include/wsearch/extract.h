@@ -150,6 +150,7 @@ typedef struct ws_extracted {
     int converted; /* 1 if the source was Windows-1252/Latin-1 and was converted */
     char *note;    /* a limit left part of the file unread (sheets, cells): one line
                       for the user, or NULL; the document is still indexed */
+    int truncated; /* 1 if text was dropped at max_text (the rest is not searchable) */
 } ws_extracted;
 
 typedef struct ws_extract_options {

@@ -158,7 +158,10 @@ int ws_index_load_broad_synonyms(ws_index *ix, const char *path, int *changed, w
 int ws_index_set_dictionary(ws_index *ix, const char *path, ws_error *err);
 
 /* Commit what is pending and close.  Returns the commit's status; the
- * handle is freed either way.  NULL is allowed. */
+ * handle is freed either way.  NULL is allowed.  With opts->rebuild the
+ * new index was built beside the live one and replaces it only here, in
+ * one atomic step (unless an update or the dictionary failed: then the
+ * live index stays as it was); readers switch on their next reopen. */
 int ws_index_close(ws_index *ix, ws_error *err);
 
 #ifdef __cplusplus
