@@ -1005,13 +1005,112 @@ static int add_broad_synonyms(ws_searcher *s, ws_xquery **q, ws_error *err)
     return rc;
 }
 
+/* Does a wildcard pattern meet more index words than it is given? */
+typedef struct wild_cut {
+    ws_xdb *db;
+    uint32_t each; /* words one wildcard may stand for */
+    uint32_t seen; /* words of the current pattern so far */
+    int cut;
+} wild_cut;
+
+static int count_upto(void *ctx, const char *term, size_t len, uint32_t freq)
+{
+    (void)term;
+    (void)len;
+    (void)freq;
+    wild_cut *w = ctx;
+    return ++w->seen > w->each;
+}
+
+static int check_wildcard(void *ctx, const char *pattern, size_t len, uint32_t freq)
+{
+    (void)freq;
+    wild_cut *w = ctx;
+    char p[WS_MAX_TERM + 16];
+    if (len >= sizeof p)
+        return 0;
+    memcpy(p, pattern, len);
+    p[len] = '\0';
+    w->seen = 0;
+    /* Reads at most each + 1 terms of the index: bounded by the budget. */
+    ws_xdb_allterms(w->db, p, count_upto, w, NULL);
+    if (w->seen > w->each)
+        w->cut = 1;
+    return w->cut; /* one cut is enough to know */
+}
+
+/*
+ * Parse within the budget.  Xapian 1.4 expands a wildcard only when the
+ * query runs, each one up to the parser's max_expansion: 680 x "k*" is 680
+ * expansions of up to WS_MAX_WILDCARD words, which is what made one query
+ * cost seconds.  So the parsed tree is measured first (cheap: nothing is
+ * expanded yet) and, when it holds many wildcards, parsed again with each
+ * wildcard's share of the budget.
+ */
+static int parse_within(ws_searcher *s, const char *rewritten, ws_budget *b, ws_xquery **out,
+                        ws_error *err)
+{
+    ws_xquery *q = NULL;
+    ws_xshape sh;
+    int rc = ws_xqp_parse(s->qp, rewritten, WS_SEARCH_PARSE_FLAGS, &q, err);
+    if (rc == WS_OK)
+        rc = ws_xquery_shape(q, &sh, NULL, NULL, err);
+    if (rc == WS_OK && sh.leaves > b->max_terms)
+        rc = ws_error_set(err, WS_EQUERY,
+                          "the query is too large: %u words and wildcards after analysis, at "
+                          "most %u are searched; search for fewer words",
+                          sh.leaves, b->max_terms);
+    if (rc == WS_OK && sh.depth > WS_SEARCH_MAX_DEPTH)
+        rc = ws_error_set(err, WS_EQUERY,
+                          "the query nests too deeply (%u levels of brackets and operators, at "
+                          "most %u)",
+                          sh.depth, WS_SEARCH_MAX_DEPTH);
+    uint32_t each = WS_MAX_WILDCARD;
+    if (rc == WS_OK && sh.wildcards) {
+        uint32_t share = b->max_expansion / sh.wildcards;
+        each = share < 1 ? 1 : share < WS_MAX_WILDCARD ? share : WS_MAX_WILDCARD;
+    }
+    if (rc == WS_OK && each < WS_MAX_WILDCARD) {
+        ws_xquery_free(q);
+        q = NULL;
+        rc = ws_xqp_set_max_expansion(s->qp, each, err);
+        if (rc == WS_OK)
+            rc = ws_xqp_parse(s->qp, rewritten, WS_SEARCH_PARSE_FLAGS, &q, err);
+        /* The parser is the searcher's: leave it as the next query expects. */
+        int rc2 = ws_xqp_set_max_expansion(s->qp, WS_MAX_WILDCARD, rc == WS_OK ? err : NULL);
+        if (rc == WS_OK)
+            rc = rc2;
+    }
+    if (rc == WS_OK && sh.wildcards) {
+        wild_cut w = {s->db, each, 0, 0};
+        rc = ws_xquery_shape(q, &sh, check_wildcard, &w, err);
+        b->cut = w.cut;
+    }
+    if (rc != WS_OK) {
+        ws_xquery_free(q);
+        q = NULL;
+    }
+    *out = q;
+    return rc;
+}
+
 int ws_searcher_parse(ws_searcher *s, const char *rewritten, const char *exact, ws_xquery **out,
                       ws_error *err)
 {
+    return ws_searcher_parse_budget(s, rewritten, exact, NULL, out, err);
+}
+
+int ws_searcher_parse_budget(ws_searcher *s, const char *rewritten, const char *exact, ws_budget *b,
+                             ws_xquery **out, ws_error *err)
+{
     ws_xquery *q = NULL;
+    ws_budget def = {WS_SEARCH_MAX_TERMS, WS_SEARCH_MAX_EXPANSION, 0};
+    if (!b)
+        b = &def;
+    b->cut = 0;
     *out = NULL;
-    int rc = ws_xqp_parse(s->qp, rewritten, WS_SEARCH_PARSE_FLAGS, &q, err);
-    if (rc == WS_EQUERY && err) {
+    int rc = parse_within(s, rewritten, b, &q, err);
+    if (rc == WS_EQUERY && err && !strstr(err->msg, "the query ")) {
         char msg[sizeof err->msg]; /* err->msg is both source and target */
         snprintf(msg, sizeof msg, "%s", err->msg);
         rc = ws_error_set(err, rc, "cannot understand the query: %s", msg);
@@ -1053,6 +1152,13 @@ int ws_searcher_prepare(ws_searcher *s, const char *query, size_t len, size_t ma
     return rc;
 }
 
+static double mono_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 static int run_once(ws_searcher *s, const char *query, size_t qlen, const char *rewritten,
                     const char *exact, const ws_search_options *o, ws_results *r, ws_error *err)
 {
@@ -1060,7 +1166,11 @@ static int run_once(ws_searcher *s, const char *query, size_t qlen, const char *
     ws_xenquire *enq = NULL;
     ws_xmset *ms = NULL;
     char *corr = NULL;
-    int rc = ws_searcher_parse(s, rewritten, exact, &q, err);
+    ws_budget b = {o->max_terms ? o->max_terms : WS_SEARCH_MAX_TERMS,
+                   o->max_expansion ? o->max_expansion : WS_SEARCH_MAX_EXPANSION, 0};
+    int rc = ws_searcher_parse_budget(s, rewritten, exact, &b, &q, err);
+    if (rc == WS_OK && b.cut)
+        r->truncated |= WS_TRUNCATED_WILDCARDS;
     if (rc == WS_OK && o->type && *o->type) {
         char t[64];
         ws_xquery *f = NULL;
@@ -1122,8 +1232,13 @@ static int run_once(ws_searcher *s, const char *query, size_t qlen, const char *
     if (rc == WS_OK && o->time_limit > 0)
         rc = ws_xenquire_time_limit(enq, o->time_limit, err);
     unsigned limit = o->limit > WS_SEARCH_MAX_LIMIT ? WS_SEARCH_MAX_LIMIT : o->limit;
+    /* Xapian's time limit stops the exhaustive count (check_at_least, the
+     * facets) and does not say it did: a match that took that long was cut. */
+    double t0 = mono_now();
     if (rc == WS_OK)
         rc = ws_xenquire_mset(enq, o->offset, limit, check, &ms, err);
+    if (rc == WS_OK && o->time_limit > 0 && mono_now() - t0 >= o->time_limit)
+        r->truncated |= WS_TRUNCATED_TIME;
     if (rc == WS_OK && o->facet_values) {
         r->facets = calloc(NFACETS, sizeof *r->facets);
         if (!r->facets)

@@ -258,6 +258,16 @@ static enum MHD_Result do_search(struct MHD_Connection *c, request *rq)
     json_object_set_new(out, "facets", ws_facets_to_json(r));
     json_object_set_new(out, "suggestion", r->corrected ? json_string(r->corrected) : json_null());
     json_object_set_new(out, "took_ms", json_real(r->seconds * 1000.0));
+    /* A budget cut the search: these are the best hits found within it. */
+    json_object_set_new(out, "truncated", json_boolean(r->truncated != 0));
+    if (r->truncated) {
+        json_t *by = json_array();
+        if (r->truncated & WS_TRUNCATED_WILDCARDS)
+            json_array_append_new(by, json_string("wildcards"));
+        if (r->truncated & WS_TRUNCATED_TIME)
+            json_array_append_new(by, json_string("time"));
+        json_object_set_new(out, "truncated_by", by);
+    }
     pthread_rwlock_rdlock(&sd.lock);
     json_object_set_new(out, "index", json_string(sd.settings.index));
     pthread_rwlock_unlock(&sd.lock);

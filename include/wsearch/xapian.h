@@ -171,6 +171,17 @@ int ws_xquery_expand(ws_xquery **q, ws_xdb *db, const char *key_prefix, double f
 /* Call fn once for each distinct term in q (terms of wildcards after they
  * expand are not included; see ws_xenquire_matching_terms). */
 int ws_xquery_terms(const ws_xquery *q, ws_xterm_fn fn, void *ctx, ws_error *err);
+/*
+ * The size of a parsed query, for per-query budgets: its leaf clauses
+ * (terms, wildcards, value ranges; a wildcard counts once, before it
+ * expands), how many of them are wildcards, and how deeply it nests.
+ * When fn is given it is called once per wildcard with its pattern (field
+ * prefix included), so the caller can count what the pattern would meet.
+ */
+typedef struct ws_xshape {
+    uint32_t leaves, wildcards, depth;
+} ws_xshape;
+int ws_xquery_shape(const ws_xquery *q, ws_xshape *out, ws_xterm_fn fn, void *ctx, ws_error *err);
 /* Xapian's description of the query, for debugging.  *out malloc'd. */
 int ws_xquery_describe(const ws_xquery *q, char **out, ws_error *err);
 
