@@ -203,6 +203,8 @@ static enum MHD_Result do_search(struct MHD_Connection *c, request *rq)
     ws_search_options o = WS_SEARCH_OPTIONS_INIT;
     o.max_query = st.max_query;
     o.time_limit = st.search_timeout;
+    o.max_terms = st.max_terms;
+    o.max_expansion = st.max_expansion;
     o.facet_values = st.facet_values;
     long size = uint_arg(c, "size", 10, st.max_page_size);
     long offset = uint_arg(c, "offset", -2, 100000);
@@ -388,6 +390,12 @@ static enum MHD_Result do_stats(struct MHD_Connection *c, request *rq)
     json_object_set_new(o, "threads", json_integer(sd.threads));
     json_object_set_new(o, "in_flight", json_integer(sd_http_inflight()));
     sd_stats_json(o);
+    unsigned long open = 0, deadline = 0, shed = 0, gone = 0;
+    sd_guard_stats(&open, &deadline, &shed, &gone);
+    json_object_set_new(o, "connections",
+                        json_pack("{s:I,s:I,s:I,s:I}", "open", (json_int_t)open, "cut_deadline",
+                                  (json_int_t)deadline, "cut_shed", (json_int_t)shed,
+                                  "cut_unfinished", (json_int_t)gone));
     return send_json(c, rq, MHD_HTTP_OK, o);
 }
 
@@ -411,12 +419,37 @@ static enum MHD_Result do_static(struct MHD_Connection *c, request *rq, const ch
     return (enum MHD_Result)out.ret;
 }
 
+/* Requests refused before routing: NUL bytes, request heads over
+ * max_request (libmicrohttpd's pool is sized above it, so these get JSON;
+ * only heads beyond the pool get libmicrohttpd's own HTML 414/431). */
+static enum MHD_Result refuse_early(struct MHD_Connection *c, request *rq, const char *version,
+                                    int *refused)
+{
+    *refused = 1;
+    size_t uri_len = 0;
+    int flaws = sd_guard_flaws(c, version, &uri_len);
+    if (flaws & SD_FLAW_RAW_NUL)
+        return send_error(c, rq, MHD_HTTP_BAD_REQUEST, "the request line contains a NUL byte");
+    if (flaws & SD_FLAW_PATH_NUL)
+        return send_error(c, rq, MHD_HTTP_BAD_REQUEST, "the path contains a NUL byte (%00)");
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE);
+    if (ci && ci->header_size > sd.max_request) {
+        if (uri_len > sd.max_request / 2)
+            return send_error(c, rq, MHD_HTTP_URI_TOO_LONG,
+                              "the URL is too long (see max_request)");
+        return send_error(c, rq, MHD_HTTP_REQUEST_HEADER_FIELDS_TOO_LARGE,
+                          "the request headers are too large (see max_request)");
+    }
+    *refused = 0;
+    return MHD_YES;
+}
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
                               const char *method, const char *version, const char *upload_data,
                               size_t *upload_data_size, void **con_cls)
 {
-    (void)cls;
-    (void)version;
+    sd_guard *g = cls;
     (void)upload_data;
     request *rq = *con_cls;
     if (!rq) {
@@ -435,11 +468,19 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         pthread_rwlock_unlock(&sd.lock);
         rq->overload = atomic_fetch_add(&inflight, 1) + 1 > max_inflight;
         rq->counted = 1;
+        int refused = 0;
+        enum MHD_Result ret = refuse_early(c, rq, version, &refused);
+        if (refused) {
+            sd_guard_serving(g, c, 1);
+            return ret;
+        }
         /* A body announced too large is refused before it is read. */
         const char *cl =
             MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-        if (cl && strtoull(cl, NULL, 10) > sd.max_body)
+        if (cl && strtoull(cl, NULL, 10) > sd.max_body) {
+            sd_guard_serving(g, c, 1);
             return send_error(c, rq, MHD_HTTP_CONTENT_TOO_LARGE, "request body too large");
+        }
         return MHD_YES;
     }
     if (*upload_data_size) {
@@ -455,6 +496,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     }
     if (rq->status)
         return MHD_YES; /* a response is already queued */
+    /* The request is complete: from here it is answered, not awaited. */
+    sd_guard_serving(g, c, 1);
 
     if (strcmp(method, MHD_HTTP_METHOD_GET) && strcmp(method, MHD_HTTP_METHOD_HEAD))
         return send_error(c, rq, MHD_HTTP_METHOD_NOT_ALLOWED, "only GET and HEAD are served");
@@ -504,8 +547,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
                       enum MHD_RequestTerminationCode toe)
 {
-    (void)cls;
-    (void)c;
+    sd_guard_serving(cls, c, 0);
     request *rq = *con_cls;
     if (!rq)
         return;
@@ -540,19 +582,84 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
     sd_log("http: %s", buf);
 }
 
-struct MHD_Daemon *sd_http_start(int fd, unsigned threads, unsigned max_connections,
-                                 unsigned connection_timeout, size_t memory_limit, char *err,
+/* A request line arrived: the guard starts the request's deadline. */
+static void *uri_seen(void *cls, const char *uri, struct MHD_Connection *c)
+{
+    sd_guard_request_line(cls, c, uri);
+    return NULL; /* the request struct is made by the access handler */
+}
+
+/* Each daemon's guard, to free it when the daemon stops. */
+#define MAX_DAEMONS 8
+static struct {
+    struct MHD_Daemon *d;
+    sd_guard *g;
+} daemons[MAX_DAEMONS];
+static pthread_mutex_t daemons_lock = PTHREAD_MUTEX_INITIALIZER;
+
+struct MHD_Daemon *sd_http_start(int fd, unsigned threads, const sd_limits *lim, char *err,
                                  size_t errlen)
 {
+    sd_guard *g = sd_guard_new(lim, err, errlen);
+    if (!g)
+        return NULL;
+    /* Every connection needs a descriptor; ask for them all up front. */
+    sd_guard_raise_nofile(4ul * lim->max_connections + 256);
+    sd.max_request = lim->max_request;
+    /* The pool holds the read buffer, the parsed headers and arguments
+     * (some 60 bytes each: 500 x "q=a" is 30 KB) and the answer's
+     * headers: room above max_request, so over-long requests get our JSON
+     * 414/431 and not libmicrohttpd's pool failure.  Untouched pages cost
+     * no memory. */
+    size_t pool = lim->max_request * 4 + 65536;
     unsigned flags =
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+    /* Per-address caps mean something on TCP only: every UNIX client has
+     * the same (empty) address. */
+    unsigned per_ip = sd_is_unix(fd) ? 0 : lim->per_ip;
     struct MHD_Daemon *d = MHD_start_daemon(
-        flags, 0, NULL, NULL, handle, NULL, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+        flags, 0, NULL, NULL, handle, g, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
         MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_THREAD_POOL_SIZE, threads,
-        MHD_OPTION_CONNECTION_LIMIT, max_connections, MHD_OPTION_CONNECTION_TIMEOUT,
-        connection_timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT, memory_limit,
-        MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_END);
-    if (!d)
+        MHD_OPTION_CONNECTION_LIMIT, lim->max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+        per_ip, MHD_OPTION_CONNECTION_TIMEOUT, lim->connection_timeout,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, pool, MHD_OPTION_NOTIFY_COMPLETED, completed, g,
+        MHD_OPTION_NOTIFY_CONNECTION, sd_guard_notify, g, MHD_OPTION_URI_LOG_CALLBACK, uri_seen, g,
+        MHD_OPTION_END);
+    if (!d) {
         snprintf(err, errlen, "cannot start the HTTP server (libmicrohttpd refused the options)");
+        sd_guard_free(g);
+        return NULL;
+    }
+    pthread_mutex_lock(&daemons_lock);
+    for (size_t i = 0; i < MAX_DAEMONS; i++)
+        if (!daemons[i].d) {
+            daemons[i].d = d;
+            daemons[i].g = g;
+            g = NULL;
+            break;
+        }
+    pthread_mutex_unlock(&daemons_lock);
+    if (g) { /* more daemons than slots: cannot happen with main.c's four */
+        MHD_stop_daemon(d);
+        sd_guard_free(g);
+        snprintf(err, errlen, "too many listening sockets");
+        return NULL;
+    }
     return d;
+}
+
+void sd_http_stop(struct MHD_Daemon *d)
+{
+    if (!d)
+        return;
+    /* The daemon first: its threads use the guard until they are gone. */
+    MHD_stop_daemon(d);
+    pthread_mutex_lock(&daemons_lock);
+    for (size_t i = 0; i < MAX_DAEMONS; i++)
+        if (daemons[i].d == d) {
+            sd_guard_free(daemons[i].g);
+            daemons[i].d = NULL;
+            daemons[i].g = NULL;
+        }
+    pthread_mutex_unlock(&daemons_lock);
 }
