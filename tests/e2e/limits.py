@@ -84,8 +84,8 @@ SLOW_HEAD = b"GET /search?q=kita HTTP/1.1\r\nHost: x\r\nX-Slow: "
 
 
 def trickle(target, n, seconds, queries, gap, source=None):
-    """n connections each sending one byte every 1-6 s (reconnecting when
-    the server cuts one), while normal queries run one after another.
+    """n connections each sending one byte every 1-6 s (reopened a second
+    after the server cuts one), while normal queries run one after another.
     Returns the figures; `first_wave_open` counts connections of the first
     wave still open at the end (the server never cut them)."""
     sel = selectors.DefaultSelector()
@@ -113,6 +113,7 @@ def trickle(target, n, seconds, queries, gap, source=None):
     for i in range(n):
         open_one(True)
     cut = 0
+    reopen = []  # times at which cut connections are opened again
     lifetimes = []
     lat, bad = [], []
     end = now + seconds
@@ -131,8 +132,12 @@ def trickle(target, n, seconds, queries, gap, source=None):
                 sel.unregister(s)
                 s.close()
                 del conns[s]
-                open_one(False)
+                # reopened on the client's next tick, as a slowloris does
+                reopen.append(time.monotonic() + 1)
         t = time.monotonic()
+        while reopen and reopen[0] <= t:
+            reopen.pop(0)
+            open_one(False)
         for s, st in list(conns.items()):
             if st[0] <= t:
                 try:
