@@ -1005,47 +1005,75 @@ static int add_broad_synonyms(ws_searcher *s, ws_xquery **q, ws_error *err)
     return rc;
 }
 
-/* Does a wildcard pattern meet more index words than it is given? */
-typedef struct wild_cut {
+/* What the wildcards of a query cost: each one, when the query runs, reads
+ * every index word it begins (to pick the most frequent), and 680 x "k*"
+ * reads the same 192 words 680 times.  Counted per distinct pattern (and
+ * only up to what the budget can pay), summed per wildcard. */
+#define WS_WILD_PATTERNS 64
+
+typedef struct wild_cost {
     ws_xdb *db;
-    uint32_t each; /* words one wildcard may stand for */
-    uint32_t seen; /* words of the current pattern so far */
-    int cut;
-} wild_cut;
+    uint32_t each;   /* words one wildcard may stand for */
+    uint64_t budget; /* words all wildcards together may read */
+    uint64_t total;  /* words they would read */
+    uint32_t seen;   /* words of the pattern being counted */
+    uint32_t cap;    /* count no further than this */
+    int cut;         /* a wildcard begins more words than it may stand for */
+    struct {
+        char *pattern;
+        uint32_t count;
+    } known[WS_WILD_PATTERNS];
+    size_t nknown;
+} wild_cost;
 
 static int count_upto(void *ctx, const char *term, size_t len, uint32_t freq)
 {
     (void)term;
     (void)len;
     (void)freq;
-    wild_cut *w = ctx;
-    return ++w->seen > w->each;
+    wild_cost *w = ctx;
+    return ++w->seen >= w->cap;
 }
 
-static int check_wildcard(void *ctx, const char *pattern, size_t len, uint32_t freq)
+static int cost_wildcard(void *ctx, const char *pattern, size_t len, uint32_t freq)
 {
     (void)freq;
-    wild_cut *w = ctx;
-    char p[WS_MAX_TERM + 16];
-    if (len >= sizeof p)
-        return 0;
-    memcpy(p, pattern, len);
-    p[len] = '\0';
-    w->seen = 0;
-    /* Reads at most each + 1 terms of the index: bounded by the budget. */
-    ws_xdb_allterms(w->db, p, count_upto, w, NULL);
-    if (w->seen > w->each)
+    wild_cost *w = ctx;
+    uint32_t count = 0;
+    size_t k = 0;
+    for (; k < w->nknown; k++)
+        if (strlen(w->known[k].pattern) == len && !memcmp(w->known[k].pattern, pattern, len))
+            break;
+    if (k < w->nknown) {
+        count = w->known[k].count;
+    } else {
+        char p[WS_MAX_TERM + 16];
+        if (len >= sizeof p)
+            return 0;
+        memcpy(p, pattern, len);
+        p[len] = '\0';
+        uint64_t left = w->budget >= w->total ? w->budget - w->total : 0;
+        w->seen = 0;
+        w->cap = (uint32_t)(left + 1 < UINT32_MAX ? left + 1 : UINT32_MAX);
+        ws_xdb_allterms(w->db, p, count_upto, w, NULL);
+        count = w->seen;
+        if (w->nknown < WS_WILD_PATTERNS && (w->known[w->nknown].pattern = strdup(p)))
+            w->known[w->nknown++].count = count;
+    }
+    if (count > w->each)
         w->cut = 1;
-    return w->cut; /* one cut is enough to know */
+    w->total += count;
+    return w->total > w->budget; /* over budget: no need to count on */
 }
 
 /*
  * Parse within the budget.  Xapian 1.4 expands a wildcard only when the
- * query runs, each one up to the parser's max_expansion: 680 x "k*" is 680
- * expansions of up to WS_MAX_WILDCARD words, which is what made one query
- * cost seconds.  So the parsed tree is measured first (cheap: nothing is
- * expanded yet) and, when it holds many wildcards, parsed again with each
- * wildcard's share of the budget.
+ * query runs, each one up to the parser's max_expansion, so the parsed
+ * tree is measured first (cheap: nothing is expanded yet).  Too many
+ * clauses is an error.  Wildcards share max_expansion words; when reading
+ * the words they begin would cost more than WS_SEARCH_WILDCARD_READS, each
+ * stops after its share in term order instead of choosing the most
+ * frequent (the query then says truncated).
  */
 static int parse_within(ws_searcher *s, const char *rewritten, ws_budget *b, ws_xquery **out,
                         ws_error *err)
@@ -1065,15 +1093,24 @@ static int parse_within(ws_searcher *s, const char *rewritten, ws_budget *b, ws_
                           "the query nests too deeply (%u levels of brackets and operators, at "
                           "most %u)",
                           sh.depth, WS_SEARCH_MAX_DEPTH);
-    uint32_t each = WS_MAX_WILDCARD;
-    if (rc == WS_OK && sh.wildcards) {
-        uint32_t share = b->max_expansion / sh.wildcards;
-        each = share < 1 ? 1 : share < WS_MAX_WILDCARD ? share : WS_MAX_WILDCARD;
+    if (rc != WS_OK || !sh.wildcards) {
+        if (rc != WS_OK)
+            ws_xquery_free(q);
+        *out = rc == WS_OK ? q : NULL;
+        return rc;
     }
-    if (rc == WS_OK && each < WS_MAX_WILDCARD) {
+    uint32_t share = b->max_expansion / sh.wildcards;
+    wild_cost w;
+    memset(&w, 0, sizeof w);
+    w.db = s->db;
+    w.each = share < 1 ? 1 : share < WS_MAX_WILDCARD ? share : WS_MAX_WILDCARD;
+    w.budget = WS_SEARCH_WILDCARD_READS;
+    rc = ws_xquery_shape(q, &sh, cost_wildcard, &w, err);
+    int first = w.total > w.budget;
+    if (rc == WS_OK && (first || w.each < WS_MAX_WILDCARD)) {
         ws_xquery_free(q);
         q = NULL;
-        rc = ws_xqp_set_max_expansion(s->qp, each, err);
+        rc = ws_xqp_set_wildcard_limit(s->qp, w.each, first, err);
         if (rc == WS_OK)
             rc = ws_xqp_parse(s->qp, rewritten, WS_SEARCH_PARSE_FLAGS, &q, err);
         /* The parser is the searcher's: leave it as the next query expects. */
@@ -1081,11 +1118,9 @@ static int parse_within(ws_searcher *s, const char *rewritten, ws_budget *b, ws_
         if (rc == WS_OK)
             rc = rc2;
     }
-    if (rc == WS_OK && sh.wildcards) {
-        wild_cut w = {s->db, each, 0, 0};
-        rc = ws_xquery_shape(q, &sh, check_wildcard, &w, err);
-        b->cut = w.cut;
-    }
+    b->cut = w.cut || first;
+    for (size_t k = 0; k < w.nknown; k++)
+        free(w.known[k].pattern);
     if (rc != WS_OK) {
         ws_xquery_free(q);
         q = NULL;

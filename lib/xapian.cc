@@ -907,11 +907,17 @@ int ws_xqp_add_date_range(ws_xqp *qp, unsigned slot, const char *field, ws_error
 
 int ws_xqp_set_max_expansion(ws_xqp *qp, uint32_t max, ws_error *err)
 {
+    return ws_xqp_set_wildcard_limit(qp, max, 0, err);
+}
+
+int ws_xqp_set_wildcard_limit(ws_xqp *qp, uint32_t max, int first, ws_error *err)
+{
     CHECK_ARG(qp, err);
     WS_TRY
-    qp->qp.set_max_expansion(max, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT,
-                             Xapian::QueryParser::FLAG_WILDCARD |
-                                 Xapian::QueryParser::FLAG_PARTIAL);
+    qp->qp.set_max_expansion(
+        max,
+        first ? Xapian::Query::WILDCARD_LIMIT_FIRST : Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT,
+        Xapian::QueryParser::FLAG_WILDCARD | Xapian::QueryParser::FLAG_PARTIAL);
     return WS_OK;
     WS_CATCH(err)
 }

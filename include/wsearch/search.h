@@ -53,10 +53,14 @@ typedef struct ws_search_options {
     unsigned max_expansion;
 } ws_search_options;
 
-#define WS_SEARCH_MAX_LIMIT       1000
-#define WS_SEARCH_MAX_TERMS       1000 /* leaf clauses of a parsed query */
-#define WS_SEARCH_MAX_EXPANSION   2000 /* words of all wildcards together */
-#define WS_SEARCH_MAX_DEPTH       64   /* nesting of brackets and operators */
+#define WS_SEARCH_MAX_LIMIT     1000
+#define WS_SEARCH_MAX_TERMS     1000 /* leaf clauses of a parsed query */
+#define WS_SEARCH_MAX_EXPANSION 2000 /* words of all wildcards together */
+#define WS_SEARCH_MAX_DEPTH     64   /* nesting of brackets and operators */
+/* Index words all wildcards of a query may read to pick their most
+ * frequent words (about a millisecond per 1 000); beyond, each takes the
+ * first words of its share in term order instead. */
+#define WS_SEARCH_WILDCARD_READS  20000
 #define WS_SEARCH_OPTIONS_VERSION 1
 #define WS_SEARCH_OPTIONS_INIT                                                                     \
     {                                                                                              \

@@ -233,6 +233,11 @@ int ws_xqp_add_date_range(ws_xqp *qp, unsigned slot, const char *field, ws_error
 /* Bound wildcard expansion to the `max` most frequent terms (0 = Xapian's
  * default of unlimited: do not use that for untrusted input). */
 int ws_xqp_set_max_expansion(ws_xqp *qp, uint32_t max, ws_error *err);
+/* The same with a choice of which words: the most frequent (first == 0;
+ * Xapian then reads every index word the wildcard begins to rank them), or
+ * the first max in term order (first != 0; it stops reading after max,
+ * so a wildcard costs at most max words however many it begins). */
+int ws_xqp_set_wildcard_limit(ws_xqp *qp, uint32_t max, int first, ws_error *err);
 
 /* Parse.  WS_EQUERY with Xapian's message for syntax it cannot accept. */
 int ws_xqp_parse(ws_xqp *qp, const char *query, unsigned flags, ws_xquery **out, ws_error *err);
