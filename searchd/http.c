@@ -190,6 +190,20 @@ static const char *text_arg(struct MHD_Connection *c, const char *key, int *bad)
     return v && *v ? v : NULL;
 }
 
+/* Heavy queries (many wildcards, or long) share half the worker threads:
+ * when those are busy the next one gets 503 at once instead of queueing,
+ * so expensive clients never hold every thread and normal queries keep
+ * flowing.  The query budget bounds what each one costs. */
+static atomic_uint heavy;
+
+static int is_heavy(const char *q, size_t n)
+{
+    size_t stars = 0;
+    for (size_t i = 0; i < n; i++)
+        stars += q[i] == '*';
+    return stars > 8 || n > 1024;
+}
+
 static enum MHD_Result do_search(struct MHD_Connection *c, request *rq)
 {
     size_t qlen = 0;
@@ -244,7 +258,16 @@ static enum MHD_Result do_search(struct MHD_Connection *c, request *rq)
     if (!s)
         return send_error(c, rq, MHD_HTTP_SERVICE_UNAVAILABLE, err.msg);
     ws_results *r = NULL;
+    unsigned max_heavy = sd.threads / 2 ? sd.threads / 2 : 1;
+    int hv = is_heavy(q, qlen);
+    if (hv && atomic_fetch_add(&heavy, 1) >= max_heavy) {
+        atomic_fetch_sub(&heavy, 1);
+        return send_error(c, rq, MHD_HTTP_SERVICE_UNAVAILABLE,
+                          "too many expensive queries at once; try again shortly");
+    }
     int rc = ws_search(s, q, qlen, &o, &r, &err);
+    if (hv)
+        atomic_fetch_sub(&heavy, 1);
     if (rc != WS_OK)
         return send_error(c, rq, status_for(rc), err.msg);
 
