@@ -204,6 +204,28 @@ static int is_heavy(const char *q, size_t n)
     return stars > 8 || n > 1024;
 }
 
+/* 1 if q may run now (a heavy one then holds a slot: heavy_leave), 0 if
+ * it is heavy and the slots are taken. */
+static int heavy_enter(const char *q, size_t n, int *held)
+{
+    *held = is_heavy(q, n);
+    unsigned max_heavy = sd.threads / 2 ? sd.threads / 2 : 1;
+    if (*held && atomic_fetch_add(&heavy, 1) >= max_heavy) {
+        atomic_fetch_sub(&heavy, 1);
+        *held = 0;
+        return 0;
+    }
+    return 1;
+}
+
+static void heavy_leave(int held)
+{
+    if (held)
+        atomic_fetch_sub(&heavy, 1);
+}
+
+#define HEAVY_BUSY "too many expensive queries at once; try again shortly"
+
 static enum MHD_Result do_search(struct MHD_Connection *c, request *rq)
 {
     size_t qlen = 0;
@@ -258,16 +280,11 @@ static enum MHD_Result do_search(struct MHD_Connection *c, request *rq)
     if (!s)
         return send_error(c, rq, MHD_HTTP_SERVICE_UNAVAILABLE, err.msg);
     ws_results *r = NULL;
-    unsigned max_heavy = sd.threads / 2 ? sd.threads / 2 : 1;
-    int hv = is_heavy(q, qlen);
-    if (hv && atomic_fetch_add(&heavy, 1) >= max_heavy) {
-        atomic_fetch_sub(&heavy, 1);
-        return send_error(c, rq, MHD_HTTP_SERVICE_UNAVAILABLE,
-                          "too many expensive queries at once; try again shortly");
-    }
+    int held = 0;
+    if (!heavy_enter(q, qlen, &held))
+        return send_error(c, rq, MHD_HTTP_SERVICE_UNAVAILABLE, HEAVY_BUSY);
     int rc = ws_search(s, q, qlen, &o, &r, &err);
-    if (hv)
-        atomic_fetch_sub(&heavy, 1);
+    heavy_leave(held);
     if (rc != WS_OK)
         return send_error(c, rq, status_for(rc), err.msg);
 
@@ -344,7 +361,13 @@ static enum MHD_Result do_explain(struct MHD_Connection *c, request *rq)
         return send_error(c, rq, MHD_HTTP_SERVICE_UNAVAILABLE, err.msg);
     char **v = NULL;
     size_t n = 0;
+    /* Explaining runs the search and counts each wildcard's words: heavy
+     * queries take a heavy slot here too. */
+    int held = 0;
+    if (!heavy_enter(q, qlen, &held))
+        return send_error(c, rq, MHD_HTTP_SERVICE_UNAVAILABLE, HEAVY_BUSY);
     int rc = ws_search_explain(s, q, qlen, &v, &n, &err);
+    heavy_leave(held);
     if (rc != WS_OK)
         return send_error(c, rq, status_for(rc), err.msg);
     return send_lines(c, rq, q, qlen, "explanation", v, n);
