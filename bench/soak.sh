@@ -52,6 +52,7 @@ echo "soak: $minutes min, $(nproc) cores, searchd pid $sd, watcher: $([[ $watch 
     n=$((n + 1))
     t0=$(date +%s.%N)
     "$WS" index --rebuild -q "${roots[@]}" >>"$work/rebuild.log" 2>&1 || echo "rebuild $n failed" >>"$work/rebuild.log"
+    echo "window $t0 $(date +%s.%N)" >>"$work/rebuild.log"
     echo "rebuild $n: $(python3 -c "import time; print('%.1f' % (time.time() - $t0))") s" >>"$work/rebuild.log"
   done
 ) &
@@ -84,9 +85,19 @@ while lost and time.monotonic() < deadline:  # give the watcher time to settle
     time.sleep(1)
     lost = missing()
 files = len(os.listdir(live))
-print("normal queries: %d, errors: %d" % (res["normal_queries"], res["normal_errors"]))
-for e in res["normal_error_samples"]:
-    print("  error sample:", e)
+# errors while a rebuild ran (1 s margin) are the rebuild's (issue 16 item 1)
+wins = [tuple(map(float, l.split()[1:3])) for l in open(rlog) if l.startswith("window ")]
+errs = res["normal_error_list"]
+during = [e for e in errs if any(a - 1 <= e[0] <= b + 1 for a, b in wins)]
+kinds = {}
+for e in errs:
+    k = "%s %s" % (e[2], "no hits" if e[2] == 200 else e[3][:60])
+    kinds[k] = kinds.get(k, 0) + 1
+print("normal queries: %d, errors: %d (%d while a rebuild ran, %d at other times)" % (res["normal_queries"], len(errs), len(during), len(errs) - len(during)))
+for k, n in sorted(kinds.items(), key=lambda kv: -kv[1])[:6]:
+    print("  %6d x %s" % (n, k))
+for e in [e for e in errs if e not in during][:5]:
+    print("  outside a rebuild:", e)
 print("normal queries p50 %.2f ms, p99 %.2f ms, max %.2f ms" % (res["p50_ms"], res["p99_ms"], res["max_ms"] or 0))
 print("searchd RSS: start %s kB, end %s kB, max %s kB" % (res["rss_start_kb"], res["rss_end_kb"], res["rss_max_kb"]))
 print("expensive queries:", json.dumps(res["expensive"]))

@@ -94,11 +94,12 @@ typedef struct request {
     double start;
     unsigned status;
     const char *endpoint;
-    size_t body;  /* request body bytes seen */
-    char *uri;    /* for the log line */
-    int counted;  /* in `inflight` */
-    int late;     /* arrived after the daemon began to stop */
-    int overload; /* arrived when max_inflight requests were being served */
+    size_t body;            /* request body bytes seen */
+    char *uri;              /* for the log line */
+    int counted;            /* in `inflight` */
+    int late;               /* arrived after the daemon began to stop */
+    int overload;           /* arrived when max_inflight requests were being served */
+    struct search_job *job; /* a heavy search handed to a worker */
 } request;
 
 static enum MHD_Result send_json(struct MHD_Connection *c, request *rq, unsigned status,
@@ -190,10 +191,13 @@ static const char *text_arg(struct MHD_Connection *c, const char *key, int *bad)
     return v && *v ? v : NULL;
 }
 
-/* Heavy queries (many wildcards, or long) share half the worker threads:
- * when those are busy the next one gets 503 at once instead of queueing,
- * so expensive clients never hold every thread and normal queries keep
- * flowing.  The query budget bounds what each one costs. */
+/* Heavy queries (many wildcards, or long) do not run on libmicrohttpd's
+ * threads: the connection is suspended (MHD_suspend_connection) and the
+ * search handed to one of threads/2 heavy workers, which resumes it with
+ * the answer.  So an expensive client never holds a thread that normal
+ * queries are waiting on; when every heavy worker is busy the next heavy
+ * query gets 503 with Retry-After at once.  The query budget bounds what
+ * each one costs. */
 static atomic_uint heavy;
 
 static int is_heavy(const char *q, size_t n)
@@ -204,13 +208,17 @@ static int is_heavy(const char *q, size_t n)
     return stars > 8 || n > 1024;
 }
 
+static unsigned max_heavy(void)
+{
+    return sd.threads / 2 ? sd.threads / 2 : 1;
+}
+
 /* 1 if q may run now (a heavy one then holds a slot: heavy_leave), 0 if
  * it is heavy and the slots are taken. */
 static int heavy_enter(const char *q, size_t n, int *held)
 {
     *held = is_heavy(q, n);
-    unsigned max_heavy = sd.threads / 2 ? sd.threads / 2 : 1;
-    if (*held && atomic_fetch_add(&heavy, 1) >= max_heavy) {
+    if (*held && atomic_fetch_add(&heavy, 1) >= max_heavy()) {
         atomic_fetch_sub(&heavy, 1);
         *held = 0;
         return 0;
@@ -226,6 +234,144 @@ static void heavy_leave(int held)
 
 #define HEAVY_BUSY "too many expensive queries at once; try again shortly"
 
+/* One search: its arguments (pointing into the connection's memory, which
+ * stays put while it is suspended) and its answer. */
+typedef struct search_job {
+    struct MHD_Connection *c;
+    const char *q;
+    size_t qlen;
+    ws_search_options o;
+    unsigned status;            /* of the answer */
+    char msg[WS_ERROR_MSG_MAX]; /* when status is an error */
+    json_t *out;                /* when status is 200 */
+    struct search_job *next;
+} search_job;
+
+static void run_search(search_job *j)
+{
+    ws_error err;
+    ws_searcher *s = thread_searcher(&err);
+    if (!s) {
+        j->status = MHD_HTTP_SERVICE_UNAVAILABLE;
+        snprintf(j->msg, sizeof j->msg, "%s", err.msg);
+        return;
+    }
+    ws_results *r = NULL;
+    int rc = ws_search(s, j->q, j->qlen, &j->o, &r, &err);
+    if (rc != WS_OK) {
+        j->status = status_for(rc);
+        snprintf(j->msg, sizeof j->msg, "%s", err.msg);
+        return;
+    }
+    json_t *out = json_object();
+    json_object_set_new(out, "query", json_stringn(j->q, j->qlen));
+    json_object_set_new(out, "total", json_integer(r->estimated));
+    json_object_set_new(out, "offset", json_integer(j->o.offset));
+    json_object_set_new(out, "size", json_integer(j->o.limit));
+    json_t *hits = json_array();
+    for (size_t i = 0; i < r->nhits; i++)
+        json_array_append_new(hits, ws_hit_to_json(&r->hits[i], WS_JSON_SNIPPET_HTML));
+    json_object_set_new(out, "hits", hits);
+    json_object_set_new(out, "facets", ws_facets_to_json(r));
+    json_object_set_new(out, "suggestion", r->corrected ? json_string(r->corrected) : json_null());
+    json_object_set_new(out, "took_ms", json_real(r->seconds * 1000.0));
+    /* A budget cut the search: these are the best hits found within it. */
+    json_object_set_new(out, "truncated", json_boolean(r->truncated != 0));
+    if (r->truncated) {
+        json_t *by = json_array();
+        if (r->truncated & WS_TRUNCATED_WILDCARDS)
+            json_array_append_new(by, json_string("wildcards"));
+        if (r->truncated & WS_TRUNCATED_TIME)
+            json_array_append_new(by, json_string("time"));
+        json_object_set_new(out, "truncated_by", by);
+    }
+    pthread_rwlock_rdlock(&sd.lock);
+    json_object_set_new(out, "index", json_string(sd.settings.index));
+    pthread_rwlock_unlock(&sd.lock);
+    ws_results_free(r);
+    j->status = MHD_HTTP_OK;
+    j->out = out;
+}
+
+static enum MHD_Result reply(struct MHD_Connection *c, request *rq, search_job *j)
+{
+    if (j->status != MHD_HTTP_OK)
+        return send_error(c, rq, j->status, j->msg);
+    json_t *out = j->out;
+    j->out = NULL;
+    return send_json(c, rq, MHD_HTTP_OK, out);
+}
+
+/* ---- heavy workers --------------------------------------------------------- */
+
+static struct {
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    search_job *head, *tail;
+    pthread_t *threads;
+    unsigned n;
+    int quit;
+} hw = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, NULL, NULL, 0, 0};
+
+static void *heavy_main(void *arg)
+{
+    (void)arg;
+    pthread_mutex_lock(&hw.lock);
+    for (;;) {
+        while (!hw.head && !hw.quit)
+            pthread_cond_wait(&hw.cond, &hw.lock);
+        if (!hw.head)
+            break; /* quit, and nothing left to answer */
+        search_job *j = hw.head;
+        hw.head = j->next;
+        if (!hw.head)
+            hw.tail = NULL;
+        pthread_mutex_unlock(&hw.lock);
+        run_search(j);
+        atomic_fetch_sub(&heavy, 1);
+        MHD_resume_connection(j->c); /* the access handler sends the answer */
+        pthread_mutex_lock(&hw.lock);
+    }
+    pthread_mutex_unlock(&hw.lock);
+    return NULL;
+}
+
+/* Start the heavy workers (once; 0 if they run). */
+static int heavy_start(char *err, size_t errlen)
+{
+    pthread_mutex_lock(&hw.lock);
+    int rc = 0;
+    if (!hw.threads) {
+        unsigned n = max_heavy();
+        hw.threads = calloc(n, sizeof *hw.threads);
+        hw.quit = 0;
+        for (hw.n = 0; hw.threads && hw.n < n; hw.n++)
+            if (pthread_create(&hw.threads[hw.n], NULL, heavy_main, NULL) != 0)
+                break;
+        if (!hw.n) {
+            snprintf(err, errlen, "cannot start the heavy query workers");
+            free(hw.threads);
+            hw.threads = NULL;
+            rc = -1;
+        }
+    }
+    pthread_mutex_unlock(&hw.lock);
+    return rc;
+}
+
+static void heavy_stop(void)
+{
+    pthread_mutex_lock(&hw.lock);
+    hw.quit = 1;
+    pthread_cond_broadcast(&hw.cond);
+    pthread_mutex_unlock(&hw.lock);
+    for (unsigned i = 0; i < hw.n; i++)
+        pthread_join(hw.threads[i], NULL);
+    free(hw.threads);
+    hw.threads = NULL;
+    hw.n = 0;
+}
+
 static enum MHD_Result do_search(struct MHD_Connection *c, request *rq)
 {
     size_t qlen = 0;
@@ -236,6 +382,11 @@ static enum MHD_Result do_search(struct MHD_Connection *c, request *rq)
     sd_settings st = sd.settings; /* the numbers; index path is not used here */
     pthread_rwlock_unlock(&sd.lock);
 
+    search_job job;
+    memset(&job, 0, sizeof job);
+    job.c = c;
+    job.q = q;
+    job.qlen = qlen;
     ws_search_options o = WS_SEARCH_OPTIONS_INIT;
     o.max_query = st.max_query;
     o.time_limit = st.search_timeout;
@@ -274,47 +425,33 @@ static enum MHD_Result do_search(struct MHD_Connection *c, request *rq)
         o.sort = WS_SORT_DATE_ASC;
     else
         return send_error(c, rq, MHD_HTTP_BAD_REQUEST, "sort must be relevance, date or date-asc");
+    job.o = o;
 
-    ws_error err;
-    ws_searcher *s = thread_searcher(&err);
-    if (!s)
-        return send_error(c, rq, MHD_HTTP_SERVICE_UNAVAILABLE, err.msg);
-    ws_results *r = NULL;
     int held = 0;
     if (!heavy_enter(q, qlen, &held))
         return send_error(c, rq, MHD_HTTP_SERVICE_UNAVAILABLE, HEAVY_BUSY);
-    int rc = ws_search(s, q, qlen, &o, &r, &err);
-    heavy_leave(held);
-    if (rc != WS_OK)
-        return send_error(c, rq, status_for(rc), err.msg);
-
-    json_t *out = json_object();
-    json_object_set_new(out, "query", json_stringn(q, qlen));
-    json_object_set_new(out, "total", json_integer(r->estimated));
-    json_object_set_new(out, "offset", json_integer(o.offset));
-    json_object_set_new(out, "size", json_integer(o.limit));
-    json_t *hits = json_array();
-    for (size_t i = 0; i < r->nhits; i++)
-        json_array_append_new(hits, ws_hit_to_json(&r->hits[i], WS_JSON_SNIPPET_HTML));
-    json_object_set_new(out, "hits", hits);
-    json_object_set_new(out, "facets", ws_facets_to_json(r));
-    json_object_set_new(out, "suggestion", r->corrected ? json_string(r->corrected) : json_null());
-    json_object_set_new(out, "took_ms", json_real(r->seconds * 1000.0));
-    /* A budget cut the search: these are the best hits found within it. */
-    json_object_set_new(out, "truncated", json_boolean(r->truncated != 0));
-    if (r->truncated) {
-        json_t *by = json_array();
-        if (r->truncated & WS_TRUNCATED_WILDCARDS)
-            json_array_append_new(by, json_string("wildcards"));
-        if (r->truncated & WS_TRUNCATED_TIME)
-            json_array_append_new(by, json_string("time"));
-        json_object_set_new(out, "truncated_by", by);
+    if (held) {
+        search_job *j = malloc(sizeof *j);
+        if (!j) {
+            heavy_leave(held);
+            return send_error(c, rq, MHD_HTTP_SERVICE_UNAVAILABLE, "out of memory");
+        }
+        *j = job;
+        rq->job = j;
+        /* Suspended before the worker can resume it. */
+        MHD_suspend_connection(c);
+        pthread_mutex_lock(&hw.lock);
+        if (hw.tail)
+            hw.tail->next = j;
+        else
+            hw.head = j;
+        hw.tail = j;
+        pthread_cond_signal(&hw.cond);
+        pthread_mutex_unlock(&hw.lock);
+        return MHD_YES; /* answered when the worker resumes the connection */
     }
-    pthread_rwlock_rdlock(&sd.lock);
-    json_object_set_new(out, "index", json_string(sd.settings.index));
-    pthread_rwlock_unlock(&sd.lock);
-    ws_results_free(r);
-    return send_json(c, rq, MHD_HTTP_OK, out);
+    run_search(&job);
+    return reply(c, rq, &job);
 }
 
 /* {"query": q, key: [lines]}; frees the lines. */
@@ -540,6 +677,14 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         }
         return MHD_YES;
     }
+    if (rq->job) { /* resumed: the heavy worker has the answer */
+        struct search_job *j = rq->job;
+        rq->job = NULL;
+        enum MHD_Result ret = reply(c, rq, j);
+        json_decref(j->out);
+        free(j);
+        return ret;
+    }
     if (rq->status)
         return MHD_YES; /* a response is already queued */
     /* The request is complete: from here it is answered, not awaited. */
@@ -646,6 +791,8 @@ static pthread_mutex_t daemons_lock = PTHREAD_MUTEX_INITIALIZER;
 struct MHD_Daemon *sd_http_start(int fd, unsigned threads, const sd_limits *lim, char *err,
                                  size_t errlen)
 {
+    if (heavy_start(err, errlen) != 0)
+        return NULL;
     sd_guard *g = sd_guard_new(lim, err, errlen);
     if (!g)
         return NULL;
@@ -658,8 +805,8 @@ struct MHD_Daemon *sd_http_start(int fd, unsigned threads, const sd_limits *lim,
      * 414/431 and not libmicrohttpd's pool failure.  Untouched pages cost
      * no memory. */
     size_t pool = lim->max_request * 4 + 65536;
-    unsigned flags =
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
+                     MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
     /* Per-address caps mean something on TCP only: every UNIX client has
      * the same (empty) address. */
     unsigned per_ip = sd_is_unix(fd) ? 0 : lim->per_ip;
@@ -701,11 +848,16 @@ void sd_http_stop(struct MHD_Daemon *d)
     /* The daemon first: its threads use the guard until they are gone. */
     MHD_stop_daemon(d);
     pthread_mutex_lock(&daemons_lock);
-    for (size_t i = 0; i < MAX_DAEMONS; i++)
+    int left = 0;
+    for (size_t i = 0; i < MAX_DAEMONS; i++) {
         if (daemons[i].d == d) {
             sd_guard_free(daemons[i].g);
             daemons[i].d = NULL;
             daemons[i].g = NULL;
         }
+        left += daemons[i].d != NULL;
+    }
     pthread_mutex_unlock(&daemons_lock);
+    if (!left)
+        heavy_stop();
 }
