@@ -32,7 +32,9 @@ start() { # extra args...
   for _ in $(seq 1 100); do curl -s --unix-socket "$SOCK" http://l/health >/dev/null && return 0; sleep 0.05; done
   echo "searchd did not start"; cat "$LOG"; return 1
 }
-stop() { kill -TERM "$SDPID" 2>/dev/null; wait "$SDPID" 2>/dev/null || true; }
+STOPS=$TMP/stops  # exit status of each stop
+stop() { [[ -n ${SDPID:-} ]] || return 0; kill -TERM "$SDPID" 2>/dev/null; local rc=0; wait "$SDPID" 2>/dev/null || rc=$?; echo "$rc" >>"$STOPS"; SDPID=; }
+clean_stops() { stop; ! grep -qv '^0$' "$STOPS" && ! grep -q 'Sanitizer\|runtime error' "$LOG"; }
 trap 'stop; rm -rf "$TMP"' EXIT
 c() { local u=$1; shift; curl -s -o "$TMP/body" -w '%{http_code}' --unix-socket "$SOCK" "$@" "http://localhost$u" >"$TMP/code" || true; }
 status_is() { [[ $(cat "$TMP/code") == "$1" ]]; }
@@ -111,4 +113,5 @@ $L raw "unix:$SOCK" "GET /doc/1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n
 check "/doc/1 without a NUL is still 200" j "$TMP/r7" "d['status']==200"
 check "normal query at the end" normal_query
 check "daemon still alive" kill -0 "$SDPID"
+check "searchd stopped cleanly each time (exit 0, no sanitizer report)" clean_stops
 finish
