@@ -301,7 +301,7 @@ int sd_guard_flaws(struct MHD_Connection *c, const char *version, size_t *uri_le
      * client put a NUL byte into the URI, which the C string cut off.
      * (Unescaping later only shortens the URI within its first uri_len
      * bytes, so this stretch is still the client's.) */
-    if (version && version > s->uri)
+    if (version && version > s->uri && (size_t)(version - s->uri) < ((size_t)1 << 20))
         for (const char *p = s->uri + s->uri_len + 1; p < version; p++)
             if (*p != ' ' && *p != '\0') {
                 flaws |= SD_FLAW_RAW_NUL;
