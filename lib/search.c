@@ -995,12 +995,18 @@ static int add_exact_bonus(ws_xquery **q, const char *exact, ws_error *err)
 #define WS_BROAD_WEIGHT 0.15
 #define WS_BROAD_MAX    24
 
-static int add_broad_synonyms(ws_searcher *s, ws_xquery **q, ws_error *err)
+/* Each word gets at most `max` of them; *cut says a word got fewer than
+ * WS_BROAD_MAX because the query's budget is shared by many words. */
+static int add_broad_synonyms(ws_searcher *s, ws_xquery **q, unsigned max, int *cut, ws_error *err)
 {
     char *sum = NULL;
     int rc = ws_xdb_get_metadata(s->db, WS_META_BROAD, &sum, err);
-    if (rc == WS_OK && *sum)
-        rc = ws_xquery_expand(q, s->db, WS_PFX_BROAD, WS_BROAD_WEIGHT, WS_BROAD_MAX, err);
+    if (rc == WS_OK && *sum && max) {
+        rc = ws_xquery_expand(q, s->db, WS_PFX_BROAD, WS_BROAD_WEIGHT, max, err);
+        *cut = max < WS_BROAD_MAX;
+    } else if (rc == WS_OK && *sum) {
+        *cut = 1; /* no room left: the words alone */
+    }
     free(sum);
     return rc;
 }
@@ -1081,8 +1087,15 @@ static int parse_within(ws_searcher *s, const char *rewritten, ws_budget *b, ws_
     ws_xquery *q = NULL;
     ws_xshape sh;
     int rc = ws_xqp_parse(s->qp, rewritten, WS_SEARCH_PARSE_FLAGS, &q, err);
+    if (rc == WS_EQUERY && err) {
+        char msg[sizeof err->msg]; /* err->msg is both source and target */
+        snprintf(msg, sizeof msg, "%s", err->msg);
+        rc = ws_error_set(err, rc, "cannot understand the query: %s", msg);
+    }
     if (rc == WS_OK)
         rc = ws_xquery_shape(q, &sh, NULL, NULL, err);
+    if (rc == WS_OK)
+        b->leaves = sh.leaves;
     if (rc == WS_OK && sh.leaves > b->max_terms)
         rc = ws_error_set(err, WS_EQUERY,
                           "the query is too large: %u words and wildcards after analysis, at "
@@ -1139,21 +1152,21 @@ int ws_searcher_parse_budget(ws_searcher *s, const char *rewritten, const char *
                              ws_xquery **out, ws_error *err)
 {
     ws_xquery *q = NULL;
-    ws_budget def = {WS_SEARCH_MAX_TERMS, WS_SEARCH_MAX_EXPANSION, 0};
+    ws_budget def = {WS_SEARCH_MAX_TERMS, WS_SEARCH_MAX_EXPANSION, 0, 0, 0};
     if (!b)
         b = &def;
-    b->cut = 0;
+    b->cut = b->synonyms_cut = 0;
+    b->leaves = 0;
     *out = NULL;
     int rc = parse_within(s, rewritten, b, &q, err);
-    if (rc == WS_EQUERY && err && !strstr(err->msg, "the query ")) {
-        char msg[sizeof err->msg]; /* err->msg is both source and target */
-        snprintf(msg, sizeof msg, "%s", err->msg);
-        rc = ws_error_set(err, rc, "cannot understand the query: %s", msg);
-    }
     if (rc == WS_OK && ws_xquery_is_empty(q))
         rc = ws_error_set(err, WS_EQUERY, "the query has no words to search for");
+    /* OpenThesaurus widening shares the expansion budget too: many words
+     * get fewer broad synonyms each. */
+    unsigned per = b->leaves ? b->max_expansion / b->leaves : WS_BROAD_MAX;
     if (rc == WS_OK)
-        rc = add_broad_synonyms(s, &q, err);
+        rc = add_broad_synonyms(s, &q, per < WS_BROAD_MAX ? per : WS_BROAD_MAX, &b->synonyms_cut,
+                                err);
     if (rc == WS_OK && exact && *exact)
         rc = add_exact_bonus(&q, exact, err);
     if (rc != WS_OK) {
@@ -1202,10 +1215,12 @@ static int run_once(ws_searcher *s, const char *query, size_t qlen, const char *
     ws_xmset *ms = NULL;
     char *corr = NULL;
     ws_budget b = {o->max_terms ? o->max_terms : WS_SEARCH_MAX_TERMS,
-                   o->max_expansion ? o->max_expansion : WS_SEARCH_MAX_EXPANSION, 0};
+                   o->max_expansion ? o->max_expansion : WS_SEARCH_MAX_EXPANSION, 0, 0, 0};
     int rc = ws_searcher_parse_budget(s, rewritten, exact, &b, &q, err);
     if (rc == WS_OK && b.cut)
         r->truncated |= WS_TRUNCATED_WILDCARDS;
+    if (rc == WS_OK && b.synonyms_cut)
+        r->truncated |= WS_TRUNCATED_SYNONYMS;
     if (rc == WS_OK && o->type && *o->type) {
         char t[64];
         ws_xquery *f = NULL;

@@ -52,6 +52,8 @@ typedef struct ws_budget {
     unsigned max_terms;     /* leaf clauses after parsing; more: WS_EQUERY */
     unsigned max_expansion; /* index words all wildcards together stand for */
     int cut;                /* out: some wildcard met more words than it got */
+    int synonyms_cut;       /* out: words got fewer OpenThesaurus synonyms */
+    uint32_t leaves;        /* out: clauses of the parsed query */
 } ws_budget;
 
 /* ws_searcher_parse within budget b (NULL: the defaults): a query with more

@@ -283,6 +283,8 @@ static void run_search(search_job *j)
             json_array_append_new(by, json_string("wildcards"));
         if (r->truncated & WS_TRUNCATED_TIME)
             json_array_append_new(by, json_string("time"));
+        if (r->truncated & WS_TRUNCATED_SYNONYMS)
+            json_array_append_new(by, json_string("synonyms"));
         json_object_set_new(out, "truncated_by", by);
     }
     pthread_rwlock_rdlock(&sd.lock);

@@ -130,6 +130,7 @@ typedef struct ws_results {
 
 #define WS_TRUNCATED_WILDCARDS 1u /* a wildcard stood for fewer words than it meets */
 #define WS_TRUNCATED_TIME      2u /* the time limit stopped the match */
+#define WS_TRUNCATED_SYNONYMS  4u /* words got fewer OpenThesaurus synonyms */
 
 /*
  * Open the index at path for searching.  WS_ENOTFOUND when there is no

@@ -114,4 +114,18 @@ check "/doc/1 without a NUL is still 200" j "$TMP/r7" "d['status']==200"
 check "normal query at the end" normal_query
 check "daemon still alive" kill -0 "$SDPID"
 check "searchd stopped cleanly each time (exit 0, no sanitizer report)" clean_stops
+
+# OpenThesaurus widening shares the expansion budget: 90 words get fewer
+# broad synonyms each, and say so (a short query is not cut).
+OT=/usr/share/openthesaurus-de/openthesaurus.txt
+if [[ -r $OT ]]; then
+  WSEARCH_INDEX=$TMP/ot "$WS" index --openthesaurus "$OT" "$TMP/corpus" >/dev/null 2>&1
+  q90=$(python3 -c "print(' '.join(['kommune'] * 90))")
+  WSEARCH_INDEX=$TMP/ot "$WS" --direct "$q90" >/dev/null 2>"$TMP/ot.err" || true
+  check "90 words with OpenThesaurus: fewer synonyms per word, said on stderr" contains "$TMP/ot.err" "fewer synonyms per word"
+  WSEARCH_INDEX=$TMP/ot "$WS" --direct kommune >/dev/null 2>"$TMP/ot.err" || true
+  check "one word with OpenThesaurus: not cut" bash -c "! grep -q 'cut short' '$TMP/ot.err'"
+else
+  not_ok "$OT is missing (Debian package openthesaurus-de-text)"
+fi
 finish
