@@ -90,6 +90,17 @@ static int print_results(const ws_results *r, const out_opts *oo, const char *q)
 {
     if (!r->nhits && !oo->json)
         fprintf(stdout, "no hits for: %s\n", q);
+    /* On stderr, so --json output stays what it was; the hits are real. */
+    if (r->truncated)
+        cli_error("note: results cut short by the query budget (%s%s%s%s%s): these are the best "
+                  "hits found within it",
+                  r->truncated & WS_TRUNCATED_WILDCARDS ? "wildcards stand for fewer words" : "",
+                  (r->truncated & WS_TRUNCATED_WILDCARDS) && (r->truncated & ~1u) ? "; " : "",
+                  r->truncated & WS_TRUNCATED_TIME ? "time limit reached" : "",
+                  (r->truncated & WS_TRUNCATED_TIME) && (r->truncated & WS_TRUNCATED_SYNONYMS)
+                      ? "; "
+                      : "",
+                  r->truncated & WS_TRUNCATED_SYNONYMS ? "fewer synonyms per word" : "");
     out_results(stdout, r, oo);
     return r->nhits ? EXIT_HITS : EXIT_NOHITS;
 }

@@ -63,6 +63,14 @@ static ws_results *to_results(json_t *j)
     json_t *hits = json_object_get(j, "hits");
     size_t n = json_array_size(hits);
     r->estimated = (uint32_t)json_integer_value(json_object_get(j, "total"));
+    json_t *by = json_object_get(j, "truncated_by");
+    for (size_t i = 0; i < json_array_size(by); i++) {
+        const char *w = json_string_value(json_array_get(by, i));
+        r->truncated |= !w                       ? 0
+                        : !strcmp(w, "time")     ? WS_TRUNCATED_TIME
+                        : !strcmp(w, "synonyms") ? WS_TRUNCATED_SYNONYMS
+                                                 : WS_TRUNCATED_WILDCARDS;
+    }
     const char *sug = json_string_value(json_object_get(j, "suggestion"));
     if ((sug && !(r->corrected = strdup(sug))) || (n && !(r->hits = calloc(n, sizeof *r->hits)))) {
         ws_results_free(r);

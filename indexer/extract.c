@@ -104,7 +104,7 @@ ws_doctype ws_doctype_from_name(const char *name)
 {
     if (!name)
         return WS_DOC_UNKNOWN;
-    for (int t = WS_DOC_TXT; t <= WS_DOC_ODS; t++)
+    for (int t = WS_DOC_TXT; t < WS_DOC_COUNT_; t++)
         if (strcmp(name, ws_doctype_name((ws_doctype)t)) == 0)
             return (ws_doctype)t;
     return WS_DOC_UNKNOWN;
@@ -1017,7 +1017,7 @@ int ws_extract_buffer(ws_doctype type, const char *data, size_t len, const char 
     if (len > o.max_input)
         return ws_error_set(err, WS_ETOOBIG, "%s: input is %zu bytes, over the limit of %zu", name,
                             len, o.max_input);
-    if (type <= WS_DOC_UNKNOWN || type > WS_DOC_ODS)
+    if (type <= WS_DOC_UNKNOWN || type >= WS_DOC_COUNT_)
         return ws_error_set(err, WS_EUNSUPPORTED, "%s: unsupported document type", name);
     if (type >= WS_DOC_PDF && (rc = sniff_container(type, data, len, name, err)) != WS_OK)
         return rc;

@@ -1010,21 +1010,97 @@ static int add_exact_bonus(ws_xquery **q, const char *exact, ws_error *err)
 #define WS_BROAD_WEIGHT 0.15
 #define WS_BROAD_MAX    24
 
-static int add_broad_synonyms(ws_searcher *s, ws_xquery **q, ws_error *err)
+/* Each word gets at most `max` of them; *cut says a word got fewer than
+ * WS_BROAD_MAX because the query's budget is shared by many words. */
+static int add_broad_synonyms(ws_searcher *s, ws_xquery **q, unsigned max, int *cut, ws_error *err)
 {
     char *sum = NULL;
     int rc = ws_xdb_get_metadata(s->db, WS_META_BROAD, &sum, err);
-    if (rc == WS_OK && *sum)
-        rc = ws_xquery_expand(q, s->db, WS_PFX_BROAD, WS_BROAD_WEIGHT, WS_BROAD_MAX, err);
+    if (rc == WS_OK && *sum && max) {
+        rc = ws_xquery_expand(q, s->db, WS_PFX_BROAD, WS_BROAD_WEIGHT, max, err);
+        *cut = max < WS_BROAD_MAX;
+    } else if (rc == WS_OK && *sum) {
+        *cut = 1; /* no room left: the words alone */
+    }
     free(sum);
     return rc;
 }
 
-int ws_searcher_parse(ws_searcher *s, const char *rewritten, const char *exact, ws_xquery **out,
-                      ws_error *err)
+/* What the wildcards of a query cost: each one, when the query runs, reads
+ * every index word it begins (to pick the most frequent), and 680 x "k*"
+ * reads the same 192 words 680 times.  Counted per distinct pattern (and
+ * only up to what the budget can pay), summed per wildcard. */
+#define WS_WILD_PATTERNS 64
+
+typedef struct wild_cost {
+    ws_xdb *db;
+    uint32_t each;   /* words one wildcard may stand for */
+    uint64_t budget; /* words all wildcards together may read */
+    uint64_t total;  /* words they would read */
+    uint32_t seen;   /* words of the pattern being counted */
+    uint32_t cap;    /* count no further than this */
+    int cut;         /* a wildcard begins more words than it may stand for */
+    struct {
+        char *pattern;
+        uint32_t count;
+    } known[WS_WILD_PATTERNS];
+    size_t nknown;
+} wild_cost;
+
+static int count_upto(void *ctx, const char *term, size_t len, uint32_t freq)
+{
+    (void)term;
+    (void)len;
+    (void)freq;
+    wild_cost *w = ctx;
+    return ++w->seen >= w->cap;
+}
+
+static int cost_wildcard(void *ctx, const char *pattern, size_t len, uint32_t freq)
+{
+    (void)freq;
+    wild_cost *w = ctx;
+    uint32_t count = 0;
+    size_t k = 0;
+    for (; k < w->nknown; k++)
+        if (strlen(w->known[k].pattern) == len && !memcmp(w->known[k].pattern, pattern, len))
+            break;
+    if (k < w->nknown) {
+        count = w->known[k].count;
+    } else {
+        char p[WS_MAX_TERM + 16];
+        if (len >= sizeof p)
+            return 0;
+        memcpy(p, pattern, len);
+        p[len] = '\0';
+        uint64_t left = w->budget >= w->total ? w->budget - w->total : 0;
+        w->seen = 0;
+        w->cap = (uint32_t)(left + 1 < UINT32_MAX ? left + 1 : UINT32_MAX);
+        ws_xdb_allterms(w->db, p, count_upto, w, NULL);
+        count = w->seen;
+        if (w->nknown < WS_WILD_PATTERNS && (w->known[w->nknown].pattern = strdup(p)))
+            w->known[w->nknown++].count = count;
+    }
+    if (count > w->each)
+        w->cut = 1;
+    w->total += count;
+    return w->total > w->budget; /* over budget: no need to count on */
+}
+
+/*
+ * Parse within the budget.  Xapian 1.4 expands a wildcard only when the
+ * query runs, each one up to the parser's max_expansion, so the parsed
+ * tree is measured first (cheap: nothing is expanded yet).  Too many
+ * clauses is an error.  Wildcards share max_expansion words; when reading
+ * the words they begin would cost more than WS_SEARCH_WILDCARD_READS, each
+ * stops after its share in term order instead of choosing the most
+ * frequent (the query then says truncated).
+ */
+static int parse_within(ws_searcher *s, const char *rewritten, ws_budget *b, ws_xquery **out,
+                        ws_error *err)
 {
     ws_xquery *q = NULL;
-    *out = NULL;
+    ws_xshape sh;
     int rc = ws_xqp_parse(s->qp, rewritten, WS_SEARCH_PARSE_FLAGS, &q, err);
     if (rc == WS_EQUERY && err) {
         char msg[sizeof err->msg]; /* err->msg is both source and target */
@@ -1034,10 +1110,81 @@ int ws_searcher_parse(ws_searcher *s, const char *rewritten, const char *exact, 
         snprintf(msg, sizeof msg, "%s", m);
         rc = ws_error_set(err, rc, "cannot understand the query: %s", msg);
     }
+    if (rc == WS_OK)
+        rc = ws_xquery_shape(q, &sh, NULL, NULL, err);
+    if (rc == WS_OK)
+        b->leaves = sh.leaves;
+    if (rc == WS_OK && sh.leaves > b->max_terms)
+        rc = ws_error_set(err, WS_EQUERY,
+                          "the query is too large: %u words and wildcards after analysis, at "
+                          "most %u are searched; search for fewer words",
+                          sh.leaves, b->max_terms);
+    if (rc == WS_OK && sh.depth > WS_SEARCH_MAX_DEPTH)
+        rc = ws_error_set(err, WS_EQUERY,
+                          "the query nests too deeply (%u levels of brackets and operators, at "
+                          "most %u)",
+                          sh.depth, WS_SEARCH_MAX_DEPTH);
+    if (rc != WS_OK || !sh.wildcards) {
+        if (rc != WS_OK)
+            ws_xquery_free(q);
+        *out = rc == WS_OK ? q : NULL;
+        return rc;
+    }
+    uint32_t share = b->max_expansion / sh.wildcards;
+    wild_cost w;
+    memset(&w, 0, sizeof w);
+    w.db = s->db;
+    w.each = share < 1 ? 1 : share < WS_MAX_WILDCARD ? share : WS_MAX_WILDCARD;
+    w.budget = WS_SEARCH_WILDCARD_READS;
+    rc = ws_xquery_shape(q, &sh, cost_wildcard, &w, err);
+    int first = w.total > w.budget;
+    if (rc == WS_OK && (first || w.each < WS_MAX_WILDCARD)) {
+        ws_xquery_free(q);
+        q = NULL;
+        rc = ws_xqp_set_wildcard_limit(s->qp, w.each, first, err);
+        if (rc == WS_OK)
+            rc = ws_xqp_parse(s->qp, rewritten, WS_SEARCH_PARSE_FLAGS, &q, err);
+        /* The parser is the searcher's: leave it as the next query expects. */
+        int rc2 = ws_xqp_set_max_expansion(s->qp, WS_MAX_WILDCARD, rc == WS_OK ? err : NULL);
+        if (rc == WS_OK)
+            rc = rc2;
+    }
+    b->cut = w.cut || first;
+    for (size_t k = 0; k < w.nknown; k++)
+        free(w.known[k].pattern);
+    if (rc != WS_OK) {
+        ws_xquery_free(q);
+        q = NULL;
+    }
+    *out = q;
+    return rc;
+}
+
+int ws_searcher_parse(ws_searcher *s, const char *rewritten, const char *exact, ws_xquery **out,
+                      ws_error *err)
+{
+    return ws_searcher_parse_budget(s, rewritten, exact, NULL, out, err);
+}
+
+int ws_searcher_parse_budget(ws_searcher *s, const char *rewritten, const char *exact, ws_budget *b,
+                             ws_xquery **out, ws_error *err)
+{
+    ws_xquery *q = NULL;
+    ws_budget def = {WS_SEARCH_MAX_TERMS, WS_SEARCH_MAX_EXPANSION, 0, 0, 0};
+    if (!b)
+        b = &def;
+    b->cut = b->synonyms_cut = 0;
+    b->leaves = 0;
+    *out = NULL;
+    int rc = parse_within(s, rewritten, b, &q, err);
     if (rc == WS_OK && ws_xquery_is_empty(q))
         rc = ws_error_set(err, WS_EQUERY, "the query has no words to search for");
+    /* OpenThesaurus widening shares the expansion budget too: many words
+     * get fewer broad synonyms each. */
+    unsigned per = b->leaves ? b->max_expansion / b->leaves : WS_BROAD_MAX;
     if (rc == WS_OK)
-        rc = add_broad_synonyms(s, &q, err);
+        rc = add_broad_synonyms(s, &q, per < WS_BROAD_MAX ? per : WS_BROAD_MAX, &b->synonyms_cut,
+                                err);
     if (rc == WS_OK && exact && *exact)
         rc = add_exact_bonus(&q, exact, err);
     if (rc != WS_OK) {
@@ -1075,12 +1222,19 @@ int ws_searcher_prepare(ws_searcher *s, const char *query, size_t len, size_t ma
 static int unknown_type(const char *type, ws_error *err)
 {
     char known[128] = "";
-    for (int t = WS_DOC_TXT; t <= WS_DOC_ODT; t++) {
+    for (int t = WS_DOC_TXT; t < WS_DOC_COUNT_; t++) {
         size_t n = strlen(known);
         snprintf(known + n, sizeof known - n, "%s%s", n ? ", " : "",
                  ws_doctype_name((ws_doctype)t));
     }
     return ws_error_set(err, WS_EQUERY, "unknown type '%.40s' (known types: %s)", type, known);
+}
+
+static double mono_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 static int run_once(ws_searcher *s, const char *query, size_t qlen, const char *rewritten,
@@ -1090,7 +1244,13 @@ static int run_once(ws_searcher *s, const char *query, size_t qlen, const char *
     ws_xenquire *enq = NULL;
     ws_xmset *ms = NULL;
     char *corr = NULL;
-    int rc = ws_searcher_parse(s, rewritten, exact, &q, err);
+    ws_budget b = {o->max_terms ? o->max_terms : WS_SEARCH_MAX_TERMS,
+                   o->max_expansion ? o->max_expansion : WS_SEARCH_MAX_EXPANSION, 0, 0, 0};
+    int rc = ws_searcher_parse_budget(s, rewritten, exact, &b, &q, err);
+    if (rc == WS_OK && b.cut)
+        r->truncated |= WS_TRUNCATED_WILDCARDS;
+    if (rc == WS_OK && b.synonyms_cut)
+        r->truncated |= WS_TRUNCATED_SYNONYMS;
     if (rc == WS_OK && o->type && *o->type && ws_doctype_from_name(o->type) == WS_DOC_UNKNOWN)
         rc = unknown_type(o->type, err);
     if (rc == WS_OK && o->type && *o->type) {
@@ -1158,8 +1318,13 @@ static int run_once(ws_searcher *s, const char *query, size_t qlen, const char *
     if (rc == WS_OK && o->time_limit > 0)
         rc = ws_xenquire_time_limit(enq, o->time_limit, err);
     unsigned limit = o->limit > WS_SEARCH_MAX_LIMIT ? WS_SEARCH_MAX_LIMIT : o->limit;
+    /* Xapian's time limit stops the exhaustive count (check_at_least, the
+     * facets) and does not say it did: a match that took that long was cut. */
+    double t0 = mono_now();
     if (rc == WS_OK)
         rc = ws_xenquire_mset(enq, o->offset, limit, check, &ms, err);
+    if (rc == WS_OK && o->time_limit > 0 && mono_now() - t0 >= o->time_limit)
+        r->truncated |= WS_TRUNCATED_TIME;
     if (rc == WS_OK && o->facet_values) {
         r->facets = calloc(NFACETS, sizeof *r->facets);
         if (!r->facets)

@@ -42,8 +42,25 @@ int ws_searcher_prepare(ws_searcher *s, const char *query, size_t len, size_t ma
 
 /* Parse what ws_searcher_prepare wrote into the query a search runs (before
  * its filters): parsed, widened by OpenThesaurus if the index holds it, the
- * exact spellings added as a bonus.  *out is the caller's to free. */
+ * exact spellings added as a bonus.  *out is the caller's to free.  The
+ * default budget applies (see ws_searcher_parse_budget). */
 int ws_searcher_parse(ws_searcher *s, const char *rewritten, const char *exact, ws_xquery **out,
                       ws_error *err);
+
+/* What one query may cost before it runs (see ws_search_options). */
+typedef struct ws_budget {
+    unsigned max_terms;     /* leaf clauses after parsing; more: WS_EQUERY */
+    unsigned max_expansion; /* index words all wildcards together stand for */
+    int cut;                /* out: some wildcard met more words than it got */
+    int synonyms_cut;       /* out: words got fewer OpenThesaurus synonyms */
+    uint32_t leaves;        /* out: clauses of the parsed query */
+} ws_budget;
+
+/* ws_searcher_parse within budget b (NULL: the defaults): a query with more
+ * than max_terms clauses is refused with a message; wildcards share
+ * max_expansion words (each at most WS_MAX_WILDCARD, at least one, the most
+ * frequent), and b->cut says whether that dropped any. */
+int ws_searcher_parse_budget(ws_searcher *s, const char *rewritten, const char *exact, ws_budget *b,
+                             ws_xquery **out, ws_error *err);
 
 #endif /* WS_SEARCHER_H */

@@ -817,6 +817,45 @@ int ws_xquery_terms(const ws_xquery *q, ws_xterm_fn fn, void *ctx, ws_error *err
     WS_CATCH(err)
 }
 
+int ws_xquery_shape(const ws_xquery *q, ws_xshape *out, ws_xterm_fn fn, void *ctx, ws_error *err)
+{
+    CHECK_ARG(q && out, err);
+    *out = ws_xshape{0, 0, 0};
+    WS_TRY
+    /* An explicit stack: a hostile query may nest brackets deeply. */
+    std::vector<std::pair<Xapian::Query, uint32_t>> todo;
+    todo.emplace_back(q->q, 1);
+    while (!todo.empty()) {
+        Xapian::Query sub = todo.back().first;
+        uint32_t depth = todo.back().second;
+        todo.pop_back();
+        if (sub.empty())
+            continue;
+        out->depth = std::max(out->depth, depth);
+        size_t n = sub.get_num_subqueries();
+        if (sub.get_type() == Xapian::Query::OP_WILDCARD) {
+            out->leaves++;
+            out->wildcards++;
+            /* 1.4 has no accessor for the pattern; its description is
+             * "Query(WILDCARD <combiner> <pattern>)". */
+            std::string d = sub.get_description();
+            const std::string head = "Query(WILDCARD ";
+            size_t sp = d.compare(0, head.size(), head) == 0 ? d.find(' ', head.size()) : d.npos;
+            if (fn && sp != d.npos && d.size() > sp + 2 && d.back() == ')') {
+                std::string pat = d.substr(sp + 1, d.size() - sp - 2);
+                if (fn(ctx, pat.data(), pat.size(), 0))
+                    fn = nullptr;
+            }
+        } else if (n == 0) {
+            out->leaves++;
+        }
+        for (size_t i = 0; i < n; i++)
+            todo.emplace_back(sub.get_subquery(i), depth + 1);
+    }
+    return WS_OK;
+    WS_CATCH(err)
+}
+
 int ws_xquery_describe(const ws_xquery *q, char **out, ws_error *err)
 {
     CHECK_ARG(q && out, err);
@@ -957,11 +996,17 @@ int ws_xqp_add_date_range(ws_xqp *qp, unsigned slot, const char *field, ws_error
 
 int ws_xqp_set_max_expansion(ws_xqp *qp, uint32_t max, ws_error *err)
 {
+    return ws_xqp_set_wildcard_limit(qp, max, 0, err);
+}
+
+int ws_xqp_set_wildcard_limit(ws_xqp *qp, uint32_t max, int first, ws_error *err)
+{
     CHECK_ARG(qp, err);
     WS_TRY
-    qp->qp.set_max_expansion(max, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT,
-                             Xapian::QueryParser::FLAG_WILDCARD |
-                                 Xapian::QueryParser::FLAG_PARTIAL);
+    qp->qp.set_max_expansion(
+        max,
+        first ? Xapian::Query::WILDCARD_LIMIT_FIRST : Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT,
+        Xapian::QueryParser::FLAG_WILDCARD | Xapian::QueryParser::FLAG_PARTIAL);
     return WS_OK;
     WS_CATCH(err)
 }

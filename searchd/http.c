@@ -94,11 +94,12 @@ typedef struct request {
     double start;
     unsigned status;
     const char *endpoint;
-    size_t body;  /* request body bytes seen */
-    char *uri;    /* for the log line */
-    int counted;  /* in `inflight` */
-    int late;     /* arrived after the daemon began to stop */
-    int overload; /* arrived when max_inflight requests were being served */
+    size_t body;            /* request body bytes seen */
+    char *uri;              /* for the log line */
+    int counted;            /* in `inflight` */
+    int late;               /* arrived after the daemon began to stop */
+    int overload;           /* arrived when max_inflight requests were being served */
+    struct search_job *job; /* a heavy search handed to a worker */
 } request;
 
 static enum MHD_Result send_json(struct MHD_Connection *c, request *rq, unsigned status,
@@ -190,6 +191,189 @@ static const char *text_arg(struct MHD_Connection *c, const char *key, int *bad)
     return v && *v ? v : NULL;
 }
 
+/* Heavy queries (many wildcards, or long) do not run on libmicrohttpd's
+ * threads: the connection is suspended (MHD_suspend_connection) and the
+ * search handed to one of threads/2 heavy workers, which resumes it with
+ * the answer.  So an expensive client never holds a thread that normal
+ * queries are waiting on; when every heavy worker is busy the next heavy
+ * query gets 503 with Retry-After at once.  The query budget bounds what
+ * each one costs. */
+static atomic_uint heavy;
+
+static int is_heavy(const char *q, size_t n)
+{
+    size_t stars = 0;
+    for (size_t i = 0; i < n; i++)
+        stars += q[i] == '*';
+    return stars > 8 || n > 1024;
+}
+
+static unsigned max_heavy(void)
+{
+    return sd.threads / 2 ? sd.threads / 2 : 1;
+}
+
+/* 1 if q may run now (a heavy one then holds a slot: heavy_leave), 0 if
+ * it is heavy and the slots are taken. */
+static int heavy_enter(const char *q, size_t n, int *held)
+{
+    *held = is_heavy(q, n);
+    if (*held && atomic_fetch_add(&heavy, 1) >= max_heavy()) {
+        atomic_fetch_sub(&heavy, 1);
+        *held = 0;
+        return 0;
+    }
+    return 1;
+}
+
+static void heavy_leave(int held)
+{
+    if (held)
+        atomic_fetch_sub(&heavy, 1);
+}
+
+#define HEAVY_BUSY "too many expensive queries at once; try again shortly"
+
+/* One search: its arguments (pointing into the connection's memory, which
+ * stays put while it is suspended) and its answer. */
+typedef struct search_job {
+    struct MHD_Connection *c;
+    const char *q;
+    size_t qlen;
+    ws_search_options o;
+    unsigned status;            /* of the answer */
+    char msg[WS_ERROR_MSG_MAX]; /* when status is an error */
+    json_t *out;                /* when status is 200 */
+    struct search_job *next;
+} search_job;
+
+static void run_search(search_job *j)
+{
+    ws_error err;
+    ws_searcher *s = thread_searcher(&err);
+    if (!s) {
+        j->status = MHD_HTTP_SERVICE_UNAVAILABLE;
+        snprintf(j->msg, sizeof j->msg, "%s", err.msg);
+        return;
+    }
+    ws_results *r = NULL;
+    int rc = ws_search(s, j->q, j->qlen, &j->o, &r, &err);
+    if (rc != WS_OK) {
+        j->status = status_for(rc);
+        snprintf(j->msg, sizeof j->msg, "%s", err.msg);
+        return;
+    }
+    json_t *out = json_object();
+    json_object_set_new(out, "query", json_stringn(j->q, j->qlen));
+    json_object_set_new(out, "total", json_integer(r->estimated));
+    json_object_set_new(out, "offset", json_integer(j->o.offset));
+    json_object_set_new(out, "size", json_integer(j->o.limit));
+    json_t *hits = json_array();
+    for (size_t i = 0; i < r->nhits; i++)
+        json_array_append_new(hits, ws_hit_to_json(&r->hits[i], WS_JSON_SNIPPET_HTML));
+    json_object_set_new(out, "hits", hits);
+    json_object_set_new(out, "facets", ws_facets_to_json(r));
+    json_object_set_new(out, "suggestion", r->corrected ? json_string(r->corrected) : json_null());
+    json_object_set_new(out, "took_ms", json_real(r->seconds * 1000.0));
+    /* A budget cut the search: these are the best hits found within it. */
+    json_object_set_new(out, "truncated", json_boolean(r->truncated != 0));
+    if (r->truncated) {
+        json_t *by = json_array();
+        if (r->truncated & WS_TRUNCATED_WILDCARDS)
+            json_array_append_new(by, json_string("wildcards"));
+        if (r->truncated & WS_TRUNCATED_TIME)
+            json_array_append_new(by, json_string("time"));
+        if (r->truncated & WS_TRUNCATED_SYNONYMS)
+            json_array_append_new(by, json_string("synonyms"));
+        json_object_set_new(out, "truncated_by", by);
+    }
+    pthread_rwlock_rdlock(&sd.lock);
+    json_object_set_new(out, "index", json_string(sd.settings.index));
+    pthread_rwlock_unlock(&sd.lock);
+    ws_results_free(r);
+    j->status = MHD_HTTP_OK;
+    j->out = out;
+}
+
+static enum MHD_Result reply(struct MHD_Connection *c, request *rq, search_job *j)
+{
+    if (j->status != MHD_HTTP_OK)
+        return send_error(c, rq, j->status, j->msg);
+    json_t *out = j->out;
+    j->out = NULL;
+    return send_json(c, rq, MHD_HTTP_OK, out);
+}
+
+/* ---- heavy workers --------------------------------------------------------- */
+
+static struct {
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    search_job *head, *tail;
+    pthread_t *threads;
+    unsigned n;
+    int quit;
+} hw = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, NULL, NULL, 0, 0};
+
+static void *heavy_main(void *arg)
+{
+    (void)arg;
+    pthread_mutex_lock(&hw.lock);
+    for (;;) {
+        while (!hw.head && !hw.quit)
+            pthread_cond_wait(&hw.cond, &hw.lock);
+        if (!hw.head)
+            break; /* quit, and nothing left to answer */
+        search_job *j = hw.head;
+        hw.head = j->next;
+        if (!hw.head)
+            hw.tail = NULL;
+        pthread_mutex_unlock(&hw.lock);
+        run_search(j);
+        atomic_fetch_sub(&heavy, 1);
+        MHD_resume_connection(j->c); /* the access handler sends the answer */
+        pthread_mutex_lock(&hw.lock);
+    }
+    pthread_mutex_unlock(&hw.lock);
+    return NULL;
+}
+
+/* Start the heavy workers (once; 0 if they run). */
+static int heavy_start(char *err, size_t errlen)
+{
+    pthread_mutex_lock(&hw.lock);
+    int rc = 0;
+    if (!hw.threads) {
+        unsigned n = max_heavy();
+        hw.threads = calloc(n, sizeof *hw.threads);
+        hw.quit = 0;
+        for (hw.n = 0; hw.threads && hw.n < n; hw.n++)
+            if (pthread_create(&hw.threads[hw.n], NULL, heavy_main, NULL) != 0)
+                break;
+        if (!hw.n) {
+            snprintf(err, errlen, "cannot start the heavy query workers");
+            free(hw.threads);
+            hw.threads = NULL;
+            rc = -1;
+        }
+    }
+    pthread_mutex_unlock(&hw.lock);
+    return rc;
+}
+
+static void heavy_stop(void)
+{
+    pthread_mutex_lock(&hw.lock);
+    hw.quit = 1;
+    pthread_cond_broadcast(&hw.cond);
+    pthread_mutex_unlock(&hw.lock);
+    for (unsigned i = 0; i < hw.n; i++)
+        pthread_join(hw.threads[i], NULL);
+    free(hw.threads);
+    hw.threads = NULL;
+    hw.n = 0;
+}
+
 static enum MHD_Result do_search(struct MHD_Connection *c, request *rq)
 {
     size_t qlen = 0;
@@ -200,9 +384,16 @@ static enum MHD_Result do_search(struct MHD_Connection *c, request *rq)
     sd_settings st = sd.settings; /* the numbers; index path is not used here */
     pthread_rwlock_unlock(&sd.lock);
 
+    search_job job;
+    memset(&job, 0, sizeof job);
+    job.c = c;
+    job.q = q;
+    job.qlen = qlen;
     ws_search_options o = WS_SEARCH_OPTIONS_INIT;
     o.max_query = st.max_query;
     o.time_limit = st.search_timeout;
+    o.max_terms = st.max_terms;
+    o.max_expansion = st.max_expansion;
     o.facet_values = st.facet_values;
     long size = uint_arg(c, "size", 10, st.max_page_size);
     long offset = uint_arg(c, "offset", -2, 100000);
@@ -236,33 +427,33 @@ static enum MHD_Result do_search(struct MHD_Connection *c, request *rq)
         o.sort = WS_SORT_DATE_ASC;
     else
         return send_error(c, rq, MHD_HTTP_BAD_REQUEST, "sort must be relevance, date or date-asc");
+    job.o = o;
 
-    ws_error err;
-    ws_searcher *s = thread_searcher(&err);
-    if (!s)
-        return send_error(c, rq, MHD_HTTP_SERVICE_UNAVAILABLE, err.msg);
-    ws_results *r = NULL;
-    int rc = ws_search(s, q, qlen, &o, &r, &err);
-    if (rc != WS_OK)
-        return send_error(c, rq, status_for(rc), err.msg);
-
-    json_t *out = json_object();
-    json_object_set_new(out, "query", json_stringn(q, qlen));
-    json_object_set_new(out, "total", json_integer(r->estimated));
-    json_object_set_new(out, "offset", json_integer(o.offset));
-    json_object_set_new(out, "size", json_integer(o.limit));
-    json_t *hits = json_array();
-    for (size_t i = 0; i < r->nhits; i++)
-        json_array_append_new(hits, ws_hit_to_json(&r->hits[i], WS_JSON_SNIPPET_HTML));
-    json_object_set_new(out, "hits", hits);
-    json_object_set_new(out, "facets", ws_facets_to_json(r));
-    json_object_set_new(out, "suggestion", r->corrected ? json_string(r->corrected) : json_null());
-    json_object_set_new(out, "took_ms", json_real(r->seconds * 1000.0));
-    pthread_rwlock_rdlock(&sd.lock);
-    json_object_set_new(out, "index", json_string(sd.settings.index));
-    pthread_rwlock_unlock(&sd.lock);
-    ws_results_free(r);
-    return send_json(c, rq, MHD_HTTP_OK, out);
+    int held = 0;
+    if (!heavy_enter(q, qlen, &held))
+        return send_error(c, rq, MHD_HTTP_SERVICE_UNAVAILABLE, HEAVY_BUSY);
+    if (held) {
+        search_job *j = malloc(sizeof *j);
+        if (!j) {
+            heavy_leave(held);
+            return send_error(c, rq, MHD_HTTP_SERVICE_UNAVAILABLE, "out of memory");
+        }
+        *j = job;
+        rq->job = j;
+        /* Suspended before the worker can resume it. */
+        MHD_suspend_connection(c);
+        pthread_mutex_lock(&hw.lock);
+        if (hw.tail)
+            hw.tail->next = j;
+        else
+            hw.head = j;
+        hw.tail = j;
+        pthread_cond_signal(&hw.cond);
+        pthread_mutex_unlock(&hw.lock);
+        return MHD_YES; /* answered when the worker resumes the connection */
+    }
+    run_search(&job);
+    return reply(c, rq, &job);
 }
 
 /* {"query": q, key: [lines]}; frees the lines. */
@@ -309,7 +500,13 @@ static enum MHD_Result do_explain(struct MHD_Connection *c, request *rq)
         return send_error(c, rq, MHD_HTTP_SERVICE_UNAVAILABLE, err.msg);
     char **v = NULL;
     size_t n = 0;
+    /* Explaining runs the search and counts each wildcard's words: heavy
+     * queries take a heavy slot here too. */
+    int held = 0;
+    if (!heavy_enter(q, qlen, &held))
+        return send_error(c, rq, MHD_HTTP_SERVICE_UNAVAILABLE, HEAVY_BUSY);
     int rc = ws_search_explain(s, q, qlen, &v, &n, &err);
+    heavy_leave(held);
     if (rc != WS_OK)
         return send_error(c, rq, status_for(rc), err.msg);
     return send_lines(c, rq, q, qlen, "explanation", v, n);
@@ -378,6 +575,12 @@ static enum MHD_Result do_stats(struct MHD_Connection *c, request *rq)
     json_object_set_new(o, "threads", json_integer(sd.threads));
     json_object_set_new(o, "in_flight", json_integer(sd_http_inflight()));
     sd_stats_json(o);
+    unsigned long open = 0, deadline = 0, shed = 0, gone = 0;
+    sd_guard_stats(&open, &deadline, &shed, &gone);
+    json_object_set_new(o, "connections",
+                        json_pack("{s:I,s:I,s:I,s:I}", "open", (json_int_t)open, "cut_deadline",
+                                  (json_int_t)deadline, "cut_shed", (json_int_t)shed,
+                                  "cut_unfinished", (json_int_t)gone));
     return send_json(c, rq, MHD_HTTP_OK, o);
 }
 
@@ -401,12 +604,37 @@ static enum MHD_Result do_static(struct MHD_Connection *c, request *rq, const ch
     return (enum MHD_Result)out.ret;
 }
 
+/* Requests refused before routing: NUL bytes, request heads over
+ * max_request (libmicrohttpd's pool is sized above it, so these get JSON;
+ * only heads beyond the pool get libmicrohttpd's own HTML 414/431). */
+static enum MHD_Result refuse_early(struct MHD_Connection *c, request *rq, const char *version,
+                                    int *refused)
+{
+    *refused = 1;
+    size_t uri_len = 0;
+    int flaws = sd_guard_flaws(c, version, &uri_len);
+    if (flaws & SD_FLAW_RAW_NUL)
+        return send_error(c, rq, MHD_HTTP_BAD_REQUEST, "the request line contains a NUL byte");
+    if (flaws & SD_FLAW_PATH_NUL)
+        return send_error(c, rq, MHD_HTTP_BAD_REQUEST, "the path contains a NUL byte (%00)");
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE);
+    if (ci && ci->header_size > sd.max_request) {
+        if (uri_len > sd.max_request / 2)
+            return send_error(c, rq, MHD_HTTP_URI_TOO_LONG,
+                              "the URL is too long (see max_request)");
+        return send_error(c, rq, MHD_HTTP_REQUEST_HEADER_FIELDS_TOO_LARGE,
+                          "the request headers are too large (see max_request)");
+    }
+    *refused = 0;
+    return MHD_YES;
+}
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
                               const char *method, const char *version, const char *upload_data,
                               size_t *upload_data_size, void **con_cls)
 {
-    (void)cls;
-    (void)version;
+    sd_guard *g = cls;
     (void)upload_data;
     request *rq = *con_cls;
     if (!rq) {
@@ -425,11 +653,19 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         pthread_rwlock_unlock(&sd.lock);
         rq->overload = atomic_fetch_add(&inflight, 1) + 1 > max_inflight;
         rq->counted = 1;
+        int refused = 0;
+        enum MHD_Result ret = refuse_early(c, rq, version, &refused);
+        if (refused) {
+            sd_guard_serving(g, c, 1);
+            return ret;
+        }
         /* A body announced too large is refused before it is read. */
         const char *cl =
             MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-        if (cl && strtoull(cl, NULL, 10) > sd.max_body)
+        if (cl && strtoull(cl, NULL, 10) > sd.max_body) {
+            sd_guard_serving(g, c, 1);
             return send_error(c, rq, MHD_HTTP_CONTENT_TOO_LARGE, "request body too large");
+        }
         return MHD_YES;
     }
     if (*upload_data_size) {
@@ -443,8 +679,18 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         }
         return MHD_YES;
     }
+    if (rq->job) { /* resumed: the heavy worker has the answer */
+        struct search_job *j = rq->job;
+        rq->job = NULL;
+        enum MHD_Result ret = reply(c, rq, j);
+        json_decref(j->out);
+        free(j);
+        return ret;
+    }
     if (rq->status)
         return MHD_YES; /* a response is already queued */
+    /* The request is complete: from here it is answered, not awaited. */
+    sd_guard_serving(g, c, 1);
 
     if (strcmp(method, MHD_HTTP_METHOD_GET) && strcmp(method, MHD_HTTP_METHOD_HEAD))
         return send_error(c, rq, MHD_HTTP_METHOD_NOT_ALLOWED, "only GET and HEAD are served");
@@ -494,8 +740,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
                       enum MHD_RequestTerminationCode toe)
 {
-    (void)cls;
-    (void)c;
+    sd_guard_serving(cls, c, 0);
     request *rq = *con_cls;
     if (!rq)
         return;
@@ -530,19 +775,91 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
     sd_log("http: %s", buf);
 }
 
-struct MHD_Daemon *sd_http_start(int fd, unsigned threads, unsigned max_connections,
-                                 unsigned connection_timeout, size_t memory_limit, char *err,
+/* A request line arrived: the guard starts the request's deadline. */
+static void *uri_seen(void *cls, const char *uri, struct MHD_Connection *c)
+{
+    sd_guard_request_line(cls, c, uri);
+    return NULL; /* the request struct is made by the access handler */
+}
+
+/* Each daemon's guard, to free it when the daemon stops. */
+#define MAX_DAEMONS 8
+static struct {
+    struct MHD_Daemon *d;
+    sd_guard *g;
+} daemons[MAX_DAEMONS];
+static pthread_mutex_t daemons_lock = PTHREAD_MUTEX_INITIALIZER;
+
+struct MHD_Daemon *sd_http_start(int fd, unsigned threads, const sd_limits *lim, char *err,
                                  size_t errlen)
 {
-    unsigned flags =
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+    if (heavy_start(err, errlen) != 0)
+        return NULL;
+    sd_guard *g = sd_guard_new(lim, err, errlen);
+    if (!g)
+        return NULL;
+    /* Every connection needs a descriptor; ask for them all up front. */
+    sd_guard_raise_nofile(4ul * lim->max_connections + 256);
+    sd.max_request = lim->max_request;
+    /* The pool holds the read buffer, the parsed headers and arguments
+     * (some 60 bytes each: 500 x "q=a" is 30 KB) and the answer's
+     * headers: room above max_request, so over-long requests get our JSON
+     * 414/431 and not libmicrohttpd's pool failure.  Untouched pages cost
+     * no memory. */
+    size_t pool = lim->max_request * 4 + 65536;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
+                     MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
+    /* Per-address caps mean something on TCP only: every UNIX client has
+     * the same (empty) address. */
+    unsigned per_ip = sd_is_unix(fd) ? 0 : lim->per_ip;
     struct MHD_Daemon *d = MHD_start_daemon(
-        flags, 0, NULL, NULL, handle, NULL, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+        flags, 0, NULL, NULL, handle, g, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
         MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_THREAD_POOL_SIZE, threads,
-        MHD_OPTION_CONNECTION_LIMIT, max_connections, MHD_OPTION_CONNECTION_TIMEOUT,
-        connection_timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT, memory_limit,
-        MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_END);
-    if (!d)
+        MHD_OPTION_CONNECTION_LIMIT, lim->max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+        per_ip, MHD_OPTION_CONNECTION_TIMEOUT, lim->connection_timeout,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, pool, MHD_OPTION_NOTIFY_COMPLETED, completed, g,
+        MHD_OPTION_NOTIFY_CONNECTION, sd_guard_notify, g, MHD_OPTION_URI_LOG_CALLBACK, uri_seen, g,
+        MHD_OPTION_END);
+    if (!d) {
         snprintf(err, errlen, "cannot start the HTTP server (libmicrohttpd refused the options)");
+        sd_guard_free(g);
+        return NULL;
+    }
+    pthread_mutex_lock(&daemons_lock);
+    for (size_t i = 0; i < MAX_DAEMONS; i++)
+        if (!daemons[i].d) {
+            daemons[i].d = d;
+            daemons[i].g = g;
+            g = NULL;
+            break;
+        }
+    pthread_mutex_unlock(&daemons_lock);
+    if (g) { /* more daemons than slots: cannot happen with main.c's four */
+        MHD_stop_daemon(d);
+        sd_guard_free(g);
+        snprintf(err, errlen, "too many listening sockets");
+        return NULL;
+    }
     return d;
+}
+
+void sd_http_stop(struct MHD_Daemon *d)
+{
+    if (!d)
+        return;
+    /* The daemon first: its threads use the guard until they are gone. */
+    MHD_stop_daemon(d);
+    pthread_mutex_lock(&daemons_lock);
+    int left = 0;
+    for (size_t i = 0; i < MAX_DAEMONS; i++) {
+        if (daemons[i].d == d) {
+            sd_guard_free(daemons[i].g);
+            daemons[i].d = NULL;
+            daemons[i].g = NULL;
+        }
+        left += daemons[i].d != NULL;
+    }
+    pthread_mutex_unlock(&daemons_lock);
+    if (!left)
+        heavy_stop();
 }

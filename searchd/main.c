@@ -134,7 +134,11 @@ int sd_settings_load(sd_settings *s, const ws_config *c, char *err, size_t errle
         get_uint(c, "searchd.max_page_size", 100, 1, 1000, &s->max_page_size, err, errlen) ||
         get_uint(c, "searchd.max_inflight", 256, 1, 100000, &s->max_inflight, err, errlen) ||
         get_uint(c, "searchd.search_timeout_ms", 2000, 0, 600000, &ms, err, errlen) ||
-        get_uint(c, "searchd.facet_values", 20, 0, 1000, &s->facet_values, err, errlen)) {
+        get_uint(c, "searchd.facet_values", 20, 0, 1000, &s->facet_values, err, errlen) ||
+        get_uint(c, "searchd.max_query_terms", WS_SEARCH_MAX_TERMS, 1, 100000, &s->max_terms, err,
+                 errlen) ||
+        get_uint(c, "searchd.max_expansion", WS_SEARCH_MAX_EXPANSION, 1, 1000000, &s->max_expansion,
+                 err, errlen)) {
         free(s->index);
         s->index = NULL;
         free(s->web_root);
@@ -318,12 +322,19 @@ int main(int argc, char **argv)
         rc = 2;
         goto out;
     }
-    unsigned threads = 0, max_conn = 0, conn_timeout = 0, mem = 0, mode = 0;
+    unsigned threads = 0, mem = 0, mode = 0;
+    sd_limits lim = {0};
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     if (get_uint(cfg, "searchd.threads", ncpu > 0 ? (unsigned)ncpu : 2, 1, 256, &threads, err,
                  sizeof err) ||
-        get_uint(cfg, "searchd.max_connections", 1024, 1, 100000, &max_conn, err, sizeof err) ||
-        get_uint(cfg, "searchd.connection_timeout", 10, 1, 3600, &conn_timeout, err, sizeof err) ||
+        get_uint(cfg, "searchd.max_connections", 1024, 1, 100000, &lim.max_connections, err,
+                 sizeof err) ||
+        get_uint(cfg, "searchd.max_connections_per_ip", 64, 0, 100000, &lim.per_ip, err,
+                 sizeof err) ||
+        get_uint(cfg, "searchd.connection_timeout", 10, 1, 3600, &lim.connection_timeout, err,
+                 sizeof err) ||
+        get_uint(cfg, "searchd.request_timeout", 5, 1, 3600, &lim.request_timeout, err,
+                 sizeof err) ||
         get_uint(cfg, "searchd.max_request", 32768, 1024, 1 << 24, &mem, err, sizeof err) ||
         get_uint(cfg, "searchd.socket_mode", 0660, 0, 0777, &mode, err, sizeof err)) {
         fprintf(stderr, "searchd: %s\n", err);
@@ -332,6 +343,7 @@ int main(int argc, char **argv)
     }
     sd.threads = threads;
     sd.max_body = mem / 2;
+    lim.max_request = mem;
 
     /* Sockets: those systemd passed, else the configured ones. */
     int fds[4], nfds = sd_listen_fds(fds, 4);
@@ -422,11 +434,11 @@ int main(int argc, char **argv)
     sd.started = sd_now();
     struct MHD_Daemon *d[4] = {NULL};
     for (int i = 0; i < nfds; i++) {
-        d[i] = sd_http_start(fds[i], threads, max_conn, conn_timeout, mem, err, sizeof err);
+        d[i] = sd_http_start(fds[i], threads, &lim, err, sizeof err);
         if (!d[i]) {
             sd_log("%s", err);
             for (int k = 0; k < i; k++)
-                MHD_stop_daemon(d[k]);
+                sd_http_stop(d[k]);
             rc = 1;
             goto out;
         }
@@ -473,7 +485,7 @@ int main(int argc, char **argv)
         nanosleep(&ts, NULL);
     }
     for (int i = 0; i < nfds; i++)
-        MHD_stop_daemon(d[i]);
+        sd_http_stop(d[i]);
     sd_log("stopped");
 out:
     if (sock_path)

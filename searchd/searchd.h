@@ -5,6 +5,7 @@
  *   listen.c  listening sockets: UNIX (created safely), loopback TCP,
  *             and the ones systemd hands over (LISTEN_FDS)
  *   http.c    the HTTP API on libmicrohttpd: routing, limits, JSON
+ *   guard.c   per-connection deadlines, shedding near the connection limit
  *   stats.c   request counters and latency percentiles for /stats
  *   static.c  the web front end's files (web_root) and /file/ID
  */
@@ -17,6 +18,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <microhttpd.h>
+
 #include "wsearch/config.h"
 
 /* Settings that SIGHUP may change; read under settings_lock. */
@@ -26,6 +29,8 @@ typedef struct sd_settings {
     unsigned max_page_size; /* hits per page */
     unsigned max_inflight;  /* requests served at once before 503 */
     double search_timeout;  /* seconds of matching (Enquire time limit) */
+    unsigned max_terms;     /* clauses of a parsed query (search budget) */
+    unsigned max_expansion; /* index words all wildcards of a query stand for */
     unsigned facet_values;  /* values per facet */
     int log_requests;       /* one line per request on stderr */
     char *web_root;         /* folder of the web front end (searchd.web_root) */
@@ -39,7 +44,8 @@ typedef struct sd_state {
     double started;      /* monotonic seconds at start */
     atomic_int stopping; /* set once by the main thread, read by workers */
     unsigned threads;
-    size_t max_body; /* bytes of request body accepted */
+    size_t max_body;    /* bytes of request body accepted */
+    size_t max_request; /* bytes of request line + headers answered */
 } sd_state;
 
 extern sd_state sd;
@@ -74,13 +80,48 @@ int sd_is_unix(int fd);
 
 /* ---- http.c ------------------------------------------------------------- */
 
+/* Connection limits of one listening socket (see guard.c). */
+typedef struct sd_limits {
+    unsigned max_connections;    /* open connections (MHD_OPTION_CONNECTION_LIMIT) */
+    unsigned per_ip;             /* connections per client address, TCP only (0: any) */
+    unsigned connection_timeout; /* seconds idle, or for a kept-alive connection's next request */
+    unsigned request_timeout;    /* seconds for a whole request to arrive */
+    size_t max_request;          /* bytes of request line + headers answered (431/414 beyond) */
+} sd_limits;
+
 struct MHD_Daemon;
 /* Serve HTTP on the listening socket fd; NULL with err on failure. */
-struct MHD_Daemon *sd_http_start(int fd, unsigned threads, unsigned max_connections,
-                                 unsigned connection_timeout, size_t memory_limit, char *err,
+struct MHD_Daemon *sd_http_start(int fd, unsigned threads, const sd_limits *lim, char *err,
                                  size_t errlen);
+/* Stop a daemon from sd_http_start and release its guard. */
+void sd_http_stop(struct MHD_Daemon *d);
 /* Requests being served now (for an orderly stop). */
 unsigned sd_http_inflight(void);
+
+/* ---- guard.c ------------------------------------------------------------ */
+
+struct MHD_Connection;
+typedef struct sd_guard sd_guard;
+sd_guard *sd_guard_new(const sd_limits *lim, char *err, size_t errlen);
+void sd_guard_free(sd_guard *g);
+/* MHD_OPTION_NOTIFY_CONNECTION callback (cls: the guard). */
+void sd_guard_notify(void *cls, struct MHD_Connection *c, void **socket_context,
+                     enum MHD_ConnectionNotificationCode code);
+/* A request line arrived (from MHD_OPTION_URI_LOG_CALLBACK; uri raw). */
+void sd_guard_request_line(sd_guard *g, struct MHD_Connection *c, const char *uri);
+/* What is wrong with c's request line: SD_FLAW_* bits; *uri_len is the
+ * length of its raw URI (version: the access handler's version argument). */
+#define SD_FLAW_RAW_NUL  1 /* a NUL byte in the request line's URI */
+#define SD_FLAW_PATH_NUL 2 /* "%00" in the path */
+int sd_guard_flaws(struct MHD_Connection *c, const char *version, size_t *uri_len);
+/* The request is complete and answered now (1), or its answer went out (0). */
+void sd_guard_serving(sd_guard *g, struct MHD_Connection *c, int serving);
+/* Connections open and cut (past a deadline, shed near the limit, client
+ * gone with a request unfinished), over all sockets. */
+void sd_guard_stats(unsigned long *open, unsigned long *deadline, unsigned long *shed,
+                    unsigned long *gone);
+/* Raise the soft limit of open files towards want (the hard limit caps it). */
+void sd_guard_raise_nofile(unsigned long want);
 
 /* ---- static.c ----------------------------------------------------------- */
 

@@ -100,7 +100,8 @@ typedef enum ws_doctype {
     WS_DOC_DOCX,
     WS_DOC_ODT,
     WS_DOC_XLSX,
-    WS_DOC_ODS
+    WS_DOC_ODS,
+    WS_DOC_COUNT_ /* not a type: one past the last, for loops over the types */
 } ws_doctype;
 
 /* Type from the file name's extension (case-insensitive): .txt .text,

@@ -46,14 +46,26 @@ typedef struct ws_search_options {
     const char *event;
     const char *year;      /* "YYYY" */
     unsigned facet_values; /* values per facet to count (0: no facets) */
+    /* Per-query budget (0: the defaults below).  More clauses than
+     * max_terms is WS_EQUERY; all wildcards together stand for at most
+     * max_expansion index words, the most frequent (ws_results.truncated). */
+    unsigned max_terms;
+    unsigned max_expansion;
 } ws_search_options;
 
-#define WS_SEARCH_MAX_LIMIT       1000
+#define WS_SEARCH_MAX_LIMIT     1000
+#define WS_SEARCH_MAX_TERMS     1000 /* leaf clauses of a parsed query */
+#define WS_SEARCH_MAX_EXPANSION 2000 /* words of all wildcards together */
+#define WS_SEARCH_MAX_DEPTH     64   /* nesting of brackets and operators */
+/* Index words all wildcards of a query may read to pick their most
+ * frequent words (about a millisecond per 1 000); beyond, each takes the
+ * first words of its share in term order instead. */
+#define WS_SEARCH_WILDCARD_READS  20000
 #define WS_SEARCH_OPTIONS_VERSION 1
 #define WS_SEARCH_OPTIONS_INIT                                                                     \
     {                                                                                              \
         WS_SEARCH_OPTIONS_VERSION, 0, 10, WS_SORT_RELEVANCE, NULL, NULL, NULL, 4096, 240, 0.0,     \
-            NULL, NULL, NULL, NULL, 0                                                              \
+            NULL, NULL, NULL, NULL, 0, 0, 0                                                        \
     }
 
 /* A highlighted stretch of a snippet: bytes [start, end). */
@@ -111,7 +123,14 @@ typedef struct ws_results {
     double seconds;     /* time spent in ws_search */
     ws_facet *facets;   /* nfacets facets when opts->facet_values > 0 */
     size_t nfacets;
+    /* Non-zero when a budget cut the search: the hits are the best found
+     * within it (WS_TRUNCATED_* bits). */
+    unsigned truncated;
 } ws_results;
+
+#define WS_TRUNCATED_WILDCARDS 1u /* a wildcard stood for fewer words than it meets */
+#define WS_TRUNCATED_TIME      2u /* the time limit stopped the match */
+#define WS_TRUNCATED_SYNONYMS  4u /* words got fewer OpenThesaurus synonyms */
 
 /*
  * Open the index at path for searching.  WS_ENOTFOUND when there is no

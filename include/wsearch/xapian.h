@@ -173,6 +173,17 @@ int ws_xquery_expand(ws_xquery **q, ws_xdb *db, const char *key_prefix, double f
 /* Call fn once for each distinct term in q (terms of wildcards after they
  * expand are not included; see ws_xenquire_matching_terms). */
 int ws_xquery_terms(const ws_xquery *q, ws_xterm_fn fn, void *ctx, ws_error *err);
+/*
+ * The size of a parsed query, for per-query budgets: its leaf clauses
+ * (terms, wildcards, value ranges; a wildcard counts once, before it
+ * expands), how many of them are wildcards, and how deeply it nests.
+ * When fn is given it is called once per wildcard with its pattern (field
+ * prefix included), so the caller can count what the pattern would meet.
+ */
+typedef struct ws_xshape {
+    uint32_t leaves, wildcards, depth;
+} ws_xshape;
+int ws_xquery_shape(const ws_xquery *q, ws_xshape *out, ws_xterm_fn fn, void *ctx, ws_error *err);
 /* Xapian's description of the query, for debugging.  *out malloc'd. */
 int ws_xquery_describe(const ws_xquery *q, char **out, ws_error *err);
 
@@ -224,6 +235,11 @@ int ws_xqp_add_date_range(ws_xqp *qp, unsigned slot, const char *field, ws_error
 /* Bound wildcard expansion to the `max` most frequent terms (0 = Xapian's
  * default of unlimited: do not use that for untrusted input). */
 int ws_xqp_set_max_expansion(ws_xqp *qp, uint32_t max, ws_error *err);
+/* The same with a choice of which words: the most frequent (first == 0;
+ * Xapian then reads every index word the wildcard begins to rank them), or
+ * the first max in term order (first != 0; it stops reading after max,
+ * so a wildcard costs at most max words however many it begins). */
+int ws_xqp_set_wildcard_limit(ws_xqp *qp, uint32_t max, int first, ws_error *err);
 
 /* Parse.  WS_EQUERY with Xapian's message for syntax it cannot accept. */
 int ws_xqp_parse(ws_xqp *qp, const char *query, unsigned flags, ws_xquery **out, ws_error *err);

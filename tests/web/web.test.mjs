@@ -484,7 +484,9 @@ test('path traversal and unknown files get 403/404, never a file outside', async
   for (const p of cases) {
     const r = await raw(p);
     results.push(`${r.status} ${p}`);
-    assert.ok(r.status === 403 || r.status === 404, `${p}: ${r.status}`);
+    // a NUL byte (%00) in the path is refused as such: 400 (docs/api.md)
+    const nul = p.includes('%00') && r.status === 400;
+    assert.ok(r.status === 403 || r.status === 404 || nul, `${p}: ${r.status}`);
     assert.doesNotMatch(r.body, /root:x:0:0|Geheimakte|cmake_minimum_required/, p);
   }
   fs.writeFileSync(path.join(OUT, 'path-traversal.txt'), results.join('\n') + '\n');
