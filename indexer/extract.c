@@ -57,7 +57,9 @@ ws_doctype ws_doctype_from_path(const char *path)
     } exts[] = {{"txt", WS_DOC_TXT},     {"text", WS_DOC_TXT},  {"md", WS_DOC_MD},
                 {"markdown", WS_DOC_MD}, {"html", WS_DOC_HTML}, {"htm", WS_DOC_HTML},
                 {"xhtml", WS_DOC_HTML},  {"pdf", WS_DOC_PDF},   {"pptx", WS_DOC_PPTX},
-                {"odp", WS_DOC_ODP},     {"docx", WS_DOC_DOCX}, {"odt", WS_DOC_ODT}};
+                {"odp", WS_DOC_ODP},     {"docx", WS_DOC_DOCX}, {"odt", WS_DOC_ODT},
+                {"png", WS_DOC_PNG},     {"jpg", WS_DOC_JPEG},  {"jpeg", WS_DOC_JPEG},
+                {"tif", WS_DOC_TIFF},    {"tiff", WS_DOC_TIFF}};
     if (!path)
         return WS_DOC_UNKNOWN;
     const char *base = strrchr(path, '/');
@@ -90,6 +92,12 @@ const char *ws_doctype_name(ws_doctype t)
         return "docx";
     case WS_DOC_ODT:
         return "odt";
+    case WS_DOC_PNG:
+        return "png";
+    case WS_DOC_JPEG:
+        return "jpg";
+    case WS_DOC_TIFF:
+        return "tiff";
     default:
         return "unknown";
     }
@@ -99,7 +107,7 @@ ws_doctype ws_doctype_from_name(const char *name)
 {
     if (!name)
         return WS_DOC_UNKNOWN;
-    for (int t = WS_DOC_TXT; t <= WS_DOC_ODT; t++)
+    for (int t = WS_DOC_TXT; t <= WS_DOC_TIFF; t++)
         if (strcmp(name, ws_doctype_name((ws_doctype)t)) == 0)
             return (ws_doctype)t;
     return WS_DOC_UNKNOWN;
@@ -467,6 +475,7 @@ static void close_passage(ws_xb *b)
         p->heading = b->heading;
         p->text = t;
         p->text_len = tl;
+        p->ocr = b->cur_ocr;
         b->heading = NULL;
         x->npassages++;
     }
@@ -475,6 +484,7 @@ reset:
     b->heading = NULL;
     ws_buf_free(&b->cur);
     b->cur_kept = 0;
+    b->cur_ocr = 0;
     b->pend_nl = b->pend_sp = 0;
 }
 
@@ -856,6 +866,15 @@ static int resolve_options(const ws_extract_options *opts, ws_extract_options *o
         o->max_text = opts->max_text;
     if (opts->max_depth)
         o->max_depth = opts->max_depth;
+    o->ocr = opts->ocr;
+    if (opts->ocr_languages && *opts->ocr_languages)
+        o->ocr_languages = opts->ocr_languages;
+    if (opts->ocr_dpi)
+        o->ocr_dpi = opts->ocr_dpi;
+    if (opts->ocr_page_timeout)
+        o->ocr_page_timeout = opts->ocr_page_timeout;
+    o->ocr_page_hook = opts->ocr_page_hook;
+    o->ocr_hook_ctx = opts->ocr_hook_ctx;
     return WS_OK;
 }
 
@@ -1010,9 +1029,11 @@ int ws_extract_buffer(ws_doctype type, const char *data, size_t len, const char 
     if (len > o.max_input)
         return ws_error_set(err, WS_ETOOBIG, "%s: input is %zu bytes, over the limit of %zu", name,
                             len, o.max_input);
-    if (type <= WS_DOC_UNKNOWN || type > WS_DOC_ODT)
+    if (type <= WS_DOC_UNKNOWN || type > WS_DOC_TIFF)
         return ws_error_set(err, WS_EUNSUPPORTED, "%s: unsupported document type", name);
-    if (type >= WS_DOC_PDF && (rc = sniff_container(type, data, len, name, err)) != WS_OK)
+    /* Images say what they are to Leptonica (extract_img.c). */
+    if (type >= WS_DOC_PDF && type <= WS_DOC_ODT &&
+        (rc = sniff_container(type, data, len, name, err)) != WS_OK)
         return rc;
 
     ws_xb b;
@@ -1021,6 +1042,7 @@ int ws_extract_buffer(ws_doctype type, const char *data, size_t len, const char 
     b.name = name;
     b.max_text = o.max_text;
     b.max_depth = o.max_depth;
+    b.opts = &o;
     b.x = calloc(1, sizeof *b.x);
     if (!b.x)
         return ws_error_set(err, WS_ENOMEM, "%s: out of memory", name);
@@ -1043,6 +1065,11 @@ int ws_extract_buffer(ws_doctype type, const char *data, size_t len, const char 
     case WS_DOC_PPTX:
     case WS_DOC_DOCX:
         rc = ws_extract_ooxml(&b, data, len, err);
+        break;
+    case WS_DOC_PNG:
+    case WS_DOC_JPEG:
+    case WS_DOC_TIFF:
+        rc = ws_extract_image(&b, data, len, err);
         break;
     default:
         rc = ws_extract_odf(&b, data, len, err);

@@ -30,6 +30,7 @@
 #include "buf.h"
 #include "compound.h"
 #include "stopwords.h"
+#include "ocr.h"
 #include "pool.h"
 #include "related.h"
 #include "schema.h"
@@ -133,6 +134,7 @@ struct ws_index {
      * (see spell_set). */
     struct spell_set *spell;
     ws_compounds *dict; /* word list for compound splitting, or NULL */
+    int ocr_checked;    /* OCR languages looked up (see ocr_used) */
 };
 
 /* ---- open and close ----------------------------------------------------- */
@@ -471,6 +473,13 @@ static int walk_path(walk_ctx *w, const char *path, unsigned depth, int is_root,
     if (!S_ISREG(st.st_mode))
         return WS_OK; /* sockets, fifos, devices: never read */
     ws_doctype type = ws_doctype_from_path(path);
+    /* Images hold text only for OCR. */
+    if (type >= WS_DOC_PNG && type <= WS_DOC_TIFF && w->ix->opts.extract.ocr == WS_OCR_OFF) {
+        w->stats->ignored++;
+        if (is_root)
+            report(w, WS_INDEX_EV_FAILED, path, "an image, and OCR is off: nothing to index", 0, 0);
+        return WS_OK;
+    }
     if (type == WS_DOC_UNKNOWN) {
         w->stats->ignored++;
         if (is_root)
@@ -719,6 +728,8 @@ static char *document_data(const char *path, const char *title, const ws_extract
             json_object_set_new(po, "heading", json_string(p->heading));
         json_object_set_new(po, "start", json_integer((json_int_t)off));
         json_object_set_new(po, "end", json_integer((json_int_t)(off + p->text_len)));
+        if (p->ocr) /* recognised from a scan: only then, so other records stay as they were */
+            json_object_set_new(po, "ocr", json_true());
         json_array_append_new(ps, po);
         off += p->text_len + 2; /* passages are joined by "\n\n" */
     }
@@ -967,6 +978,37 @@ static int file_changed(ws_index *ix, const file_entry *f, uint32_t *docid, int 
 
 /* Write the extracted record of a changed file (x is consumed).
  * Only index write errors are returned. */
+/* A file was recognised: count it, and the first time in a run, warn
+ * about languages asked for that Tesseract has no data for (it leaves them
+ * out by itself; a missing first language fails each file instead). */
+static void ocr_used(ws_index *ix, walk_ctx *w, const file_entry *f, const ws_extracted *x)
+{
+    w->stats->ocr_pages += x->ocr_pages;
+    w->stats->ocr_skipped += x->ocr_skipped;
+    w->stats->ocr_seconds += x->ocr_seconds;
+    if (x->ocr_skipped) {
+        char msg[128];
+        snprintf(msg, sizeof msg, "OCR: %u page%s over the limit of %u s per page, left out",
+                 x->ocr_skipped, x->ocr_skipped == 1 ? "" : "s",
+                 ix->opts.extract.ocr_page_timeout ? ix->opts.extract.ocr_page_timeout : 20);
+        report(w, WS_INDEX_EV_WARNING, f->path, msg, 0, 0);
+    }
+    const char *langs = ix->opts.extract.ocr_languages;
+    if (ix->ocr_checked || !langs || !strchr(langs, '+'))
+        return;
+    ix->ocr_checked = 1;
+    char *missing = NULL;
+    if (ws_ocr_missing_languages(langs, &missing, NULL) == WS_OK && missing) {
+        char msg[512];
+        snprintf(msg, sizeof msg,
+                 "OCR: no Tesseract language data for '%s' (install tesseract-ocr-%s); "
+                 "recognising with the other languages of '%s'",
+                 missing, missing, langs);
+        report(w, WS_INDEX_EV_WARNING, NULL, msg, 0, 0);
+    }
+    free(missing);
+}
+
 static int write_file(ws_index *ix, walk_ctx *w, const file_entry *f, uint32_t docid,
                       ws_extracted *x, ws_error *err)
 {
@@ -976,6 +1018,8 @@ static int write_file(ws_index *ix, walk_ctx *w, const file_entry *f, uint32_t d
     ws_error_clear(&xerr);
     if (x->converted)
         report(w, WS_INDEX_EV_WARNING, f->path, "not UTF-8: read as Windows-1252/Latin-1", 0, 0);
+    if (x->ocr_pages || x->ocr_skipped)
+        ocr_used(ix, w, f, x);
     ws_xdoc *doc = NULL;
     int rc = build_document(ix, f, x, &doc, &xerr);
     size_t bytes = x->text_len;
