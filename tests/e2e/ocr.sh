@@ -11,7 +11,7 @@ source "$(dirname "$0")/lib.sh"
 SD=$3
 D=$TMP/docs
 mkdir -p "$D"
-cp "$SRC"/tests/data/ocr/*.{pdf,png,jpg,tif} "$D/"
+for f in scan.pdf gemischt.pdf aushang.png aushang.jpg mappe.tif; do cp "$SRC/tests/data/ocr/$f" "$D/"; done
 printf 'Notiz zum Garten\n\nDie Gießkanne steht im Schuppen.\n' >"$D/notiz.txt"
 
 # json_check FILE PYTHON-EXPR: the expression over the --json hits h

@@ -9,6 +9,8 @@
 #   gemischt.pdf page 1 typed (a real text layer, "Tagesordnung"); page 2 the
 #                scan of seite2.txt under a stamped text layer of a few
 #                characters ("- 2 -"), as scanners and numbering tools leave
+#   kopie.pdf    1 page, seite3.txt as a poor photocopy: slanted by 1.5
+#                degrees, blurred, noisy, low contrast, JPEG inside
 #   aushang.png, aushang.jpg  one page, aushang.txt ("Nähwerkstatt")
 #   mappe.tif    2 pages (bilevel, Group 4): aushang.txt, then seite3.txt
 # The OCR tests and bench/ocr_bench.sh search for the words of the source
@@ -36,6 +38,10 @@ page() {
 }
 for n in 1 2 3; do page seite$n.txt "$WORK/p$n.png"; done
 page aushang.txt "$WORK/aushang.png"
+# the photocopy: what OCR meets in real folders
+$CONVERT "$WORK/p3.png" -background white -rotate 1.5 -gravity center -extent ${W}x${H} \
+  -blur 0x0.7 -level 12%,88% -attenuate 0.5 +noise Gaussian -colorspace Gray \
+  -quality 60 -strip "$WORK/kopie.jpg"
 for f in p1 p2 p3 aushang; do $CONVERT "$WORK/$f.png" -depth 8 gray:"$WORK/$f.gray"; done
 
 cp "$WORK/aushang.png" aushang.png
@@ -55,7 +61,14 @@ def pdf(path, pages):
     kids = []
     for img, text in pages:
         content, res = b"", b"/Font << /F1 3 0 R >>"
-        if img:
+        if img and img.endswith(".jpg"):  # JPEG as is: /DCTDecode
+            data = open(f"{work}/{img}", "rb").read()
+            objs.append(b"<< /Type /XObject /Subtype /Image /Width %d /Height %d "
+                        b"/ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /DCTDecode "
+                        b"/Length %d >>\nstream\n" % (w, h, len(data)) + data + b"\nendstream")
+            res += b" /XObject << /Im1 %d 0 R >>" % len(objs)
+            content += b"q %.2f 0 0 %.2f 0 0 cm /Im1 Do Q\n" % (pw, ph)
+        elif img:
             data = zlib.compress(open(f"{work}/{img}.gray", "rb").read(), 9)
             objs.append(b"<< /Type /XObject /Subtype /Image /Width %d /Height %d "
                         b"/ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode "
@@ -86,5 +99,6 @@ typed = (b"BT /F1 14 Tf 72 760 Td (Tagesordnung der Sitzung) Tj 0 -24 Td /F1 11 
          b"(Bericht der Gruppe und Planung des Gartens.) Tj ET\n")
 stamp = b"BT /F1 9 Tf %.2f 30 Td (- 2 -) Tj ET\n" % (pw / 2 - 10)
 pdf("gemischt.pdf", [(None, typed), ("p2", stamp)])
+pdf("kopie.pdf", [("kopie.jpg", b"")])
 PY
-ls -l scan.pdf gemischt.pdf aushang.png aushang.jpg mappe.tif
+ls -l scan.pdf gemischt.pdf kopie.pdf aushang.png aushang.jpg mappe.tif
