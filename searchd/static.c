@@ -72,6 +72,9 @@ static const struct {
     {"docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", 0},
     {"odp", "application/vnd.oasis.opendocument.presentation", 0},
     {"odt", "application/vnd.oasis.opendocument.text", 0},
+    {"png", "image/png", 1}, /* scans, recognised by OCR */
+    {"jpg", "image/jpeg", 1},
+    {"tiff", "image/tiff", 0}, /* browsers do not show TIFF */
 };
 
 static void fail(sd_served *out, unsigned status, const char *msg)
