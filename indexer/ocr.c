@@ -202,9 +202,11 @@ double ws_ocr_begin(ws_xb *b, unsigned number)
 {
     if (b->x->ocr_pages + b->x->ocr_skipped >= WS_OCR_MAX_PAGES)
         return 0;
+    /* The page's time runs from its announcement on. */
+    double t = ws_ocr_now();
     if (b->opts->ocr_page_hook)
         b->opts->ocr_page_hook(b->opts->ocr_hook_ctx, number);
-    return ws_ocr_now();
+    return t;
 }
 
 /* Tesseract keeps a word broken at the end of a line as "Gemeinde-\nhaus";
@@ -237,11 +239,16 @@ int ws_ocr_page(ws_xb *b, struct Pix *pix, int dpi, unsigned number, double star
         return rc;
     unsigned limit = b->opts->ocr_page_timeout ? b->opts->ocr_page_timeout : 20;
     double left = (double)limit - (ws_ocr_now() - started);
+    if (left <= 0) { /* rendering took it all */
+        b->x->ocr_skipped++;
+        b->x->ocr_seconds += ws_ocr_now() - started;
+        return WS_OK;
+    }
     ETEXT_DESC *mon = T.TessMonitorCreate();
     if (!mon)
         return ws_error_set(err, WS_ENOMEM, "%s: out of memory", b->name);
     /* What rendering took counts against the page's time. */
-    T.TessMonitorSetDeadlineMSecs(mon, left > 0.1 ? (int)(left * 1000) : 100);
+    T.TessMonitorSetDeadlineMSecs(mon, left > 0.001 ? (int)(left * 1000) : 1);
     T.TessBaseAPISetImage2(api, pix);
     if (dpi >= 70 && dpi <= 2400)
         T.TessBaseAPISetSourceResolution(api, dpi);

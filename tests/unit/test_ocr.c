@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -266,6 +267,33 @@ static void test_page_hook(void **state)
     ws_extracted_free(x);
 }
 
+static void slow_hook(void *ctx, unsigned page)
+{
+    (void)ctx;
+    (void)page;
+    struct timespec t = {1, 100 * 1000 * 1000};
+    nanosleep(&t, NULL);
+}
+
+/* A page over ocr_page_timeout (here the hook spends the page's second) is
+ * left out and counted; a file whose only pages are left out says so. */
+static void test_page_timeout(void **state)
+{
+    (void)state;
+    ws_extract_options o = WS_EXTRACT_OPTIONS_INIT;
+    o.ocr_page_timeout = 1;
+    o.ocr_page_hook = slow_hook;
+    expect_fail(OCR("aushang.png"), &o, WS_EFORMAT, "(over the OCR time limit)");
+    expect_fail(OCR("kopie.pdf"), &o, WS_EFORMAT, "(some over the OCR time limit)");
+    /* the typed page of a mixed PDF stays; the scan is counted as skipped */
+    ws_extracted *x = extract_with(OCR("gemischt.pdf"), &o);
+    assert_int_equal(x->ocr_skipped, 1);
+    assert_int_equal(x->ocr_pages, 0);
+    assert_int_equal(x->npassages, 2); /* page 2 keeps its stamp, "- 2 -" */
+    assert_false(x->passages[1].ocr);
+    ws_extracted_free(x);
+}
+
 /* What a worker sends keeps the ocr bit and the counts; a record with an
  * unknown bit in a passage's kind is refused. */
 static void test_codec(void **state)
@@ -361,7 +389,7 @@ int main(void)
         cmocka_unit_test(test_images),         cmocka_unit_test(test_ocr_off),
         cmocka_unit_test(test_hostile_images), cmocka_unit_test(test_missing_language),
         cmocka_unit_test(test_page_hook),      cmocka_unit_test(test_codec),
-        cmocka_unit_test(test_settings),
+        cmocka_unit_test(test_settings),       cmocka_unit_test(test_page_timeout),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
