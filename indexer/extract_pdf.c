@@ -217,8 +217,14 @@ int ws_extract_pdf(ws_xb *b, const char *data, size_t len, ws_error *err)
                     title_from_text(b, rt);
                 texts++;
                 free(rt);
+                /* The few characters of the layer (a title slide's "Danke"
+                 * over its photo) follow, in case OCR misread them. */
+                if (chars) {
+                    ws_xb_break(b, 2);
+                    ws_xb_text(b, t, strlen(t), 0);
+                }
                 g_free(t);
-                t = NULL; /* recognised: the stamp is in the scan too */
+                t = NULL;
             }
         }
         if (t && t[blank]) {

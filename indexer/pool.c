@@ -848,6 +848,16 @@ int ws_pool_wait(ws_pool *p, size_t *tag, ws_extracted **x, ws_error *xerr, ws_e
             if (!w->busy)
                 continue;
             long ms = ms_until(&w->deadline);
+            if (ms == 0) {
+                /* What it sent while we were writing may extend the
+                 * deadline (OCR progress) or be the answer itself. */
+                int got = receive(p, w, x, xerr);
+                if (got != 0) {
+                    complete(p, w, tag);
+                    goto out;
+                }
+                ms = ms_until(&w->deadline);
+            }
             if (ms == 0) { /* missed its deadline */
                 worker_lost(p, w, 1, xerr);
                 complete(p, w, tag);
