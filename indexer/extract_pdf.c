@@ -95,22 +95,20 @@ static size_t ink(const char *t)
     return n;
 }
 
-/* The share of the page that its largest image covers (0 if none). */
+/* The share of the page its images cover, at most 1 (0 if none): summed,
+ * since some scanners store a page as a stack of strips. */
 static double image_cover(PopplerPage *page)
 {
-    double w = 0, h = 0, best = 0;
+    double w = 0, h = 0, sum = 0;
     poppler_page_get_size(page, &w, &h);
     GList *imgs = poppler_page_get_image_mapping(page);
-    for (GList *l = imgs; l && w > 0 && h > 0; l = l->next) {
+    for (GList *l = imgs; l && w > 0 && h > 0 && sum < 1; l = l->next) {
         PopplerImageMapping *m = l->data;
         double a = (m->area.x2 - m->area.x1) * (m->area.y2 - m->area.y1) / (w * h);
-        if (a < 0)
-            a = -a;
-        if (a > best)
-            best = a;
+        sum += a < 0 ? -a : a;
     }
     poppler_page_free_image_mapping(imgs);
-    return best > 1 ? 1 : best;
+    return sum > 1 ? 1 : sum;
 }
 
 /* Render the page on white at dpi (less if it would be too large) and
