@@ -111,8 +111,10 @@ int ws_extract_image(ws_xb *b, const char *data, size_t len, ws_error *err)
     for (int i = 0; i < pages && rc == WS_OK && !b->full && !b->oom; i++)
         rc = image_page(b, d, len, tiff, i, err);
     if (rc == WS_OK && !b->x->npassages && !b->cur_kept)
-        return ws_error_set(err, WS_EFORMAT, "%s: OCR recognised no text in %d image page%s%s",
+        return ws_error_set(err, WS_EFORMAT,
+                            "%s: OCR recognised no text in %d image page%s%s, nothing to index",
                             b->name, pages, pages == 1 ? "" : "s",
-                            b->x->ocr_skipped ? " (over the OCR time limit)" : "");
+                            b->x->ocr_skipped ? " (over the OCR time limit)"
+                                              : " (a photo, or text too small to read?)");
     return rc;
 }
