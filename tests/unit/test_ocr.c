@@ -20,6 +20,7 @@
 #include <time.h>
 
 #include <cmocka.h>
+#include <leptonica/allheaders.h>
 
 #include "pool.h"
 #include "wsearch/config.h"
@@ -222,6 +223,17 @@ static void test_hostile_images(void **state)
     expect_buffer_fail(WS_DOC_TIFF, tiff, sizeof tiff, WS_EFORMAT, "damaged");
     free(png);
     free(jpg);
+    /* a blank page: a valid image, no text in it */
+    PIX *white = pixCreate(600, 800, 8);
+    assert_non_null(white);
+    pixSetAll(white);
+    l_uint8 *blank = NULL;
+    size_t bn = 0;
+    assert_int_equal(pixWriteMem(&blank, &bn, white, IFF_PNG), 0);
+    expect_buffer_fail(WS_DOC_PNG, (const char *)blank, bn, WS_EFORMAT,
+                       "OCR recognised no text in 1 image page (a photo, or text too small");
+    lept_free(blank);
+    pixDestroy(&white);
 }
 
 static void test_missing_language(void **state)
