@@ -976,8 +976,6 @@ static int file_changed(ws_index *ix, const file_entry *f, uint32_t *docid, int 
     return WS_OK;
 }
 
-/* Write the extracted record of a changed file (x is consumed).
- * Only index write errors are returned. */
 /* A file was recognised: count it, and the first time in a run, warn
  * about languages asked for that Tesseract has no data for (it leaves them
  * out by itself; a missing first language fails each file instead). */
@@ -999,16 +997,26 @@ static void ocr_used(ws_index *ix, walk_ctx *w, const file_entry *f, const ws_ex
     ix->ocr_checked = 1;
     char *missing = NULL;
     if (ws_ocr_missing_languages(langs, &missing, NULL) == WS_OK && missing) {
-        char msg[512];
+        char pkgs[384] = "";
+        size_t pl = 0;
+        for (const char *m = missing; *m && pl < sizeof pkgs;) {
+            size_t n = strcspn(m, "+");
+            pl += (size_t)snprintf(pkgs + pl, sizeof pkgs - pl, "%stesseract-ocr-%.*s",
+                                   pl ? " " : "", (int)n, m);
+            m += n + (m[n] == '+');
+        }
+        char msg[1024];
         snprintf(msg, sizeof msg,
-                 "OCR: no Tesseract language data for '%s' (install tesseract-ocr-%s); "
+                 "OCR: no Tesseract language data for '%s' (install %s); "
                  "recognising with the other languages of '%s'",
-                 missing, missing, langs);
+                 missing, pkgs, langs);
         report(w, WS_INDEX_EV_WARNING, NULL, msg, 0, 0);
     }
     free(missing);
 }
 
+/* Write the extracted record of a changed file (x is consumed).
+ * Only index write errors are returned. */
 static int write_file(ws_index *ix, walk_ctx *w, const file_entry *f, uint32_t docid,
                       ws_extracted *x, ws_error *err)
 {
