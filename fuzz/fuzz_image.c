@@ -24,8 +24,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     o.ocr_page_timeout = 1;
     ws_extracted *x = NULL;
     ws_error err;
-    int rc = ws_extract_buffer(types[data[0] % 3], (const char *)data + 1, size - 1, "fuzz.img",
-                               &o, &x, &err);
+    int rc = ws_extract_buffer(types[data[0] % 3], (const char *)data + 1, size - 1, "fuzz.img", &o,
+                               &x, &err);
     fuzz_check(rc, x, o.max_text);
     return 0;
 }
