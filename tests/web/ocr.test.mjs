@@ -67,7 +67,8 @@ before(async () => {
   fs.mkdirSync(DOCS);
   fs.writeFileSync(CONF, '');
   for (const f of ['scan.pdf', 'aushang.png']) fs.copyFileSync(path.join(SRC, 'tests', 'data', 'ocr', f), path.join(DOCS, f));
-  execFileSync(WS, ['--index', INDEX, 'index', DOCS], { env: { ...process.env, WSEARCH_CONFIG: CONF }, stdio: 'pipe' });
+  // ten minutes a page: a sanitizer build on a loaded machine is slow
+  execFileSync(WS, ['--index', INDEX, 'index', '--ocr-page-timeout', '600', DOCS], { env: { ...process.env, WSEARCH_CONFIG: CONF }, stdio: 'pipe' });
   port = await freePort();
   base = `http://127.0.0.1:${port}`;
   const conf = path.join(TMP, 'searchd.conf');
