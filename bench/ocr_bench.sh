@@ -4,8 +4,8 @@
 # recognised; the workers' address space against their limit; and the
 # share of dictionary words found (tests/e2e/ocr_quality.py) at each dpi.
 #
-# Input: the image-only fixtures of tests/data/ocr (9 pages), COPIES times
-# (default 4: 36 pages), and corpus/ for the mixed run.  Figures only,
+# Input: the image-only fixtures of tests/data/ocr (10 pages), COPIES times
+# (default 4: 40 pages), and corpus/ for the mixed run.  Figures only,
 # nothing asserted (the machine is shared: compare within one run).
 #
 # Usage: bench/ocr_bench.sh [COPIES]   Environment: WS_BENCH_DIR (default
@@ -32,13 +32,13 @@ rm -rf "$SCANS" "$MIXED"
 mkdir -p "$SCANS" "$MIXED"
 for c in $(seq 1 "$COPIES"); do
   mkdir -p "$SCANS/$c"
-  for f in scan.pdf gemischt.pdf kopie.pdf aushang.png aushang.jpg mappe.tif; do
+  for f in scan.pdf gemischt.pdf kopie.pdf streifen.pdf aushang.png aushang.jpg mappe.tif; do
     cp "$SRC/tests/data/ocr/$f" "$SCANS/$c/"
   done
 done
 cp -r "$SCANS" "$MIXED/scans"
 cp -r "$SRC/corpus" "$MIXED/corpus"
-pages=$((COPIES * 9))
+pages=$((COPIES * 10))
 
 # run NAME ARGS...: a fresh index; wall time, the OCR line, the largest
 # worker address space seen (sampled every 0.1 s)

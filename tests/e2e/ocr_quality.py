@@ -25,6 +25,7 @@ FIXTURES = {
     "aushang.jpg": ["aushang.txt"],
     "mappe.tif": ["aushang.txt", "seite3.txt"],  # bilevel, Group 4
     "kopie.pdf": ["seite3.txt"],  # a poor photocopy
+    "streifen.pdf": ["seite1.txt"],  # 24 strips of image
 }
 WORD = re.compile(r"[A-Za-zÄÖÜäöüß]+")
 

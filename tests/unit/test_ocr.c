@@ -120,6 +120,19 @@ static void test_mixed_pdf(void **state)
     ws_extracted_free(x);
 }
 
+/* A page stored as 24 strips, each under 5 % of the page: together they
+ * are a scan. */
+static void test_strips(void **state)
+{
+    (void)state;
+    ws_extracted *x = extract_with(OCR("streifen.pdf"), NULL);
+    assert_int_equal(x->npassages, 1);
+    assert_true(x->passages[0].ocr);
+    assert_int_equal(x->passages[0].number, 1);
+    assert_non_null(strstr(x->text, "Wochenmarkt"));
+    ws_extracted_free(x);
+}
+
 static void check_aushang(const char *path, ws_doctype type)
 {
     ws_extracted *x = extract_with(path, NULL);
@@ -416,6 +429,7 @@ int main(void)
         cmocka_unit_test(test_hostile_images), cmocka_unit_test(test_missing_language),
         cmocka_unit_test(test_page_hook),      cmocka_unit_test(test_codec),
         cmocka_unit_test(test_settings),       cmocka_unit_test(test_page_timeout),
+        cmocka_unit_test(test_strips),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -9,6 +9,8 @@
 #   gemischt.pdf page 1 typed (a real text layer, "Tagesordnung"); page 2 the
 #                scan of seite2.txt under a stamped text layer of a few
 #                characters ("- 2 -"), as scanners and numbering tools leave
+#   streifen.pdf 1 page, seite1.txt stored as 24 strips of image, each under
+#                5 % of the page, as some scanners write a page
 #   kopie.pdf    1 page, seite3.txt as a poor photocopy: slanted by 1.5
 #                degrees, blurred, noisy, low contrast, JPEG inside
 #   aushang.png, aushang.jpg  one page, aushang.txt ("Nähwerkstatt")
@@ -40,7 +42,7 @@ for n in 1 2 3; do page seite$n.txt "$WORK/p$n.png"; done
 page aushang.txt "$WORK/aushang.png"
 # the photocopy: what OCR meets in real folders
 $CONVERT "$WORK/p3.png" -background white -rotate 1.5 -gravity center -extent ${W}x${H} \
-  -blur 0x0.7 -level 12%,88% -attenuate 0.5 +noise Gaussian -colorspace Gray \
+  -blur 0x0.7 -level 12%,88% -seed 15 -attenuate 0.5 +noise Gaussian -colorspace Gray \
   -quality 60 -strip "$WORK/kopie.jpg"
 for f in p1 p2 p3 aushang; do $CONVERT "$WORK/$f.png" -depth 8 gray:"$WORK/$f.gray"; done
 
@@ -100,5 +102,36 @@ typed = (b"BT /F1 14 Tf 72 760 Td (Tagesordnung der Sitzung) Tj 0 -24 Td /F1 11 
 stamp = b"BT /F1 9 Tf %.2f 30 Td (- 2 -) Tj ET\n" % (pw / 2 - 10)
 pdf("gemischt.pdf", [(None, typed), ("p2", stamp)])
 pdf("kopie.pdf", [("kopie.jpg", b"")])
+
+# the strips: one page, 24 images stacked
+rows = open(f"{work}/p1.gray", "rb").read()
+n = 24
+step = (h + n - 1) // n
+objs = [b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>", None]
+xo, content = [], b""
+for k in range(n):
+    y0, y1 = k * step, min(h, (k + 1) * step)
+    data = zlib.compress(rows[y0 * w:y1 * w], 9)
+    objs.append(b"<< /Type /XObject /Subtype /Image /Width %d /Height %d "
+                b"/ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode "
+                b"/Length %d >>\nstream\n" % (w, y1 - y0, len(data)) + data + b"\nendstream")
+    xo.append(b"/S%d %d 0 R" % (k, len(objs)))
+    sh = (y1 - y0) * 72 / dpi
+    content += b"q %.2f 0 0 %.2f 0 %.2f cm /S%d Do Q\n" % (pw, sh, ph - y1 * 72 / dpi, k)
+objs.append(b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream")
+objs[2] = (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %.2f %.2f] /Resources << /XObject << %s >> >> "
+           b"/Contents %d 0 R >>" % (pw, ph, b" ".join(xo), len(objs)))
+out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+offs = []
+for i, o in enumerate(objs, 1):
+    offs.append(len(out))
+    out += b"%d 0 obj\n" % i + o + b"\nendobj\n"
+xref = len(out)
+out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+for o in offs:
+    out += b"%010d 00000 n \n" % o
+out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+open("streifen.pdf", "wb").write(out)
 PY
-ls -l scan.pdf gemischt.pdf kopie.pdf aushang.png aushang.jpg mappe.tif
+ls -l scan.pdf gemischt.pdf streifen.pdf kopie.pdf aushang.png aushang.jpg mappe.tif
