@@ -43,7 +43,10 @@ static void on_event(void *ctx, const ws_index_event *ev)
         if (p->quiet)
             break;
         clear_bar(p);
-        fprintf(stderr, "wsearch: warning: %s: %s\n", ev->path ? ev->path : "?", ev->message);
+        if (ev->path)
+            fprintf(stderr, "wsearch: warning: %s: %s\n", ev->path, ev->message);
+        else /* about the run, not a file */
+            fprintf(stderr, "wsearch: warning: %s\n", ev->message);
         break;
     case WS_INDEX_EV_REMOVED:
         if (p->verbose) {
@@ -113,6 +116,16 @@ static void print_summary(const cli_env *env, const ws_index_stats *st, int verb
                "(%u documents in %s)\n",
                st->files, st->added, st->updated, st->removed, st->unchanged, st->failed, skip,
                st->doccount, env->index);
+    if (st->ocr_pages || st->ocr_skipped) {
+        /* The slow path, measured: worker time, so it can exceed the run's. */
+        printf("OCR: %lu page%s in %.1f s (%.2f s a page)", st->ocr_pages,
+               st->ocr_pages == 1 ? "" : "s", st->ocr_seconds,
+               st->ocr_seconds / (double)(st->ocr_pages + st->ocr_skipped));
+        if (st->ocr_skipped)
+            printf(", %lu page%s over the time limit left out", st->ocr_skipped,
+                   st->ocr_skipped == 1 ? "" : "s");
+        putchar('\n');
+    }
 }
 
 static void usage_index(FILE *f)
@@ -142,7 +155,12 @@ static void usage_index(FILE *f)
           "                F (Debian's openthesaurus-de-text:\n"
           "                /usr/share/openthesaurus-de/openthesaurus.txt); default: the\n"
           "                config's 'openthesaurus' or $WSEARCH_OPENTHESAURUS; none or\n"
-          "                unset: off (an index that had it drops it)\n",
+          "                unset: off (an index that had it drops it)\n"
+          "  --ocr auto|off  recognise scanned PDF pages and images with Tesseract\n"
+          "                (default: the config's 'ocr', else auto)\n"
+          "  --ocr-languages L  Tesseract languages, e.g. deu+eng (default deu)\n"
+          "  --ocr-dpi N   render scanned PDF pages at N dpi (default 300)\n"
+          "  --ocr-page-timeout S  give up on a page after S seconds (default 20)\n",
           f);
 }
 
@@ -159,6 +177,13 @@ int cmd_index(cli_env *env, int argc, char **argv)
         cli_error("out of memory");
         return EXIT_ERROR;
     }
+    /* OCR: the config's keys, then the flags of the same names. */
+    ws_error oerr;
+    if (ws_config_ocr(env->config, &opts.extract, &oerr) != WS_OK) {
+        cli_error("%s", oerr.msg);
+        free(roots);
+        return EXIT_ERROR;
+    }
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         if (only_args || a[0] != '-') {
@@ -169,6 +194,18 @@ int cmd_index(cli_env *env, int argc, char **argv)
             dictionary = argv[++i];
         } else if (!strcmp(a, "--openthesaurus") && i + 1 < argc) {
             broad = argv[++i];
+        } else if ((!strcmp(a, "--ocr") || !strcmp(a, "--ocr-languages") ||
+                    !strcmp(a, "--ocr-dpi") || !strcmp(a, "--ocr-page-timeout")) &&
+                   i + 1 < argc) {
+            char key[32];
+            snprintf(key, sizeof key, "%s", a + 2);
+            for (char *k = key; *k; k++)
+                *k = *k == '-' ? '_' : *k;
+            if (ws_config_ocr_set(&opts.extract, key, argv[++i], &oerr) != WS_OK) {
+                cli_error("%s", oerr.msg);
+                free(roots);
+                return EXIT_ERROR;
+            }
         } else if (!strcmp(a, "--")) {
             only_args = 1;
         } else if (!strcmp(a, "--rebuild")) {

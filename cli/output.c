@@ -94,6 +94,8 @@ static void out_text(FILE *f, const ws_results *r, const out_opts *o)
                             : passage_label(h, pl, sizeof pl);
         if (p)
             fprintf(f, " · %s", p);
+        if (h->ocr) /* recognised text: may hold misread words */
+            fputs(" (OCR)", f);
         fprintf(f, " · %d%%%s\n   ", h->percent, o->color ? RESET : "");
         put_snippet(f, h, o->color);
         fputc('\n', f);

@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
 # make-seeds.sh OUTDIR - seed corpora for fuzz_pdf, fuzz_ooxml, fuzz_odf,
-# fuzz_xlsx, fuzz_ods and fuzz_record from the document fixtures (tests/data/docs), in the input
+# fuzz_xlsx, fuzz_ods, fuzz_image and fuzz_record from the document fixtures
+# (tests/data/docs, tests/data/ocr), in the input
 # layouts those targets expect (see the comment at the top of each).
 set -euo pipefail
 OUT=${1:?usage: fuzz/make-seeds.sh OUTDIR}
 SRC=$(cd "$(dirname "$0")/.." && pwd)
-mkdir -p "$OUT"/{pdf,ooxml,odf,xlsx,ods,record}
+mkdir -p "$OUT"/{pdf,ooxml,odf,xlsx,ods,record,image}
 python3 - "$SRC/tests/data/docs" "$OUT" <<'PY'
 import glob, os, struct, sys, zipfile
 docs, out = sys.argv[1:]
 def w(path, data):
     open(path, "wb").write(data)
-for f in glob.glob(docs + "/*.pdf") + glob.glob(docs + "/hostile/*.pdf"):
+for f in glob.glob(docs + "/*.pdf") + glob.glob(docs + "/hostile/*.pdf") + glob.glob(docs + "/../ocr/*.pdf"):
     w("%s/pdf/%s" % (out, os.path.basename(f)), open(f, "rb").read())
 parts = {
   "pptx": ["ppt/presentation.xml", "ppt/_rels/presentation.xml.rels", "ppt/slides/slide1.xml",
@@ -49,6 +50,13 @@ rec += struct.pack("<I", 2)
 rec += struct.pack("<II", 3, 1) + s("Folie eins".encode()) + s("Text auf Folie eins".encode())
 rec += struct.pack("<II", 3, 2) + s(None) + s("Gemeindehaus".encode())
 rec += s(None)  # no note
+rec += struct.pack("<III", 0, 0, 0)  # OCR: pages, pages skipped, milliseconds
 w("%s/record/two-slides" % out, bytes([200]) + rec)
+# the images of the OCR fixtures, behind fuzz_image's type byte
+for f in glob.glob(docs + "/../ocr/*.*"):
+    ext = f.rsplit(".", 1)[1]
+    if ext in ("png", "jpg", "tif"):
+        t = {"png": 0, "jpg": 1, "tif": 2}[ext]
+        w("%s/image/%s" % (out, os.path.basename(f)), bytes([t]) + open(f, "rb").read())
 PY
 echo "seeds in $OUT"

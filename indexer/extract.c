@@ -58,7 +58,9 @@ ws_doctype ws_doctype_from_path(const char *path)
                 {"markdown", WS_DOC_MD}, {"html", WS_DOC_HTML}, {"htm", WS_DOC_HTML},
                 {"xhtml", WS_DOC_HTML},  {"pdf", WS_DOC_PDF},   {"pptx", WS_DOC_PPTX},
                 {"odp", WS_DOC_ODP},     {"docx", WS_DOC_DOCX}, {"odt", WS_DOC_ODT},
-                {"xlsx", WS_DOC_XLSX},   {"ods", WS_DOC_ODS}};
+                {"xlsx", WS_DOC_XLSX},   {"ods", WS_DOC_ODS},   {"png", WS_DOC_PNG},
+                {"jpg", WS_DOC_JPEG},    {"jpeg", WS_DOC_JPEG}, {"tif", WS_DOC_TIFF},
+                {"tiff", WS_DOC_TIFF}};
     if (!path)
         return WS_DOC_UNKNOWN;
     const char *base = strrchr(path, '/');
@@ -95,6 +97,12 @@ const char *ws_doctype_name(ws_doctype t)
         return "xlsx";
     case WS_DOC_ODS:
         return "ods";
+    case WS_DOC_PNG:
+        return "png";
+    case WS_DOC_JPEG:
+        return "jpg";
+    case WS_DOC_TIFF:
+        return "tiff";
     default:
         return "unknown";
     }
@@ -472,6 +480,7 @@ static void close_passage(ws_xb *b)
         p->heading = b->heading;
         p->text = t;
         p->text_len = tl;
+        p->ocr = b->cur_ocr;
         b->heading = NULL;
         x->npassages++;
     }
@@ -480,6 +489,7 @@ reset:
     b->heading = NULL;
     ws_buf_free(&b->cur);
     b->cur_kept = 0;
+    b->cur_ocr = 0;
     b->pend_nl = b->pend_sp = 0;
 }
 
@@ -862,6 +872,15 @@ static int resolve_options(const ws_extract_options *opts, ws_extract_options *o
         o->max_text = opts->max_text;
     if (opts->max_depth)
         o->max_depth = opts->max_depth;
+    o->ocr = opts->ocr;
+    if (opts->ocr_languages && *opts->ocr_languages)
+        o->ocr_languages = opts->ocr_languages;
+    if (opts->ocr_dpi)
+        o->ocr_dpi = opts->ocr_dpi;
+    if (opts->ocr_page_timeout)
+        o->ocr_page_timeout = opts->ocr_page_timeout;
+    o->ocr_page_hook = opts->ocr_page_hook;
+    o->ocr_hook_ctx = opts->ocr_hook_ctx;
     return WS_OK;
 }
 
@@ -1019,7 +1038,9 @@ int ws_extract_buffer(ws_doctype type, const char *data, size_t len, const char 
                             len, o.max_input);
     if (type <= WS_DOC_UNKNOWN || type >= WS_DOC_COUNT_)
         return ws_error_set(err, WS_EUNSUPPORTED, "%s: unsupported document type", name);
-    if (type >= WS_DOC_PDF && (rc = sniff_container(type, data, len, name, err)) != WS_OK)
+    /* Images say what they are to Leptonica (extract_img.c). */
+    if (type >= WS_DOC_PDF && type != WS_DOC_PNG && type != WS_DOC_JPEG && type != WS_DOC_TIFF &&
+        (rc = sniff_container(type, data, len, name, err)) != WS_OK)
         return rc;
 
     ws_xb b;
@@ -1028,6 +1049,7 @@ int ws_extract_buffer(ws_doctype type, const char *data, size_t len, const char 
     b.name = name;
     b.max_text = o.max_text;
     b.max_depth = o.max_depth;
+    b.opts = &o;
     b.x = calloc(1, sizeof *b.x);
     if (!b.x)
         return ws_error_set(err, WS_ENOMEM, "%s: out of memory", name);
@@ -1054,6 +1076,11 @@ int ws_extract_buffer(ws_doctype type, const char *data, size_t len, const char 
     case WS_DOC_XLSX:
     case WS_DOC_ODS:
         rc = ws_extract_sheet(&b, data, len, err);
+        break;
+    case WS_DOC_PNG:
+    case WS_DOC_JPEG:
+    case WS_DOC_TIFF:
+        rc = ws_extract_image(&b, data, len, err);
         break;
     default:
         rc = ws_extract_odf(&b, data, len, err);

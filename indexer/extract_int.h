@@ -32,7 +32,8 @@
 
 typedef struct ws_xb {
     ws_extracted *x;
-    const char *name; /* for messages */
+    const char *name;               /* for messages */
+    const ws_extract_options *opts; /* resolved: OCR settings */
     size_t max_text;
     unsigned max_depth;
     size_t used; /* bytes of the final text so far, separators included */
@@ -43,6 +44,7 @@ typedef struct ws_xb {
     ws_passage_kind kind;
     char *heading;
     int cur_kept; /* has text or a heading, so it will be a passage */
+    int cur_ocr;  /* its text was recognised (OCR): see ws_xb_ocr_page */
     int pend_nl;  /* line breaks owed before the next text (0-2) */
     int pend_sp;  /* a space is owed before the next text */
     size_t passages_cap;
@@ -66,6 +68,8 @@ int ws_extract_ooxml(ws_xb *b, const char *data, size_t len, ws_error *err);
 int ws_extract_odf(ws_xb *b, const char *data, size_t len, ws_error *err);
 /* xlsx and ods (extract_sheet.c) */
 int ws_extract_sheet(ws_xb *b, const char *data, size_t len, ws_error *err);
+/* png, jpg, tiff through Leptonica and OCR (extract_img.c) */
+int ws_extract_image(ws_xb *b, const char *data, size_t len, ws_error *err);
 
 /* ws_text_decode with the file name put in front of any message and
  * b->x->converted set. */

@@ -31,6 +31,7 @@
 #include "compound.h"
 #include "layout.h"
 #include "stopwords.h"
+#include "ocr.h"
 #include "pool.h"
 #include "related.h"
 #include "schema.h"
@@ -139,8 +140,9 @@ struct ws_index {
      * other writer changes what is about to be replaced. */
     char *gendir;
     ws_xdb *guard;
-    int failed;  /* an update failed: do not publish the half-built generation */
-    char *dbdir; /* the database folder written (for its mode) */
+    int failed;      /* an update failed: do not publish the half-built generation */
+    char *dbdir;     /* the database folder written (for its mode) */
+    int ocr_checked; /* OCR languages looked up (see ocr_used) */
 };
 
 /* ---- open and close ----------------------------------------------------- */
@@ -576,6 +578,13 @@ static int walk_path(walk_ctx *w, const char *path, unsigned depth, int is_root,
         return WS_OK;
     }
     ws_doctype type = ws_doctype_from_path(path);
+    /* Images hold text only for OCR. */
+    if (type >= WS_DOC_PNG && type <= WS_DOC_TIFF && w->ix->opts.extract.ocr == WS_OCR_OFF) {
+        w->stats->ignored++;
+        if (is_root)
+            report(w, WS_INDEX_EV_FAILED, path, "an image, and OCR is off: nothing to index", 0, 0);
+        return WS_OK;
+    }
     if (type == WS_DOC_UNKNOWN) {
         /* Name the extension: ".doc" says more than "unsupported". */
         const char *base = strrchr(path, '/'), *dot;
@@ -838,6 +847,8 @@ static char *document_data(const char *path, const char *title, const ws_extract
             json_object_set_new(po, "heading", json_string(p->heading));
         json_object_set_new(po, "start", json_integer((json_int_t)off));
         json_object_set_new(po, "end", json_integer((json_int_t)(off + p->text_len)));
+        if (p->ocr) /* recognised from a scan: only then, so other records stay as they were */
+            json_object_set_new(po, "ocr", json_true());
         json_array_append_new(ps, po);
         off += p->text_len + 2; /* passages are joined by "\n\n" */
     }
@@ -1084,6 +1095,45 @@ static int file_changed(ws_index *ix, const file_entry *f, uint32_t *docid, int 
     return WS_OK;
 }
 
+/* A file was recognised: count it, and the first time in a run, warn
+ * about languages asked for that Tesseract has no data for (it leaves them
+ * out by itself; a missing first language fails each file instead). */
+static void ocr_used(ws_index *ix, walk_ctx *w, const file_entry *f, const ws_extracted *x)
+{
+    w->stats->ocr_pages += x->ocr_pages;
+    w->stats->ocr_skipped += x->ocr_skipped;
+    w->stats->ocr_seconds += x->ocr_seconds;
+    if (x->ocr_skipped) {
+        char msg[128];
+        snprintf(msg, sizeof msg, "OCR: %u page%s over the limit of %u s per page, left out",
+                 x->ocr_skipped, x->ocr_skipped == 1 ? "" : "s",
+                 ix->opts.extract.ocr_page_timeout ? ix->opts.extract.ocr_page_timeout : 20);
+        report(w, WS_INDEX_EV_WARNING, f->path, msg, 0, 0);
+    }
+    const char *langs = ix->opts.extract.ocr_languages;
+    if (ix->ocr_checked || !langs || !strchr(langs, '+'))
+        return;
+    ix->ocr_checked = 1;
+    char *missing = NULL;
+    if (ws_ocr_missing_languages(langs, &missing, NULL) == WS_OK && missing) {
+        char pkgs[384] = "";
+        size_t pl = 0;
+        for (const char *m = missing; *m && pl < sizeof pkgs;) {
+            size_t n = strcspn(m, "+");
+            pl += (size_t)snprintf(pkgs + pl, sizeof pkgs - pl, "%stesseract-ocr-%.*s",
+                                   pl ? " " : "", (int)n, m);
+            m += n + (m[n] == '+');
+        }
+        char msg[1024];
+        snprintf(msg, sizeof msg,
+                 "OCR: no Tesseract language data for '%s' (install %s); "
+                 "recognising with the other languages of '%s'",
+                 missing, pkgs, langs);
+        report(w, WS_INDEX_EV_WARNING, NULL, msg, 0, 0);
+    }
+    free(missing);
+}
+
 /* Write the extracted record of a changed file (x is consumed).
  * Only index write errors are returned. */
 static int write_file(ws_index *ix, walk_ctx *w, const file_entry *f, uint32_t docid,
@@ -1106,6 +1156,8 @@ static int write_file(ws_index *ix, walk_ctx *w, const file_entry *f, uint32_t d
                  (long long)f->st.st_size, ix->opts.extract.max_text >> 20, x->text_len);
         report(w, WS_INDEX_EV_WARNING, f->path, msg, 0, 0);
     }
+    if (x->ocr_pages || x->ocr_skipped)
+        ocr_used(ix, w, f, x);
     ws_xdoc *doc = NULL;
     int rc = build_document(ix, f, x, &doc, &xerr);
     size_t bytes = x->text_len;

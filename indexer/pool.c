@@ -14,6 +14,14 @@
  * misses it.  A worker that dies is reaped, its file reported with the
  * reason (signal, CPU limit, timeout), and a new one is forked on demand.
  *
+ * OCR (ocr.c) is the slow path: a scanned page takes seconds, a file may
+ * have hundreds.  Before each page it recognises, the worker sends a
+ * progress message (status 2, no body); the parent then moves the file's
+ * deadline to at least one page's time (ocr_page_timeout + OCR_SLACK) from
+ * now, and the worker raises its CPU limit likewise -- for at most
+ * WS_OCR_MAX_PAGES pages a file, so a worker can never buy unlimited time.
+ * The other workers go on meanwhile.
+ *
  * The parent treats every byte from a worker as hostile: a message is
  * capped in size, every length and count is checked against what is left
  * and against the extractor's own limits, strings must be UTF-8 without
@@ -51,6 +59,7 @@
 
 #include "buf.h"
 #include "extract_int.h"
+#include "ocr.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define WS_ASAN 1
@@ -63,6 +72,8 @@
 #define MSG_MAGIC    0x31525357u        /* "WSR1" */
 #define REQ_MAX      8192               /* longest path a request carries */
 #define MSG_OVERHEAD ((size_t)64 << 20) /* metadata, links, headings beyond max_text */
+#define MSG_PROGRESS 2u                 /* status of "starting an OCR page" */
+#define OCR_SLACK    15u                /* seconds a page may need beyond recognition (rendering) */
 
 typedef struct worker {
     pid_t pid; /* 0: not running */
@@ -72,7 +83,8 @@ typedef struct worker {
     ws_doctype type;
     char *path;
     struct timespec deadline;
-    char *buf; /* the answer being received */
+    unsigned ocr_beats; /* OCR pages announced for this file */
+    char *buf;          /* the answer being received */
     size_t len, cap, want;
 } worker;
 
@@ -127,12 +139,17 @@ int ws_pool_encode(const ws_extracted *x, char **out, size_t *len)
     put_u32(&b, (uint32_t)x->npassages);
     for (size_t i = 0; i < x->npassages; i++) {
         const ws_passage *p = &x->passages[i];
-        put_u32(&b, (uint32_t)p->kind);
+        /* bit 8 of the kind: recognised text */
+        put_u32(&b, (uint32_t)p->kind | (p->ocr ? 0x100u : 0));
         put_u32(&b, p->number);
         put_cstr(&b, p->heading);
         put_str(&b, p->text, p->text_len);
     }
     put_cstr(&b, x->note);
+    put_u32(&b, x->ocr_pages);
+    put_u32(&b, x->ocr_skipped);
+    double ms = x->ocr_seconds * 1000;
+    put_u32(&b, ms > 0 && ms < 4e9 ? (uint32_t)ms : ms >= 4e9 ? UINT32_MAX : 0);
     if (b.oom) {
         ws_buf_free(&b);
         return WS_ENOMEM;
@@ -264,6 +281,8 @@ int ws_pool_decode(const char *buf, size_t len, ws_doctype type, size_t max_text
         uint32_t kind, number;
         if (!get_u32(&r, &kind) || !get_u32(&r, &number))
             break;
+        p->ocr = (kind & 0x100u) != 0;
+        kind &= ~0x100u;
         if (kind > WS_PASSAGE_SHEET) {
             r.why = "unknown passage kind";
             break;
@@ -286,6 +305,14 @@ int ws_pool_decode(const char *buf, size_t len, ws_doctype type, size_t max_text
     }
     if (!r.why && x->npassages == np)
         get_str(&r, &x->note, NULL, WS_X_FIELD_MAX, 1);
+    uint32_t ocr_pages = 0, ocr_skipped = 0, ocr_ms = 0;
+    if (!r.why && (!get_u32(&r, &ocr_pages) || !get_u32(&r, &ocr_skipped) || !get_u32(&r, &ocr_ms)))
+        r.why = r.why ? r.why : "record ends early";
+    if (!r.why && (ocr_pages > WS_OCR_MAX_PAGES || ocr_skipped > WS_OCR_MAX_PAGES))
+        r.why = "more OCR pages than allowed";
+    x->ocr_pages = ocr_pages;
+    x->ocr_skipped = ocr_skipped;
+    x->ocr_seconds = ocr_ms / 1000.0;
     if (!r.why && r.left)
         r.why = "trailing bytes";
     /* The joined text is ours to build, not the worker's to claim. */
@@ -386,6 +413,36 @@ static void arm_cpu_limit(unsigned secs)
     setrlimit(RLIMIT_CPU, &rl);
 }
 
+/* Only ever raise the CPU limit to secs from now (an OCR page's time). */
+static void extend_cpu_limit(unsigned secs)
+{
+    struct rusage ru;
+    struct rlimit rl;
+    if (!secs || getrusage(RUSAGE_SELF, &ru) != 0 || getrlimit(RLIMIT_CPU, &rl) != 0)
+        return;
+    rlim_t want = (rlim_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) + 1 + secs;
+    if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= want)
+        return;
+    rl.rlim_cur = want;
+    if (rl.rlim_max != RLIM_INFINITY && rl.rlim_cur > rl.rlim_max)
+        rl.rlim_cur = rl.rlim_max;
+    setrlimit(RLIMIT_CPU, &rl);
+}
+
+typedef struct worker_ctx {
+    int fd;
+    unsigned page_secs; /* ocr_page_timeout + OCR_SLACK */
+} worker_ctx;
+
+/* Before each OCR page: tell the parent, which extends the deadline. */
+static void ocr_progress(void *ctx, unsigned page)
+{
+    (void)page;
+    worker_ctx *c = ctx;
+    send_msg(c->fd, MSG_PROGRESS, NULL, 0);
+    extend_cpu_limit(c->page_secs);
+}
+
 static void worker_main(int fd, const ws_pool_options *o)
 {
 #ifdef __linux__
@@ -423,6 +480,10 @@ static void worker_main(int fd, const ws_pool_options *o)
     }
 #endif
     xmlInitParser();
+    ws_extract_options eo = o->extract;
+    worker_ctx wc = {fd, (eo.ocr_page_timeout ? eo.ocr_page_timeout : 20) + OCR_SLACK};
+    eo.ocr_page_hook = ocr_progress;
+    eo.ocr_hook_ctx = &wc;
     char path[REQ_MAX + 1];
     for (;;) {
         uint32_t n;
@@ -435,7 +496,7 @@ static void worker_main(int fd, const ws_pool_options *o)
         ws_extracted *x = NULL;
         ws_error e;
         ws_error_clear(&e);
-        int rc = ws_extract_file(path, &o->extract, &x, &e);
+        int rc = ws_extract_file(path, &eo, &x, &e);
         if (rc == WS_OK) {
             char *body = NULL;
             size_t len = 0;
@@ -600,6 +661,7 @@ int ws_pool_submit(ws_pool *p, size_t tag, ws_doctype type, const char *path, ws
     w->busy = 1;
     w->tag = tag;
     w->type = type;
+    w->ocr_beats = 0;
     w->len = w->want = 0;
     clock_gettime(CLOCK_MONOTONIC, &w->deadline);
     w->deadline.tv_sec += p->o.timeout ? p->o.timeout : 60;
@@ -615,11 +677,37 @@ static long ms_until(const struct timespec *t)
     return ms < 0 ? 0 : ms;
 }
 
+/* Seconds an OCR page adds to a file's deadline. */
+static unsigned page_secs(const ws_pool *p)
+{
+    unsigned t = p->o.extract.ocr_page_timeout;
+    return (t ? t : 20) + OCR_SLACK;
+}
+
+/* The worker started an OCR page: give the file that much more time. */
+static void extend_deadline(ws_pool *p, worker *w)
+{
+    if (w->ocr_beats >= WS_OCR_MAX_PAGES)
+        return;
+    w->ocr_beats++;
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    t.tv_sec += page_secs(p);
+    if (t.tv_sec > w->deadline.tv_sec ||
+        (t.tv_sec == w->deadline.tv_sec && t.tv_nsec > w->deadline.tv_nsec))
+        w->deadline = t;
+}
+
 /* The worker w ended without an answer: say why, and forget it. */
 static void worker_lost(ws_pool *p, worker *w, int timed_out, ws_error *xerr)
 {
     int st = stop_worker(w, 1);
-    if (timed_out)
+    if (timed_out && w->ocr_beats)
+        ws_error_set(xerr, WS_ETIMEOUT,
+                     "%s: timed out after %u s and %u OCR page%s of up to %u s (extractor killed)",
+                     w->path, p->o.timeout ? p->o.timeout : 60, w->ocr_beats,
+                     w->ocr_beats == 1 ? "" : "s", page_secs(p));
+    else if (timed_out)
         ws_error_set(xerr, WS_ETIMEOUT, "%s: timed out after %u s (extractor killed)", w->path,
                      p->o.timeout ? p->o.timeout : 60);
     else if (WIFSIGNALED(st) && WTERMSIG(st) == SIGXCPU)
@@ -701,6 +789,15 @@ static int receive(ws_pool *p, worker *w, ws_extracted **x, ws_error *xerr)
                                  w->path);
                     return -1;
                 }
+                uint32_t status;
+                memcpy(&status, w->buf + 8, 4);
+                if (status == MSG_PROGRESS && blen == 0) {
+                    /* Not the answer: drop it, keep what followed. */
+                    extend_deadline(p, w);
+                    memmove(w->buf, w->buf + 12, w->len - 12);
+                    w->len -= 12;
+                    continue;
+                }
                 w->want = 12 + (size_t)blen;
                 continue;
             }
@@ -756,6 +853,16 @@ int ws_pool_wait(ws_pool *p, size_t *tag, ws_extracted **x, ws_error *xerr, ws_e
             if (!w->busy)
                 continue;
             long ms = ms_until(&w->deadline);
+            if (ms == 0) {
+                /* What it sent while we were writing may extend the
+                 * deadline (OCR progress) or be the answer itself. */
+                int got = receive(p, w, x, xerr);
+                if (got != 0) {
+                    complete(p, w, tag);
+                    goto out;
+                }
+                ms = ms_until(&w->deadline);
+            }
             if (ms == 0) { /* missed its deadline */
                 worker_lost(p, w, 1, xerr);
                 complete(p, w, tag);

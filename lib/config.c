@@ -179,6 +179,65 @@ static char *join(const char *a, const char *b)
     return p;
 }
 
+int ws_config_ocr_set(ws_extract_options *o, const char *key, const char *value, ws_error *err)
+{
+    if (!strcmp(key, "ocr")) {
+        if (!strcmp(value, "auto"))
+            o->ocr = WS_OCR_AUTO;
+        else if (!strcmp(value, "off"))
+            o->ocr = WS_OCR_OFF;
+        else
+            return ws_error_set(err, WS_EINVAL, "ocr = '%.64s': expected auto or off", value);
+        return WS_OK;
+    }
+    if (!strcmp(key, "ocr_languages")) {
+        /* Tesseract names (deu, eng, chi_sim, script/Latin is not one of
+         * them) joined by '+': nothing that could reach a path. */
+        size_t n = strlen(value), parts = 0;
+        int ok = n > 0 && n < 128 && value[0] != '+' && value[n - 1] != '+' && !strstr(value, "++");
+        for (size_t i = 0; ok && i < n; i++) {
+            char ch = value[i];
+            ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+                 ch == '_' || ch == '+';
+            parts += ch == '+';
+        }
+        if (!ok || parts >= 8)
+            return ws_error_set(err, WS_EINVAL,
+                                "ocr_languages = '%.64s': expected Tesseract languages joined by "
+                                "'+', such as deu or deu+eng",
+                                value);
+        o->ocr_languages = value;
+        return WS_OK;
+    }
+    int dpi = !strcmp(key, "ocr_dpi");
+    if (dpi || !strcmp(key, "ocr_page_timeout")) {
+        long lo = dpi ? 70 : 1, hi = dpi ? 1200 : 3600;
+        char *end = NULL;
+        errno = 0;
+        long v = strtol(value, &end, 10);
+        if (errno || end == value || *end || v < lo || v > hi)
+            return ws_error_set(err, WS_EINVAL, "%s = '%.64s': expected a number from %ld to %ld",
+                                key, value, lo, hi);
+        if (dpi)
+            o->ocr_dpi = (unsigned)v;
+        else
+            o->ocr_page_timeout = (unsigned)v;
+    }
+    return WS_OK;
+}
+
+int ws_config_ocr(const ws_config *c, ws_extract_options *o, ws_error *err)
+{
+    static const char *const keys[] = {"ocr", "ocr_languages", "ocr_dpi", "ocr_page_timeout"};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        const char *v = ws_config_get(c, keys[i]);
+        int rc = v ? ws_config_ocr_set(o, keys[i], v, err) : WS_OK;
+        if (rc != WS_OK)
+            return rc;
+    }
+    return WS_OK;
+}
+
 char *ws_config_default_path(void)
 {
     const char *e = getenv("WSEARCH_CONFIG");

@@ -89,6 +89,8 @@ json_t *ws_hit_to_json(const ws_hit *h, unsigned flags)
     /* "sheet": "Kurse": a sheet is known by its name. */
     if (!strcmp(h->passage_kind, "sheet") && h->passage_heading)
         json_object_set_new(o, "sheet", json_string(h->passage_heading));
+    if (h->ocr) /* the snippet's text was recognised from a scan */
+        json_object_set_new(o, "ocr", json_true());
     json_t *rel = json_array();
     for (size_t i = 0; i < h->nrelated; i++) {
         json_t *e = json_object();
@@ -139,6 +141,7 @@ int ws_hit_from_json(const json_t *j, ws_hit *o)
     o->passage_kind = kind_static(json_string_value(json_object_get(p, "kind")));
     o->passage_number = (unsigned)json_integer_value(json_object_get(p, "number"));
     o->passage_heading = dup_str(json_object_get(p, "heading"));
+    o->ocr = json_is_true(json_object_get(j, "ocr"));
     size_t slen = o->snippet ? strlen(o->snippet) : 0;
     json_t *marks = json_object_get(j, "highlights");
     size_t nm = json_array_size(marks);

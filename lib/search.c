@@ -793,6 +793,7 @@ static int fill_hit(ws_searcher *s, ws_xenquire *enq, ws_xmset *ms, uint32_t i,
                                                                  : "body";
                     h->passage_number = (unsigned)json_integer_value(json_object_get(p, "n"));
                     h->passage_heading = json_strdup(p, "heading");
+                    h->ocr = json_is_true(json_object_get(p, "ocr"));
                     break;
                 }
             }

@@ -75,6 +75,9 @@ static const struct {
     {"odt", "application/vnd.oasis.opendocument.text", 0},
     {"xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", 0},
     {"ods", "application/vnd.oasis.opendocument.spreadsheet", 0},
+    {"png", "image/png", 1}, /* scans, recognised by OCR */
+    {"jpg", "image/jpeg", 1},
+    {"tiff", "image/tiff", 0}, /* browsers do not show TIFF */
 };
 
 static void fail(sd_served *out, unsigned status, const char *msg)

@@ -156,7 +156,9 @@ function renderHit(h, n) {
     el('span', { class: 'datei', text: fileName(h.path) }),
   );
   const pl = passageLink(h);
-  const passage = pl ? el('p', { class: 'fundstelle' }, 'Fundstelle: ', el('a', { href: pl.href, text: pl.label })) : null;
+  // Text read by OCR from a scan may hold misread words: say so.
+  const ocr = h.ocr === true ? el('span', { class: 'ocr', title: 'Text per Texterkennung (OCR) aus einem Scan gelesen', text: 'OCR' }) : null;
+  const passage = pl ? el('p', { class: 'fundstelle' }, 'Fundstelle: ', el('a', { href: pl.href, text: pl.label }), ocr) : null;
   const snippet = el('p', { class: 'snippet' });
   snippet.append(snippetFragment(h.snippet, h.highlights));
   let related = null;

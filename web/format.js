@@ -13,10 +13,13 @@ const TYPE_LABELS = {
   odt: 'Dokument',
   xlsx: 'Tabelle',
   ods: 'Tabelle',
+  png: 'Bild',
+  jpg: 'Bild',
+  tiff: 'Bild',
 };
 
 // The format behind a label, where several types share one (facets).
-const TYPE_FORMATS = { txt: 'Text', md: 'Markdown', html: 'HTML', pptx: 'PowerPoint', odp: 'OpenDocument', docx: 'Word', odt: 'OpenDocument', xlsx: 'Excel', ods: 'OpenDocument' };
+const TYPE_FORMATS = { txt: 'Text', md: 'Markdown', html: 'HTML', pptx: 'PowerPoint', odp: 'OpenDocument', docx: 'Word', odt: 'OpenDocument', xlsx: 'Excel', ods: 'OpenDocument', png: 'PNG', jpg: 'JPEG', tiff: 'TIFF' };
 
 export function typeLabel(type) {
   return TYPE_LABELS[type] ?? (type ? type.toUpperCase() : 'Dokument');

@@ -10,6 +10,7 @@
 #define WSEARCH_CONFIG_H
 
 #include "wsearch/error.h"
+#include "wsearch/extract.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -33,6 +34,18 @@ const char *ws_config_get(const ws_config *c, const char *key);
 
 /* Set key to value (both copied), replacing any earlier value. */
 int ws_config_set(ws_config *c, const char *key, const char *value, ws_error *err);
+
+/*
+ * OCR settings: one key ("ocr" auto|off, "ocr_languages" Tesseract names
+ * joined by '+' such as deu+eng, "ocr_dpi" 70-1200, "ocr_page_timeout"
+ * 1-3600 seconds) checked and stored in o; the `wsearch index` flags of the
+ * same names go through here too.  value is not copied (ocr_languages
+ * points at it).  WS_EINVAL naming key and value when the value is not
+ * allowed; unknown keys are ignored.
+ */
+int ws_config_ocr_set(ws_extract_options *o, const char *key, const char *value, ws_error *err);
+/* Every OCR key that c sets, through ws_config_ocr_set (c owns the strings). */
+int ws_config_ocr(const ws_config *c, ws_extract_options *o, ws_error *err);
 
 /*
  * The first configuration file that exists of: $WSEARCH_CONFIG,

@@ -59,8 +59,23 @@
  *         read: past that, `note` says what was left out.  Title: metadata.
  *   pdf   one PAGE passage per page with text, in reading order (poppler).
  *         Title: the info dictionary, else a short first line of page 1.
- *         A PDF whose pages hold no text at all fails with WS_EFORMAT
- *         ("no text layer").
+ *         A page without a text layer that shows an image, or whose text
+ *         layer is a few characters (a stamped page number) over an image
+ *         covering most of the page, is rendered (cairo, ocr_dpi) and
+ *         recognised with Tesseract (ocr_languages): a PAGE passage with
+ *         ocr = 1.  A PDF whose pages give no text at all fails with
+ *         WS_EFORMAT ("no text layer"; with OCR on, none recognised).
+ *   png, jpg, tiff  images, only with OCR on (Leptonica reads them): one
+ *         PAGE passage per image page (a TIFF may hold several), ocr = 1.
+ *         An image over 50 megapixels fails with WS_ETOOBIG.
+ *   ocr   Tesseract runs through its C API in the calling process (the
+ *         indexer's workers), loaded on first use; each page has
+ *         ocr_page_timeout seconds, a page over it is skipped and counted
+ *         in ocr_skipped.  Missing language data fails the file with
+ *         WS_EUNSUPPORTED naming the package to install; a language of
+ *         several ("deu+eng") that is missing is left out (the indexer
+ *         warns).  Pages recognised and the time spent are in ocr_pages
+ *         and ocr_seconds.
  *   Office and PDF metadata: title, author(s) (speakers), subject
  *   (description), keywords (tags), creation (else modification) date,
  *   hyperlinks (links).  Containers are checked before they are read: zip
@@ -101,16 +116,18 @@ typedef enum ws_doctype {
     WS_DOC_ODT,
     WS_DOC_XLSX,
     WS_DOC_ODS,
+    WS_DOC_PNG, /* images: text only by OCR */
+    WS_DOC_JPEG,
+    WS_DOC_TIFF,
     WS_DOC_COUNT_ /* not a type: one past the last, for loops over the types */
 } ws_doctype;
 
 /* Type from the file name's extension (case-insensitive): .txt .text,
  * .md .markdown, .html .htm .xhtml, .pdf, .pptx, .odp, .docx, .odt, .xlsx,
- * .ods.
- * WS_DOC_UNKNOWN otherwise. */
+ * .ods, .png, .jpg .jpeg, .tif .tiff.  WS_DOC_UNKNOWN otherwise. */
 ws_doctype ws_doctype_from_path(const char *path);
 /* Short stable name used in the index and in output: "txt", "md", "html",
- * "pdf", "pptx", "odp", "docx", "odt", "xlsx", "ods". */
+ * "pdf", "pptx", "odp", "docx", "odt", "xlsx", "ods", "png", "jpg", "tiff". */
 const char *ws_doctype_name(ws_doctype t);
 /* The reverse of ws_doctype_name; WS_DOC_UNKNOWN for anything else. */
 ws_doctype ws_doctype_from_name(const char *name);
@@ -129,6 +146,7 @@ typedef struct ws_passage {
     char *heading;   /* section heading or slide title; may be NULL */
     char *text;      /* never NULL */
     size_t text_len;
+    int ocr; /* 1: text recognised from the page image (OCR), not read */
 } ws_passage;
 
 typedef struct ws_extracted {
@@ -148,23 +166,41 @@ typedef struct ws_extracted {
     size_t npassages;
     char *text; /* all passages joined by "\n\n"; never NULL */
     size_t text_len;
-    int converted; /* 1 if the source was Windows-1252/Latin-1 and was converted */
-    char *note;    /* a limit left part of the file unread (sheets, cells): one line
-                      for the user, or NULL; the document is still indexed */
-    int truncated; /* 1 if text was dropped at max_text (the rest is not searchable) */
+    int converted;        /* 1 if the source was Windows-1252/Latin-1 and was converted */
+    char *note;           /* a limit left part of the file unread (sheets, cells): one line
+                             for the user, or NULL; the document is still indexed */
+    int truncated;        /* 1 if text was dropped at max_text (the rest is not searchable) */
+    unsigned ocr_pages;   /* pages recognised by OCR */
+    unsigned ocr_skipped; /* pages OCR gave up on (over ocr_page_timeout) */
+    double ocr_seconds;   /* time spent rendering and recognising them */
 } ws_extracted;
+
+typedef enum ws_ocr_mode {
+    WS_OCR_AUTO = 0, /* recognise pages and images that have no text */
+    WS_OCR_OFF       /* never: scans fail with "no text layer", images are skipped */
+} ws_ocr_mode;
 
 typedef struct ws_extract_options {
     unsigned version;   /* WS_EXTRACT_OPTIONS_VERSION */
     size_t max_input;   /* bytes read from a file; larger files fail with WS_ETOOBIG */
     size_t max_text;    /* bytes of text (and headings) kept; the rest is dropped */
     unsigned max_depth; /* element nesting accepted in markup; deeper content is skipped */
-} ws_extract_options;   /* a field left 0 takes its default */
+    /* OCR (see "ocr" above) */
+    ws_ocr_mode ocr;
+    const char *ocr_languages; /* Tesseract languages, "deu+eng"; NULL: "deu" */
+    unsigned ocr_dpi;          /* rendering resolution of a PDF page (300) */
+    unsigned ocr_page_timeout; /* seconds a page may take to recognise (20) */
+    /* Called before each page is recognised (the worker pool extends the
+     * file's deadline by one page's time); may be NULL. */
+    void (*ocr_page_hook)(void *ctx, unsigned page);
+    void *ocr_hook_ctx;
+} ws_extract_options; /* a field left 0 takes its default */
 
 #define WS_EXTRACT_OPTIONS_VERSION 1
 #define WS_EXTRACT_OPTIONS_INIT                                                                    \
     {                                                                                              \
-        WS_EXTRACT_OPTIONS_VERSION, (size_t)64 << 20, (size_t)16 << 20, 256                        \
+        WS_EXTRACT_OPTIONS_VERSION, (size_t)64 << 20, (size_t)16 << 20, 256, WS_OCR_AUTO, NULL,    \
+            300, 20, NULL, NULL                                                                    \
     }
 
 /*

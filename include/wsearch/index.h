@@ -81,6 +81,10 @@ typedef struct ws_index_stats {
                                 of the root (see WS_INDEX_EV_SKIPPED) */
     unsigned long commits;
     uint32_t doccount; /* documents in the index afterwards */
+    /* OCR of the files indexed in this run (see wsearch/extract.h) */
+    unsigned long ocr_pages;   /* pages recognised */
+    unsigned long ocr_skipped; /* pages over ocr_page_timeout, left out */
+    double ocr_seconds;        /* worker time spent on them */
 } ws_index_stats;
 
 typedef enum ws_index_event_kind {

@@ -92,6 +92,7 @@ typedef struct ws_hit {
      * deck lives elsewhere in the index); at most 5, self excluded. */
     struct ws_related *related;
     size_t nrelated;
+    int ocr; /* 1: the passage's text was recognised from a scan (OCR) */
 } ws_hit;
 
 /* A document related to a hit (see ws_hit.related). */

@@ -19,7 +19,7 @@ cp -r "$SRC/tests/data/docs/hostile" "$D/hostile"
 # Files the indexer does not read: each must be counted and named.
 printf 'x' >"$D/andere/alt.doc"
 printf 'x' >"$D/andere/LIESMICH"
-printf 'x' >"$D/andere/bild.png"
+printf 'x' >"$D/andere/bild.psd"
 mkfifo "$D/andere/rohr.txt"
 ln -s "$TMP" "$D/andere/verweis"
 # A workbook of 1003 sheets: the first 1000 are indexed, a warning says so.
@@ -101,7 +101,7 @@ while IFS='|' read -r name why; do
 done <<'EOF'
 alt.doc|unsupported file type (.doc)
 LIESMICH|unsupported file type (no extension)
-bild.png|unsupported file type (.png)
+bild.psd|unsupported file type (.psd)
 rohr.txt|not a regular file (a pipe)
 verweis|symbolic link to a folder, not followed
 EOF

@@ -19,4 +19,5 @@ if [[ $want != "$have" ]]; then
   flock /tmp/wsearch-web-npm.lock npm ci --no-audit --no-fund --loglevel=error
 fi
 mkdir -p "$WS_WEB_OUT"
-exec node --test --test-concurrency=1 --test-reporter=spec web.test.mjs sheets.test.mjs
+# WS_WEB_TEST: other test files of this folder (ctest e2e_web_ocr: ocr.test.mjs)
+exec node --test --test-concurrency=1 --test-reporter=spec ${WS_WEB_TEST:-web.test.mjs sheets.test.mjs}
