@@ -57,7 +57,9 @@ ws_doctype ws_doctype_from_path(const char *path)
     } exts[] = {{"txt", WS_DOC_TXT},     {"text", WS_DOC_TXT},  {"md", WS_DOC_MD},
                 {"markdown", WS_DOC_MD}, {"html", WS_DOC_HTML}, {"htm", WS_DOC_HTML},
                 {"xhtml", WS_DOC_HTML},  {"pdf", WS_DOC_PDF},   {"pptx", WS_DOC_PPTX},
-                {"odp", WS_DOC_ODP},     {"docx", WS_DOC_DOCX}, {"odt", WS_DOC_ODT}};
+                {"odp", WS_DOC_ODP},     {"docx", WS_DOC_DOCX}, {"odt", WS_DOC_ODT},
+                {"doc", WS_DOC_DOC},     {"ppt", WS_DOC_PPT},   {"xls", WS_DOC_XLS},
+                {"rtf", WS_DOC_RTF}};
     if (!path)
         return WS_DOC_UNKNOWN;
     const char *base = strrchr(path, '/');
@@ -90,6 +92,14 @@ const char *ws_doctype_name(ws_doctype t)
         return "docx";
     case WS_DOC_ODT:
         return "odt";
+    case WS_DOC_DOC:
+        return "doc";
+    case WS_DOC_PPT:
+        return "ppt";
+    case WS_DOC_XLS:
+        return "xls";
+    case WS_DOC_RTF:
+        return "rtf";
     default:
         return "unknown";
     }
@@ -99,7 +109,7 @@ ws_doctype ws_doctype_from_name(const char *name)
 {
     if (!name)
         return WS_DOC_UNKNOWN;
-    for (int t = WS_DOC_TXT; t <= WS_DOC_ODT; t++)
+    for (int t = WS_DOC_TXT; t <= WS_DOC_RTF; t++)
         if (strcmp(name, ws_doctype_name((ws_doctype)t)) == 0)
             return (ws_doctype)t;
     return WS_DOC_UNKNOWN;
@@ -980,7 +990,14 @@ static int sniff_container(ws_doctype type, const char *d, size_t len, const cha
                                 name, is);
         return ws_error_set(err, WS_EFORMAT, "%s: not a PDF (no %%PDF- header)", name);
     }
-    if (is && !strncmp(is, "a zip", 5))
+    int ole = type == WS_DOC_DOC || type == WS_DOC_PPT || type == WS_DOC_XLS;
+    if (is && !strcmp(is, "an OLE compound file") && ole)
+        return WS_OK;
+    if (is && !strcmp(is, "an RTF document") && (type == WS_DOC_RTF || type == WS_DOC_DOC))
+        return WS_OK; /* Word has always let users save RTF under a .doc name */
+    if (type == WS_DOC_RTF)
+        return ws_error_set(err, WS_EFORMAT, "%s: not an RTF document (no {\\rtf header)", name);
+    if (is && !strncmp(is, "a zip", 5) && !ole)
         return WS_OK;
     if (is && !strcmp(is, "an OLE compound file") && (type == WS_DOC_PPTX || type == WS_DOC_DOCX))
         /* Office stores password-protected OOXML files in an OLE container
@@ -992,7 +1009,8 @@ static int sniff_container(ws_doctype type, const char *d, size_t len, const cha
     if (is)
         return ws_error_set(err, WS_EFORMAT, "%s: content is %s, not a %s (wrong extension?)", name,
                             is, want);
-    return ws_error_set(err, WS_EFORMAT, "%s: not a %s (not a zip container)", name, want);
+    return ws_error_set(err, WS_EFORMAT, "%s: not a %s (not %s)", name, want,
+                        ole ? "an OLE compound file" : "a zip container");
 }
 
 int ws_extract_buffer(ws_doctype type, const char *data, size_t len, const char *name,
@@ -1010,7 +1028,7 @@ int ws_extract_buffer(ws_doctype type, const char *data, size_t len, const char 
     if (len > o.max_input)
         return ws_error_set(err, WS_ETOOBIG, "%s: input is %zu bytes, over the limit of %zu", name,
                             len, o.max_input);
-    if (type <= WS_DOC_UNKNOWN || type > WS_DOC_ODT)
+    if (type <= WS_DOC_UNKNOWN || type > WS_DOC_RTF)
         return ws_error_set(err, WS_EUNSUPPORTED, "%s: unsupported document type", name);
     if (type >= WS_DOC_PDF && (rc = sniff_container(type, data, len, name, err)) != WS_OK)
         return rc;
@@ -1043,6 +1061,15 @@ int ws_extract_buffer(ws_doctype type, const char *data, size_t len, const char 
     case WS_DOC_PPTX:
     case WS_DOC_DOCX:
         rc = ws_extract_ooxml(&b, data, len, err);
+        break;
+    case WS_DOC_DOC:
+    case WS_DOC_PPT:
+    case WS_DOC_XLS:
+        rc = len >= 5 && !memcmp(data, "{\\rtf", 5) ? ws_extract_rtf(&b, data, len, err)
+                                                    : ws_extract_ole(&b, data, len, err);
+        break;
+    case WS_DOC_RTF:
+        rc = ws_extract_rtf(&b, data, len, err);
         break;
     default:
         rc = ws_extract_odf(&b, data, len, err);

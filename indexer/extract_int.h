@@ -60,6 +60,9 @@ int ws_extract_pdf(ws_xb *b, const char *data, size_t len, ws_error *err);
 /* pptx, docx (extract_ooxml.c) and odp, odt (extract_odf.c) */
 int ws_extract_ooxml(ws_xb *b, const char *data, size_t len, ws_error *err);
 int ws_extract_odf(ws_xb *b, const char *data, size_t len, ws_error *err);
+/* doc, ppt, xls: OLE2 compound files (extract_ole.c and ole.h) */
+int ws_extract_ole(ws_xb *b, const char *data, size_t len, ws_error *err);
+int ws_extract_rtf(ws_xb *b, const char *data, size_t len, ws_error *err);
 
 /* ws_text_decode with the file name put in front of any message and
  * b->x->converted set. */

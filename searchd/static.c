@@ -72,6 +72,10 @@ static const struct {
     {"docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", 0},
     {"odp", "application/vnd.oasis.opendocument.presentation", 0},
     {"odt", "application/vnd.oasis.opendocument.text", 0},
+    {"doc", "application/msword", 0},
+    {"ppt", "application/vnd.ms-powerpoint", 0},
+    {"xls", "application/vnd.ms-excel", 0},
+    {"rtf", "application/rtf", 0},
 };
 
 static void fail(sd_served *out, unsigned status, const char *msg)

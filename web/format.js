@@ -11,10 +11,14 @@ const TYPE_LABELS = {
   odp: 'Präsentation',
   docx: 'Dokument',
   odt: 'Dokument',
+  ppt: 'Präsentation',
+  doc: 'Dokument',
+  xls: 'Tabelle',
+  rtf: 'Dokument',
 };
 
 // The format behind a label, where several types share one (facets).
-const TYPE_FORMATS = { txt: 'Text', md: 'Markdown', html: 'HTML', pptx: 'PowerPoint', odp: 'OpenDocument', docx: 'Word', odt: 'OpenDocument' };
+const TYPE_FORMATS = { txt: 'Text', md: 'Markdown', html: 'HTML', pptx: 'PowerPoint', odp: 'OpenDocument', docx: 'Word', odt: 'OpenDocument', ppt: 'PowerPoint 97', doc: 'Word 97', xls: 'Excel 97', rtf: 'RTF' };
 
 export function typeLabel(type) {
   return TYPE_LABELS[type] ?? (type ? type.toUpperCase() : 'Dokument');

@@ -84,15 +84,20 @@ typedef enum ws_doctype {
     WS_DOC_PPTX,
     WS_DOC_ODP,
     WS_DOC_DOCX,
-    WS_DOC_ODT
+    WS_DOC_ODT,
+    WS_DOC_DOC, /* Word 97-2003 */
+    WS_DOC_PPT, /* PowerPoint 97-2003 */
+    WS_DOC_XLS, /* Excel 97-2003 */
+    WS_DOC_RTF
 } ws_doctype;
 
 /* Type from the file name's extension (case-insensitive): .txt .text,
- * .md .markdown, .html .htm .xhtml, .pdf, .pptx, .odp, .docx, .odt.
+ * .md .markdown, .html .htm .xhtml, .pdf, .pptx, .odp, .docx, .odt, .doc,
+ * .ppt, .xls, .rtf.
  * WS_DOC_UNKNOWN otherwise. */
 ws_doctype ws_doctype_from_path(const char *path);
 /* Short stable name used in the index and in output: "txt", "md", "html",
- * "pdf", "pptx", "odp", "docx", "odt". */
+ * "pdf", "pptx", "odp", "docx", "odt", "doc", "ppt", "xls", "rtf". */
 const char *ws_doctype_name(ws_doctype t);
 /* The reverse of ws_doctype_name; WS_DOC_UNKNOWN for anything else. */
 ws_doctype ws_doctype_from_name(const char *name);
