@@ -18,15 +18,18 @@
  * RC4 CryptoAPI), and each format's own mark (Word's fEncrypted, the
  * PowerPoint CurrentUser token and CryptSession10Container, Excel's
  * FILEPASS record), all give WS_EUNSUPPORTED "encrypted (password-
- * protected)".  libgsf's GLib warnings about damaged files are dropped:
- * the library never prints, the error message says what went wrong.
+ * protected)".  libgsf's GLib warnings and assertion messages about
+ * damaged files (some are logged without a domain) are dropped: the
+ * library never prints, the error message says what went wrong.
  */
 #define _POSIX_C_SOURCE 200809L
 
 #include "ole.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <gsf/gsf.h>
 
@@ -50,6 +53,7 @@ static void silence_gsf(void)
         g_log_set_handler("libgsf", lv, quiet, NULL);
         g_log_set_handler("libgsf:msole", lv, quiet, NULL);
         g_log_set_handler("GLib-GObject", G_LOG_LEVEL_CRITICAL, quiet, NULL);
+        g_log_set_handler(NULL, G_LOG_LEVEL_WARNING | G_LOG_LEVEL_CRITICAL, quiet, NULL);
         g_once_init_leave(&done, 1);
     }
 }
@@ -136,58 +140,140 @@ uint32_t ws_cp1252(unsigned char c)
 
 /* ---- metadata -------------------------------------------------------------- */
 
-/* A string property, or NULL; only valid UTF-8 is taken. */
-static const char *prop_str(GsfDocMetaData *md, const char *name)
+/*
+ * The \005SummaryInformation property set ([MS-OLEPS] 2.21): a header, the
+ * offset of the first section, and in it (property id, offset) pairs with
+ * typed values.  Read here rather than through libgsf's reader, which
+ * asserts and leaks on damaged property sets: only strings (VT_LPSTR in
+ * the set's code page, VT_LPWSTR) and times (VT_FILETIME) of the ids we
+ * want, every offset checked against the stream.
+ */
+#define PID_CODEPAGE 1
+#define PID_TITLE    2
+#define PID_SUBJECT  3
+#define PID_AUTHOR   4
+#define PID_KEYWORDS 5
+#define PID_CREATED  12
+#define PID_SAVED    13
+#define PROPS_MAX    1024 /* properties looked at in one section */
+
+/* The string value at off as UTF-8 into out (reset first); 1 if any. */
+static int prop_string(const unsigned char *d, size_t len, size_t off, unsigned codepage,
+                       ws_buf *out)
 {
-    GsfDocProp *p = gsf_doc_meta_data_lookup(md, name);
-    const GValue *v = p ? gsf_doc_prop_get_val(p) : NULL;
-    if (!v || !G_VALUE_HOLDS_STRING(v))
-        return NULL;
-    const char *s = g_value_get_string(v);
-    return s && *s && g_utf8_validate(s, -1, NULL) ? s : NULL;
+    ws_buf_reset(out);
+    if (!ws_in(len, off, 8))
+        return 0;
+    unsigned type = ws_le16(d + off);
+    size_t n = ws_le32(d + off + 4), at = off + 8;
+    if (type == 0x1F) { /* VT_LPWSTR: n characters of UTF-16LE */
+        if (n > len / 2 || !ws_in(len, at, 2 * n))
+            return 0;
+        for (size_t i = 0; i < n; i++) {
+            uint32_t c = ws_le16(d + at + 2 * i);
+            if (c >= 0x20)
+                ws_ole_put(out, c);
+        }
+    } else if (type == 0x1E) { /* VT_LPSTR: n bytes in the code page */
+        if (!ws_in(len, at, n))
+            return 0;
+        const char *s = (const char *)d + at;
+        size_t sl = strnlen(s, n);
+        if (codepage == 65001) {
+            if (g_utf8_validate(s, (gssize)sl, NULL))
+                ws_buf_append(out, s, sl);
+        } else if (codepage == 0 || codepage == 1252 || codepage == 28591) {
+            for (size_t i = 0; i < sl; i++)
+                ws_ole_put(out, ws_cp1252((unsigned char)s[i]));
+        } else {
+            char cs[24];
+            snprintf(cs, sizeof cs, "CP%u", codepage);
+            gsize wr = 0;
+            gchar *u = g_convert(s, (gssize)sl, "UTF-8", cs, NULL, &wr, NULL);
+            if (u && g_utf8_validate(u, (gssize)wr, NULL))
+                ws_buf_append(out, u, wr);
+            g_free(u);
+        }
+    }
+    return out->len > 0 && !out->oom;
 }
 
-static void prop_date(ws_xb *b, GsfDocMetaData *md, const char *name)
+static void prop_date(ws_xb *b, const unsigned char *d, size_t len, size_t off)
 {
-    GsfDocProp *p = gsf_doc_meta_data_lookup(md, name);
-    const GValue *v = p ? gsf_doc_prop_get_val(p) : NULL;
-    if (!v || !VAL_IS_GSF_TIMESTAMP(v) || b->x->date)
+    if (b->x->date || !ws_in(len, off, 12) || ws_le16(d + off) != 0x40) /* VT_FILETIME */
         return;
-    const GsfTimestamp *ts = g_value_get_boxed(v);
-    char *s = ts ? gsf_timestamp_as_string(ts) : NULL;
-    if (s)
+    uint64_t ft = (uint64_t)ws_le32(d + off + 4) | (uint64_t)ws_le32(d + off + 8) << 32;
+    uint64_t secs = ft / 10000000u;
+    if (secs < 11644473600u || secs - 11644473600u > (uint64_t)1 << 40)
+        return;
+    time_t t = (time_t)(secs - 11644473600u);
+    struct tm tm;
+    char s[16];
+    if (gmtime_r(&t, &tm) && strftime(s, sizeof s, "%Y-%m-%d", &tm))
         ws_xb_date(b, &b->x->date, s, strlen(s));
-    g_free(s);
 }
 
 /* Title, author, subject, keywords and dates.  A damaged property set is
  * not an error: the text is what matters. */
 static void read_meta(ws_xb *b, ws_ole *o)
 {
-    GsfInput *si = gsf_infile_child_by_name(o->f, "\005SummaryInformation");
-    if (!si)
+    unsigned char *d = NULL;
+    size_t len = 0;
+    ws_error ignored;
+    if (ws_ole_read(o, "\005SummaryInformation", &d, &len, &ignored) != WS_OK || !d)
         return;
-    if ((uint64_t)gsf_input_size(si) <= o->len) {
-        GsfDocMetaData *md = gsf_doc_meta_data_new();
-        GError *ge = gsf_doc_meta_data_read_from_msole(md, si);
-        if (ge)
-            g_error_free(ge);
-        ws_extracted *x = b->x;
-        const char *s;
-        if ((s = prop_str(md, GSF_META_NAME_TITLE)))
-            ws_xb_field(b, &x->title, s, strlen(s));
-        if ((s = prop_str(md, GSF_META_NAME_CREATOR)))
-            ws_xb_list_split(b, &x->speakers, &x->nspeakers, s, strlen(s), ";");
-        if ((s = prop_str(md, GSF_META_NAME_SUBJECT)))
-            ws_xb_field(b, &x->description, s, strlen(s));
-        if ((s = prop_str(md, GSF_META_NAME_KEYWORDS)))
-            ws_xb_list_split(b, &x->tags, &x->ntags, s, strlen(s), ",;");
-        /* When the talk was written says more than when it was last saved. */
-        prop_date(b, md, GSF_META_NAME_DATE_CREATED);
-        prop_date(b, md, GSF_META_NAME_DATE_MODIFIED);
-        g_object_unref(md);
+    if (!ws_in(len, 0, 48) || ws_le16(d) != 0xFFFE || ws_le32(d + 24) < 1) {
+        free(d);
+        return;
     }
-    g_object_unref(si);
+    size_t sec = ws_le32(d + 44);
+    if (!ws_in(len, sec, 8)) {
+        free(d);
+        return;
+    }
+    size_t slen = ws_le32(d + sec), nprops = ws_le32(d + sec + 4);
+    if (slen > len - sec)
+        slen = len - sec;
+    const unsigned char *p = d + sec;
+    if (nprops > PROPS_MAX)
+        nprops = PROPS_MAX;
+    if (!ws_in(slen, 8, 8 * nprops))
+        nprops = slen >= 8 ? (slen - 8) / 8 : 0;
+    unsigned codepage = 0;
+    for (size_t i = 0; i < nprops; i++) {
+        size_t off = ws_le32(p + 8 + 8 * i + 4);
+        if (ws_le32(p + 8 + 8 * i) == PID_CODEPAGE && ws_in(slen, off, 6) && ws_le16(p + off) == 2)
+            codepage = ws_le16(p + off + 4);
+    }
+    ws_extracted *x = b->x;
+    ws_buf v = WS_BUF_INIT;
+    size_t created = 0, saved = 0;
+    for (size_t i = 0; i < nprops; i++) {
+        uint32_t pid = ws_le32(p + 8 + 8 * i);
+        size_t off = ws_le32(p + 8 + 8 * i + 4);
+        if (pid == PID_CREATED)
+            created = off;
+        else if (pid == PID_SAVED)
+            saved = off;
+        if (pid < PID_TITLE || pid > PID_KEYWORDS || !prop_string(p, slen, off, codepage, &v))
+            continue;
+        const char *s = ws_buf_cstr(&v);
+        if (pid == PID_TITLE)
+            ws_xb_field(b, &x->title, s, v.len);
+        else if (pid == PID_SUBJECT)
+            ws_xb_field(b, &x->description, s, v.len);
+        else if (pid == PID_AUTHOR)
+            ws_xb_list_split(b, &x->speakers, &x->nspeakers, s, v.len, ";");
+        else
+            ws_xb_list_split(b, &x->tags, &x->ntags, s, v.len, ",;");
+    }
+    /* When the talk was written says more than when it was last saved. */
+    if (created)
+        prop_date(b, p, slen, created);
+    if (saved)
+        prop_date(b, p, slen, saved);
+    ws_buf_free(&v);
+    free(d);
 }
 
 /* ---- the container ----------------------------------------------------------- */
