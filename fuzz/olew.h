@@ -14,7 +14,8 @@
 
 /* Split d[0..n) at "\n@@\n" into at most max parts (as zipw_split does;
  * zipw.h is not included to keep its zip writer out of these targets). */
-static size_t olew_split(const uint8_t *d, size_t n, const uint8_t **part, size_t *plen, size_t max)
+static inline size_t olew_split(const uint8_t *d, size_t n, const uint8_t **part, size_t *plen,
+                                size_t max)
 {
     size_t k = 0, start = 0;
     for (size_t i = 0; k + 1 < max && i + 4 <= n; i++) {
@@ -31,8 +32,8 @@ static size_t olew_split(const uint8_t *d, size_t n, const uint8_t **part, size_
 }
 
 /* n streams names[i] with contents part[i]; *out is malloc'd.  0 or -1. */
-static int olew_build(const char *const *names, const uint8_t *const *part, const size_t *plen,
-                      size_t n, uint8_t **out, size_t *outlen)
+static inline int olew_build(const char *const *names, const uint8_t *const *part,
+                             const size_t *plen, size_t n, uint8_t **out, size_t *outlen)
 {
     GsfOutput *mem = gsf_output_memory_new();
     GsfOutfile *ole = gsf_outfile_msole_new(mem);
