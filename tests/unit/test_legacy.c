@@ -484,7 +484,7 @@ static void test_xls_bounds(void **state)
      * promises more strings than there are; BIFF5 refused by version */
     bytes v = {0};
     biff(&v, 0x0809, "\x00\x06\x05\x00", 4);
-    biff(&v, 0x0085, "\xff\xff\xff\x00\x00\x00\x02\x00ab", 10);
+    biff(&v, 0x0085, "\xff\xff\xff\x00\x00\x00\x02\x00" "ab", 10);
     biff(&v, 0x00FC, "\x05\x00\x00\x00\xff\xff\xff\x7f\x02\x00\x00hi", 13);
     biff(&v, 0x000A, "", 0);
     bytes *vp[] = {&v};
