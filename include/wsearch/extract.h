@@ -43,6 +43,29 @@
  *         gives PAGE passages (number = page, heading = the section heading
  *         in force); a one-page document gives SECTION passages as md does.
  *         Title: metadata, else the first heading.
+ *   ppt   (PowerPoint 97-2003) as pptx: one SLIDE passage per slide in the
+ *         order of the slide list, read through the persist directory (the
+ *         newest edit wins); title placeholder as heading and first line,
+ *         notes after the slide's text, masters not read.
+ *   doc   (Word 97-2003, and Word 6/95 files that are not fast-saved) the
+ *         main text, then footnotes, endnotes and text boxes, through the
+ *         piece table; of fields only the result (HYPERLINK gives a link);
+ *         table cells one per line; page breaks in the text start pages as
+ *         in docx.  Headings are not recognised (styles are not read).
+ *   xls   (Excel 97-2003, BIFF8) one SECTION passage per worksheet, in
+ *         workbook order, headed by the sheet name; a line per row, cells
+ *         as the values they showed (shared strings, inline strings,
+ *         numbers, booleans, formulas' cached results).
+ *   rtf   (and RTF content in a .doc file) paragraphs with \outlinelevel
+ *         as headings, \page and \pagebb as page breaks, as docx does;
+ *         tables, pictures, headers and footers and unknown destinations
+ *         skipped; \info gives the metadata.
+ *   doc, ppt, xls sit in an OLE2 compound file (libgsf); metadata comes from
+ *         its SummaryInformation property set.  Word's fEncrypted, the
+ *         PowerPoint CurrentUser token or CryptSession10Container, Excel's
+ *         FILEPASS, or an EncryptionInfo stream fail with WS_EUNSUPPORTED
+ *         "encrypted (password-protected)"; a damaged container or record
+ *         structure fails with WS_EFORMAT and the reason.
  *   pdf   one PAGE passage per page with text, in reading order (poppler).
  *         Title: the info dictionary, else a short first line of page 1.
  *         A PDF whose pages hold no text at all fails with WS_EFORMAT
