@@ -17,14 +17,26 @@
  * section breaks (0x0C) start a new PAGE passage through the same
  * page/section logic as docx (ws_flow), and of a field ({0x13 code 0x14
  * result 0x15}) only the result is text, while a HYPERLINK field's code
- * gives a link.  Headings are not recognised (that needs the style sheet
- * and paragraph properties, which this reader does not parse), so a
- * one-page document is one SECTION passage.
+ * gives a link.
+ *
+ * Headings and page breaks come from paragraph properties: each paragraph
+ * mark's file offset is looked up in the PAPX bin table (PlcBtePapx in the
+ * table stream, pointing at 512-byte PapxFkp pages of the WordDocument
+ * stream), whose entry gives the paragraph's style (istd) and its own
+ * property modifiers; the style sheet (STSH) says which styles are the
+ * built-in "heading 1-9" (sti 1-9) and what outline level and page break
+ * a style sets.  A paragraph with an outline level 1-9 (its own
+ * sprmPOutLvl, else its style's) is a heading; sprmPFPageBreakBefore
+ * starts a page before it.  Paragraphs are buffered until their mark so
+ * that this is known before their text goes out.
  *
  * Bounds: the FIB's arrays are checked against the stream, every piece
  * against the WordDocument stream, CPs must not go backwards, and no more
  * characters are read than the stream has bytes (pieces of a hostile file
- * may overlap); fields nest at most 64 deep for the code/result logic.
+ * may overlap); fields nest at most 64 deep for the code/result logic; a
+ * paragraph longer than PARA_MAX is passed on as body text in pieces; FKP
+ * entries are checked against their 512-byte page, property modifiers
+ * against their group, and at most MAX_STYLES styles are read.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -37,6 +49,13 @@
 
 #define MAX_FIELD_DEPTH 64
 #define FIELD_CODE_MAX  2048
+#define PARA_MAX        65536
+#define MAX_STYLES      4096
+
+typedef struct pstyle {
+    signed char level; /* 1-9 heading, 0 body, -1 not said */
+    signed char pagebb;
+} pstyle;
 
 typedef struct doc {
     ws_xb *b;
@@ -49,8 +68,149 @@ typedef struct doc {
     unsigned depth, in_code;
     uint64_t sep;
     ws_buf code; /* the innermost field's code so far */
+    /* paragraph properties (Word 97): the PAPX bin table and the styles */
+    const unsigned char *bte_fc, *bte_pn;
+    size_t nbte;
+    pstyle *styles;
+    size_t nstyles;
 } doc;
 
+/* Property modifiers (sprms) of a paragraph or style: outline level and
+ * page break before.  [MS-DOC] 2.2.5: the operand size follows from the
+ * top three bits, variable-size operands say their length. */
+static void sprms(const unsigned char *g, size_t n, pstyle *ps)
+{
+    size_t i = 0;
+    while (i + 2 <= n) {
+        unsigned sprm = ws_le16(g + i), size;
+        i += 2;
+        switch (sprm >> 13) {
+        case 0:
+        case 1:
+            size = 1;
+            break;
+        case 2:
+        case 4:
+        case 5:
+            size = 2;
+            break;
+        case 3:
+            size = 4;
+            break;
+        case 7:
+            size = 3;
+            break;
+        default:                              /* 6: variable */
+            if (sprm == 0xD608 && i + 2 <= n) /* sprmTDefTable: 16-bit count, plus one */
+                size = ws_le16(g + i) + 1u;
+            else if (i < n)
+                size = 1u + g[i];
+            else
+                return;
+        }
+        if (size > n - i)
+            return;
+        if (sprm == 0x2407) /* sprmPFPageBreakBefore */
+            ps->pagebb = g[i] != 0;
+        else if (sprm == 0x2640) /* sprmPOutLvl: 0-8 heading level, 9 body */
+            ps->level = g[i] < 9 ? (signed char)(g[i] + 1) : 0;
+        i += size;
+    }
+}
+
+/* The style sheet: per paragraph style, heading level and page break. */
+static void load_styles(doc *d, const unsigned char *t, size_t tlen, uint32_t fc, uint32_t lcb)
+{
+    if (!lcb || !ws_in(tlen, fc, lcb) || lcb < 6)
+        return;
+    const unsigned char *p = t + fc;
+    size_t cbstshi = ws_le16(p);
+    if (cbstshi < 4 || !ws_in(lcb, 2, cbstshi))
+        return;
+    size_t cstd = ws_le16(p + 2), cbbase = ws_le16(p + 4), off = 2 + cbstshi;
+    if (cstd > MAX_STYLES)
+        cstd = MAX_STYLES;
+    d->styles = malloc((cstd ? cstd : 1) * sizeof *d->styles);
+    if (!d->styles)
+        return;
+    d->nstyles = cstd;
+    for (size_t i = 0; i < cstd; i++) {
+        pstyle *ps = &d->styles[i];
+        ps->level = -1;
+        ps->pagebb = 0;
+        if (!ws_in(lcb, off, 2))
+            continue;
+        size_t cb = ws_le16(p + off);
+        off += 2;
+        if (!ws_in(lcb, off, cb)) {
+            off = lcb;
+            continue;
+        }
+        const unsigned char *std = p + off;
+        off += cb;
+        if (cb < 4 || (ws_le16(std + 2) & 0xF) != 1) /* not a paragraph style */
+            continue;
+        unsigned sti = ws_le16(std) & 0x0FFF;
+        if (sti >= 1 && sti <= 9)
+            ps->level = (signed char)sti;
+        /* after the base: the name (count, UTF-16, NUL), then the UPX of
+         * paragraph properties (size, istd, sprms) */
+        size_t k = cbbase;
+        if (!ws_in(cb, k, 2))
+            continue;
+        k += 2 + 2 * (size_t)ws_le16(std + k) + 2;
+        if (!ws_in(cb, k, 2))
+            continue;
+        size_t cbupx = ws_le16(std + k);
+        if (cbupx >= 2 && ws_in(cb, k + 2, cbupx))
+            sprms(std + k + 4, cbupx - 2, ps);
+    }
+}
+
+/* The properties of the paragraph whose mark is at file offset fc. */
+static pstyle para_props(doc *d, size_t fc)
+{
+    pstyle ps = {-1, 0};
+    if (!d->nbte)
+        return ps;
+    size_t lo = 0, hi = d->nbte; /* the bin whose FC range holds fc */
+    while (lo + 1 < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (ws_le32(d->bte_fc + 4 * mid) <= fc)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    size_t page = (size_t)(ws_le32(d->bte_pn + 4 * lo) & 0x3FFFFF) * 512;
+    if (!ws_in(d->wdlen, page, 512))
+        return ps;
+    const unsigned char *fkp = d->wd + page;
+    size_t crun = fkp[511];
+    if (!crun || 4 * (crun + 1) + 13 * crun > 511)
+        return ps;
+    size_t j = 0;
+    while (j + 1 < crun && ws_le32(fkp + 4 * (j + 1)) <= fc)
+        j++;
+    size_t b = (size_t)fkp[4 * (crun + 1) + 13 * j] * 2, start, len;
+    if (!b || b >= 511)
+        return ps;
+    if (fkp[b]) {
+        start = b + 1;
+        len = 2 * (size_t)fkp[b] - 1;
+    } else {
+        start = b + 2;
+        len = 2 * (size_t)fkp[b + 1];
+    }
+    if (len < 2 || start + len > 511)
+        return ps;
+    size_t istd = ws_le16(fkp + start);
+    if (istd < d->nstyles)
+        ps = d->styles[istd];
+    sprms(fkp + start + 2, len - 2, &ps);
+    return ps;
+}
+
+/* The buffered text as body text. */
 static void flush(doc *d)
 {
     if (d->run.len) {
@@ -61,6 +221,28 @@ static void flush(doc *d)
             d->b->oom = 1;
     }
     ws_buf_reset(&d->run);
+}
+
+/* A paragraph (or cell) mark at file offset fc: the buffered paragraph
+ * goes out as a heading or as text, after a page break if it asks for one. */
+static void para_end(doc *d, size_t fc, int lines)
+{
+    const char *s = ws_buf_cstr(&d->run);
+    if (!s) {
+        d->b->oom = 1;
+        return;
+    }
+    if (d->run.len && s[strspn(s, " ")]) {
+        pstyle ps = para_props(d, fc);
+        if (ps.pagebb)
+            ws_flow_page_break(&d->f);
+        if (ps.level > 0)
+            ws_flow_heading(&d->f, s, d->run.len);
+        else
+            ws_flow_text(&d->f, s, d->run.len);
+    }
+    ws_buf_reset(&d->run);
+    ws_xb_break(d->b, lines);
 }
 
 /* HYPERLINK "target" (switches such as \l may come between). */
@@ -79,7 +261,7 @@ static void field_link(doc *d)
         ws_xb_link(d->b, q + 1, (size_t)(e - q - 1));
 }
 
-static void put(doc *d, uint32_t c)
+static void put(doc *d, uint32_t c, size_t fc)
 {
     if (c == 0x13) { /* field begin */
         if (d->depth < MAX_FIELD_DEPTH)
@@ -117,14 +299,14 @@ static void put(doc *d, uint32_t c)
     }
     switch (c) {
     case 0x0D: /* paragraph mark */
-        flush(d);
-        ws_xb_break(d->b, 2);
+        para_end(d, fc, 2);
         return;
     case 0x07: /* table cell or row mark */
+        para_end(d, fc, 1);
+        return;
     case 0x0B: /* line break */
     case 0x0E: /* column break */
-        flush(d);
-        ws_xb_break(d->b, 1);
+        ws_buf_putc(&d->run, ' ');
         return;
     case 0x0C: /* page or section break */
         flush(d);
@@ -160,8 +342,8 @@ static int read_chars(doc *d, size_t fc, size_t count, int compressed)
                 i++;
             }
         }
-        put(d, c);
-        if (d->run.len >= 4096)
+        put(d, c, compressed ? fc + i : fc + 2 * i);
+        if (d->run.len >= PARA_MAX)
             flush(d);
     }
     return 0;
@@ -186,8 +368,8 @@ static int read_range(doc *d, const pieces *pt, uint32_t from, uint32_t to)
         size_t fc = compressed ? (fcw & 0x3FFFFFFFu) / 2 + (s - a) : fcw + 2 * (size_t)(s - a);
         if (read_chars(d, fc, e - s, compressed) < 0)
             return -1;
-        flush(d);
     }
+    flush(d); /* a story's last paragraph may lack its mark */
     return 0;
 }
 
@@ -218,6 +400,8 @@ static int word97(doc *d, ws_ole *o, uint16_t flags, ws_error *err)
     for (int i = 0; i < 8; i++)
         ccp[i] = ws_le32(wd + lw + 4 * (3 + i));
     uint32_t fc_clx = ws_le32(wd + fcs + 33 * 8), lcb_clx = ws_le32(wd + fcs + 33 * 8 + 4);
+    uint32_t fc_stsh = ws_le32(wd + fcs + 1 * 8), lcb_stsh = ws_le32(wd + fcs + 1 * 8 + 4);
+    uint32_t fc_bte = ws_le32(wd + fcs + 13 * 8), lcb_bte = ws_le32(wd + fcs + 13 * 8 + 4);
 
     const char *tname = flags & 0x0200 ? "1Table" : "0Table";
     unsigned char *tbl = NULL;
@@ -228,6 +412,12 @@ static int word97(doc *d, ws_ole *o, uint16_t flags, ws_error *err)
     if (!tbl)
         return ws_error_set(err, WS_EFORMAT, "%s: damaged Word document (no %s stream)", d->b->name,
                             tname);
+    load_styles(d, tbl, tlen, fc_stsh, lcb_stsh);
+    if (lcb_bte >= 12 && (lcb_bte - 4) % 8 == 0 && ws_in(tlen, fc_bte, lcb_bte)) {
+        d->nbte = (lcb_bte - 4) / 8;
+        d->bte_fc = tbl + fc_bte;
+        d->bte_pn = d->bte_fc + 4 * (d->nbte + 1);
+    }
     pieces pt = {NULL, NULL, 0};
     size_t i = 0;
     const unsigned char *clx = tbl + fc_clx;
@@ -274,6 +464,7 @@ static int word97(doc *d, ws_ole *o, uint16_t flags, ws_error *err)
         at = end;
     }
 out:
+    d->nbte = 0; /* the bin table lived in tbl */
     free(tbl);
     return rc;
 }
@@ -321,6 +512,7 @@ int ws_extract_doc(ws_xb *b, ws_ole *o, ws_error *err)
         rc = ws_error_set(err, WS_ENOMEM, "%s: out of memory", b->name);
     ws_buf_free(&d.run);
     ws_buf_free(&d.code);
+    free(d.styles);
     free(wd);
     return rc;
 }

@@ -50,8 +50,9 @@
  *   doc   (Word 97-2003, and Word 6/95 files that are not fast-saved) the
  *         main text, then footnotes, endnotes and text boxes, through the
  *         piece table; of fields only the result (HYPERLINK gives a link);
- *         table cells one per line; page breaks in the text start pages as
- *         in docx.  Headings are not recognised (styles are not read).
+ *         table cells one per line; headings (an outline level, or a
+ *         "heading 1-9" style) and page breaks (in the text, or a
+ *         paragraph's page break before) give passages as in docx.
  *   xls   (Excel 97-2003, BIFF8) one SECTION passage per worksheet, in
  *         workbook order, headed by the sheet name; a line per row, cells
  *         as the values they showed (shared strings, inline strings,

@@ -105,7 +105,17 @@ static void test_doc(void **state)
     assert_non_null(strstr(x->text, "Das Quartiersbüro blickt auf ein bewegtes Jahr zurück."));
     assert_non_null(strstr(x->text, "Die Streuobstwiese am Stadtrand"));
     assert_non_null(strstr(x->text, "Bäume\n37")); /* a table: one line per cell */
-    assert_non_null(strstr(x->text, "Kranichzug"));
+    /* headings (style "heading 1") and page breaks before paragraphs:
+     * pages as in docx */
+    assert_int_equal(x->npassages, 3);
+    static const char *const heads[] = {"Einleitung", "Grünflächen", "Ausblick"};
+    for (unsigned i = 0; i < 3; i++) {
+        assert_int_equal(x->passages[i].kind, WS_PASSAGE_PAGE);
+        assert_int_equal(x->passages[i].number, i + 1);
+        assert_string_equal(x->passages[i].heading, heads[i]);
+    }
+    assert_int_equal(only_in(x, "Streuobstwiese")->number, 2);
+    assert_int_equal(only_in(x, "Kranichzug")->number, 3);
     /* the hyperlink field: its result is text, its code a link */
     assert_non_null(strstr(x->text, "Mehr unter example.org."));
     assert_null(strstr(x->text, "HYPERLINK"));
