@@ -472,6 +472,158 @@ static void test_ppt_bounds(void **state)
     free(g.d);
 }
 
+/* A record whose length is patched in when it is closed. */
+static size_t open_rec(bytes *b, unsigned ver, unsigned type)
+{
+    size_t at = b->n;
+    rh(b, ver, type, 0);
+    return at;
+}
+
+static void close_rec(bytes *b, size_t at)
+{
+    set32(b, at + 4, (uint32_t)(b->n - at - 8));
+}
+
+static void atom(bytes *b, unsigned type, const void *body, size_t n)
+{
+    rh(b, 0, type, (uint32_t)n);
+    put(b, body, n);
+}
+
+static void text_header(bytes *b, uint32_t type)
+{
+    rh(b, 0, 0x0F9F, 4);
+    put32(b, type);
+}
+
+static void chars16(bytes *b, const char *ascii)
+{
+    size_t n = strlen(ascii);
+    rh(b, 0, 0x0FA0, (uint32_t)(2 * n));
+    for (size_t i = 0; i < n; i++)
+        put16(b, (unsigned char)ascii[i]);
+}
+
+/* How PowerPoint itself stores a deck: placeholder text in the slide list
+ * (referenced from the shape by an OutlineTextRefAtom), other text in the
+ * shapes, notes on a notes page with a slide-image placeholder, and an
+ * older edit whose version of the slide must not be read. */
+static void test_ppt_persist(void **state)
+{
+    (void)state;
+    bytes d = {0}, cu = {0};
+    size_t doc = open_rec(&d, 0xF, 0x03E8);
+    size_t list = open_rec(&d, 0xF, 0x0FF0);
+    rh(&d, 0, 0x03F3, 20);
+    put32(&d, 2); /* persistIdRef */
+    put32(&d, 0);
+    put32(&d, 2);
+    put32(&d, 256); /* slideId */
+    put32(&d, 0);
+    text_header(&d, 0); /* title */
+    chars16(&d, "Titel aus der Liste");
+    text_header(&d, 1); /* body */
+    atom(&d, 0x0FA8, "Rumpf", 5);
+    close_rec(&d, list);
+    size_t nlist = open_rec(&d, 0xF | 2 << 4, 0x0FF0); /* instance 2: notes */
+    rh(&d, 0, 0x03F3, 20);
+    put32(&d, 3);
+    put32(&d, 0);
+    put32(&d, 0);
+    put32(&d, 300); /* notesId */
+    put32(&d, 0);
+    close_rec(&d, nlist);
+    close_rec(&d, doc);
+
+    size_t stale = open_rec(&d, 0xF, 0x03EE); /* the slide as an older save had it */
+    atom(&d, 0x0FA8, "Veraltet", 8);
+    close_rec(&d, stale);
+    size_t olddir = d.n;
+    rh(&d, 0, 0x1772, 8);
+    put32(&d, 2 | 1u << 20);
+    put32(&d, (uint32_t)stale);
+    size_t oldedit = d.n;
+    rh(&d, 0, 0x0FF5, 28);
+    put32(&d, 0);
+    put32(&d, 0);
+    put32(&d, 0); /* no edit before it */
+    put32(&d, (uint32_t)olddir);
+    put32(&d, 1);
+    put32(&d, 4);
+    put32(&d, 0);
+
+    size_t slide = open_rec(&d, 0xF, 0x03EE);
+    rh(&d, 2, 0x03EF, 24);
+    for (int i = 0; i < 4; i++)
+        put32(&d, 0);
+    put32(&d, 300); /* notesIdRef */
+    put32(&d, 0);
+    size_t dg = open_rec(&d, 0xF, 0xF002);
+    size_t sp = open_rec(&d, 0xF, 0xF004);
+    size_t tb = open_rec(&d, 0xF, 0xF00D);
+    atom(&d, 0x0F9E, "\0\0\0\0", 4); /* OutlineTextRefAtom: text 0 of the list */
+    close_rec(&d, tb);
+    close_rec(&d, sp);
+    sp = open_rec(&d, 0xF, 0xF004);
+    tb = open_rec(&d, 0xF, 0xF00D);
+    text_header(&d, 4);
+    atom(&d, 0x0FA8, "Kasten", 6);
+    close_rec(&d, tb);
+    close_rec(&d, sp);
+    close_rec(&d, dg);
+    close_rec(&d, slide);
+
+    size_t notes = open_rec(&d, 0xF, 0x03F0);
+    sp = open_rec(&d, 0xF, 0xF004);
+    size_t cd = open_rec(&d, 0xF, 0xF011);
+    atom(&d, 0x0BC3, "\0\0\0\0\x0B\0\0\0", 8); /* placeholder: the slide image */
+    close_rec(&d, cd);
+    atom(&d, 0x0FA8, "Bildplatzhalter", 15);
+    close_rec(&d, sp);
+    sp = open_rec(&d, 0xF, 0xF004);
+    text_header(&d, 2);
+    atom(&d, 0x0FA8, "Notiz", 5);
+    close_rec(&d, sp);
+    close_rec(&d, notes);
+
+    size_t dir = d.n;
+    rh(&d, 0, 0x1772, 16);
+    put32(&d, 1 | 3u << 20); /* ids 1-3 */
+    put32(&d, (uint32_t)doc);
+    put32(&d, (uint32_t)slide);
+    put32(&d, (uint32_t)notes);
+    size_t edit = d.n;
+    rh(&d, 0, 0x0FF5, 28);
+    put32(&d, 0);
+    put32(&d, 0);
+    put32(&d, (uint32_t)oldedit);
+    put32(&d, (uint32_t)dir);
+    put32(&d, 1); /* docPersistIdRef */
+    put32(&d, 4);
+    put32(&d, 0);
+    current_user(&cu, 0xE391C05Fu, (uint32_t)edit);
+
+    const char *names[] = {"PowerPoint Document", "Current User"};
+    bytes *parts[] = {&d, &cu};
+    uint8_t *ole;
+    size_t len;
+    assert_int_equal(build(names, parts, 2, &ole, &len), 0);
+    ws_extracted *x;
+    ws_error err;
+    assert_int_equal(run(WS_DOC_PPT, ole, len, &x, &err), WS_OK);
+    assert_int_equal(x->npassages, 1);
+    assert_int_equal(x->passages[0].kind, WS_PASSAGE_SLIDE);
+    assert_int_equal(x->passages[0].number, 1);
+    assert_string_equal(x->passages[0].heading, "Titel aus der Liste");
+    assert_string_equal(x->passages[0].text, "Titel aus der Liste\n\nRumpf\n\nKasten\n\nNotiz");
+    assert_string_equal(x->title, "Titel aus der Liste"); /* no metadata: the first title */
+    ws_extracted_free(x);
+    free(ole);
+    free(d.d);
+    free(cu.d);
+}
+
 static void biff(bytes *b, unsigned type, const void *body, size_t n)
 {
     put16(b, type);
@@ -494,7 +646,10 @@ static void test_xls_bounds(void **state)
      * promises more strings than there are; BIFF5 refused by version */
     bytes v = {0};
     biff(&v, 0x0809, "\x00\x06\x05\x00", 4);
-    biff(&v, 0x0085, "\xff\xff\xff\x00\x00\x00\x02\x00" "ab", 10);
+    biff(&v, 0x0085,
+         "\xff\xff\xff\x00\x00\x00\x02\x00"
+         "ab",
+         10);
     biff(&v, 0x00FC, "\x05\x00\x00\x00\xff\xff\xff\x7f\x02\x00\x00hi", 13);
     biff(&v, 0x000A, "", 0);
     bytes *vp[] = {&v};
@@ -574,12 +729,12 @@ static void test_max_text(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_ppt),        cmocka_unit_test(test_doc),
-        cmocka_unit_test(test_xls),        cmocka_unit_test(test_rtf),
-        cmocka_unit_test(test_refused),    cmocka_unit_test(test_encrypted_ole),
-        cmocka_unit_test(test_doc_bounds), cmocka_unit_test(test_ppt_bounds),
-        cmocka_unit_test(test_xls_bounds), cmocka_unit_test(test_rtf_bounds),
-        cmocka_unit_test(test_max_text),
+        cmocka_unit_test(test_ppt),         cmocka_unit_test(test_doc),
+        cmocka_unit_test(test_xls),         cmocka_unit_test(test_rtf),
+        cmocka_unit_test(test_refused),     cmocka_unit_test(test_encrypted_ole),
+        cmocka_unit_test(test_doc_bounds),  cmocka_unit_test(test_ppt_bounds),
+        cmocka_unit_test(test_ppt_persist), cmocka_unit_test(test_xls_bounds),
+        cmocka_unit_test(test_rtf_bounds),  cmocka_unit_test(test_max_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
