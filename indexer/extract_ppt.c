@@ -28,8 +28,10 @@
  * (without notes), so a damaged deck still gives its text.
  *
  * Bounds: every record must fit in its parent, containers nest at most
- * PPT_MAX_DEPTH deep, the edit chain must go backwards in the stream, and
- * persist ids are below 2^20 as the format's 20-bit field allows.
+ * PPT_MAX_DEPTH deep, the edit chain must go backwards in the stream,
+ * persist ids are below 2^20 as the format's 20-bit field allows, and no
+ * more than four times the stream's bytes are walked in all (slides of a
+ * hostile file may all point at one large container).
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -76,6 +78,7 @@ typedef struct ppt {
     size_t len;
     uint32_t *persist; /* persist id -> stream offset + 1; 0 = none */
     size_t npersist;
+    size_t budget;     /* record bytes that may still be walked */
     int notes;         /* reading a notes page */
     uint32_t notes_id; /* notesIdRef of the slide being read */
     ws_buf t;
@@ -228,6 +231,10 @@ static void walk(ppt *p, size_t off, size_t end, unsigned depth, shape *sh)
 {
     rec r;
     while (!p->b->full && !p->b->oom && rec_at(p, off, end, &r)) {
+        size_t cost = 8 + (r.ver == 0xF ? 0 : r.len);
+        if (cost > p->budget)
+            return; /* slides of a hostile file sharing one huge container */
+        p->budget -= cost;
         if (r.ver == 0xF) {
             if (r.type == RT_SP_CONTAINER) {
                 shape inner = {-1, 99};
@@ -295,20 +302,33 @@ static void read_slide(ppt *p, unsigned number, const slide_ref *s, const slide_
     rec r;
     if (persist_rec(p, s->persist, RT_SLIDE, &r))
         walk(p, r.body, r.body + r.len, 1, &sh);
-    for (size_t i = 0; p->notes_id && i < nnotes; i++) {
-        if (notes[i].id != p->notes_id)
-            continue;
+    const slide_ref *n = NULL;
+    for (size_t lo = 0, hi = nnotes; p->notes_id && lo < hi && !n;) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (notes[mid].id == p->notes_id)
+            n = &notes[mid];
+        else if (notes[mid].id < p->notes_id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (n) {
         p->notes = 1;
         shape nsh = {-1, 99};
-        walk(p, notes[i].text, notes[i].text_end, 1, &nsh);
-        if (persist_rec(p, notes[i].persist, RT_NOTES, &r))
+        walk(p, n->text, n->text_end, 1, &nsh);
+        if (persist_rec(p, n->persist, RT_NOTES, &r))
             walk(p, r.body, r.body + r.len, 1, &nsh);
-        break;
     }
     p->notes = 0;
     /* No title in the metadata: the first slide's title is the deck's. */
     if (!b->x->title && b->heading)
         ws_xb_field(b, &b->x->title, b->heading, strlen(b->heading));
+}
+
+static int by_id(const void *a, const void *b)
+{
+    uint32_t x = ((const slide_ref *)a)->id, y = ((const slide_ref *)b)->id;
+    return x < y ? -1 : x > y;
 }
 
 /* The persist directory's view: slides in the order of the slide list. */
@@ -325,6 +345,8 @@ static int read_deck(ppt *p, const rec *docrec)
             rc = slide_list(p, &r, &notes, &nnotes);
         off = r.body + r.len;
     }
+    if (nnotes) /* looked up by id for each slide */
+        qsort(notes, nnotes, sizeof *notes, by_id);
     for (size_t i = 0; rc == 0 && i < nslides && !p->b->full && !p->b->oom; i++)
         read_slide(p, (unsigned)(i + 1), &slides[i], notes, nnotes);
     free(slides);
@@ -363,7 +385,7 @@ int ws_extract_ppt(ws_xb *b, ws_ole *o, ws_error *err)
     uint32_t token = cu && culen >= 20 ? ws_le32(cu + 12) : 0;
     uint32_t edit = cu && culen >= 20 ? ws_le32(cu + 16) : 0;
     free(cu);
-    ppt p = {b, doc, dlen, NULL, 0, 0, 0, WS_BUF_INIT};
+    ppt p = {b, doc, dlen, NULL, 0, dlen > SIZE_MAX / 4 ? SIZE_MAX : 4 * dlen, 0, 0, WS_BUF_INIT};
     uint32_t doc_ref = 0, crypt_ref = 0;
     rec r;
     int ok = 0;
