@@ -15,8 +15,10 @@
  * cells of a row separated by blanks.  Worksheets are read in workbook
  * order, hidden ones included; chart and macro sheets are skipped.  A
  * FILEPASS record means the workbook is encrypted.  Numbers are printed
- * as the shortest exact decimal ("%.15g"); a date cell shows its serial
- * number (the number formats are not read).
+ * as the shortest exact decimal ("%.15g"); a number whose cell format is
+ * a date (a built-in date format, or a FORMAT string with day or year
+ * codes, via the cell's XF record) is shown as the date, 11.03.2008, in
+ * the workbook's 1900 or 1904 date system (DATEMODE).
  *
  * Bounds: every record must fit in the stream, at most XLS_MAX_SHEETS
  * sheets are read, and no more than four times the stream's bytes are
@@ -31,10 +33,15 @@
 #include <string.h>
 
 #define XLS_MAX_SHEETS 4096
+#define XLS_MAX_XF     65536 /* cell formats kept (the index is 16 bits) */
+#define XLS_MAX_FMT    4096  /* custom number formats kept */
 
 #define RT_FORMULA    0x0006
 #define RT_EOF        0x000A
 #define RT_FILEPASS   0x002F
+#define RT_DATEMODE   0x0022
+#define RT_XF         0x00E0
+#define RT_FORMAT     0x041E
 #define RT_CONTINUE   0x003C
 #define RT_BOUNDSHEET 0x0085
 #define RT_MULRK      0x00BD
@@ -72,6 +79,12 @@ typedef struct xls {
     size_t nsheets;
     ws_buf cell;
     int row; /* row of the last cell written, -1 at the start of a sheet */
+    /* dates: XF index -> number format, and which custom formats are dates */
+    uint16_t *xf_fmt;
+    size_t nxf;
+    uint16_t *date_fmts;
+    size_t ndate_fmts;
+    int f1904;
     int oom;
 } xls;
 
@@ -271,9 +284,74 @@ static void cell_text(xls *x, unsigned row, const char *s, size_t n)
     ws_xb_text(b, s, n, 0);
 }
 
-static void cell_number(xls *x, unsigned row, double v)
+/* A custom number format string is a date if it has day or year codes
+ * outside quoted text, [colour/locale] brackets and escapes. */
+static int format_is_date(const char *f)
+{
+    int quoted = 0, bracket = 0;
+    for (; *f; f++) {
+        char c = *f;
+        if (c == '"')
+            quoted = !quoted;
+        else if (quoted)
+            continue;
+        else if (c == '\\' && f[1])
+            f++;
+        else if (c == '[')
+            bracket = 1;
+        else if (c == ']')
+            bracket = 0;
+        else if (!bracket && (c == 'd' || c == 'D' || c == 'y' || c == 'Y' || c == 'j' || c == 'J'))
+            return 1; /* j: German Excel's year code */
+    }
+    return 0;
+}
+
+static int is_date_cell(const xls *x, unsigned ixfe)
+{
+    if (ixfe >= x->nxf)
+        return 0;
+    unsigned f = x->xf_fmt[ixfe];
+    if ((f >= 14 && f <= 17) || f == 22 || (f >= 27 && f <= 36) || (f >= 50 && f <= 58))
+        return 1; /* the built-in date formats */
+    for (size_t i = 0; i < x->ndate_fmts; i++)
+        if (x->date_fmts[i] == f)
+            return 1;
+    return 0;
+}
+
+/* Serial day number to a date (1900 system with Excel's phantom
+ * 29.02.1900, or the 1904 system); 0 if out of range. */
+static int serial_date(double v, int f1904, char out[16])
+{
+    if (!(v >= 1 && v < 2958466))
+        return 0;
+    long days = (long)v;
+    if (f1904)
+        days += 1462; /* 1904-01-01 is serial 1462 in the 1900 system */
+    else if (days > 60)
+        days--; /* Excel counts 1900 as a leap year */
+    else if (days == 60)
+        return 0;
+    /* days since 1899-12-31 -> civil date (Howard Hinnant's algorithm,
+     * days counted from 1970-01-01) */
+    long z = days - 25568 + 719468;
+    long era = z / 146097, doe = z - era * 146097;
+    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    long y = yoe + era * 400, doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    long mp = (5 * doy + 2) / 153, d = doy - (153 * mp + 2) / 5 + 1;
+    long m = mp < 10 ? mp + 3 : mp - 9;
+    y += m <= 2;
+    return snprintf(out, 16, "%02ld.%02ld.%04ld", d, m, y) == 10;
+}
+
+static void cell_number(xls *x, unsigned row, unsigned ixfe, double v)
 {
     char s[40];
+    if (is_date_cell(x, ixfe) && serial_date(v, x->f1904, s)) {
+        cell_text(x, row, s, strlen(s));
+        return;
+    }
     int n = snprintf(s, sizeof s, "%.15g", v);
     if (n > 0 && (size_t)n < sizeof s && v == v)
         cell_text(x, row, s, (size_t)n);
@@ -335,7 +413,7 @@ static void read_sheet(xls *x, const sheet *sh)
         }
         if (depth > 1)
             continue;
-        unsigned row = r.len >= 2 ? ws_le16(p) : 0;
+        unsigned row = r.len >= 2 ? ws_le16(p) : 0, ixfe = r.len >= 6 ? ws_le16(p + 4) : 0;
         switch (r.type) {
         case RT_LABELSST:
             if (r.len >= 10) {
@@ -353,15 +431,15 @@ static void read_sheet(xls *x, const sheet *sh)
             break;
         case RT_NUMBER:
             if (r.len >= 14)
-                cell_number(x, row, f64(p + 6));
+                cell_number(x, row, ixfe, f64(p + 6));
             break;
         case RT_RK:
             if (r.len >= 10)
-                cell_number(x, row, rk_value(ws_le32(p + 6)));
+                cell_number(x, row, ixfe, rk_value(ws_le32(p + 6)));
             break;
         case RT_MULRK:
             for (size_t i = 4; r.len >= 6 && i + 6 <= r.len - 2; i += 6)
-                cell_number(x, row, rk_value(ws_le32(p + i + 2)));
+                cell_number(x, row, ws_le16(p + i), rk_value(ws_le32(p + i + 2)));
             break;
         case RT_BOOLERR:
             if (r.len >= 8 && !p[7])
@@ -370,7 +448,7 @@ static void read_sheet(xls *x, const sheet *sh)
         case RT_FORMULA:
             if (r.len >= 14) {
                 if (ws_le16(p + 12) != 0xFFFF)
-                    cell_number(x, row, f64(p + 6));
+                    cell_number(x, row, ixfe, f64(p + 6));
                 else if (p[6] == 0)
                     want_string = (int)row;
                 else if (p[6] == 1)
@@ -422,6 +500,27 @@ int ws_extract_xls(ws_xb *b, ws_ole *o, ws_error *err)
         if (r.type == RT_FILEPASS) {
             rc = ws_ole_encrypted(b, "Excel workbook", err);
             goto out;
+        } else if (r.type == RT_DATEMODE && r.len >= 2) {
+            x.f1904 = ws_le16(d + r.body) == 1;
+        } else if (r.type == RT_XF && r.len >= 4 && x.nxf < XLS_MAX_XF) {
+            if (!x.nxf && !(x.xf_fmt = malloc(XLS_MAX_XF * sizeof *x.xf_fmt))) {
+                x.oom = 1;
+                break;
+            }
+            x.xf_fmt[x.nxf++] = ws_le16(d + r.body + 2);
+        } else if (r.type == RT_FORMAT && r.len >= 5 && x.ndate_fmts < XLS_MAX_FMT) {
+            ws_buf f = WS_BUF_INIT;
+            put_chars(&f, d + r.body + 5, r.len - 5, ws_le16(d + r.body + 2), d[r.body + 4] & 1);
+            const char *fs = ws_buf_cstr(&f);
+            if (fs && format_is_date(fs)) {
+                if (!x.ndate_fmts && !(x.date_fmts = malloc(XLS_MAX_FMT * sizeof *x.date_fmts))) {
+                    ws_buf_free(&f);
+                    x.oom = 1;
+                    break;
+                }
+                x.date_fmts[x.ndate_fmts++] = ws_le16(d + r.body);
+            }
+            ws_buf_free(&f);
         } else if (r.type == RT_SST && !x.nsst) {
             if (read_sst(&x, &r, off) < 0)
                 x.oom = 1;
@@ -462,6 +561,8 @@ out:
         free(x.sheets[i].name);
     free(x.sheets);
     free(x.sst_off);
+    free(x.xf_fmt);
+    free(x.date_fmts);
     ws_buf_free(&x.sst);
     ws_buf_free(&x.cell);
     free(d);

@@ -138,6 +138,8 @@ static void test_xls(void **state)
     assert_ptr_equal(p, &x->passages[1]);
     /* a row is a line, its cells in order; numbers as their value */
     assert_non_null(strstr(p->text, "Fahrradreparatur Frau Özdemir\n2.5 Stunden"));
+    /* a number in a date format is the date (1900 date system) */
+    assert_non_null(strstr(p->text, "\nNächster Termin 17.05.2008"));
     assert_non_null(strstr(x->passages[0].text, "Deutsch für Anfänger 12"));
     ws_extracted_free(x);
 }

@@ -18,6 +18,7 @@
 #   report (alt-bericht.doc, .rtf): page 2 "Streuobstwiese", page 3
 #                           "Kranichzug"
 #   workbook (alt-liste.xls): sheet 2 "Kontakte" holds "Fahrradreparatur"
+#                           and a date cell (17.05.2008)
 #
 # Usage: tests/data/legacy/make-fixtures.sh   (needs libreoffice-impress,
 # libreoffice-writer, libreoffice-calc, and libgsf-1-dev for olecopy.c)
@@ -54,6 +55,7 @@ NS='xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
  xmlns:presentation="urn:oasis:names:tc:opendocument:xmlns:presentation:1.0"
  xmlns:dc="http://purl.org/dc/elements/1.1/"
  xmlns:meta="urn:oasis:names:tc:opendocument:xmlns:meta:1.0"
+ xmlns:number="urn:oasis:names:tc:opendocument:xmlns:datastyle:1.0"
  xmlns:xlink="http://www.w3.org/1999/xlink"'
 
 slide() { # number title body notes
@@ -142,6 +144,10 @@ cat >"$WORK/alt-liste.fods" <<EOF
 <?xml version="1.0" encoding="UTF-8"?>
 <office:document $NS office:version="1.3" office:mimetype="application/vnd.oasis.opendocument.spreadsheet">
  ${META/TITLE/Listen des Quartiersbüros}
+ <office:automatic-styles>
+  <number:date-style style:name="N1"><number:day number:style="long"/><number:text>.</number:text><number:month number:style="long"/><number:text>.</number:text><number:year number:style="long"/></number:date-style>
+  <style:style style:name="ce1" style:family="table-cell" style:data-style-name="N1"/>
+ </office:automatic-styles>
  <office:body>
   <office:spreadsheet>
    <table:table table:name="Kurse">
@@ -166,6 +172,10 @@ cat >"$WORK/alt-liste.fods" <<EOF
     <table:table-row>
      <table:table-cell office:value-type="float" office:value="2.5"><text:p>2,5</text:p></table:table-cell>
      <table:table-cell office:value-type="string"><text:p>Stunden</text:p></table:table-cell>
+    </table:table-row>
+    <table:table-row>
+     <table:table-cell office:value-type="string"><text:p>Nächster Termin</text:p></table:table-cell>
+     <table:table-cell table:style-name="ce1" office:value-type="date" office:date-value="2008-05-17"><text:p>17.05.08</text:p></table:table-cell>
     </table:table-row>
    </table:table>
   </office:spreadsheet>
