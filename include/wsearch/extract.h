@@ -56,7 +56,8 @@
  *   xls   (Excel 97-2003, BIFF8) one SECTION passage per worksheet, in
  *         workbook order, headed by the sheet name; a line per row, cells
  *         as the values they showed (shared strings, inline strings,
- *         numbers, booleans, formulas' cached results).
+ *         numbers, booleans, formulas' cached results; numbers in a date
+ *         format as DD.MM.YYYY).
  *   rtf   (and RTF content in a .doc file) paragraphs with \outlinelevel
  *         as headings, \page and \pagebb as page breaks, as docx does;
  *         tables, pictures, headers and footers and unknown destinations
