@@ -59,7 +59,8 @@ ws_doctype ws_doctype_from_path(const char *path)
                 {"xhtml", WS_DOC_HTML},  {"pdf", WS_DOC_PDF},   {"pptx", WS_DOC_PPTX},
                 {"odp", WS_DOC_ODP},     {"docx", WS_DOC_DOCX}, {"odt", WS_DOC_ODT},
                 {"doc", WS_DOC_DOC},     {"ppt", WS_DOC_PPT},   {"xls", WS_DOC_XLS},
-                {"rtf", WS_DOC_RTF}};
+                {"rtf", WS_DOC_RTF},     {"pps", WS_DOC_PPT},   {"pot", WS_DOC_PPT},
+                {"dot", WS_DOC_DOC},     {"xlt", WS_DOC_XLS}};
     if (!path)
         return WS_DOC_UNKNOWN;
     const char *base = strrchr(path, '/');

@@ -117,8 +117,8 @@ typedef enum ws_doctype {
 } ws_doctype;
 
 /* Type from the file name's extension (case-insensitive): .txt .text,
- * .md .markdown, .html .htm .xhtml, .pdf, .pptx, .odp, .docx, .odt, .doc,
- * .ppt, .xls, .rtf.
+ * .md .markdown, .html .htm .xhtml, .pdf, .pptx, .odp, .docx, .odt, .doc
+ * .dot, .ppt .pps .pot, .xls .xlt, .rtf.
  * WS_DOC_UNKNOWN otherwise. */
 ws_doctype ws_doctype_from_path(const char *path);
 /* Short stable name used in the index and in output: "txt", "md", "html",

@@ -711,6 +711,24 @@ static void test_rtf_bounds(void **state)
     ws_extracted_free(x);
 }
 
+static void test_types(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *path;
+        ws_doctype t;
+        const char *name;
+    } v[] = {{"a.doc", WS_DOC_DOC, "doc"}, {"a.DOT", WS_DOC_DOC, "doc"},
+             {"a.ppt", WS_DOC_PPT, "ppt"}, {"show.pps", WS_DOC_PPT, "ppt"},
+             {"a.pot", WS_DOC_PPT, "ppt"}, {"a.xls", WS_DOC_XLS, "xls"},
+             {"a.xlt", WS_DOC_XLS, "xls"}, {"a.Rtf", WS_DOC_RTF, "rtf"}};
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+        assert_int_equal(ws_doctype_from_path(v[i].path), v[i].t);
+        assert_string_equal(ws_doctype_name(v[i].t), v[i].name);
+        assert_int_equal(ws_doctype_from_name(v[i].name), v[i].t);
+    }
+}
+
 static void test_max_text(void **state)
 {
     (void)state;
@@ -737,6 +755,7 @@ int main(void)
         cmocka_unit_test(test_doc_bounds),  cmocka_unit_test(test_ppt_bounds),
         cmocka_unit_test(test_ppt_persist), cmocka_unit_test(test_xls_bounds),
         cmocka_unit_test(test_rtf_bounds),  cmocka_unit_test(test_max_text),
+        cmocka_unit_test(test_types),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
