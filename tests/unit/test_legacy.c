@@ -404,6 +404,47 @@ static void test_doc_bounds(void **state)
     free(tbl.d);
 }
 
+/* Word 6/95: no piece table unless fast-saved; the text is one 8-bit run
+ * from fcMin to fcMac. */
+static void test_word6(void **state)
+{
+    (void)state;
+    const char *names[] = {"WordDocument"};
+    for (int fast = 0; fast < 2; fast++) {
+        bytes wd = {0};
+        static const char text[] = "Gr\xFC\xDF"
+                                   "e aus Word 6\rZweiter Absatz\r";
+        put16(&wd, 0xA5EC);
+        put16(&wd, 104); /* nFib of Word 6 */
+        while (wd.n < 0x0A)
+            put(&wd, "", 1);
+        put16(&wd, fast ? 0x0004 : 0); /* fComplex: fast-saved */
+        while (wd.n < 0x18)
+            put(&wd, "", 1);
+        put32(&wd, 512);
+        put32(&wd, 512 + sizeof text - 1);
+        while (wd.n < 512)
+            put(&wd, "", 1);
+        put(&wd, text, sizeof text - 1);
+        bytes *parts[] = {&wd};
+        if (fast) {
+            expect_ole(WS_DOC_DOC, names, parts, 1, WS_EUNSUPPORTED,
+                       "fast-saved Word 6/95 document, not supported");
+        } else {
+            uint8_t *ole;
+            size_t len;
+            assert_int_equal(build(names, parts, 1, &ole, &len), 0);
+            ws_extracted *x;
+            ws_error err;
+            assert_int_equal(run(WS_DOC_DOC, ole, len, &x, &err), WS_OK);
+            assert_string_equal(x->text, "Grüße aus Word 6\n\nZweiter Absatz");
+            ws_extracted_free(x);
+            free(ole);
+        }
+        free(wd.d);
+    }
+}
+
 /* Current User pointing at offset edit, with the given header token. */
 static void current_user(bytes *cu, uint32_t token, uint32_t edit)
 {
@@ -755,7 +796,7 @@ int main(void)
         cmocka_unit_test(test_doc_bounds),  cmocka_unit_test(test_ppt_bounds),
         cmocka_unit_test(test_ppt_persist), cmocka_unit_test(test_xls_bounds),
         cmocka_unit_test(test_rtf_bounds),  cmocka_unit_test(test_max_text),
-        cmocka_unit_test(test_types),
+        cmocka_unit_test(test_types),       cmocka_unit_test(test_word6),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
