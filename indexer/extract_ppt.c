@@ -22,6 +22,7 @@
  * follow the slide's text, without the notes page's slide image, header,
  * footer, date and number placeholders; a text that is only "*" (a field
  * such as the slide number) is dropped.  Master slides are not read.
+ * Hyperlink targets come from the document's ExObjList.
  *
  * A file whose Current User stream or edit chain is damaged is read by
  * walking the top-level records for slide containers in stream order
@@ -44,6 +45,9 @@
 #define PPT_MAX_PERSIST (1u << 20)
 
 #define RT_DOCUMENT        0x03E8
+#define RT_EXOBJLIST       0x0409
+#define RT_CSTRING         0x0FBA
+#define RT_EXHYPERLINK     0x0FD7
 #define RT_SLIDE           0x03EE
 #define RT_SLIDE_ATOM      0x03EF
 #define RT_NOTES           0x03F0
@@ -325,6 +329,26 @@ static void read_slide(ppt *p, unsigned number, const slide_ref *s, const slide_
         ws_xb_field(b, &b->x->title, b->heading, strlen(b->heading));
 }
 
+/* Hyperlink targets: ExObjList > ExHyperlinkContainer > CString of
+ * instance 1 (0 is the friendly name, 3 the location inside the file). */
+static void links(ppt *p, const rec *list)
+{
+    rec h, c;
+    for (size_t off = list->body; rec_at(p, off, list->body + list->len, &h);
+         off = h.body + h.len) {
+        if (h.type != RT_EXHYPERLINK || h.ver != 0xF)
+            continue;
+        for (size_t o2 = h.body; rec_at(p, o2, h.body + h.len, &c); o2 = c.body + c.len) {
+            if (c.type != RT_CSTRING || c.inst != 1)
+                continue;
+            decode(p, &c);
+            const char *s = ws_buf_cstr(&p->t);
+            if (s && p->t.len)
+                ws_xb_link(p->b, s, p->t.len);
+        }
+    }
+}
+
 static int by_id(const void *a, const void *b)
 {
     uint32_t x = ((const slide_ref *)a)->id, y = ((const slide_ref *)b)->id;
@@ -343,6 +367,8 @@ static int read_deck(ppt *p, const rec *docrec)
             rc = slide_list(p, &r, &slides, &nslides);
         else if (r.type == RT_SLIDE_LIST && r.ver == 0xF && r.inst == 2 && !nnotes)
             rc = slide_list(p, &r, &notes, &nnotes);
+        else if (r.type == RT_EXOBJLIST && r.ver == 0xF)
+            links(p, &r);
         off = r.body + r.len;
     }
     if (nnotes) /* looked up by id for each slide */

@@ -46,7 +46,7 @@
  *   ppt   (PowerPoint 97-2003) as pptx: one SLIDE passage per slide in the
  *         order of the slide list, read through the persist directory (the
  *         newest edit wins); title placeholder as heading and first line,
- *         notes after the slide's text, masters not read.
+ *         notes after the slide's text, masters not read; hyperlinks.
  *   doc   (Word 97-2003, and Word 6/95 files that are not fast-saved) the
  *         main text, then footnotes, endnotes and text boxes, through the
  *         piece table; of fields only the result (HYPERLINK gives a link);

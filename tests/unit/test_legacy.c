@@ -84,6 +84,8 @@ static void test_ppt(void **state)
     assert_string_equal(x->passages[0].heading, "Nachbarschaftstreff");
     assert_true(!strncmp(x->passages[0].text, "Nachbarschaftstreff\n", 20));
     assert_int_equal(only_in(x, "Bürgerbus")->number, 2);
+    assert_int_equal(x->nlinks, 1); /* the link on slide 2 */
+    assert_string_equal(x->links[0], "https://example.org/buergerbus");
     const ws_passage *p = only_in(x, "Holzwerkstatt");
     assert_int_equal(p->number, 3);
     /* the notes follow the slide's own text */

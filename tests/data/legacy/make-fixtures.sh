@@ -12,7 +12,8 @@
 # suite never needs LibreOffice; run this only to change them.
 #
 # Known words (tests rely on them):
-#   deck (alt-folien.ppt):  slide 2 "Bürgerbus", slide 3 "Holzwerkstatt",
+#   deck (alt-folien.ppt):  slide 2 "Bürgerbus" (and a link to
+#                           https://example.org/buergerbus), slide 3 "Holzwerkstatt",
 #                           slide 3 notes "Schlüsselkasten", slide 3 title
 #                           "Werkstattbericht"
 #   report (alt-bericht.doc, .rtf): page 2 "Streuobstwiese", page 3
@@ -97,7 +98,7 @@ cat >"$WORK/alt-folien.fodp" <<EOF
  <office:body>
   <office:presentation>
 $(slide 1 "Nachbarschaftstreff" "Begrüßung der Gäste aus dem Viertel." "Namensschilder verteilen.")
-$(slide 2 "Mobilität im Quartier" "Der Bürgerbus fährt montags und donnerstags." "Fahrplan zeigen.")
+$(slide 2 "Mobilität im Quartier" "Der Bürgerbus fährt montags und donnerstags: <text:a xlink:href=\"https://example.org/buergerbus\">Fahrplan</text:a>." "Fahrplan zeigen.")
 $(slide 3 "Werkstattbericht" "In der Holzwerkstatt bauen Jugendliche Nistkästen." "Den Schlüsselkasten im Flur erwähnen.")
   </office:presentation>
  </office:body>
