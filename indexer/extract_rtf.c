@@ -22,7 +22,7 @@
  *
  * Bounds: group nesting deeper than max_depth is skipped, \binN data is
  * skipped within the input, control words are cut at 32 letters and their
- * parameters at 10 digits, buffered paragraph text is flushed at 64 KiB,
+ * parameters at 9 digits, buffered paragraph text is flushed at 64 KiB,
  * metadata fields are capped.  Unbalanced braces are tolerated as Word
  * tolerates them; a closing brace past the outermost group ends the
  * document.
@@ -433,7 +433,7 @@ static void backslash(rtf *r)
             r->i++;
         }
         while (r->i < len && s[r->i] >= '0' && s[r->i] <= '9') {
-            if (digits++ < 10)
+            if (digits++ < 9) /* fits a 32-bit long */
                 v = v * 10 + (s[r->i] - '0');
             has = 1;
             r->i++;
