@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "wsearch/config.h"
+#include "wsearch/index.h"
 #include "wsearch/search.h"
 
 /* Exit codes, documented in --help and the man page. */
@@ -42,6 +43,11 @@ int remote_search(const char *socket, const char *index, const char *q, const ws
 
 /* `wsearch index ...`: argc/argv start after the word "index". */
 int cmd_index(cli_env *env, int argc, char **argv);
+/* `wsearch index --watch`: after the first update, follow the folders
+ * (inotify) and update the index as files change, until SIGTERM/SIGINT.
+ * Returns an exit code. */
+int cli_watch(ws_index *ix, const char *const *paths, size_t n, ws_index_report_fn report,
+              void *ctx, int quiet);
 /* `wsearch info`: what the index holds. */
 int cmd_info(cli_env *env, int argc, char **argv);
 

@@ -66,6 +66,12 @@ static void on_event(void *ctx, const ws_index_event *ev)
             p->drawn = 1;
         }
         break;
+    case WS_INDEX_EV_SKIPPED:
+        if (p->verbose) {
+            clear_bar(p);
+            fprintf(stderr, "skipped %s: %s\n", ev->path ? ev->path : "?", ev->message);
+        }
+        break;
     case WS_INDEX_EV_COMMIT:
         break;
     }
@@ -91,19 +97,41 @@ static int make_parents(const char *path)
     return 0;
 }
 
+static void print_summary(const cli_env *env, const ws_index_stats *st, int verbose)
+{
+    unsigned long changed = st->added + st->updated + st->removed;
+    /* What was not indexed by design is counted too; -v names each. */
+    char skip[96] = "";
+    if (st->ignored)
+        snprintf(skip, sizeof skip, ", %lu skipped%s", st->ignored,
+                 verbose ? "" : " (-v names them)");
+    if (!changed && !st->failed)
+        printf("index is up to date: %lu files checked, nothing changed%s (%u documents in %s)\n",
+               st->files, skip, st->doccount, env->index);
+    else
+        printf("%lu files: %lu added, %lu updated, %lu removed, %lu unchanged, %lu failed%s "
+               "(%u documents in %s)\n",
+               st->files, st->added, st->updated, st->removed, st->unchanged, st->failed, skip,
+               st->doccount, env->index);
+}
+
 static void usage_index(FILE *f)
 {
-    fputs("usage: wsearch index [--rebuild] [--batch N] [-j N] [--timeout S] [-q | -v] [--index "
+    fputs("usage: wsearch index [--rebuild | --watch] [--batch N] [-j N] [--timeout S] [-q | -v] "
+          "[--index "
           "DIR]\n"
           "                     FOLDER|FILE...\n"
           "\n"
           "Adds new files, re-reads changed ones, removes documents of deleted files.\n"
-          "  --rebuild     start from an empty index (after an upgrade changed the analysis)\n"
+          "  --rebuild     build a new index beside the live one and swap it in at the end\n"
+          "                (searches never see a half-built index)\n"
+          "  --watch       after updating, follow the folders (inotify) and index changes\n"
+          "                as they happen, until SIGTERM or ^C\n"
           "  --batch N     commit after every N changed documents (default 200)\n"
           "  -j, --jobs N  extract in N worker processes (default: number of CPUs)\n"
           "  --timeout S   give up on a file after S seconds (wall clock and CPU; default 60)\n"
           "  -q, --quiet   print only failures\n"
-          "  -v, --verbose print every file\n"
+          "  -v, --verbose print every file, and every file skipped with the reason\n"
           "  --synonyms F  load the thesaurus F (default: the config's 'synonyms',\n"
           "                $WSEARCH_SYNONYMS, or /etc/wsearch/synonyms.txt if present);\n"
           "                --synonyms none leaves the index's synonyms as they are\n"
@@ -126,6 +154,7 @@ int cmd_index(cli_env *env, int argc, char **argv)
     size_t nroots = 0;
     int only_args = 0;
     const char *synonyms = NULL, *dictionary = NULL, *broad = NULL;
+    int watch = 0;
     if (!roots) {
         cli_error("out of memory");
         return EXIT_ERROR;
@@ -144,6 +173,8 @@ int cmd_index(cli_env *env, int argc, char **argv)
             only_args = 1;
         } else if (!strcmp(a, "--rebuild")) {
             opts.rebuild = 1;
+        } else if (!strcmp(a, "--watch")) {
+            watch = 1;
         } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
             pr.quiet = 1;
         } else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
@@ -195,6 +226,11 @@ int cmd_index(cli_env *env, int argc, char **argv)
         free(roots);
         return EXIT_ERROR;
     }
+    if (watch && opts.rebuild) {
+        cli_error("index: --watch and --rebuild do not go together (rebuild first, then watch)");
+        free(roots);
+        return EXIT_ERROR;
+    }
     pr.tty = isatty(STDERR_FILENO);
     if (make_parents(env->index) != 0) {
         cli_error("%s: cannot create the index's folder: %s", env->index, strerror(errno));
@@ -229,14 +265,24 @@ int cmd_index(cli_env *env, int argc, char **argv)
     ws_index_stats st;
     rc = ws_index_update(ix, roots, nroots, on_event, &pr, &st, &err);
     clear_bar(&pr);
+    if (watch && rc == WS_ENOTFOUND) {
+        /* a watched folder may not be there yet: it is picked up when it comes */
+        cli_error("warning: %s", err.msg);
+        rc = WS_OK;
+    }
     /* The thesaurus: named, configured, or the system-wide one if any. */
     if (!synonyms)
         synonyms = ws_config_get(env->config, "synonyms");
     if (!synonyms || !*synonyms)
         synonyms = getenv("WSEARCH_SYNONYMS");
     int syn_default = !synonyms || !*synonyms;
-    if (syn_default)
-        synonyms = WS_SYSCONFDIR "/synonyms.txt";
+    char syn_path[4096];
+    if (syn_default) { /* the installed one, wherever the prefix put it */
+        char *etc = ws_config_sysconf_dir();
+        snprintf(syn_path, sizeof syn_path, "%s/synonyms.txt", etc ? etc : WS_SYSCONFDIR);
+        free(etc);
+        synonyms = syn_path;
+    }
     int syn_changed = 0;
     if (rc == WS_OK && strcmp(synonyms, "none") != 0 &&
         !(syn_default && access(synonyms, R_OK) != 0)) {
@@ -269,6 +315,12 @@ int cmd_index(cli_env *env, int argc, char **argv)
                 printf("broad synonyms (OpenThesaurus) removed\n");
         }
     }
+    int wrc = 0;
+    if (watch && rc == WS_OK) {
+        print_summary(env, &st, pr.verbose);
+        fflush(stdout);
+        wrc = cli_watch(ix, roots, nroots, on_event, &pr, pr.quiet);
+    }
     ws_error cerr;
     int crc = ws_index_close(ix, &cerr);
     free(roots);
@@ -280,15 +332,9 @@ int cmd_index(cli_env *env, int argc, char **argv)
         cli_error("%s", cerr.msg);
         return EXIT_ERROR;
     }
-    unsigned long changed = st.added + st.updated + st.removed;
-    if (!changed && !st.failed)
-        printf("index is up to date: %lu files checked, nothing changed (%u documents in %s)\n",
-               st.files, st.doccount, env->index);
-    else
-        printf("%lu files: %lu added, %lu updated, %lu removed, %lu unchanged, %lu failed "
-               "(%u documents in %s)\n",
-               st.files, st.added, st.updated, st.removed, st.unchanged, st.failed, st.doccount,
-               env->index);
+    if (watch)
+        return wrc;
+    print_summary(env, &st, pr.verbose);
     /* Failed files were reported above; the index itself is consistent. */
     return st.failed ? EXIT_NOHITS : 0;
 }

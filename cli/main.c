@@ -128,6 +128,12 @@ static int cmd_search(cli_env *env, int argc, char **argv)
         } else if ((!strcmp(a, "-n") || !strcmp(a, "--limit")) && has_val) {
             if (parse_uint(a, argv[++i], WS_SEARCH_MAX_LIMIT, &so.limit))
                 goto done;
+        } else if (!strncmp(a, "-n", 2) && a[2] >= '0' && a[2] <= '9') {
+            if (parse_uint("-n", a + 2, WS_SEARCH_MAX_LIMIT, &so.limit)) /* -n1 as -n 1 */
+                goto done;
+        } else if (!strncmp(a, "--limit=", 8)) {
+            if (parse_uint("--limit", a + 8, WS_SEARCH_MAX_LIMIT, &so.limit))
+                goto done;
         } else if (!strcmp(a, "--offset") && has_val) {
             if (parse_uint(a, argv[++i], 1000000, &so.offset))
                 goto done;

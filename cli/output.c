@@ -51,6 +51,8 @@ static const char *passage_label(const ws_hit *h, char *buf, size_t cap)
         snprintf(buf, cap, "page %u", h->passage_number);
     else if (!strcmp(h->passage_kind, "slide"))
         snprintf(buf, cap, "slide %u", h->passage_number);
+    else if (!strcmp(h->passage_kind, "sheet") && h->passage_heading)
+        snprintf(buf, cap, "sheet \"%s\"", h->passage_heading);
     else if (!strcmp(h->passage_kind, "section") && h->passage_heading)
         snprintf(buf, cap, "section \"%s\"", h->passage_heading);
     else

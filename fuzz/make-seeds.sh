@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # make-seeds.sh OUTDIR - seed corpora for fuzz_pdf, fuzz_ooxml, fuzz_odf,
-# fuzz_doc, fuzz_ppt, fuzz_xls, fuzz_rtf and fuzz_record from the document
-# fixtures (tests/data/docs, tests/data/legacy), in the input
+# fuzz_xlsx, fuzz_ods, fuzz_doc, fuzz_ppt, fuzz_xls, fuzz_rtf and fuzz_record
+# from the document fixtures (tests/data/docs, tests/data/legacy), in the input
 # layouts those targets expect (see the comment at the top of each).
 set -euo pipefail
 OUT=${1:?usage: fuzz/make-seeds.sh OUTDIR}
 SRC=$(cd "$(dirname "$0")/.." && pwd)
-mkdir -p "$OUT"/{pdf,ooxml,odf,record,doc,ppt,xls,rtf}
+mkdir -p "$OUT"/{pdf,ooxml,odf,xlsx,ods,record,doc,ppt,xls,rtf}
 python3 - "$SRC/tests/data/docs" "$OUT" <<'PY'
 import glob, os, struct, sys, zipfile
 docs, out = sys.argv[1:]
@@ -21,13 +21,17 @@ parts = {
   "docx": ["word/document.xml", "word/styles.xml", "word/_rels/document.xml.rels", "docProps/core.xml"],
   "odp": ["content.xml", "meta.xml", "mimetype", "META-INF/manifest.xml"],
   "odt": ["content.xml", "meta.xml", "mimetype", "META-INF/manifest.xml"],
+  "xlsx": ["xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/sharedStrings.xml",
+           "xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml", "docProps/core.xml"],
+  "ods": ["content.xml", "meta.xml", "META-INF/manifest.xml"],
 }
-sel = {"pptx": 1, "docx": 0, "odp": 1, "odt": 0}
-for f in glob.glob(docs + "/*.*") + glob.glob(docs + "/hostile/*.*"):
+sel = {"pptx": 1, "docx": 0, "odp": 1, "odt": 0, "xlsx": 0, "ods": 0}
+kinds = {"pptx": "ooxml", "docx": "ooxml", "odp": "odf", "odt": "odf", "xlsx": "xlsx", "ods": "ods"}
+for f in glob.glob(docs + "/*.*") + glob.glob(docs + "/hostile/*.*") + glob.glob(docs + "/lenient/*.*"):
     ext = f.rsplit(".", 1)[1]
     if ext not in parts:
         continue
-    kind = "ooxml" if ext in ("pptx", "docx") else "odf"
+    kind = kinds[ext]
     name = os.path.basename(f)
     w("%s/%s/raw-%s" % (out, kind, name), bytes([sel[ext] | 2]) + open(f, "rb").read())
     try:
@@ -45,6 +49,7 @@ rec += struct.pack("<I", 1) + s("Dr. Mira Lenz".encode()) + struct.pack("<I", 0)
 rec += struct.pack("<I", 2)
 rec += struct.pack("<II", 3, 1) + s("Folie eins".encode()) + s("Text auf Folie eins".encode())
 rec += struct.pack("<II", 3, 2) + s(None) + s("Gemeindehaus".encode())
+rec += s(None)  # no note
 w("%s/record/two-slides" % out, bytes([200]) + rec)
 PY
 # Office 97-2003: the whole file (first byte 1), and its streams split out

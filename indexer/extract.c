@@ -58,9 +58,10 @@ ws_doctype ws_doctype_from_path(const char *path)
                 {"markdown", WS_DOC_MD}, {"html", WS_DOC_HTML}, {"htm", WS_DOC_HTML},
                 {"xhtml", WS_DOC_HTML},  {"pdf", WS_DOC_PDF},   {"pptx", WS_DOC_PPTX},
                 {"odp", WS_DOC_ODP},     {"docx", WS_DOC_DOCX}, {"odt", WS_DOC_ODT},
-                {"doc", WS_DOC_DOC},     {"ppt", WS_DOC_PPT},   {"xls", WS_DOC_XLS},
-                {"rtf", WS_DOC_RTF},     {"pps", WS_DOC_PPT},   {"pot", WS_DOC_PPT},
-                {"dot", WS_DOC_DOC},     {"xlt", WS_DOC_XLS}};
+                {"xlsx", WS_DOC_XLSX},   {"ods", WS_DOC_ODS},   {"doc", WS_DOC_DOC},
+                {"ppt", WS_DOC_PPT},     {"xls", WS_DOC_XLS},   {"rtf", WS_DOC_RTF},
+                {"pps", WS_DOC_PPT},     {"pot", WS_DOC_PPT},   {"dot", WS_DOC_DOC},
+                {"xlt", WS_DOC_XLS}};
     if (!path)
         return WS_DOC_UNKNOWN;
     const char *base = strrchr(path, '/');
@@ -93,6 +94,10 @@ const char *ws_doctype_name(ws_doctype t)
         return "docx";
     case WS_DOC_ODT:
         return "odt";
+    case WS_DOC_XLSX:
+        return "xlsx";
+    case WS_DOC_ODS:
+        return "ods";
     case WS_DOC_DOC:
         return "doc";
     case WS_DOC_PPT:
@@ -472,9 +477,9 @@ static void close_passage(ws_xb *b)
             goto reset;
         }
         p->kind = b->kind;
-        p->number = b->kind == WS_PASSAGE_SECTION                               ? ++b->nsections
-                    : b->kind == WS_PASSAGE_PAGE || b->kind == WS_PASSAGE_SLIDE ? b->number
-                                                                                : 0;
+        p->number = b->kind == WS_PASSAGE_SECTION ? ++b->nsections
+                    : b->kind != WS_PASSAGE_BODY  ? b->number
+                                                  : 0;
         p->heading = b->heading;
         p->text = t;
         p->text_len = tl;
@@ -842,6 +847,7 @@ void ws_extracted_free(ws_extracted *x)
     if (!x)
         return;
     ws_x_free_meta(x);
+    free(x->note);
     free_list(x->links, x->nlinks);
     for (size_t i = 0; i < x->npassages; i++) {
         free(x->passages[i].heading);
@@ -1000,7 +1006,8 @@ static int sniff_container(ws_doctype type, const char *d, size_t len, const cha
         return ws_error_set(err, WS_EFORMAT, "%s: not an RTF document (no {\\rtf header)", name);
     if (is && !strncmp(is, "a zip", 5) && !ole)
         return WS_OK;
-    if (is && !strcmp(is, "an OLE compound file") && (type == WS_DOC_PPTX || type == WS_DOC_DOCX))
+    if (is && !strcmp(is, "an OLE compound file") &&
+        (type == WS_DOC_PPTX || type == WS_DOC_DOCX || type == WS_DOC_XLSX))
         /* Office stores password-protected OOXML files in an OLE container
          * (EncryptedPackage); an old binary .ppt/.doc renamed looks the same. */
         return ws_error_set(err, WS_EUNSUPPORTED,
@@ -1063,6 +1070,10 @@ int ws_extract_buffer(ws_doctype type, const char *data, size_t len, const char 
     case WS_DOC_DOCX:
         rc = ws_extract_ooxml(&b, data, len, err);
         break;
+    case WS_DOC_XLSX:
+    case WS_DOC_ODS:
+        rc = ws_extract_sheet(&b, data, len, err);
+        break;
     case WS_DOC_DOC:
     case WS_DOC_PPT:
     case WS_DOC_XLS:
@@ -1082,6 +1093,7 @@ int ws_extract_buffer(ws_doctype type, const char *data, size_t len, const char 
         xb_abort(&b);
         return rc;
     }
+    b.x->truncated = b.full;
     return xb_finish(&b, out, err);
 }
 

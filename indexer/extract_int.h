@@ -26,6 +26,10 @@
 #define WS_X_MAX_PASSAGES 65536 /* further headings continue the last passage */
 #define WS_X_FM_MAX       65536 /* bytes of Markdown front matter parsed */
 
+/* spreadsheets (extract_sheet.c) */
+#define WS_X_MAX_SHEETS 1000    /* sheets read from a workbook */
+#define WS_X_MAX_CELLS  1000000 /* non-empty cells (and shared strings) read */
+
 typedef struct ws_xb {
     ws_extracted *x;
     const char *name; /* for messages */
@@ -60,6 +64,8 @@ int ws_extract_pdf(ws_xb *b, const char *data, size_t len, ws_error *err);
 /* pptx, docx (extract_ooxml.c) and odp, odt (extract_odf.c) */
 int ws_extract_ooxml(ws_xb *b, const char *data, size_t len, ws_error *err);
 int ws_extract_odf(ws_xb *b, const char *data, size_t len, ws_error *err);
+/* xlsx and ods (extract_sheet.c) */
+int ws_extract_sheet(ws_xb *b, const char *data, size_t len, ws_error *err);
 /* doc, ppt, xls: OLE2 compound files (extract_ole.c and ole.h) */
 int ws_extract_ole(ws_xb *b, const char *data, size_t len, ws_error *err);
 int ws_extract_rtf(ws_xb *b, const char *data, size_t len, ws_error *err);

@@ -100,7 +100,8 @@ static int check_mimetype(ws_xb *b, ws_zipx *z, ws_error *err)
         return rc == WS_ETOOBIG ? ws_error_set(err, WS_EFORMAT, "%s: bad mimetype entry", b->name)
                                 : rc;
     const char *want = b->x->type == WS_DOC_ODP ? "application/vnd.oasis.opendocument.presentation"
-                                                : "application/vnd.oasis.opendocument.text";
+                       : b->x->type == WS_DOC_ODS ? "application/vnd.oasis.opendocument.spreadsheet"
+                                                  : "application/vnd.oasis.opendocument.text";
     size_t wl = strlen(want);
     /* "...presentation-template" and "...text-master" are the same inside. */
     if (n < wl || memcmp(m, want, wl) != 0) {
@@ -113,6 +114,16 @@ static int check_mimetype(ws_xb *b, ws_zipx *z, ws_error *err)
                           b->name, shown, ws_doctype_name(b->x->type));
     }
     free(m);
+    return rc;
+}
+
+int ws_odf_check(ws_xb *b, ws_zipx *z, ws_error *err)
+{
+    int rc = encrypted(b, z, err);
+    if (rc == WS_OK)
+        rc = check_mimetype(b, z, err);
+    if (rc == WS_OK && !ws_zipx_has(z, "content.xml"))
+        rc = ws_error_set(err, WS_EFORMAT, "%s: not an OpenDocument file: no content.xml", b->name);
     return rc;
 }
 
@@ -287,11 +298,7 @@ int ws_extract_odf(ws_xb *b, const char *data, size_t len, ws_error *err)
     int rc = ws_zipx_open(b, data, len, &z, err);
     if (rc != WS_OK)
         return rc;
-    rc = encrypted(b, z, err);
-    if (rc == WS_OK)
-        rc = check_mimetype(b, z, err);
-    if (rc == WS_OK && !ws_zipx_has(z, "content.xml"))
-        rc = ws_error_set(err, WS_EFORMAT, "%s: not an OpenDocument file: no content.xml", b->name);
+    rc = ws_odf_check(b, z, err);
     if (rc == WS_OK)
         rc = ws_office_meta(b, z, "meta.xml", err);
     if (rc == WS_OK) {

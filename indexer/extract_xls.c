@@ -1,6 +1,6 @@
 /*
- * extract_xls.c - Excel 97-2003 (.xls, BIFF8): one SECTION passage per
- * worksheet, headed by the sheet's name.
+ * extract_xls.c - Excel 97-2003 (.xls, BIFF8): one SHEET passage per
+ * worksheet, headed by the sheet's name, as xlsx and ods (extract_sheet.c).
  *
  * The Workbook stream is a sequence of records ([MS-XLS] 2.1.4: type and
  * length, 16 bits each).  The globals substream comes first: BOUNDSHEET8
@@ -12,7 +12,7 @@
  * (inline text), NUMBER, RK and MULRK (numbers), BOOLERR, and FORMULA with
  * its cached value (a string result follows in a STRING record): what the
  * sheet showed when it was saved, not the formula.  One line per row, the
- * cells of a row separated by blanks.  Worksheets are read in workbook
+ * cells of a row joined by " | " as in xlsx.  Worksheets are read in workbook
  * order, hidden ones included; chart and macro sheets are skipped.  A
  * FILEPASS record means the workbook is encrypted.  Numbers are printed
  * as the shortest exact decimal ("%.15g"); a number whose cell format is
@@ -20,9 +20,11 @@
  * codes, via the cell's XF record) is shown as the date, 11.03.2008, in
  * the workbook's 1900 or 1904 date system (DATEMODE).
  *
- * Bounds: every record must fit in the stream, at most XLS_MAX_SHEETS
- * sheets are read, and no more than four times the stream's bytes are
- * scanned in all (sheet offsets of a hostile file may repeat or overlap).
+ * Bounds: every record must fit in the stream, at most WS_X_MAX_SHEETS
+ * sheets and WS_X_MAX_CELLS non-empty cells are read (what was left out is
+ * said in the record's note, as for xlsx), and no more than four times the
+ * stream's bytes are scanned in all (sheet offsets of a hostile file may
+ * repeat or overlap).
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -32,9 +34,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define XLS_MAX_SHEETS 4096
-#define XLS_MAX_XF     65536 /* cell formats kept (the index is 16 bits) */
-#define XLS_MAX_FMT    4096  /* custom number formats kept */
+#define XLS_MAX_XF  65536 /* cell formats kept (the index is 16 bits) */
+#define XLS_MAX_FMT 4096  /* custom number formats kept */
 
 #define RT_FORMULA    0x0006
 #define RT_EOF        0x000A
@@ -79,6 +80,9 @@ typedef struct xls {
     size_t nsheets;
     ws_buf cell;
     int row; /* row of the last cell written, -1 at the start of a sheet */
+    unsigned long cells;
+    unsigned sheets_total; /* worksheets the workbook lists */
+    int cells_full;
     /* dates: XF index -> number format, and which custom formats are dates */
     uint16_t *xf_fmt;
     size_t nxf;
@@ -276,10 +280,15 @@ static void cell_text(xls *x, unsigned row, const char *s, size_t n)
         k++;
     if (k == n)
         return;
+    if (x->cells >= WS_X_MAX_CELLS) {
+        x->cells_full = 1;
+        return;
+    }
+    x->cells++;
     if (x->row >= 0 && (unsigned)x->row != row)
         ws_xb_break(b, 1);
     else if (x->row >= 0)
-        ws_xb_text(b, "\t", 1, 0);
+        ws_xb_text(b, " | ", 3, 0);
     x->row = (int)row;
     ws_xb_text(b, s, n, 0);
 }
@@ -390,13 +399,13 @@ static void inline_string(xls *x, unsigned row, const unsigned char *p, size_t a
     }
 }
 
-static void read_sheet(xls *x, const sheet *sh)
+static void read_sheet(xls *x, unsigned number, const sheet *sh)
 {
     xrec r;
     size_t off = sh->pos;
     if (!rec_at(x, off, &r) || r.type != RT_BOF || r.len < 4 || ws_le16(x->d + r.body + 2) != 0x10)
         return; /* not a worksheet's BOF */
-    ws_xb_section(x->b, sh->name, sh->nlen);
+    ws_xb_page(x->b, WS_PASSAGE_SHEET, number, sh->name, sh->nlen);
     x->row = -1;
     int depth = 1, want_string = -1; /* row of a FORMULA waiting for its STRING */
     off = r.body + r.len;
@@ -524,9 +533,11 @@ int ws_extract_xls(ws_xb *b, ws_ole *o, ws_error *err)
         } else if (r.type == RT_SST && !x.nsst) {
             if (read_sst(&x, &r, off) < 0)
                 x.oom = 1;
-        } else if (r.type == RT_BOUNDSHEET && r.len >= 8 && x.nsheets < XLS_MAX_SHEETS) {
+        } else if (r.type == RT_BOUNDSHEET && r.len >= 8) {
             const unsigned char *p = d + r.body;
             if (p[5] != 0) /* chart, macro or VB module sheet */
+                continue;
+            if (++x.sheets_total > WS_X_MAX_SHEETS)
                 continue;
             ws_buf name = WS_BUF_INIT;
             put_chars(&name, p + 8, r.len - 8, p[6], p[7] & 1);
@@ -553,7 +564,20 @@ int ws_extract_xls(ws_xb *b, ws_ole *o, ws_error *err)
             break;
     }
     for (size_t i = 0; i < x.nsheets && !x.oom && !b->full && !b->oom; i++)
-        read_sheet(&x, &x.sheets[i]);
+        read_sheet(&x, (unsigned)i + 1, &x.sheets[i]);
+    if (x.sheets_total > WS_X_MAX_SHEETS || x.cells_full) { /* as xlsx says it */
+        ws_buf n = WS_BUF_INIT;
+        if (x.sheets_total > WS_X_MAX_SHEETS)
+            ws_buf_printf(&n, "only the first %u of %u sheets indexed", WS_X_MAX_SHEETS,
+                          x.sheets_total);
+        if (x.cells_full)
+            ws_buf_printf(&n, "%sonly the first %u non-empty cells indexed", n.len ? "; " : "",
+                          (unsigned)WS_X_MAX_CELLS);
+        free(b->x->note);
+        b->x->note = ws_buf_steal(&n, NULL);
+        if (!b->x->note)
+            x.oom = 1;
+    }
     if (x.oom || x.cell.oom)
         rc = ws_error_set(err, WS_ENOMEM, "%s: out of memory", b->name);
 out:

@@ -29,6 +29,7 @@
 
 #include "buf.h"
 #include "compound.h"
+#include "layout.h"
 #include "stopwords.h"
 #include "pool.h"
 #include "related.h"
@@ -133,6 +134,13 @@ struct ws_index {
      * (see spell_set). */
     struct spell_set *spell;
     ws_compounds *dict; /* word list for compound splitting, or NULL */
+    /* --rebuild writes a new generation (gendir) and publishes it at close
+     * (layout.h); guard holds the live index's write lock meanwhile, so no
+     * other writer changes what is about to be replaced. */
+    char *gendir;
+    ws_xdb *guard;
+    int failed;  /* an update failed: do not publish the half-built generation */
+    char *dbdir; /* the database folder written (for its mode) */
 };
 
 /* ---- open and close ----------------------------------------------------- */
@@ -177,6 +185,54 @@ static int set_metadata(ws_index *ix, const char *key, const char *value, ws_err
     return rc;
 }
 
+/* Open the live database for writing.  A rebuild may publish a new
+ * generation between resolving the stub and taking the lock; then the
+ * handle would write into a retired generation, so look again. */
+static int open_live(ws_index *ix, const char *path, ws_error *err)
+{
+    for (int attempt = 0; attempt < 5; attempt++) {
+        char *dir = NULL, *again = NULL;
+        int rc = ws_layout_live(path, &dir, NULL, err);
+        if (rc == WS_OK)
+            rc = ws_xdb_open_write(&ix->db, dir, WS_XDB_CREATE, err);
+        if (rc == WS_OK)
+            rc = ws_layout_live(path, &again, NULL, err);
+        int same = rc == WS_OK && !strcmp(dir, again);
+        free(again);
+        if (rc != WS_OK || same) {
+            ix->dbdir = rc == WS_OK ? dir : NULL;
+            if (rc != WS_OK)
+                free(dir);
+            return rc;
+        }
+        free(dir);
+        ws_xdb_close(ix->db);
+        ix->db = NULL;
+    }
+    return ws_error_set(err, WS_ELOCKED, "%s: the index keeps being replaced", path);
+}
+
+/* A rebuild: lock the live index (if any), then write a fresh generation. */
+static int open_rebuild(ws_index *ix, const char *path, ws_error *err)
+{
+    char *live = NULL;
+    struct stat st;
+    int rc = ws_layout_live(path, &live, NULL, err);
+    if (rc == WS_OK && stat(live, &st) == 0) {
+        rc = ws_xdb_open_write(&ix->guard, live, WS_XDB_OPEN, err);
+        if (rc == WS_ENOTFOUND) /* a folder that is no index (yet): nothing to guard */
+            rc = WS_OK;
+    }
+    free(live);
+    if (rc == WS_OK)
+        rc = ws_layout_new_generation(path, &ix->gendir, err);
+    if (rc == WS_OK)
+        rc = ws_xdb_open_write(&ix->db, ix->gendir, WS_XDB_OVERWRITE, err);
+    if (rc == WS_OK && !(ix->dbdir = strdup(ix->gendir)))
+        rc = ws_error_set(err, WS_ENOMEM, "out of memory");
+    return rc;
+}
+
 int ws_index_open(ws_index **out, const char *path, const ws_index_options *opts, ws_error *err)
 {
     *out = NULL;
@@ -197,8 +253,7 @@ int ws_index_open(ws_index **out, const char *path, const ws_index_options *opts
         ix->opts.max_depth = 64;
 
     /* The index folder's parent must exist; Xapian creates the folder. */
-    int rc =
-        ws_xdb_open_write(&ix->db, path, ix->opts.rebuild ? WS_XDB_OVERWRITE : WS_XDB_CREATE, err);
+    int rc = ix->opts.rebuild ? open_rebuild(ix, path, err) : open_live(ix, path, err);
     if (rc == WS_ELOCKED)
         rc = ws_error_set(err, WS_ELOCKED, "%s: another process is writing this index", path);
     else if (rc != WS_OK && err)
@@ -216,6 +271,10 @@ int ws_index_open(ws_index **out, const char *path, const ws_index_options *opts
     if (rc != WS_OK) {
         ws_analyzer_free(ix->an);
         ws_xdb_close(ix->db);
+        ws_xdb_close(ix->guard);
+        ws_layout_discard(ix->gendir);
+        free(ix->gendir);
+        free(ix->dbdir);
         free(ix->spell);
         free(ix->path);
         free(ix);
@@ -238,6 +297,16 @@ int ws_index_close(ws_index *ix, ws_error *err)
         spell_flush(ix->db, ix->spell, WS_ENOMEM, NULL); /* nothing to add: just free */
     }
     ws_xdb_close(ix->db);
+    free(ix->dbdir);
+    if (ix->gendir) {
+        /* Readers switch to the new generation only now, when it is whole. */
+        if (rc == WS_OK && !ix->failed)
+            rc = ws_layout_publish(ix->path, ix->gendir, err);
+        else
+            ws_layout_discard(ix->gendir);
+        ws_xdb_close(ix->guard);
+        free(ix->gendir);
+    }
     ws_analyzer_free(ix->an);
     ws_compounds_free(ix->dict);
     free(ix->spell);
@@ -297,7 +366,9 @@ typedef struct walk_ctx {
     ws_index_report_fn report;
     void *rctx;
     ws_index_stats *stats;
-    const char *root; /* real path of the root being walked */
+    const char *root;  /* real path of the root being walked */
+    const char *index; /* real path of the index folder or stub file, or NULL */
+    const char *gen;   /* real path of its generations folder (INDEX.gen), or NULL */
 } walk_ctx;
 
 static void report(walk_ctx *w, ws_index_event_kind kind, const char *path, const char *msg,
@@ -307,6 +378,14 @@ static void report(walk_ctx *w, ws_index_event_kind kind, const char *path, cons
         return;
     ws_index_event ev = {kind, path, msg, done, total};
     w->report(w->rctx, &ev);
+}
+
+/* An entry not indexed by design: counted and named to whoever listens
+ * (wsearch index -v), so that nothing the walk meets goes unaccounted. */
+static void skipped(walk_ctx *w, const char *path, const char *why)
+{
+    w->stats->ignored++;
+    report(w, WS_INDEX_EV_SKIPPED, path, why, 0, 0);
 }
 
 /*
@@ -411,8 +490,6 @@ static int walk_dir(walk_ctx *w, const char *dir, unsigned depth, const ignore *
     ignore_load(&ig, dir);
     ws_buf p = WS_BUF_INIT;
     for (size_t i = 0; i < n && rc == WS_OK; i++) {
-        if (ignored(&ig, names[i]))
-            continue;
         ws_buf_reset(&p);
         ws_buf_puts(&p, dir);
         if (p.len && p.data[p.len - 1] != '/')
@@ -420,6 +497,8 @@ static int walk_dir(walk_ctx *w, const char *dir, unsigned depth, const ignore *
         ws_buf_puts(&p, names[i]);
         if (!ws_buf_cstr(&p))
             rc = ws_error_set(err, WS_ENOMEM, "out of memory");
+        else if (ignored(&ig, names[i]))
+            skipped(w, p.data, "matches a pattern in .wsearchignore");
         else
             rc = walk_path(w, p.data, depth + 1, 0, &ig, err);
     }
@@ -445,17 +524,24 @@ static int walk_path(walk_ctx *w, const char *path, unsigned depth, int is_root,
         /* Linked files are indexed; linked folders are not followed, so a
          * link loop cannot trap the walk. */
         if (stat(path, &st) != 0) {
-            report(w, WS_INDEX_EV_WARNING, path, "dangling symbolic link", 0, 0);
+            w->stats->ignored++;
+            report(w, WS_INDEX_EV_WARNING, path,
+                   errno == ELOOP ? "symbolic link loop (too many levels of links)"
+                                  : "dangling symbolic link",
+                   0, 0);
             return WS_OK;
         }
-        if (S_ISDIR(st.st_mode) && !is_root)
+        if (S_ISDIR(st.st_mode) && !is_root) {
+            skipped(w, path, "symbolic link to a folder, not followed");
             return WS_OK;
+        }
         /* A link may point anywhere (/etc/passwd named notes.txt): only
          * files inside the indexed folder become searchable. */
         char real[PATH_MAX];
         size_t rl = strlen(w->root);
         if (!is_root && (!realpath(path, real) || strncmp(real, w->root, rl) != 0 ||
                          (real[rl] != '/' && strcmp(w->root, "/") != 0))) {
+            w->stats->ignored++;
             report(w, WS_INDEX_EV_WARNING, path,
                    "symbolic link to a file outside the indexed folder, skipped", 0, 0);
             return WS_OK;
@@ -463,18 +549,49 @@ static int walk_path(walk_ctx *w, const char *path, unsigned depth, int is_root,
     }
     if (S_ISDIR(st.st_mode)) {
         if (depth > w->ix->opts.max_depth) {
+            w->stats->ignored++;
             report(w, WS_INDEX_EV_WARNING, path, "folder nested too deeply, skipped", 0, 0);
             return WS_OK;
         }
+        if (!is_root &&
+            ((w->index && !strcmp(path, w->index)) || (w->gen && !strcmp(path, w->gen))))
+            return WS_OK; /* the index itself, by design */
         return walk_dir(w, path, depth, ig, err);
     }
-    if (!S_ISREG(st.st_mode))
-        return WS_OK; /* sockets, fifos, devices: never read */
+    if (!is_root && w->index && !strcmp(path, w->index))
+        return WS_OK; /* the index's stub file, by design */
+    char why[96];
+    if (!S_ISREG(st.st_mode)) { /* sockets, fifos, devices: never read */
+        snprintf(why, sizeof why, "not a regular file (%s)",
+                 S_ISFIFO(st.st_mode)                         ? "a pipe"
+                 : S_ISSOCK(st.st_mode)                       ? "a socket"
+                 : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device"
+                                                              : "a special file");
+        if (!is_root) {
+            skipped(w, path, why);
+        } else {
+            w->stats->failed++;
+            report(w, WS_INDEX_EV_FAILED, path, why, 0, 0);
+        }
+        return WS_OK;
+    }
     ws_doctype type = ws_doctype_from_path(path);
     if (type == WS_DOC_UNKNOWN) {
-        w->stats->ignored++;
-        if (is_root)
-            report(w, WS_INDEX_EV_FAILED, path, "unsupported file type", 0, 0);
+        /* Name the extension: ".doc" says more than "unsupported". */
+        const char *base = strrchr(path, '/'), *dot;
+        base = base ? base + 1 : path;
+        dot = strrchr(base, '.');
+        if (dot && dot != base && dot[1])
+            snprintf(why, sizeof why, "unsupported file type (.%.40s)", dot + 1);
+        else
+            snprintf(why, sizeof why, "unsupported file type (no extension)");
+        if (!is_root) {
+            skipped(w, path, why);
+        } else {
+            /* asked for by name: an error, not a skip */
+            w->stats->failed++;
+            report(w, WS_INDEX_EV_FAILED, path, why, 0, 0);
+        }
         return WS_OK;
     }
     if (list_push(&w->files, path, type, &st) != 0)
@@ -669,6 +786,8 @@ static const char *passage_kind_name(ws_passage_kind k)
         return "page";
     case WS_PASSAGE_SLIDE:
         return "slide";
+    case WS_PASSAGE_SHEET:
+        return "sheet";
     default:
         return "body";
     }
@@ -976,6 +1095,17 @@ static int write_file(ws_index *ix, walk_ctx *w, const file_entry *f, uint32_t d
     ws_error_clear(&xerr);
     if (x->converted)
         report(w, WS_INDEX_EV_WARNING, f->path, "not UTF-8: read as Windows-1252/Latin-1", 0, 0);
+    if (x->note)
+        report(w, WS_INDEX_EV_WARNING, f->path, x->note, 0, 0);
+    if (x->truncated) {
+        /* Quietly losing a document's tail was issue 16: say what was kept. */
+        char msg[160];
+        snprintf(msg, sizeof msg,
+                 "%lld bytes: text longer than the %zu MiB limit, only its first %zu bytes are "
+                 "searchable",
+                 (long long)f->st.st_size, ix->opts.extract.max_text >> 20, x->text_len);
+        report(w, WS_INDEX_EV_WARNING, f->path, msg, 0, 0);
+    }
     ws_xdoc *doc = NULL;
     int rc = build_document(ix, f, x, &doc, &xerr);
     size_t bytes = x->text_len;
@@ -1218,6 +1348,76 @@ static int run_files(ws_index *ix, walk_ctx *w, ws_pool **pool, ws_error *err)
     return rc;
 }
 
+/*
+ * The index holds the text of every file it read, so it must not be more
+ * readable than the most private of them: a file that others (or the
+ * group) may not read takes those permissions off the database folder
+ * before its text is written (a mode-000 file indexed as root must not end
+ * up in a world-readable index).  Permissions are only ever narrowed; a
+ * --rebuild starts again from the umask.
+ */
+static void narrow_mode(ws_index *ix, walk_ctx *w)
+{
+    mode_t strip = 0;
+    const char *why = NULL;
+    for (size_t i = 0; i < w->files.n; i++) {
+        mode_t m = w->files.v[i].st.st_mode;
+        mode_t s = (m & S_IROTH ? 0 : (mode_t)S_IRWXO) | (m & S_IRGRP ? 0 : (mode_t)S_IRWXG);
+        if (s & ~strip) {
+            strip |= s;
+            why = w->files.v[i].path;
+        }
+    }
+    struct stat st;
+    if (!strip || !ix->dbdir || stat(ix->dbdir, &st) != 0 || !(st.st_mode & strip))
+        return;
+    mode_t mode = st.st_mode & 07777 & ~strip;
+    if (chmod(ix->dbdir, mode) == 0) {
+        char msg[160];
+        snprintf(msg, sizeof msg,
+                 "not readable by %s: the index folder %s is now mode %04o like it",
+                 strip & S_IRWXG ? "group and others" : "others", ix->dbdir, (unsigned)mode);
+        report(w, WS_INDEX_EV_WARNING, why, msg, 0, 0);
+    }
+}
+
+/*
+ * A root named on the command line that is gone: its documents would stay
+ * searchable for ever (issue 16), so they are removed with a warning.  A
+ * root that never had documents is a typo: an error once the others are
+ * done.  The path is made absolute without resolving links (it cannot be
+ * resolved any more); documents were stored under the resolved path, which
+ * is the same unless the root was reached through a symbolic link.
+ */
+static int prune_gone_root(ws_index *ix, walk_ctx *w, const char *root, int *pruned, ws_error *err)
+{
+    char abs[PATH_MAX], cwd[PATH_MAX];
+    int len = -1;
+    if (root[0] == '/')
+        len = snprintf(abs, sizeof abs, "%s", root);
+    else if (getcwd(cwd, sizeof cwd))
+        len = snprintf(abs, sizeof abs, "%s/%.*s", cwd, (int)(sizeof abs / 2), root);
+    if (len < 0 || (size_t)len >= sizeof abs)
+        return WS_OK;
+    size_t n = strlen(abs);
+    while (n > 1 && abs[n - 1] == '/')
+        abs[--n] = '\0';
+    unsigned long before = w->stats->removed;
+    int rc = remove_vanished(ix, w, abs, 1, err);
+    if (rc == WS_OK)
+        rc = remove_vanished(ix, w, abs, 0, err);
+    unsigned long gone = w->stats->removed - before;
+    if (rc == WS_OK && gone) {
+        char msg[128];
+        snprintf(msg, sizeof msg, "no longer exists: removed its %lu document%s from the index",
+                 gone, gone == 1 ? "" : "s");
+        report(w, WS_INDEX_EV_WARNING, abs, msg, 0, 0);
+        *pruned = 1;
+        rc = maybe_commit(ix, w, 0, 0, 0, err);
+    }
+    return rc;
+}
+
 int ws_index_update(ws_index *ix, const char *const *roots, size_t nroots,
                     ws_index_report_fn reportfn, void *ctx, ws_index_stats *stats, ws_error *err)
 {
@@ -1229,16 +1429,40 @@ int ws_index_update(ws_index *ix, const char *const *roots, size_t nroots,
         return ws_error_set(err, WS_EINVAL, "ws_index_update: invalid argument");
     ws_pool *pool = NULL; /* started when the first changed file is found */
     int rc = WS_OK;
+    /* The index, by design never indexed when it lies inside an indexed
+     * folder: its folder (an index of earlier versions), or its stub file
+     * and the generations beside it (INDEX.gen, see layout.h). */
+    char index_real[PATH_MAX], gen_real[PATH_MAX + 8];
+    int have_index = realpath(ix->path, index_real) != NULL;
+    int have_gen = have_index &&
+                   snprintf(gen_real, sizeof gen_real, "%s.gen", index_real) < (int)sizeof gen_real;
+    const char *missing = NULL; /* a root that does not exist and never had documents */
     for (size_t r = 0; r < nroots && rc == WS_OK; r++) {
         char real[PATH_MAX];
-        walk_ctx w = {ix, {0}, reportfn, ctx, stats, real};
+        walk_ctx w = {ix,
+                      {0},
+                      reportfn,
+                      ctx,
+                      stats,
+                      real,
+                      have_index ? index_real : NULL,
+                      have_gen ? gen_real : NULL};
         if (!realpath(roots[r], real)) {
-            rc = ws_error_set(err, WS_ENOTFOUND, "%s: %s", roots[r], strerror(errno));
-            break;
+            int e = errno, pruned = 0;
+            if (e == ENOENT || e == ENOTDIR) {
+                rc = prune_gone_root(ix, &w, roots[r], &pruned, err);
+                if (rc == WS_OK && !pruned && !missing)
+                    missing = roots[r];
+            } else {
+                rc = ws_error_set(err, WS_ENOTFOUND, "%s: %s", roots[r], strerror(e));
+            }
+            continue;
         }
         struct stat st;
         int root_is_dir = stat(real, &st) == 0 && S_ISDIR(st.st_mode);
         rc = walk_path(&w, real, 0, 1, NULL, err);
+        if (rc == WS_OK)
+            narrow_mode(ix, &w);
         if (rc == WS_OK) {
             stats->files += w.files.n;
             report(&w, WS_INDEX_EV_SCAN_DONE, real, NULL, 0, w.files.n);
@@ -1247,13 +1471,25 @@ int ws_index_update(ws_index *ix, const char *const *roots, size_t nroots,
             rc = run_files(ix, &w, &pool, err);
         if (rc == WS_OK)
             rc = remove_vanished(ix, &w, real, root_is_dir, err);
+        /* Roots share commits (the watcher names many single files): a
+         * batch is committed when full, the rest once below. */
         if (rc == WS_OK)
-            rc = maybe_commit(ix, &w, 1, w.files.n, w.files.n, err);
+            rc = maybe_commit(ix, &w, 0, w.files.n, w.files.n, err);
         list_free(&w.files);
     }
     ws_pool_free(pool);
+    if (rc == WS_OK) {
+        walk_ctx w = {ix, {0}, reportfn, ctx, stats, NULL, NULL, NULL};
+        rc = maybe_commit(ix, &w, 1, stats->files, stats->files, err);
+    }
     if (rc == WS_OK)
         rc = ws_xdb_doccount(ix->db, &stats->doccount, err);
+    if (rc == WS_OK && missing) {
+        /* the other roots are indexed and committed; this one is a typo */
+        rc = ws_error_set(err, WS_ENOTFOUND, "%s: %s", missing, strerror(ENOENT));
+    }
+    if (rc != WS_OK)
+        ix->failed = 1;
     return rc;
 }
 
@@ -1492,8 +1728,10 @@ int ws_index_set_dictionary(ws_index *ix, const char *path, ws_error *err)
 {
     ws_compounds *d = NULL;
     int rc = ws_compounds_load(&d, path, err);
-    if (rc != WS_OK)
+    if (rc != WS_OK) {
+        ix->failed = 1; /* a rebuild that stops here must not replace the index */
         return rc;
+    }
     ws_compounds_free(ix->dict);
     ix->dict = d;
     /* Which list split the documents: a different one changes only new

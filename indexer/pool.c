@@ -109,7 +109,7 @@ int ws_pool_encode(const ws_extracted *x, char **out, size_t *len)
 {
     ws_buf b = WS_BUF_INIT;
     put_u32(&b, (uint32_t)x->type);
-    put_u32(&b, (uint32_t)x->converted);
+    put_u32(&b, (uint32_t)x->converted | (uint32_t)(x->truncated ? 2 : 0)); /* flag bits */
     put_cstr(&b, x->title);
     put_cstr(&b, x->date);
     put_cstr(&b, x->description);
@@ -132,6 +132,7 @@ int ws_pool_encode(const ws_extracted *x, char **out, size_t *len)
         put_cstr(&b, p->heading);
         put_str(&b, p->text, p->text_len);
     }
+    put_cstr(&b, x->note);
     if (b.oom) {
         ws_buf_free(&b);
         return WS_ENOMEM;
@@ -234,8 +235,10 @@ int ws_pool_decode(const char *buf, size_t len, ws_doctype type, size_t max_text
     if (get_u32(&r, &t) && t != (uint32_t)type)
         r.why = "wrong document type";
     x->type = type;
-    if (!r.why && get_u32(&r, &conv))
-        x->converted = conv != 0;
+    if (!r.why && get_u32(&r, &conv)) {
+        x->converted = (conv & 1) != 0;
+        x->truncated = (conv & 2) != 0;
+    }
     int ok = !r.why && get_str(&r, &x->title, NULL, WS_X_FIELD_MAX, 1) &&
              get_str(&r, &x->date, NULL, 10, 1) &&
              get_str(&r, &x->description, NULL, WS_X_FIELD_MAX, 1) &&
@@ -261,7 +264,7 @@ int ws_pool_decode(const char *buf, size_t len, ws_doctype type, size_t max_text
         uint32_t kind, number;
         if (!get_u32(&r, &kind) || !get_u32(&r, &number))
             break;
-        if (kind > WS_PASSAGE_SLIDE) {
+        if (kind > WS_PASSAGE_SHEET) {
             r.why = "unknown passage kind";
             break;
         }
@@ -281,6 +284,8 @@ int ws_pool_decode(const char *buf, size_t len, ws_doctype type, size_t max_text
             break;
         }
     }
+    if (!r.why && x->npassages == np)
+        get_str(&r, &x->note, NULL, WS_X_FIELD_MAX, 1);
     if (!r.why && r.left)
         r.why = "trailing bytes";
     /* The joined text is ours to build, not the worker's to claim. */

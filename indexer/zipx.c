@@ -2,13 +2,21 @@
  * zipx.c - checked zip containers (libzip) and safe streaming XML readers
  * (libxml2) over their parts; see zipx.h for the threat model.
  *
- * The archive is checked as a whole when it is opened, from the central
- * directory, so that a bomb is refused before a single byte is inflated.
- * The declared sizes are then not believed either: a part is read through
- * a callback that counts what zip_fread really delivers and stops at the
- * declared size and at WS_ZIP_MAX_PART.  libzip verifies each entry's CRC
- * when it reaches the end, which turns truncated or patched data into an
- * error instead of text.
+ * The central directory is authoritative.  Real writers leave local
+ * headers that disagree with it in harmless ways (another modification
+ * time or "version needed", the data-descriptor flag with a CRC of 0):
+ * unzip and Python read those, and libzip's ZIP_CHECKCONS would refuse the
+ * whole file.  So the archive is opened without it, and what is read is
+ * validated instead: the CRC (libzip checks it at the end of an entry)
+ * and the number of bytes an entry really inflates to.
+ *
+ * Bombs: the entry count and the total declared size are checked when the
+ * archive is opened, before a byte is inflated.  The expansion ratio is
+ * checked only for an entry that is actually read and only when it claims
+ * more than WS_ZIP_RATIO_FROM bytes: a picture of zeros that no extractor
+ * opens harms nobody.  The declared sizes are not believed either: a part
+ * is read through a callback that counts what zip_fread really delivers
+ * and stops at the declared size and at WS_ZIP_MAX_PART.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -52,9 +60,8 @@ int ws_zipx_open(ws_xb *b, const char *data, size_t len, ws_zipx **out, ws_error
         zip_error_fini(&ze);
         return ws_error_set(err, WS_ENOMEM, "%s: out of memory", b->name);
     }
-    /* ZIP_CHECKCONS compares the central directory with the local headers:
-     * slower, but a damaged or crafted directory is caught here. */
-    zip_t *zip = zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &ze);
+    /* No ZIP_CHECKCONS: see the top of this file. */
+    zip_t *zip = zip_open_from_source(src, ZIP_RDONLY, &ze);
     if (!zip) {
         int code = zip_error_code_zip(&ze);
         zip_source_free(src);
@@ -96,20 +103,11 @@ int ws_zipx_open(ws_xb *b, const char *data, size_t len, ws_zipx **out, ws_error
             break;
         }
         uint64_t size = (st.valid & ZIP_STAT_SIZE) ? st.size : 0;
-        uint64_t comp = (st.valid & ZIP_STAT_COMP_SIZE) ? st.comp_size : 0;
         total += size;
         if (size > WS_ZIP_MAX_TOTAL || total > WS_ZIP_MAX_TOTAL) {
             rc = ws_error_set(err, WS_ETOOBIG,
                               "%s: zip container expands to more than %zu MiB (zip bomb?)", b->name,
                               WS_ZIP_MAX_TOTAL >> 20);
-            break;
-        }
-        if (size > ((uint64_t)1 << 20) && size / (comp ? comp : 1) > WS_ZIP_MAX_RATIO) {
-            rc = ws_error_set(err, WS_ETOOBIG,
-                              "%s: zip entry %.100s expands %llu times (%llu to %llu bytes): "
-                              "zip bomb?",
-                              b->name, en, (unsigned long long)(size / (comp ? comp : 1)),
-                              (unsigned long long)comp, (unsigned long long)size);
             break;
         }
     }
@@ -138,6 +136,31 @@ static zip_int64_t locate(ws_zipx *z, const char *name)
     return i;
 }
 
+/* Open entry i for reading after the checks that apply to what is read:
+ * its expansion ratio when it is large.  *declared gets its size. */
+static int entry_open(ws_zipx *z, zip_int64_t i, const char *name, zip_file_t **f,
+                      zip_uint64_t *declared, ws_error *err)
+{
+    *f = NULL;
+    zip_stat_t st;
+    if (zip_stat_index(z->zip, (zip_uint64_t)i, 0, &st) != 0)
+        return ws_error_set(err, WS_EFORMAT, "%s: damaged zip directory", z->name);
+    uint64_t size = (st.valid & ZIP_STAT_SIZE) ? st.size : 0;
+    uint64_t comp = (st.valid & ZIP_STAT_COMP_SIZE) ? st.comp_size : 0;
+    if (size > WS_ZIP_RATIO_FROM && size / (comp ? comp : 1) > WS_ZIP_MAX_RATIO)
+        return ws_error_set(err, WS_ETOOBIG,
+                            "%s: zip entry %.100s expands %llu times (%llu to %llu bytes): "
+                            "zip bomb?",
+                            z->name, name, (unsigned long long)(size / (comp ? comp : 1)),
+                            (unsigned long long)comp, (unsigned long long)size);
+    *declared = size;
+    *f = zip_fopen_index(z->zip, (zip_uint64_t)i, 0);
+    if (!*f)
+        return ws_error_set(err, WS_EFORMAT, "%s: cannot open part %s (%s)", z->name, name,
+                            zip_strerror(z->zip));
+    return WS_OK;
+}
+
 int ws_zipx_has(ws_zipx *z, const char *name)
 {
     return locate(z, name) >= 0;
@@ -150,9 +173,11 @@ int ws_zipx_read(ws_zipx *z, const char *name, size_t max, char **out, size_t *l
     zip_int64_t i = locate(z, name);
     if (i < 0)
         return ws_error_set(err, WS_ENOTFOUND, "%s: no part %s", z->name, name);
-    zip_file_t *f = zip_fopen_index(z->zip, (zip_uint64_t)i, 0);
-    if (!f)
-        return ws_error_set(err, WS_EFORMAT, "%s: cannot open part %s", z->name, name);
+    zip_file_t *f = NULL;
+    zip_uint64_t declared = 0;
+    int orc = entry_open(z, i, name, &f, &declared, err);
+    if (orc != WS_OK)
+        return orc;
     size_t cap = 4096, n = 0;
     char *buf = malloc(cap + 1);
     int rc = buf ? WS_OK : ws_error_set(err, WS_ENOMEM, "%s: out of memory", z->name);
@@ -181,6 +206,12 @@ int ws_zipx_read(ws_zipx *z, const char *name, size_t max, char **out, size_t *l
         else
             n += (size_t)r;
     }
+    /* Local headers are not compared with the directory: the data is.
+     * Fewer bytes than declared is a damaged entry, not a short part. */
+    if (rc == WS_OK && n != declared)
+        rc = ws_error_set(err, WS_EFORMAT,
+                          "%s: damaged part %s (%zu bytes, the zip directory says %llu)", z->name,
+                          name, n, (unsigned long long)declared);
     zip_fclose(f);
     if (rc != WS_OK) {
         free(buf);
@@ -203,6 +234,13 @@ static int xml_read_cb(void *ctx, char *buf, int len)
     if (r < 0) {
         x->zip_failed = 1;
         snprintf(x->zip_msg, sizeof x->zip_msg, "%s", zip_file_strerror(x->f));
+        return -1;
+    }
+    if (r == 0 && x->read != x->declared) {
+        /* what the directory says is what the data must give */
+        x->zip_failed = 1;
+        snprintf(x->zip_msg, sizeof x->zip_msg, "%llu bytes, the zip directory says %llu",
+                 (unsigned long long)x->read, (unsigned long long)x->declared);
         return -1;
     }
     x->read += (zip_uint64_t)r;
@@ -237,19 +275,15 @@ int ws_xml_open(ws_zipx *z, const char *name, ws_xml **out, ws_error *err)
     zip_int64_t i = locate(z, name);
     if (i < 0)
         return ws_error_set(err, WS_ENOTFOUND, "%s: no part %s", z->name, name);
-    zip_stat_t st;
-    if (zip_stat_index(z->zip, (zip_uint64_t)i, 0, &st) != 0)
-        return ws_error_set(err, WS_EFORMAT, "%s: damaged zip directory", z->name);
     ws_xml *x = calloc(1, sizeof *x);
     if (!x)
         return ws_error_set(err, WS_ENOMEM, "%s: out of memory", z->name);
     x->z = z;
     snprintf(x->part, sizeof x->part, "%s", name);
-    x->declared = (st.valid & ZIP_STAT_SIZE) ? st.size : 0;
-    x->f = zip_fopen_index(z->zip, (zip_uint64_t)i, 0);
-    if (!x->f) {
+    int orc = entry_open(z, i, name, &x->f, &x->declared, err);
+    if (orc != WS_OK) {
         free(x);
-        return ws_error_set(err, WS_EFORMAT, "%s: cannot open part %s", z->name, name);
+        return orc;
     }
     /* No XML_PARSE_NOENT (entities stay references), no DTDLOAD, no
      * network, no HUGE (libxml2 keeps its own size and depth limits). */

@@ -5,17 +5,19 @@
  * OOXML (pptx, docx) and OpenDocument (odp, odt) files are zip archives of
  * XML parts.  Neither the archive nor the XML is trusted: ws_zipx_open
  * refuses containers that are damaged, encrypted, hold too many entries or
- * claim too much uncompressed data (zip bombs), before any part is read;
- * reading a part stops at its declared size and at a hard cap, whatever the
- * archive claims; XML is read by libxml2's streaming reader with no
- * network, no entity substitution and no DTD (a part that declares a
- * DOCTYPE is refused: neither format uses one, and billion-laughs files
- * do), with bounded nesting.
+ * claim too much uncompressed data (zip bombs), before any part is read,
+ * trusting the central directory over the local headers (see zipx.c);
+ * opening a large part refuses it when it expands too many times; reading
+ * a part stops at its declared size and at a hard cap, whatever the
+ * archive claims, and a part that inflates to less is damaged; XML is read by libxml2's streaming
+ * reader with no network, no entity substitution and no DTD (a part that declares a DOCTYPE is
+ * refused: neither format uses one, and billion-laughs files do), with bounded nesting.
  */
 #ifndef WS_ZIPX_H
 #define WS_ZIPX_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <libxml/xmlreader.h>
 
@@ -24,7 +26,8 @@
 #define WS_ZIP_MAX_ENTRIES 20000               /* entries in one container */
 #define WS_ZIP_MAX_TOTAL   ((size_t)2 << 30)   /* declared uncompressed bytes, all entries */
 #define WS_ZIP_MAX_PART    ((size_t)512 << 20) /* bytes read from one XML part */
-#define WS_ZIP_MAX_RATIO   200                 /* uncompressed/compressed for entries > 1 MiB */
+#define WS_ZIP_MAX_RATIO   200                 /* uncompressed/compressed of a part read ... */
+#define WS_ZIP_RATIO_FROM  ((uint64_t)1 << 20) /* ... when it claims more bytes than this */
 #define WS_XML_MAX_DEPTH   256                 /* element nesting in a part */
 
 typedef struct ws_zipx ws_zipx;
@@ -96,6 +99,10 @@ typedef struct ws_flow {
     int want_heading; /* a page break opened a passage: give it the section */
     char *section;    /* heading in force */
 } ws_flow;
+
+/* An OpenDocument container's checks (extract_odf.c): not encrypted, the
+ * mimetype entry (if any) matches b's type, content.xml is there. */
+int ws_odf_check(ws_xb *b, ws_zipx *z, ws_error *err);
 
 void ws_flow_start(ws_flow *f, ws_xb *b);
 void ws_flow_text(ws_flow *f, const char *s, size_t n);

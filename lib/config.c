@@ -11,10 +11,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #ifndef WS_SYSCONFDIR
 #define WS_SYSCONFDIR "/etc/wsearch"
+#endif
+#ifndef WS_DATADIR
+#define WS_DATADIR "/usr/share/wsearch"
 #endif
 
 #define MAX_LINE    4096
@@ -190,11 +194,69 @@ char *ws_config_default_path(void)
     if (p && access(p, R_OK) == 0)
         return p;
     free(p);
-    p = strdup(WS_SYSCONFDIR "/wsearch.conf");
+    char *etc = ws_config_sysconf_dir();
+    p = etc ? join(etc, "/wsearch.conf") : NULL;
+    free(etc);
     if (p && access(p, R_OK) == 0)
         return p;
     free(p);
     return NULL;
+}
+
+/* PREFIX of the running program if it sits in PREFIX/bin or PREFIX/sbin;
+ * malloc'd, or NULL. */
+static char *exe_prefix(void)
+{
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0)
+        return NULL;
+    exe[n] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (!slash)
+        return NULL;
+    *slash = '\0';
+    slash = strrchr(exe, '/');
+    if (!slash || (strcmp(slash, "/bin") != 0 && strcmp(slash, "/sbin") != 0))
+        return NULL;
+    *slash = '\0';
+    return strdup(*exe ? exe : "/");
+}
+
+static int is_dir(const char *p)
+{
+    struct stat st;
+    return p && stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+char *ws_config_sysconf_dir(void)
+{
+    char *prefix = exe_prefix(), *p = NULL;
+    /* GNU conventions: /usr's configuration is in /etc, /opt/X's in /etc/opt/X */
+    if (prefix && !strcmp(prefix, "/usr"))
+        p = strdup("/etc/wsearch");
+    else if (prefix && !strncmp(prefix, "/opt/", 5)) {
+        char *e = join("/etc", prefix);
+        p = e ? join(e, "/wsearch") : NULL;
+        free(e);
+    } else if (prefix)
+        p = join(prefix, "/etc/wsearch");
+    free(prefix);
+    if (is_dir(p))
+        return p;
+    free(p);
+    return strdup(WS_SYSCONFDIR);
+}
+
+char *ws_config_data_dir(void)
+{
+    char *prefix = exe_prefix();
+    char *p = prefix ? join(prefix, "/share/wsearch") : NULL;
+    free(prefix);
+    if (is_dir(p))
+        return p;
+    free(p);
+    return strdup(WS_DATADIR);
 }
 
 char *ws_config_default_index(void)

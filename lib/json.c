@@ -86,6 +86,9 @@ json_t *ws_hit_to_json(const ws_hit *h, unsigned flags)
                                    h->passage_number);
         json_object_set_new(o, "location", loc ? loc : json_null());
     }
+    /* "sheet": "Kurse": a sheet is known by its name. */
+    if (!strcmp(h->passage_kind, "sheet") && h->passage_heading)
+        json_object_set_new(o, "sheet", json_string(h->passage_heading));
     json_t *rel = json_array();
     for (size_t i = 0; i < h->nrelated; i++) {
         json_t *e = json_object();
@@ -107,7 +110,7 @@ static char *dup_str(const json_t *v)
 
 static const char *kind_static(const char *k)
 {
-    static const char *kinds[] = {"section", "page", "slide"};
+    static const char *kinds[] = {"section", "page", "slide", "sheet"};
     for (size_t i = 0; k && i < sizeof kinds / sizeof *kinds; i++)
         if (!strcmp(k, kinds[i]))
             return kinds[i];

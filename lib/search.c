@@ -131,7 +131,15 @@ int ws_searcher_open(ws_searcher **out, const char *path, ws_error *err)
 
 int ws_searcher_reopen(ws_searcher *s, ws_error *err)
 {
-    return ws_xdb_reopen(s->db, NULL, err);
+    int changed = 0;
+    int rc = ws_xdb_reopen(s->db, &changed, err);
+    /* A rebuilt index is a new database: the parser (spelling, synonyms,
+     * wildcards) must read it too, and it must be one we can search. */
+    if (rc == WS_OK && changed == 2)
+        rc = ws_xqp_set_database(s->qp, s->db, err);
+    if (rc == WS_OK && changed == 2)
+        rc = check_index(s, err);
+    return rc;
 }
 
 int ws_searcher_doccount(ws_searcher *s, uint32_t *out, ws_error *err)
@@ -781,6 +789,7 @@ static int fill_hit(ws_searcher *s, ws_xenquire *enq, ws_xmset *ms, uint32_t i,
                                       : !strcmp(kind, "section") ? "section"
                                       : !strcmp(kind, "page")    ? "page"
                                       : !strcmp(kind, "slide")   ? "slide"
+                                      : !strcmp(kind, "sheet")   ? "sheet"
                                                                  : "body";
                     h->passage_number = (unsigned)json_integer_value(json_object_get(p, "n"));
                     h->passage_heading = json_strdup(p, "heading");
@@ -908,6 +917,12 @@ static int ymd(const char *d, char out[9])
     for (int i = 0; i < 10; i++)
         if (i != 4 && i != 7 && (d[i] < '0' || d[i] > '9'))
             return 0;
+    /* a day that exists: 2024-13-45 is a typo, not 2025-02-14 */
+    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int y = atoi(d), m = (d[5] - '0') * 10 + d[6] - '0', day = (d[8] - '0') * 10 + d[9] - '0';
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (m < 1 || m > 12 || day < 1 || day > mdays[m - 1] || (m == 2 && day == 29 && !leap))
+        return 0;
     memcpy(out, d, 4);
     memcpy(out + 4, d + 5, 2);
     memcpy(out + 6, d + 8, 2);
@@ -1013,7 +1028,10 @@ int ws_searcher_parse(ws_searcher *s, const char *rewritten, const char *exact, 
     int rc = ws_xqp_parse(s->qp, rewritten, WS_SEARCH_PARSE_FLAGS, &q, err);
     if (rc == WS_EQUERY && err) {
         char msg[sizeof err->msg]; /* err->msg is both source and target */
-        snprintf(msg, sizeof msg, "%s", err->msg);
+        const char *m = err->msg;
+        if (!strncmp(m, "QueryParserError: ", 18)) /* our own words need no type name */
+            m += 18;
+        snprintf(msg, sizeof msg, "%s", m);
         rc = ws_error_set(err, rc, "cannot understand the query: %s", msg);
     }
     if (rc == WS_OK && ws_xquery_is_empty(q))
@@ -1053,6 +1071,18 @@ int ws_searcher_prepare(ws_searcher *s, const char *query, size_t len, size_t ma
     return rc;
 }
 
+/* A type filter nothing can match is a typo: say which types exist. */
+static int unknown_type(const char *type, ws_error *err)
+{
+    char known[128] = "";
+    for (int t = WS_DOC_TXT; t <= WS_DOC_ODT; t++) {
+        size_t n = strlen(known);
+        snprintf(known + n, sizeof known - n, "%s%s", n ? ", " : "",
+                 ws_doctype_name((ws_doctype)t));
+    }
+    return ws_error_set(err, WS_EQUERY, "unknown type '%.40s' (known types: %s)", type, known);
+}
+
 static int run_once(ws_searcher *s, const char *query, size_t qlen, const char *rewritten,
                     const char *exact, const ws_search_options *o, ws_results *r, ws_error *err)
 {
@@ -1061,6 +1091,8 @@ static int run_once(ws_searcher *s, const char *query, size_t qlen, const char *
     ws_xmset *ms = NULL;
     char *corr = NULL;
     int rc = ws_searcher_parse(s, rewritten, exact, &q, err);
+    if (rc == WS_OK && o->type && *o->type && ws_doctype_from_name(o->type) == WS_DOC_UNKNOWN)
+        rc = unknown_type(o->type, err);
     if (rc == WS_OK && o->type && *o->type) {
         char t[64];
         ws_xquery *f = NULL;
@@ -1073,7 +1105,11 @@ static int run_once(ws_searcher *s, const char *query, size_t qlen, const char *
         char lo[9], hi[9];
         int has_lo = ymd(o->date_from, lo), has_hi = ymd(o->date_to, hi);
         if ((o->date_from && !has_lo) || (o->date_to && !has_hi))
-            rc = ws_error_set(err, WS_EQUERY, "dates must be written YYYY-MM-DD");
+            rc = ws_error_set(err, WS_EQUERY, "'%s' is not a date (YYYY-MM-DD)",
+                              o->date_from && !has_lo ? o->date_from : o->date_to);
+        else if (has_lo && has_hi && strcmp(lo, hi) > 0)
+            rc = ws_error_set(err, WS_EQUERY, "empty date range: %s is after %s", o->date_from,
+                              o->date_to);
         ws_xquery *f = NULL;
         if (rc == WS_OK)
             rc = ws_xquery_value_range(&f, WS_SLOT_DATE, has_lo ? lo : NULL, has_hi ? hi : NULL,
@@ -1194,7 +1230,7 @@ int ws_search(ws_searcher *s, const char *query, size_t len, const ws_search_opt
         rc = run_once(s, query ? query : "", len, rw, exact, &o, r, err);
         if (rc != WS_EMODIFIED)
             break;
-        rc = ws_xdb_reopen(s->db, NULL, err);
+        rc = ws_searcher_reopen(s, err);
         if (rc != WS_OK)
             break;
         rc = WS_EMODIFIED;

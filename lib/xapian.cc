@@ -11,6 +11,8 @@
 
 #include <xapian.h>
 
+#include <sys/stat.h>
+
 #include <cstdlib>
 #include <cstring>
 #include <new>
@@ -24,7 +26,24 @@ struct ws_xdb {
     Xapian::Database db; /* for readers; a WritableDatabase for writers */
     Xapian::WritableDatabase w;
     bool writable;
+    /* Readers: the path opened and its identity then.  A rebuild swaps the
+     * stub file at path for one naming a new generation (a new inode), and
+     * ws_xdb_reopen then opens that instead of reopening the old one. */
+    std::string path;
+    dev_t dev = 0;
+    ino_t ino = 0;
 };
+
+/* The path's identity now; false when it cannot be stat'ed. */
+static bool path_identity(const std::string &path, dev_t *dev, ino_t *ino)
+{
+    struct stat st;
+    if (stat(path.c_str(), &st) != 0)
+        return false;
+    *dev = st.st_dev;
+    *ino = st.st_ino;
+    return true;
+}
 
 struct ws_xdoc {
     Xapian::Document doc;
@@ -283,6 +302,9 @@ int ws_xdb_open_read(ws_xdb **out, const char *path, ws_error *err)
     WS_TRY
     ws_xdb *h = new ws_xdb();
     try {
+        /* Identity before opening: a swap in between is seen next time. */
+        h->path = path;
+        path_identity(h->path, &h->dev, &h->ino);
         h->db = Xapian::Database(path);
     } catch (...) {
         delete h;
@@ -339,7 +361,35 @@ int ws_xdb_reopen(ws_xdb *db, int *changed, ws_error *err)
 {
     CHECK_ARG(db, err);
     WS_TRY
-    bool c = db->db.reopen();
+    dev_t dev;
+    ino_t ino;
+    if (!db->writable && !db->path.empty() && path_identity(db->path, &dev, &ino) &&
+        (dev != db->dev || ino != db->ino)) {
+        /* A new generation: open it whole; the old one stays readable for
+         * whoever still holds it. */
+        Xapian::Database fresh(db->path);
+        db->db = fresh;
+        db->dev = dev;
+        db->ino = ino;
+        if (changed)
+            *changed = 2;
+        return WS_OK;
+    }
+    bool c;
+    try {
+        c = db->db.reopen();
+    } catch (const Xapian::DatabaseOpeningError &) {
+        /* Our generation was removed after a newer one was published (we
+         * lagged two rebuilds behind): open whatever the path names now. */
+        if (db->writable || db->path.empty())
+            throw;
+        Xapian::Database fresh(db->path);
+        db->db = fresh;
+        path_identity(db->path, &db->dev, &db->ino);
+        if (changed)
+            *changed = 2;
+        return WS_OK;
+    }
     if (changed)
         *changed = c ? 1 : 0;
     return WS_OK;
@@ -854,6 +904,45 @@ int ws_xqp_add_boolean_prefix(ws_xqp *qp, const char *field, const char *prefix,
     WS_CATCH(err)
 }
 
+/* YYYY-MM-DD that names a real day (2024-02-30 does not). */
+static bool iso_date(const std::string &d, int *ymd)
+{
+    if (d.size() != 10 || d[4] != '-' || d[7] != '-')
+        return false;
+    for (int i : {0, 1, 2, 3, 5, 6, 8, 9})
+        if (d[i] < '0' || d[i] > '9')
+            return false;
+    int y = std::atoi(d.substr(0, 4).c_str()), m = std::atoi(d.substr(5, 2).c_str()),
+        day = std::atoi(d.substr(8, 2).c_str());
+    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (m < 1 || m > 12 || day < 1 || day > mdays[m - 1] || (m == 2 && day == 29 && !leap))
+        return false;
+    *ymd = y * 10000 + m * 100 + day;
+    return true;
+}
+
+/* Xapian reads datum:2024-13-45 as a date it normalises and a reversed
+ * range as no document at all; both are mistakes the user should hear
+ * about (issue 16), so ISO dates are checked before Xapian sees them. */
+class CheckedDateRange : public Xapian::DateRangeProcessor
+{
+  public:
+    using Xapian::DateRangeProcessor::DateRangeProcessor;
+    Xapian::Query operator()(const std::string &b, const std::string &e) override
+    {
+        int lo = 0, hi = 0, any = 0;
+        bool blo = !b.empty() && iso_date(b, &lo), bhi = !e.empty() && iso_date(e, &hi);
+        for (const std::string *d : {&b, &e})
+            if (!d->empty() && d->size() == 10 && (*d)[4] == '-' && !iso_date(*d, &any))
+                throw Xapian::QueryParserError("'" + *d + "' is not a date (YYYY-MM-DD)");
+        if (blo && bhi && lo > hi)
+            throw Xapian::QueryParserError("empty date range: " + b + " is after " + e +
+                                           " (write the earlier date first)");
+        return Xapian::DateRangeProcessor::operator()(b, e);
+    }
+};
+
 int ws_xqp_add_date_range(ws_xqp *qp, unsigned slot, const char *field, ws_error *err)
 {
     CHECK_ARG(qp && field && *field, err);
@@ -861,7 +950,7 @@ int ws_xqp_add_date_range(ws_xqp *qp, unsigned slot, const char *field, ws_error
     std::string pfx = std::string(field) + ":";
     /* Without RP_DATE_PREFER_MDY ambiguous dates are read day first, as
      * Germans write them; two-digit years pivot around 1970. */
-    qp->qp.add_rangeprocessor((new Xapian::DateRangeProcessor(slot, pfx, 0, 1970))->release());
+    qp->qp.add_rangeprocessor((new CheckedDateRange(slot, pfx, 0, 1970))->release());
     return WS_OK;
     WS_CATCH(err)
 }

@@ -12,10 +12,18 @@ jobs=$(nproc)
 run_suite() { # name, cmake options...
   local name=$1; shift
   echo "== $name build"
-  cmake -S . -B "build-$name" -DWS_WERROR=ON "$@" >/dev/null
+  # WS_TESTS=ON: a missing test package is an error here, never a skipped suite
+  cmake -S . -B "build-$name" -DWS_WERROR=ON -DWS_TESTS=ON "$@" >/dev/null
   cmake --build "build-$name" -j"$jobs" >/dev/null
   echo "== $name tests"
-  (cd "build-$name" && ctest --output-on-failure -j"$jobs")
+  (cd "build-$name" && ctest --output-on-failure -j"$jobs") | tee "build-$name/ctest.log"
+  # Everything a test needs was installed above, so a skipped test means a
+  # check that silently did not run: that fails the run too.
+  if grep -q "tests did not run" "build-$name/ctest.log"; then
+    echo "== $name: tests were skipped although their dependencies are installed:" >&2
+    grep -E "\((Skipped|Not Run|Disabled)\)" "build-$name/ctest.log" >&2
+    return 1
+  fi
 }
 
 run_suite release -DCMAKE_BUILD_TYPE=RelWithDebInfo

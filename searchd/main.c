@@ -73,6 +73,35 @@ static int get_uint(const ws_config *c, const char *key, unsigned def, unsigned 
     return 0;
 }
 
+/* The web front end when the config names none: the checkout's web/
+ * for a searchd run from its build tree (no install needed to try it),
+ * else the installed copy beside the program (see ws_config_data_dir). */
+static char *default_web_root(void)
+{
+#if defined(WS_BUILD_DIR) && defined(WS_SOURCE_DIR)
+    char exe[4096], *built = realpath(WS_BUILD_DIR, NULL);
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0 && built) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash)
+            *slash = '\0';
+        if (!strcmp(exe, built) && access(WS_SOURCE_DIR "/web/index.html", R_OK) == 0) {
+            free(built);
+            return strdup(WS_SOURCE_DIR "/web");
+        }
+    }
+    free(built);
+#endif
+    char *data = ws_config_data_dir();
+    size_t len = data ? strlen(data) + 5 : 0;
+    char *p = data ? malloc(len) : NULL;
+    if (p)
+        snprintf(p, len, "%s/web", data);
+    free(data);
+    return p;
+}
+
 int sd_settings_load(sd_settings *s, const ws_config *c, char *err, size_t errlen)
 {
     memset(s, 0, sizeof *s);
@@ -88,14 +117,18 @@ int sd_settings_load(sd_settings *s, const ws_config *c, char *err, size_t errle
     free(def);
     /* Resolved now: a daemon runs in "/" and SIGHUP may come later. */
     const char *wr = ws_config_get(c, "searchd.web_root");
+    char *wr_default = NULL;
     if (!wr || !*wr)
-        wr = WS_DATADIR "/web";
-    s->web_root = realpath(wr, NULL);
-    if (!s->web_root)
+        wr = wr_default = default_web_root();
+    s->web_root = wr ? realpath(wr, NULL) : NULL;
+    if (!s->web_root && wr)
         s->web_root = strdup(wr);
+    free(wr_default);
     unsigned ms = 0;
     const char *log = ws_config_get(c, "searchd.log_requests");
     s->log_requests = !log || strcmp(log, "off") != 0;
+    const char *sp = ws_config_get(c, "searchd.serve_private");
+    s->serve_private = sp && (!strcmp(sp, "true") || !strcmp(sp, "yes") || !strcmp(sp, "on"));
     if (!s->index ||
         get_uint(c, "searchd.max_query", 4096, 16, 1 << 20, &s->max_query, err, errlen) ||
         get_uint(c, "searchd.max_page_size", 100, 1, 1000, &s->max_page_size, err, errlen) ||
@@ -224,6 +257,19 @@ static char *absolute(const char *path)
     return p;
 }
 
+/* mkdir of the default socket's folder (one level, like systemd's
+ * RuntimeDirectory=); failures show when binding the socket. */
+static void make_socket_dir(const char *sock)
+{
+    char *dir = strdup(sock);
+    char *slash = dir ? strrchr(dir, '/') : NULL;
+    if (slash && slash != dir) {
+        *slash = '\0';
+        mkdir(dir, 0755);
+    }
+    free(dir);
+}
+
 static void daemonize(void)
 {
     pid_t p = fork();
@@ -291,20 +337,38 @@ int main(int argc, char **argv)
     int fds[4], nfds = sd_listen_fds(fds, 4);
     if (!nfds) {
         const char *sp = ws_config_get(cfg, "searchd.socket");
-        sock_path = sock_default = sp && *sp ? absolute(sp) : ws_config_default_socket();
+        /* "off" is a word, not a file name in the current folder */
+        sock_path = sock_default = sp && !strcmp(sp, "off") ? strdup("off")
+                                   : sp && *sp              ? absolute(sp)
+                                                            : ws_config_default_socket();
+        const char *tcp = ws_config_get(cfg, "searchd.tcp");
+        const char *env_sock = getenv("WSEARCH_SOCKET");
+        /* The default socket's folder (/run/wsearch, $XDG_RUNTIME_DIR/wsearch)
+         * is made here when missing; if it still cannot be had, a daemon
+         * asked for TCP serves TCP and says so, instead of giving up. */
+        int implicit = !(sp && *sp) && !(env_sock && *env_sock);
+        int want_tcp = tcp && *tcp && strcmp(tcp, "off") != 0;
         if (sock_path && strcmp(sock_path, "off") != 0) {
+            if (implicit)
+                make_socket_dir(sock_path);
             int fd = sd_listen_unix(sock_path, mode, err, sizeof err);
-            if (fd < 0) {
+            if (fd < 0 && implicit && want_tcp) {
+                fprintf(stderr,
+                        "searchd: warning: no UNIX socket (%s); serving TCP only "
+                        "(--socket PATH to choose one, --socket off to silence this)\n",
+                        err);
+                sock_path = NULL;
+            } else if (fd < 0) {
                 fprintf(stderr, "searchd: %s\n", err);
                 sock_path = NULL; /* not ours: never remove it */
                 rc = 1;
                 goto out;
+            } else {
+                fds[nfds++] = fd;
             }
-            fds[nfds++] = fd;
         } else {
             sock_path = NULL;
         }
-        const char *tcp = ws_config_get(cfg, "searchd.tcp");
         if (tcp && *tcp && strcmp(tcp, "off") != 0) {
             int fd = sd_listen_tcp(tcp, err, sizeof err);
             if (fd < 0) {

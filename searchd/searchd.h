@@ -29,6 +29,7 @@ typedef struct sd_settings {
     unsigned facet_values;  /* values per facet */
     int log_requests;       /* one line per request on stderr */
     char *web_root;         /* folder of the web front end (searchd.web_root) */
+    int serve_private;      /* /file/ID over TCP also for files others cannot read */
 } sd_settings;
 
 typedef struct sd_state {

@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -72,6 +73,8 @@ static const struct {
     {"docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", 0},
     {"odp", "application/vnd.oasis.opendocument.presentation", 0},
     {"odt", "application/vnd.oasis.opendocument.text", 0},
+    {"xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", 0},
+    {"ods", "application/vnd.oasis.opendocument.spreadsheet", 0},
     {"doc", "application/msword", 0},
     {"ppt", "application/vnd.ms-powerpoint", 0},
     {"xls", "application/vnd.ms-excel", 0},
@@ -245,6 +248,24 @@ static void disposition(struct MHD_Response *r, const char *path, int inline_)
     MHD_add_response_header(r, "Content-Disposition", v);
 }
 
+/* 1 if the client came over TCP rather than the UNIX socket. */
+static int over_tcp(struct MHD_Connection *c)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (!ci || !ci->client_addr)
+        return 1; /* unknown: the careful answer */
+    return ci->client_addr->sa_family != AF_UNIX;
+}
+
+static int private_ok(void)
+{
+    pthread_rwlock_rdlock(&sd.lock);
+    int ok = sd.settings.serve_private;
+    pthread_rwlock_unlock(&sd.lock);
+    return ok;
+}
+
 void sd_file_serve(struct MHD_Connection *c, struct ws_searcher *s, const char *idstr,
                    sd_served *out)
 {
@@ -289,6 +310,20 @@ void sd_file_serve(struct MHD_Connection *c, struct ws_searcher *s, const char *
     int same = !strcmp(real, path);
     int fd = same ? open(real, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK) : -1;
     free(real);
+    /* A file its owner keeps from others (mode 0600, 000 indexed as root)
+     * is not handed to whoever reaches the TCP port; the UNIX socket is
+     * guarded by its own mode and group.  searchd.serve_private = true
+     * allows it. */
+    struct stat fst;
+    if (fd >= 0 && fstat(fd, &fst) == 0 && !(fst.st_mode & S_IROTH) && over_tcp(c) &&
+        !private_ok()) {
+        close(fd);
+        json_decref(d);
+        fail(out, MHD_HTTP_FORBIDDEN,
+             "the document's file is not readable by others; not served over TCP "
+             "(searchd.serve_private = true allows it)");
+        return;
+    }
     if (fd >= 0 && !strncmp(mime, "text/plain", 10) && !is_utf8(fd))
         mime = "text/plain; charset=windows-1252";
     struct MHD_Response *r = fd >= 0 ? file_response(fd) : NULL;

@@ -11,6 +11,8 @@ const TYPE_LABELS = {
   odp: 'Präsentation',
   docx: 'Dokument',
   odt: 'Dokument',
+  xlsx: 'Tabelle',
+  ods: 'Tabelle',
   ppt: 'Präsentation',
   doc: 'Dokument',
   xls: 'Tabelle',
@@ -18,7 +20,7 @@ const TYPE_LABELS = {
 };
 
 // The format behind a label, where several types share one (facets).
-const TYPE_FORMATS = { txt: 'Text', md: 'Markdown', html: 'HTML', pptx: 'PowerPoint', odp: 'OpenDocument', docx: 'Word', odt: 'OpenDocument', ppt: 'PowerPoint 97', doc: 'Word 97', xls: 'Excel 97', rtf: 'RTF' };
+const TYPE_FORMATS = { txt: 'Text', md: 'Markdown', html: 'HTML', pptx: 'PowerPoint', odp: 'OpenDocument', docx: 'Word', odt: 'OpenDocument', xlsx: 'Excel', ods: 'OpenDocument', ppt: 'PowerPoint 97', doc: 'Word 97', xls: 'Excel 97', rtf: 'RTF' };
 
 export function typeLabel(type) {
   return TYPE_LABELS[type] ?? (type ? type.toUpperCase() : 'Dokument');
@@ -57,7 +59,8 @@ export function fileUrl(id) {
 }
 
 // Where in the document the match is, as a label and a link into it:
-// PDF pages with #page=N, sections with a text fragment on the heading.
+// PDF pages with #page=N, sections with a text fragment on the heading,
+// spreadsheet sheets by number and name.
 export function passageLink(hit) {
   const p = hit.passage ?? {};
   const base = fileUrl(hit.id);
@@ -68,6 +71,11 @@ export function passageLink(hit) {
   if (p.kind === 'slide' && p.number) {
     const label = p.heading ? `Folie ${p.number}: ${p.heading}` : `Folie ${p.number}`;
     return { label, href: hit.type === 'pdf' ? `${base}#page=${p.number}` : base };
+  }
+  // A sheet by its number and name; no viewer opens a workbook at a sheet.
+  if (p.kind === 'sheet' && p.number) {
+    const label = p.heading ? `Tabellenblatt ${p.number}: ${p.heading}` : `Tabellenblatt ${p.number}`;
+    return { label, href: base };
   }
   // A section whose heading is the title is the document's start.
   if (p.kind === 'section' && p.heading && p.heading !== hit.title) {

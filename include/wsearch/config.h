@@ -47,6 +47,14 @@ char *ws_config_default_path(void);
  * ~/.local/share/wsearch/index).  malloc'd; NULL if no home is known. */
 char *ws_config_default_index(void);
 
+/* Where the installed configuration (wsearch.conf, synonyms.txt) and data
+ * (web/) are, found from where the running program is installed:
+ * PREFIX/bin/wsearch -> PREFIX/etc/wsearch (/etc/wsearch for /usr) and
+ * PREFIX/share/wsearch, so `cmake --install --prefix P` works whatever the
+ * build was configured with; else the folders compiled in.  malloc'd. */
+char *ws_config_sysconf_dir(void);
+char *ws_config_data_dir(void);
+
 /* The daemon's socket when the configuration names none:
  * $XDG_RUNTIME_DIR/wsearch/searchd.sock for a user with a runtime folder,
  * else /run/wsearch/searchd.sock (the systemd unit's RuntimeDirectory).

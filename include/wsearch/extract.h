@@ -43,6 +43,20 @@
  *         gives PAGE passages (number = page, heading = the section heading
  *         in force); a one-page document gives SECTION passages as md does.
  *         Title: metadata, else the first heading.
+ *   xlsx, ods  one SHEET passage per sheet in workbook order (hidden sheets
+ *         included), numbered from 1, heading = the sheet's name; its text
+ *         is the cells row by row in the order the file stores them (row
+ *         order), one line per row, cells separated by " | ".  A cell gives
+ *         what a reader sees: its text (xlsx: shared strings, inline strings,
+ *         rich text without phonetic runs; ods: its paragraphs), numbers as
+ *         stored, dates as DD.MM.YYYY (xlsx: a number whose cell format is
+ *         a date, 1900 or 1904 system), and for
+ *         a formula the cached result the writer saved, never the formula;
+ *         booleans, error values and cell comments give no text; ods rows
+ *         and cells marked repeated give their text once.  At most
+ *         WS_X_MAX_SHEETS sheets and WS_X_MAX_CELLS non-empty cells per
+ *         workbook (and the shared string table under the same caps) are
+ *         read: past that, `note` says what was left out.  Title: metadata.
  *   ppt   (PowerPoint 97-2003) as pptx: one SLIDE passage per slide in the
  *         order of the slide list, read through the persist directory (the
  *         newest edit wins); title placeholder as heading and first line,
@@ -53,9 +67,9 @@
  *         table cells one per line; headings (an outline level, or a
  *         "heading 1-9" style) and page breaks (in the text, or a
  *         paragraph's page break before) give passages as in docx.
- *   xls   (Excel 97-2003, BIFF8) one SECTION passage per worksheet, in
- *         workbook order, headed by the sheet name; a line per row, cells
- *         as the values they showed (shared strings, inline strings,
+ *   xls   (Excel 97-2003, BIFF8) as xlsx: one SHEET passage per worksheet
+ *         in workbook order, heading = its name; a line per row, cells
+ *         separated by " | ", as the values they showed (shared strings, inline strings,
  *         numbers, booleans, formulas' cached results; numbers in a date
  *         format as DD.MM.YYYY).
  *   rtf   (and RTF content in a .doc file) paragraphs with \outlinelevel
@@ -110,6 +124,8 @@ typedef enum ws_doctype {
     WS_DOC_ODP,
     WS_DOC_DOCX,
     WS_DOC_ODT,
+    WS_DOC_XLSX,
+    WS_DOC_ODS,
     WS_DOC_DOC, /* Word 97-2003 */
     WS_DOC_PPT, /* PowerPoint 97-2003 */
     WS_DOC_XLS, /* Excel 97-2003 */
@@ -117,12 +133,13 @@ typedef enum ws_doctype {
 } ws_doctype;
 
 /* Type from the file name's extension (case-insensitive): .txt .text,
- * .md .markdown, .html .htm .xhtml, .pdf, .pptx, .odp, .docx, .odt, .doc
- * .dot, .ppt .pps .pot, .xls .xlt, .rtf.
+ * .md .markdown, .html .htm .xhtml, .pdf, .pptx, .odp, .docx, .odt, .xlsx,
+ * .ods, .doc .dot, .ppt .pps .pot, .xls .xlt, .rtf.
  * WS_DOC_UNKNOWN otherwise. */
 ws_doctype ws_doctype_from_path(const char *path);
 /* Short stable name used in the index and in output: "txt", "md", "html",
- * "pdf", "pptx", "odp", "docx", "odt", "doc", "ppt", "xls", "rtf". */
+ * "pdf", "pptx", "odp", "docx", "odt", "xlsx", "ods", "doc", "ppt", "xls",
+ * "rtf". */
 const char *ws_doctype_name(ws_doctype t);
 /* The reverse of ws_doctype_name; WS_DOC_UNKNOWN for anything else. */
 ws_doctype ws_doctype_from_name(const char *name);
@@ -131,12 +148,13 @@ typedef enum ws_passage_kind {
     WS_PASSAGE_BODY = 0, /* text with no finer structure */
     WS_PASSAGE_SECTION,  /* text under a heading */
     WS_PASSAGE_PAGE,
-    WS_PASSAGE_SLIDE
+    WS_PASSAGE_SLIDE,
+    WS_PASSAGE_SHEET /* a spreadsheet's sheet: number from 1, heading its name */
 } ws_passage_kind;
 
 typedef struct ws_passage {
     ws_passage_kind kind;
-    unsigned number; /* 1-based page/slide/section number; 0 for BODY */
+    unsigned number; /* 1-based page/slide/sheet/section number; 0 for BODY */
     char *heading;   /* section heading or slide title; may be NULL */
     char *text;      /* never NULL */
     size_t text_len;
@@ -160,6 +178,9 @@ typedef struct ws_extracted {
     char *text; /* all passages joined by "\n\n"; never NULL */
     size_t text_len;
     int converted; /* 1 if the source was Windows-1252/Latin-1 and was converted */
+    char *note;    /* a limit left part of the file unread (sheets, cells): one line
+                      for the user, or NULL; the document is still indexed */
+    int truncated; /* 1 if text was dropped at max_text (the rest is not searchable) */
 } ws_extracted;
 
 typedef struct ws_extract_options {

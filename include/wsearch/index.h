@@ -10,7 +10,12 @@
  * where it stopped because unchanged files are recognised again.
  *
  * A file that cannot be read or extracted is reported through the callback
- * with its path and the reason; the run goes on with the others.  A file
+ * with its path and the reason; the run goes on with the others.  Every
+ * other entry the walk meets and does not index is reported too (SKIPPED
+ * or WARNING) and counted in stats->ignored; a root named explicitly that
+ * cannot be indexed (unsupported type, not a regular file) FAILED.  Only
+ * hidden names (dot-files and dot-folders, unless opts.follow_hidden) and
+ * the index's own folder are passed over without a word, by design.  A file
  * that failed keeps the document from its last good version, if any.
  *
  * Isolation: files are extracted in forked worker processes (opts.jobs of
@@ -71,7 +76,9 @@ typedef struct ws_index_stats {
     unsigned long unchanged; /* files skipped as already up to date */
     unsigned long removed;   /* documents of files that are gone */
     unsigned long failed;    /* files that could not be indexed */
-    unsigned long ignored;   /* files of unsupported types, skipped */
+    unsigned long ignored;   /* entries skipped: unsupported types, special files,
+                                linked folders, .wsearchignore matches, links out
+                                of the root (see WS_INDEX_EV_SKIPPED) */
     unsigned long commits;
     uint32_t doccount; /* documents in the index afterwards */
 } ws_index_stats;
@@ -82,7 +89,9 @@ typedef enum ws_index_event_kind {
     WS_INDEX_EV_FAILED,    /* path failed: message says why */
     WS_INDEX_EV_WARNING,   /* path had a problem that did not stop it */
     WS_INDEX_EV_REMOVED,   /* the document of a vanished file was removed */
-    WS_INDEX_EV_COMMIT     /* a batch was committed */
+    WS_INDEX_EV_COMMIT,    /* a batch was committed */
+    WS_INDEX_EV_SKIPPED    /* path not indexed by design: message says why
+                              ("unsupported file type (.doc)") */
 } ws_index_event_kind;
 
 typedef struct ws_index_event {
@@ -149,7 +158,10 @@ int ws_index_load_broad_synonyms(ws_index *ix, const char *path, int *changed, w
 int ws_index_set_dictionary(ws_index *ix, const char *path, ws_error *err);
 
 /* Commit what is pending and close.  Returns the commit's status; the
- * handle is freed either way.  NULL is allowed. */
+ * handle is freed either way.  NULL is allowed.  With opts->rebuild the
+ * new index was built beside the live one and replaces it only here, in
+ * one atomic step (unless an update or the dictionary failed: then the
+ * live index stays as it was); readers switch on their next reopen. */
 int ws_index_close(ws_index *ix, ws_error *err);
 
 #ifdef __cplusplus

@@ -72,7 +72,7 @@ typedef struct ws_hit {
     char *snippet;   /* UTF-8, may start/end with "…"; never NULL */
     ws_range *marks; /* nmarks highlighted ranges in snippet, ascending */
     size_t nmarks;
-    const char *passage_kind; /* "section", "page", "slide", "body" (static) */
+    const char *passage_kind; /* "section", "page", "slide", "sheet", "body" (static) */
     unsigned passage_number;  /* 1-based number of that passage */
     char *passage_heading;    /* heading of the passage, or NULL */
     /* Documents linked with this one: recaps that link to this deck, and

@@ -62,7 +62,9 @@ void ws_xdb_close(ws_xdb *db);
 int ws_xdb_is_writable(const ws_xdb *db);
 
 /* Re-read a reader to the latest committed revision.  *changed (may be
- * NULL) is set to 1 if the revision moved. */
+ * NULL) is set to 1 if the revision moved, and to 2 if the index was
+ * replaced by a rebuild (a new generation, see docs/schema.md): the handle
+ * now reads the new one, and query parsers bound to it must be bound again. */
 int ws_xdb_reopen(ws_xdb *db, int *changed, ws_error *err);
 
 int ws_xdb_doccount(ws_xdb *db, uint32_t *out, ws_error *err);

@@ -22,9 +22,13 @@ check "JSON array with the required fields" python3 - "$TMP/out" <<'PY'
 import json, sys
 hits = json.load(open(sys.argv[1]))
 assert isinstance(hits, list) and 1 <= len(hits) <= 5, hits
+import re
+types = {"txt", "md", "html", "pdf", "pptx", "odp", "docx", "odt"}
 for h in hits:
-    for k in ("path", "title", "type", "date", "score", "snippet"):
-        assert k in h, k
+    assert h["path"].startswith("/") and h["title"] and h["type"] in types, h
+    assert isinstance(h["score"], (int, float)) and h["score"] > 0, h
+    assert h["date"] is None or re.fullmatch(r"\d{4}-\d{2}-\d{2}", h["date"]), h
+    assert h["snippet"] and h["highlights"], h  # every hit shows why it matched
     for s, e in h["highlights"]:
         w = h["snippet"].encode()[s:e].decode().lower()
         # the query's words, or their synonyms from config/synonyms.txt
@@ -32,6 +36,29 @@ for h in hits:
                              "kreis", "widerstandsf")), w
 assert hits[0]["path"].endswith("000_3d92feaf9bbe7cfa.txt")
 assert hits[0]["score"] >= hits[-1]["score"]
+PY
+
+# Dates reach --json from each source: YAML front matter (md), <meta> (html),
+# the first full date in a text file.
+expect_exit 0 "--json dates" "$WS" --json -n 100 Integration
+check "each document's own date in --json" python3 - "$TMP/out" "$SRC/corpus" <<'PY'
+import json, os, re, sys
+hits = {os.path.relpath(h["path"], sys.argv[2]): h["date"] for h in json.load(open(sys.argv[1]))}
+want = {"2023/2023-07-kita-schule-auenstedt.md": "2023-07-19",          # front matter
+        "2023/2023-04-integrationskurse-bad-wiesenthal.html": "2023-04-19",  # <meta>
+        "2025/2025-10-ukraine-arbeit-ostmarsch.txt": "2025-04-01"}            # in the text
+for path, date in want.items():
+    assert hits.get(path) == date, (path, hits.get(path))
+# every md file's front matter date is what --json says
+n = 0
+for path, date in hits.items():
+    if path.endswith(".md"):
+        m = re.search(r"^date: *(\d{4}-\d{2}-\d{2})", open(os.path.join(sys.argv[2], path)).read(), re.M)
+        if m:
+            assert date == m.group(1), (path, date, m.group(1))
+            n += 1
+assert n >= 5, n
+assert sum(1 for d in hits.values() if d) >= 20, hits
 PY
 
 # German word forms: Kommune and Kommunen find the same documents.
@@ -92,7 +119,11 @@ expect_exit 0 "--type md" "$WS" --json --type md Integration
 check "--type filters" python3 -c "import json; h=json.load(open('$TMP/out')); assert h and all(x['type']=='md' for x in h)"
 expect_exit 0 "--sort date" "$WS" --json --sort date -n 50 Integration
 check "--sort date orders newest first" python3 -c "
-import json; d=[x['date'] for x in json.load(open('$TMP/out')) if x['date']]; assert d==sorted(d, reverse=True), d"
+import json
+d = [x['date'] for x in json.load(open('$TMP/out'))]
+dated = [x for x in d if x]
+# newest first, undated documents last, and most documents have a date
+assert len(dated) >= 20 and d[:len(dated)] == sorted(dated, reverse=True), d"
 expect_exit 0 "--help" "$WS" --help
 check "help names the exit codes" contains "$TMP/out" "Exit status"
 expect_exit 0 "--version" "$WS" --version

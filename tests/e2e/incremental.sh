@@ -8,7 +8,7 @@ C=$TMP/corpus
 expect_exit 0 "first run" "$WS" index --synonyms "$SRC/config/synonyms.txt" "$C"
 # corpus/.wsearchignore keeps the corpus's own README.md out of the index
 total=$(find "$C" -type f \( -name '*.txt' -o -name '*.md' -o -name '*.html' -o -name '*.pdf' \) ! -name README.md | wc -l)
-check "first run adds every file ($total)" grep -q "$total added" "$TMP/out"
+check "first run adds every file ($total)" summary_has "$TMP/out" "$total" added
 
 # Xapian's lock file is touched by every writer; the data files must not be.
 snap() { (cd "$WSEARCH_INDEX" && find . -type f ! -name flintlock -printf '%p %s %T@\n' | sort) ; }
@@ -25,9 +25,13 @@ check "it says so" contains "$TMP/out" "synonyms loaded"
 victim=$(grep -rl "Sprachmittlung" "$C" | head -1)
 [[ -n $victim ]] || victim=$(find "$C" -name '*.md' | head -1)
 "$WS" --json -n 100 Sprachmittlung >"$TMP/x.json" || true
+check "the file to delete is found before" python3 - "$TMP/x.json" "$victim" <<'PY'
+import json, sys
+assert any(h["path"] == sys.argv[2] for h in json.load(open(sys.argv[1])))
+PY
 rm "$victim"
 expect_exit 0 "run after a delete" "$WS" index "$C"
-check "reports one removed" grep -q "1 removed" "$TMP/out"
+check "reports one removed" summary_has "$TMP/out" 1 removed
 "$WS" --json -n 100 Sprachmittlung >"$TMP/y.json" || true
 check "deleted file gone from results" python3 - "$TMP/y.json" "$victim" <<'PY'
 import json, sys
@@ -38,13 +42,13 @@ PY
 target=$C/000_3d92feaf9bbe7cfa.txt
 printf 'Willkommen: Online Austausch - Neues Thema\n\nHeute ging es um Zwiebelkuchenrezepte.\n' >"$target"
 expect_exit 0 "run after a change" "$WS" index "$C"
-check "reports one updated" grep -q "1 updated" "$TMP/out"
+check "reports one updated" summary_has "$TMP/out" 1 updated
 expect_exit 0 "new word found" "$WS" Zwiebelkuchenrezepte
 expect_exit 1 "old text gone" "$WS" '"Dessau-Roßlau" Personaler'
 
 # Add a file.
 printf -- '---\ntitle: Neu\n---\n\nDie Quartiersmanagerin berichtet.\n' >"$C/neu.md"
 expect_exit 0 "run after an add" "$WS" index "$C"
-check "reports one added" grep -q "1 added" "$TMP/out"
+check "reports one added" summary_has "$TMP/out" 1 added
 expect_exit 0 "added file found" "$WS" Quartiersmanagerin
 finish

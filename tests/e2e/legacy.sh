@@ -35,7 +35,7 @@ Streuobstwiese doc page 2
 Kranichzug doc page 3
 Streuobstwiese rtf page 2
 Kranichzug rtf page 3
-Fahrradreparatur xls section "Kontakte"
+Fahrradreparatur xls sheet "Kontakte"
 EOF2
 expect_exit 0 "the doc's last page" "$WS" --color never --type doc Kranichzug
 check "doc snippet" grep -q "Kranichzug über das Viertel" "$TMP/out"
@@ -57,6 +57,13 @@ h = json.load(open(sys.argv[1]))[0]
 assert h["path"].endswith("/alt-bericht.doc") and h["type"] == "doc", h
 assert h["page"] == 2 and h["passage"]["heading"] == "Grünflächen", h
 assert "Streuobstwiese" in h["snippet"], h["snippet"]
+' "$TMP/out"
+expect_exit 0 "--json for sheet 2 of the .xls" "$WS" --json Fahrradreparatur
+check "json: the sheet by name and number" python3 -c '
+import json, sys
+h = json.load(open(sys.argv[1]))[0]
+assert h["type"] == "xls" and h["sheet"] == "Kontakte", h
+assert h["passage"] == {"kind": "sheet", "number": 2, "heading": "Kontakte"}, h
 ' "$TMP/out"
 expect_exit 0 "metadata: author as speaker" "$WS" --type ppt 'referent:falk'
 expect_exit 0 "type:xls filter" "$WS" 'type:xls Özdemir'

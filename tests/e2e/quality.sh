@@ -24,9 +24,10 @@ while IFS=$'\t' read -r query want rule; do
   rows[$section]=$((${rows[$section]:-0} + 1))
   rule="$section: $rule"
   file=${want:1}
-  set +e
-  "$WS" --json -n 20 "$query" >"$TMP/hits" 2>"$TMP/err"
-  set -e
+  if ! search_json "$TMP/hits" "$query"; then
+    not_ok "$rule: '$query' failed"
+    continue
+  fi
   found=$(finds "$TMP/hits" "$file")
   if [[ ${want:0:1} == + ]]; then
     check "$rule: '$query' finds $file" test "$found" = yes

@@ -17,15 +17,13 @@ run_rows() {
   local pass=$1
   while IFS=$'\t' read -r query want rule index; do
     [[ $query == query || $index != "$pass" ]] && continue
-    set +e
-    "$WS" --json -n 20 "$query" >"$TMP/hits" 2>"$TMP/err"
-    set -e
+    if ! search_json "$TMP/hits" "$query"; then
+      not_ok "$rule: '$query' failed"
+      continue
+    fi
     verdict=$(python3 - "$TMP/hits" "$want" <<'PY'
 import json, sys
-try:
-    hits = [h["path"].rsplit("/", 1)[-1] for h in json.load(open(sys.argv[1]))]
-except ValueError:
-    hits = []
+hits = [h["path"].rsplit("/", 1)[-1] for h in json.load(open(sys.argv[1]))]
 want = sys.argv[2]
 if want[0] == ">":
     a, b = want[1:].split()

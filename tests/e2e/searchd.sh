@@ -19,12 +19,19 @@ start() { # extra args...  (the daemon's environment: "${SDENV[@]}")
   for _ in $(seq 1 100); do [[ -S $SOCK ]] && curl -s --unix-socket "$SOCK" http://l/health >/dev/null && return 0; sleep 0.05; done
   echo "searchd did not start"; cat "$LOG"; return 1
 }
-stop() { kill -TERM "$SDPID" 2>/dev/null; wait "$SDPID" 2>/dev/null || true; }
-trap 'stop; rm -rf "$TMP"' EXIT
+# stop: SIGTERM, and the daemon must exit 0 (a leak or crash at shutdown in
+# the sanitizer build is a non-zero status and fails the test).
+stop() {
+  local rc=0
+  kill -TERM "$SDPID" 2>/dev/null || return 0
+  wait "$SDPID" 2>/dev/null || rc=$?
+  check "searchd exits 0 after SIGTERM (got $rc)" test $rc -eq 0
+}
+trap 'kill -TERM "$SDPID" 2>/dev/null || true; rm -rf "$TMP"' EXIT
 # c URL [curl args]: status in $TMP/code, body in $TMP/body
 c() { local u=$1; shift; curl -s -o "$TMP/body" -w '%{http_code}' -D "$TMP/headers" --unix-socket "$SOCK" "$@" "http://localhost$u" >"$TMP/code" || true; }
 status_is() { [[ $(cat "$TMP/code") == "$1" ]]; }
-body_has() { python3 -c "import json,sys; d=json.load(open('$TMP/body')); sys.exit(0 if ($1) else 1)"; }
+body_has() { python3 -c "import json,os,sys; d=json.load(open('$TMP/body')); sys.exit(0 if ($1) else 1)"; }
 
 check "searchd starts" start
 
@@ -38,9 +45,13 @@ c '/search?q=integration&from=2024-01-01&to=2024-12-31&sort=date'; check "date r
 c '/search?q=integration&year=2025'; check "year filter" body_has "d['hits'] and all(h['date'].startswith('2025') for h in d['hits'])"
 c '/search?q=integration&size=2&page=2'; check "paging" body_has "d['offset']==2 and len(d['hits'])==2"
 c '/search?q=Reslienz'; check "spelling suggestion" body_has "d['suggestion']=='resilienz' and not d['hits']"
-c '/search?q=integration&size=50'; sp=$(python3 -c "import json; d=json.load(open('$TMP/body')); print(d['facets']['speaker'][0]['value'])")
-c "/search?q=integration&speaker=$(python3 -c "import urllib.parse,sys; print(urllib.parse.quote(sys.argv[1]))" "$sp")"
-check "speaker filter ($sp)" body_has "d['hits'] and d['total']<=$(python3 -c "import json; print(json.load(open('$TMP/body'))['total'])")"
+# speaker filter: as many hits as the unfiltered facet counted for that
+# speaker, fewer than without the filter, and each of them by that speaker
+c '/search?q=integration&size=50'
+read -r sp_total sp_count sp < <(python3 -c "import json; d=json.load(open('$TMP/body')); f=d['facets']['speaker'][0]; print(d['total'], f['count'], f['value'])")
+c "/search?q=integration&size=50&speaker=$(python3 -c "import urllib.parse,sys; print(urllib.parse.quote(sys.argv[1]))" "$sp")"
+export SP=$sp
+check "speaker filter ($sp: $sp_count of $sp_total)" body_has "d['total']==$sp_count<$sp_total and len(d['hits'])==$sp_count and any(x['value']==os.environ['SP'] and x['count']==d['total'] for x in d['facets']['speaker'])"
 c '/suggest?q=integration+resil'; check "GET /suggest" body_has "'integration resilienz' in d['suggestions']"
 c '/explain?q=Akteur:innen+Reslienz'; check "GET /explain" body_has "any('Genderform' in l for l in d['explanation']) and any(l.startswith('Meinten Sie') for l in d['explanation'])"
 c '/doc/1'; check "GET /doc/1" body_has "d['id']==1 and d['text'] and d['path']"
@@ -83,8 +94,12 @@ n_before=$(curl -s --unix-socket "$SOCK" http://l/stats | python3 -c "import jso
 "$WS" -n 1 kommune >/dev/null
 n_after=$(curl -s --unix-socket "$SOCK" http://l/stats | python3 -c "import json,sys; print(json.load(sys.stdin)['requests']['by_endpoint']['search'])")
 check "the CLI did ask the daemon" test "$n_after" -gt "$n_before"
+"$WS" --direct -n 1 kommune >/dev/null
+"$WS" --direct --json -n 1 kommune >/dev/null
+n_direct=$(curl -s --unix-socket "$SOCK" http://l/stats | python3 -c "import json,sys; print(json.load(sys.stdin)['requests']['by_endpoint']['search'])")
+check "--direct does not ask the daemon ($n_after -> $n_direct)" test "$n_direct" -eq "$n_after"
 expect_exit 2 "--socket to a dead socket is an error" "$WS" --socket "$TMP/none.sock" kommune
-expect_exit 0 "--direct works without a daemon" env WSEARCH_SOCKET="$TMP/none.sock" "$WS" kommune
+expect_exit 0 "--direct works without a daemon" env WSEARCH_SOCKET="$TMP/none.sock" "$WS" --direct kommune
 expect_exit 0 "default falls back to the index when no daemon answers" env WSEARCH_SOCKET="$TMP/none.sock" "$WS" kommune
 
 # ---- a live socket is not stolen
@@ -108,8 +123,8 @@ done
 wait $IX || true
 echo "queries during the re-index: $n, failed: $fails"
 check "every query during a concurrent re-index succeeded ($n)" test $fails -eq 0 -a $n -gt 0
-sleep 1
-c '/search?q=Nummer399'; check "new documents visible within a second, no restart" body_has "len(d['hits'])==1"
+nummer399() { c '/search?q=Nummer399'; body_has "len(d['hits'])==1"; }
+wait_for "new documents visible without a restart" 10 nummer399
 
 # ---- SIGHUP reloads the configuration and reopens the index
 mkdir -p "$TMP/other"; printf 'Andere Sammlung\n\nEin Dokument über Streuobstwiesen.\n' >"$TMP/other/a.txt"
@@ -125,19 +140,25 @@ SDENV=(env -u WSEARCH_INDEX)  # only the configuration names the index now
 start --config "$TMP/searchd.conf"
 c /health; check "serves the configured index" body_has "d['documents']>=25"
 printf 'index = %s\n' "$TMP/idx2" >"$TMP/searchd.conf"
-kill -HUP "$SDPID"; sleep 0.3
-c /health; check "after SIGHUP: the new index, same process" body_has "d['documents']==1"
+kill -HUP "$SDPID"
+one_doc() { c /health; body_has "d['documents']==1"; }
+wait_for "after SIGHUP: the new index, same process" 10 one_doc
 c '/search?q=Streuobstwiese'; check "after SIGHUP: its documents are found" body_has "len(d['hits'])==1"
 check "still the same process" kill -0 "$SDPID"
 
 # ---- SIGTERM finishes the request in flight, then exits 0
 printf 'index = %s\n' "$WSEARCH_INDEX" >"$TMP/searchd.conf"
-kill -HUP "$SDPID"; sleep 0.3
+kill -HUP "$SDPID"
+many_docs() { c /health; body_has "d['documents']>=25"; }
+wait_for "after a second SIGHUP: the first index again" 10 many_docs
 $PY hold "$SOCK" "$TMP/held" "$TMP/go" >"$TMP/hold.out" 2>&1 &
 HOLD=$!
-for _ in $(seq 1 100); do [[ -f $TMP/held ]] && break; sleep 0.02; done
-sleep 0.1
-kill -TERM "$SDPID"; sleep 0.3
+# in flight once /stats counts it beside the /stats request itself
+held() { c /stats; body_has "d['in_flight']>=2"; }
+wait_for "a request held in flight" 10 held
+kill -TERM "$SDPID"
+stopping() { grep -q "stopping: finishing 1 request(s) in flight" "$LOG"; }
+wait_for "SIGTERM seen with the request in flight" 10 stopping
 check "still running while a request is in flight" kill -0 "$SDPID"
 touch "$TMP/go"
 check "the in-flight request is answered" wait $HOLD
@@ -156,9 +177,15 @@ rm -f "$SOCK"; $PY stale "$SOCK"
 check "stale socket file present" test -S "$SOCK"
 check "starts over a stale socket" start
 stop; rm -f "$SOCK"
-SDPID=$($PY activate "$SOCK" "$SD" --foreground)
-for _ in $(seq 1 100); do curl -s --unix-socket "$SOCK" http://l/health >/dev/null && break; sleep 0.05; done
+# The activated daemon is not our child (systemd's role is played by
+# httpc.py), so its log is its own file and its end is polled for.
+SDPID=$($PY activate "$SOCK" "$SD" --foreground 2>"$TMP/activated.log")
+health() { curl -s --unix-socket "$SOCK" http://l/health >/dev/null; }
+wait_for "the socket-activated daemon answers" 10 health
 c '/search?q=kommune'; check "socket activation (LISTEN_FDS) serves queries" status_is 200
-check "socket-activated daemon logged its start" grep -q "serving" "$LOG"
-stop
+check "socket-activated daemon logged that it serves" grep -q "serving .* on 1 socket" "$TMP/activated.log"
+kill -TERM "$SDPID"
+gone() { ! kill -0 "$SDPID"; }
+wait_for "the socket-activated daemon stops on SIGTERM" 10 gone
+check "and logged it" grep -q "stopped" "$TMP/activated.log"
 finish

@@ -33,13 +33,8 @@ n=0
 while IFS=$'\t' read -r query want rule; do
   n=$((n + 1))
   file=${want:1}
-  set +e
-  "$WS" --json -n 50 "$query" >"$TMP/hits" 2>"$TMP/err"
-  rc=$?
-  set -e
-  # exit 2 would be an error, not "found nothing"
-  if [[ $rc -eq 2 ]]; then
-    not_ok "syntax: $rule: '$query' failed: $(head -1 "$TMP/err")"
+  if ! search_json "$TMP/hits" "$query"; then
+    not_ok "syntax: $rule: '$query' failed"
     continue
   fi
   found=$(finds "$TMP/hits" "$file")

@@ -11,9 +11,11 @@ binary (`wsearch index`), once as a BASELINE with plain Xapian (TermGenerator
 and QueryParser with Stem("german"), default settings) -- runs every query on
 both and prints MRR@10, nDCG@10 and recall@10 side by side.
 
-It reports, it does not assert: the exit status is 0 whatever the figures,
-2 when something is broken (no binary, no xapian module, bad query file,
-indexing error).
+It reports; with --min METRIC=VALUE it is also a quality gate (ctest runs
+it so, see tests/CMakeLists.txt): exit 1 when a gated mean is below its
+minimum or a query errs.  Without gates the exit status is 0 whatever the
+figures; 2 when something is broken (no binary, no xapian module, bad query
+file, indexing error).
 """
 
 import argparse
@@ -318,7 +320,19 @@ def main(argv):
                          "openthesaurus-de-text)")
     ap.add_argument("--json", metavar="FILE",
                     help="also write every query's rankings and metrics to FILE")
+    ap.add_argument("--min", metavar="METRIC=VALUE", action="append", default=[],
+                    help="quality gate: exit 1 when wsearch's mean METRIC (mrr, ndcg, "
+                         "recall) is below VALUE, or when any query errs; may be repeated")
     args = ap.parse_args(argv)
+    gates = {}
+    for g in args.min:
+        key, _, value = g.partition("=")
+        try:
+            gates[key] = float(value)
+        except ValueError:
+            raise Broken(f"--min {g}: expected METRIC=NUMBER")
+        if key not in ("mrr", "ndcg", "recall"):
+            raise Broken(f"--min {g}: the metrics are mrr, ndcg and recall")
 
     try:
         import xapian
@@ -362,7 +376,25 @@ def main(argv):
     if args.json:
         with open(args.json, "w", encoding="utf-8") as f:
             json.dump(rows, f, ensure_ascii=False, indent=1)
-    return 0
+    return gate(gates, rows)
+
+
+def gate(gates, rows):
+    """0 when every gated mean reaches its minimum and no query erred, else
+    1 with one line per miss: a ranking regression fails the suite."""
+    misses = []
+    for key, minimum in sorted(gates.items()):
+        got = mean([r["wsearch"][key] for r in rows])
+        if got < minimum:
+            misses.append(f"{key} {got:.3f} is below the gate {minimum:.3f}")
+    errs = [r["id"] for r in rows if r["wsearch"]["error"]]
+    if gates and errs:
+        misses.append(f"wsearch failed on {len(errs)} queries: {' '.join(errs)}")
+    for m in misses:
+        print(f"eval: FAILED: {m}")
+    if gates and not misses:
+        print("eval: gates passed: " + ", ".join(f"{k} >= {v:.3f}" for k, v in sorted(gates.items())))
+    return 1 if misses else 0
 
 
 def report(args, files, ws, base, rows):

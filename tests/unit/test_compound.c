@@ -10,6 +10,8 @@
 
 #include <cmocka.h>
 
+#include "ws_skip.h"
+
 #include "compound.h"
 
 #define NGERMAN "/usr/share/dict/ngerman"
@@ -48,8 +50,7 @@ static void test_splits(void **state)
 {
     (void)state;
     if (!dict) {
-        print_message(NGERMAN " (Debian package wngerman) is not installed\n");
-        skip();
+        WS_SKIP(NGERMAN " (Debian package wngerman) is not installed");
     }
     static const char *cases[][2] = {
         {"kommunalverwaltung", "kommunal+verwaltung"},
@@ -93,7 +94,7 @@ static void test_umlaut_words(void **state)
 {
     (void)state;
     if (!dict)
-        skip();
+        WS_SKIP(NGERMAN " (Debian package wngerman) is not installed");
     static const char *cases[][2] = {
         {"fluechtlinge", "flüchtlinge"},
         {"auslaenderbehoerde", "ausländerbehörde"},
@@ -135,5 +136,5 @@ int main(void)
         cmocka_unit_test(test_umlaut_words),
         cmocka_unit_test(test_missing_list),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return WS_RESULT(cmocka_run_group_tests(tests, setup, teardown));
 }

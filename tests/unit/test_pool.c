@@ -83,11 +83,15 @@ static int teardown(void **state)
 
 /* ---- fault injection in the worker --------------------------------------- */
 
+/* haengt.txt hangs only once hang_now is set (workers are forked by each
+ * run, so they see the value of the run they serve). */
+static int hang_now;
+
 static void hook(const char *path)
 {
     if (strstr(path, "absturz"))
         raise(SIGSEGV);
-    if (strstr(path, "haengt"))
+    if (strstr(path, "haengt") && hang_now)
         for (;;)
             sleep(100);
     if (strstr(path, "rechnet"))
@@ -130,6 +134,15 @@ static int reported(const seen *s, const char *name, const char *why)
         if (strstr(s->msgs[i], name) && strstr(s->msgs[i], why))
             return 1;
     return 0;
+}
+
+/* how many reports name NAME */
+static int reports(const seen *s, const char *name)
+{
+    int n = 0;
+    for (int i = 0; i < s->n; i++)
+        n += strstr(s->msgs[i], name) != NULL;
+    return n;
 }
 
 static double now(void)
@@ -184,17 +197,20 @@ static void test_faults(void **state)
 #endif
     copy_fixture("folien.pptx", "folien.pptx");
 
+    /* Run 1: crash, CPU burner, memory eater.  Each of them ends by
+     * itself, so the wall-clock timeout is set far out of reach: how long
+     * the burner needs to get its 1 s of CPU depends on the machine's load
+     * (ctest -j8 on 2 cores), and must not decide which limit it meets. */
     ws_index_options o = WS_INDEX_OPTIONS_INIT;
     o.jobs = 2;
-    o.timeout = 4;
+    o.timeout = 600;
     o.cpu_limit = 1;
     o.mem_limit = (size_t)512 << 20;
     o.worker_hook = hook;
     seen sn;
     ws_index_stats st;
-    double t0 = now();
+    hang_now = 0;
     run_index(&o, &sn, &st);
-    double took = now() - t0;
     for (int i = 0; i < sn.n; i++)
         printf("# reported: %s\n", sn.msgs[i]);
 #ifndef WS_ASAN
@@ -202,29 +218,41 @@ static void test_faults(void **state)
 #else /* AddressSanitizer catches the SIGSEGV itself and exits */
     assert_true(reported(&sn, "absturz.txt", "extractor"));
 #endif
-    assert_true(reported(&sn, "haengt.txt", "timed out after 4 s"));
     assert_true(reported(&sn, "rechnet.txt", "CPU time limit of 1 s exceeded"));
 #ifndef WS_ASAN
     assert_true(reported(&sn, "speicher.txt", "extractor crashed"));
-    assert_int_equal(st.failed, 4);
-#else
     assert_int_equal(st.failed, 3);
+#else
+    assert_int_equal(st.failed, 2);
 #endif
-    assert_int_equal(st.added, 13);
+    assert_int_equal(st.added, 14); /* 12 gut, folien.pptx, haengt.txt */
     assert_true(sn.ordered);
-    /* the hang cost its timeout, once, not more */
-    assert_true(took < 10.0);
     assert_int_equal(count_hits("Begegnungsfest"), 10);
     assert_int_equal(count_hits("Leuchtturmwärter"), 1);
     assert_int_equal(count_hits("Absturzwort"), 0);
+    assert_int_equal(count_hits("Haengewort"), 1);
 
-    /* a second run with the same faults: the failed files fail again, the
-     * good ones are unchanged, and a single worker does it too */
+    /* Run 2, one worker, the same faults plus a hang: haengt.txt changed
+     * and now hangs until the wall-clock timeout kills its worker; it is
+     * reported once and not retried; the failed files fail again and the
+     * good ones are unchanged.  The time the hang cost is a figure, not an
+     * assertion (bench/ measures). */
+    write_file("haengt.txt", "Haengewort, geändert\n");
     o.jobs = 1;
+    o.timeout = 2;
+    hang_now = 1;
+    double t0 = now();
     run_index(&o, &sn, &st);
+    double took = now() - t0;
+    for (int i = 0; i < sn.n; i++)
+        printf("# reported: %s\n", sn.msgs[i]);
+    printf("# the run with a hang took %.1f s (timeout %u s)\n", took, (unsigned)o.timeout);
+    assert_true(reported(&sn, "haengt.txt", "timed out after 2 s"));
+    assert_int_equal(reports(&sn, "haengt.txt"), 1);
+    assert_true(reported(&sn, "absturz.txt", "extractor"));
     assert_int_equal(st.unchanged, 13);
     assert_int_equal(st.added, 0);
-    assert_true(reported(&sn, "absturz.txt", "extractor"));
+    assert_int_equal(count_hits("Begegnungsfest"), 10);
 }
 
 /* Slides and pages are named in hits; decks and recaps are related. */

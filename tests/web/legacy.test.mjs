@@ -144,7 +144,7 @@ test('a .doc, an .rtf and a sheet of an .xls are found', async () => {
   const sheet = page.locator('#treffer li');
   assert.equal(await sheet.count(), 1);
   assert.equal(await sheet.locator('.typ').textContent(), 'Tabelle');
-  assert.match(await sheet.locator('.fundstelle').textContent(), /Abschnitt: Kontakte/);
+  assert.match(await sheet.locator('.fundstelle').textContent(), /Tabellenblatt 2: Kontakte/);
   const r = await get(`${base}${await sheet.locator('h3 a').getAttribute('href')}`.split('#')[0]);
   assert.equal(r.headers['content-type'], 'application/vnd.ms-excel');
 });

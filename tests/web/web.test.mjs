@@ -198,12 +198,14 @@ test('start page: German, labelled, served with a strict CSP', async () => {
 test('typing a query shows results, debounced, with German types, dates, passages, marks', async () => {
   await page.goto(`${base}/`);
   let searches = 0;
-  const count = (r) => { if (new URL(r.url()).pathname === '/search') searches++; };
+  let last = Date.now();
+  const count = (r) => { if (new URL(r.url()).pathname === '/search') { searches++; last = Date.now(); } };
   page.on('request', count);
   await page.click('#q');
   await page.keyboard.type('resilienz kommune', { delay: 40 });
   await page.waitForSelector('#treffer li');
-  await sleep(400);
+  // until no search has gone out for 500 ms: a late extra one counts too
+  while (Date.now() - last < 500) await sleep(50);
   page.off('request', count);
   assert.ok(searches >= 1 && searches <= 3, `debounced: ${searches} searches for 17 keystrokes`);
   assert.match(page.url(), /\?q=resilienz\+kommune$/);
@@ -412,7 +414,9 @@ test('a document with HTML and <script> in its text stays inert', async () => {
     const res = await page.goto(`${base}/file/${hit.id}`);
     assert.equal(res.status(), 200);
     assert.match(res.headers()['content-security-policy'], /\bsandbox\b/);
-    await sleep(200);
+    // inline scripts and handlers would have run by the time the page and
+    // everything it loads are done
+    await page.waitForLoadState('networkidle');
     assert.equal(await page.evaluate(() => window.__xss), undefined, `${hit.path} ran a script`);
   }
   assert.deepEqual(dialogs, [], 'no alert() ever ran');

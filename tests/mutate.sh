@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# mutate.sh - does the suite notice when a feature breaks?
+#
+# Copies the working tree to a scratch folder (with ../shared beside it, as
+# in the development setup), builds it once, then for each breakage listed
+# in tests/mutations.tsv: applies it, rebuilds, runs ctest (stopping at the
+# first failure), records which test caught it, and undoes it.  Prints a
+# table.  Not part of ctest: it runs the suite once per breakage (about a
+# minute each on 2 cores).
+#
+# Usage: tests/mutate.sh [NAME...]   (default: every breakage in the list)
+# Exit status: 0 when every breakage was caught, 1 otherwise, 2 on setup
+# errors (a breakage whose text is not in its file is a setup error: the
+# list has gone stale).
+set -euo pipefail
+SRC=$(cd "$(dirname "$0")/.." && pwd)
+LIST=$SRC/tests/mutations.tsv
+SCRATCH=$(mktemp -d /tmp/ws-mutate-XXXXXX)
+trap 'rm -rf "$SCRATCH"' EXIT
+jobs=$(nproc)
+
+# the tree as it is now (uncommitted changes included), without builds
+mkdir "$SCRATCH/main"
+(cd "$SRC" && git ls-files -co --exclude-standard -z | xargs -0 cp --parents -t "$SCRATCH/main")
+[[ -d $SRC/../shared ]] && ln -s "$(cd "$SRC/../shared" && pwd)" "$SCRATCH/shared"
+M=$SCRATCH/main
+B=$M/build
+echo "building a scratch copy in $M" >&2
+cmake -S "$M" -B "$B" -DWS_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build "$B" -j"$jobs" >/dev/null
+
+# apply FILE OLD NEW: replace the one occurrence of OLD (exit 2 if none)
+apply() {
+  python3 - "$@" <<'PY'
+import sys
+path, old, new = sys.argv[1:4]
+s = open(path, encoding="utf-8").read()
+n = s.count(old)
+if n != 1:
+    sys.exit(f"{path}: the text to break occurs {n} times, not once: {old}")
+open(path, "w", encoding="utf-8").write(s.replace(old, new))
+PY
+}
+
+want=("$@")
+caught=0 missed=0
+rows=()
+while IFS=$'\t' read -r name file old new; do
+  [[ -z $name || $name == '#'* ]] && continue
+  if ((${#want[@]})) && [[ " ${want[*]} " != *" $name "* ]]; then continue; fi
+  cp "$M/$file" "$SCRATCH/orig"
+  apply "$M/$file" "$old" "$new" || exit 2
+  if ! cmake --build "$B" -j"$jobs" >"$SCRATCH/build.log" 2>&1; then
+    verdict="does not build"; by="(compiler)"
+  else
+    set +e
+    (cd "$B" && ctest -j"$jobs" --stop-on-failure --timeout 600) >"$SCRATCH/ctest.log" 2>&1
+    rc=$?
+    set -e
+    by=$(sed -n '/The following tests FAILED/,$p' "$SCRATCH/ctest.log" | grep -oE ' - [a-z0-9_]+ ' | tr -d ' -' | paste -sd, -)
+    if [[ $rc -ne 0 ]]; then
+      verdict=caught
+    elif grep -q "tests did not run" "$SCRATCH/ctest.log"; then
+      verdict=caught; by="(skipped tests)"
+    else
+      verdict=MISSED; by="none"
+    fi
+  fi
+  cp "$SCRATCH/orig" "$M/$file"
+  touch "$M/$file"
+  [[ $verdict == caught ]] && caught=$((caught + 1)) || missed=$((missed + 1))
+  rows+=("| $name | \`$file\` | $verdict | ${by:-?} |")
+  echo "$name: $verdict by ${by:-?}" >&2
+done <"$LIST"
+
+echo "| breakage | file | verdict | caught by |"
+echo "| --- | --- | --- | --- |"
+printf '%s\n' "${rows[@]}"
+echo
+echo "$caught caught, $missed missed"
+[[ $missed -eq 0 ]]
