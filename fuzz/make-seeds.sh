@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # make-seeds.sh OUTDIR - seed corpora for fuzz_pdf, fuzz_ooxml, fuzz_odf,
-# fuzz_xlsx, fuzz_ods, fuzz_image and fuzz_record from the document fixtures
-# (tests/data/docs, tests/data/ocr), in the input
+# fuzz_xlsx, fuzz_ods, fuzz_doc, fuzz_ppt, fuzz_xls, fuzz_rtf, fuzz_image and
+# fuzz_record from the document fixtures (tests/data/docs, tests/data/legacy,
+# tests/data/ocr), in the input
 # layouts those targets expect (see the comment at the top of each).
 set -euo pipefail
 OUT=${1:?usage: fuzz/make-seeds.sh OUTDIR}
 SRC=$(cd "$(dirname "$0")/.." && pwd)
-mkdir -p "$OUT"/{pdf,ooxml,odf,xlsx,ods,record,image}
+mkdir -p "$OUT"/{pdf,ooxml,odf,xlsx,ods,record,doc,ppt,xls,rtf,image}
 python3 - "$SRC/tests/data/docs" "$OUT" <<'PY'
 import glob, os, struct, sys, zipfile
 docs, out = sys.argv[1:]
@@ -58,5 +59,64 @@ for f in glob.glob(docs + "/../ocr/*.*"):
     if ext in ("png", "jpg", "tif"):
         t = {"png": 0, "jpg": 1, "tif": 2}[ext]
         w("%s/image/%s" % (out, os.path.basename(f)), bytes([t]) + open(f, "rb").read())
+PY
+# Office 97-2003: the whole file (first byte 1), and its streams split out
+# (first byte 0) by a minimal reader of the compound file's FAT chains.
+python3 - "$SRC/tests/data/legacy" "$OUT" <<'PY'
+import glob, os, struct, sys
+legacy, out = sys.argv[1:]
+def streams(d):
+    ss = 1 << struct.unpack_from("<H", d, 30)[0]
+    mss = 1 << struct.unpack_from("<H", d, 32)[0]
+    nfat, dirstart = struct.unpack_from("<I", d, 44)[0], struct.unpack_from("<I", d, 48)[0]
+    minicut, minifat = struct.unpack_from("<I", d, 56)[0], struct.unpack_from("<I", d, 60)[0]
+    fat = []
+    for s in struct.unpack_from("<109I", d, 76)[:nfat]:
+        fat += struct.unpack_from("<%dI" % (ss // 4), d, 512 + s * ss)
+    def chain(s, t):
+        out = []
+        while s < 0xFFFFFFF0 and len(out) < 1 << 16:
+            out.append(s)
+            s = t[s]
+        return out
+    def big(s):
+        return b"".join(d[512 + x * ss:512 + (x + 1) * ss] for x in chain(s, fat))
+    dirs = big(dirstart)
+    ents = []
+    for i in range(len(dirs) // 128):
+        e = dirs[i * 128:(i + 1) * 128]
+        nl = struct.unpack_from("<H", e, 64)[0]
+        ents.append((e[:max(nl - 2, 0)].decode("utf-16le"), e[66]) + struct.unpack_from("<IQ", e, 116))
+    mini = big(ents[0][2])
+    mfat = []
+    if minifat < 0xFFFFFFF0:
+        for s in chain(minifat, fat):
+            mfat += struct.unpack_from("<%dI" % (ss // 4), d, 512 + s * ss)
+    res = {}
+    for name, typ, start, size in ents:
+        if typ != 2:
+            continue
+        if size < minicut:
+            res[name] = b"".join(mini[x * mss:(x + 1) * mss] for x in chain(start, mfat))[:size]
+        else:
+            res[name] = big(start)[:size]
+    return res
+names = {"doc": ["WordDocument", "0Table", "1Table", "\x05SummaryInformation"],
+         "ppt": ["PowerPoint Document", "Current User", "\x05SummaryInformation"],
+         "xls": ["Workbook", "\x05SummaryInformation"]}
+for f in glob.glob(legacy + "/*.*") + glob.glob(legacy + "/hostile/*.*"):
+    ext, base = f.rsplit(".", 1)[1], os.path.basename(f)
+    data = open(f, "rb").read()
+    if ext == "rtf":
+        open("%s/rtf/%s" % (out, base), "wb").write(b"\x00" + data)
+    if ext not in names:
+        continue
+    open("%s/%s/raw-%s" % (out, ext, base), "wb").write(b"\x01" + data)
+    try:
+        st = streams(data)
+    except (struct.error, IndexError):
+        continue
+    parts = [st.get(n, b"") for n in names[ext]]
+    open("%s/%s/streams-%s" % (out, ext, base), "wb").write(b"\x00" + b"\n@@\n".join(parts))
 PY
 echo "seeds in $OUT"

@@ -58,9 +58,11 @@ ws_doctype ws_doctype_from_path(const char *path)
                 {"markdown", WS_DOC_MD}, {"html", WS_DOC_HTML}, {"htm", WS_DOC_HTML},
                 {"xhtml", WS_DOC_HTML},  {"pdf", WS_DOC_PDF},   {"pptx", WS_DOC_PPTX},
                 {"odp", WS_DOC_ODP},     {"docx", WS_DOC_DOCX}, {"odt", WS_DOC_ODT},
-                {"xlsx", WS_DOC_XLSX},   {"ods", WS_DOC_ODS},   {"png", WS_DOC_PNG},
-                {"jpg", WS_DOC_JPEG},    {"jpeg", WS_DOC_JPEG}, {"tif", WS_DOC_TIFF},
-                {"tiff", WS_DOC_TIFF}};
+                {"xlsx", WS_DOC_XLSX},   {"ods", WS_DOC_ODS},   {"doc", WS_DOC_DOC},
+                {"ppt", WS_DOC_PPT},     {"xls", WS_DOC_XLS},   {"rtf", WS_DOC_RTF},
+                {"pps", WS_DOC_PPT},     {"pot", WS_DOC_PPT},   {"dot", WS_DOC_DOC},
+                {"xlt", WS_DOC_XLS},     {"png", WS_DOC_PNG},   {"jpg", WS_DOC_JPEG},
+                {"jpeg", WS_DOC_JPEG},   {"tif", WS_DOC_TIFF},  {"tiff", WS_DOC_TIFF}};
     if (!path)
         return WS_DOC_UNKNOWN;
     const char *base = strrchr(path, '/');
@@ -103,6 +105,14 @@ const char *ws_doctype_name(ws_doctype t)
         return "jpg";
     case WS_DOC_TIFF:
         return "tiff";
+    case WS_DOC_DOC:
+        return "doc";
+    case WS_DOC_PPT:
+        return "ppt";
+    case WS_DOC_XLS:
+        return "xls";
+    case WS_DOC_RTF:
+        return "rtf";
     default:
         return "unknown";
     }
@@ -1005,7 +1015,14 @@ static int sniff_container(ws_doctype type, const char *d, size_t len, const cha
                                 name, is);
         return ws_error_set(err, WS_EFORMAT, "%s: not a PDF (no %%PDF- header)", name);
     }
-    if (is && !strncmp(is, "a zip", 5))
+    int ole = type == WS_DOC_DOC || type == WS_DOC_PPT || type == WS_DOC_XLS;
+    if (is && !strcmp(is, "an OLE compound file") && ole)
+        return WS_OK;
+    if (is && !strcmp(is, "an RTF document") && (type == WS_DOC_RTF || type == WS_DOC_DOC))
+        return WS_OK; /* Word has always let users save RTF under a .doc name */
+    if (type == WS_DOC_RTF)
+        return ws_error_set(err, WS_EFORMAT, "%s: not an RTF document (no {\\rtf header)", name);
+    if (is && !strncmp(is, "a zip", 5) && !ole)
         return WS_OK;
     if (is && !strcmp(is, "an OLE compound file") &&
         (type == WS_DOC_PPTX || type == WS_DOC_DOCX || type == WS_DOC_XLSX))
@@ -1018,7 +1035,8 @@ static int sniff_container(ws_doctype type, const char *d, size_t len, const cha
     if (is)
         return ws_error_set(err, WS_EFORMAT, "%s: content is %s, not a %s (wrong extension?)", name,
                             is, want);
-    return ws_error_set(err, WS_EFORMAT, "%s: not a %s (not a zip container)", name, want);
+    return ws_error_set(err, WS_EFORMAT, "%s: not a %s (not %s)", name, want,
+                        ole ? "an OLE compound file" : "a zip container");
 }
 
 int ws_extract_buffer(ws_doctype type, const char *data, size_t len, const char *name,
@@ -1076,6 +1094,15 @@ int ws_extract_buffer(ws_doctype type, const char *data, size_t len, const char 
     case WS_DOC_XLSX:
     case WS_DOC_ODS:
         rc = ws_extract_sheet(&b, data, len, err);
+        break;
+    case WS_DOC_DOC:
+    case WS_DOC_PPT:
+    case WS_DOC_XLS:
+        rc = len >= 5 && !memcmp(data, "{\\rtf", 5) ? ws_extract_rtf(&b, data, len, err)
+                                                    : ws_extract_ole(&b, data, len, err);
+        break;
+    case WS_DOC_RTF:
+        rc = ws_extract_rtf(&b, data, len, err);
         break;
     case WS_DOC_PNG:
     case WS_DOC_JPEG:

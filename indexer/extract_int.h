@@ -70,6 +70,9 @@ int ws_extract_odf(ws_xb *b, const char *data, size_t len, ws_error *err);
 int ws_extract_sheet(ws_xb *b, const char *data, size_t len, ws_error *err);
 /* png, jpg, tiff through Leptonica and OCR (extract_img.c) */
 int ws_extract_image(ws_xb *b, const char *data, size_t len, ws_error *err);
+/* doc, ppt, xls: OLE2 compound files (extract_ole.c and ole.h) */
+int ws_extract_ole(ws_xb *b, const char *data, size_t len, ws_error *err);
+int ws_extract_rtf(ws_xb *b, const char *data, size_t len, ws_error *err);
 
 /* ws_text_decode with the file name put in front of any message and
  * b->x->converted set. */

@@ -7,7 +7,7 @@ set -euo pipefail
 pkgs=(build-essential cmake pkg-config
       libxapian-dev libstemmer-dev libxml2-dev libutf8proc-dev libjansson-dev
       libcmark-dev libyaml-dev libmicrohttpd-dev libcurl4-openssl-dev wngerman
-      libpoppler-glib-dev libzip-dev
+      libpoppler-glib-dev libzip-dev libgsf-1-dev
       libcairo2-dev libleptonica-dev libtesseract-dev libtesseract5 tesseract-ocr-deu)
 if [[ "${1:-}" == "--tests" ]]; then
   pkgs+=(libcmocka-dev python3 curl procps python3-xapian poppler-utils

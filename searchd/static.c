@@ -78,6 +78,10 @@ static const struct {
     {"png", "image/png", 1}, /* scans, recognised by OCR */
     {"jpg", "image/jpeg", 1},
     {"tiff", "image/tiff", 0}, /* browsers do not show TIFF */
+    {"doc", "application/msword", 0},
+    {"ppt", "application/vnd.ms-powerpoint", 0},
+    {"xls", "application/vnd.ms-excel", 0},
+    {"rtf", "application/rtf", 0},
 };
 
 static void fail(sd_served *out, unsigned status, const char *msg)

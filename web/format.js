@@ -13,13 +13,17 @@ const TYPE_LABELS = {
   odt: 'Dokument',
   xlsx: 'Tabelle',
   ods: 'Tabelle',
+  ppt: 'Präsentation',
+  doc: 'Dokument',
+  xls: 'Tabelle',
+  rtf: 'Dokument',
   png: 'Bild',
   jpg: 'Bild',
   tiff: 'Bild',
 };
 
 // The format behind a label, where several types share one (facets).
-const TYPE_FORMATS = { txt: 'Text', md: 'Markdown', html: 'HTML', pptx: 'PowerPoint', odp: 'OpenDocument', docx: 'Word', odt: 'OpenDocument', xlsx: 'Excel', ods: 'OpenDocument', png: 'PNG', jpg: 'JPEG', tiff: 'TIFF' };
+const TYPE_FORMATS = { txt: 'Text', md: 'Markdown', html: 'HTML', pptx: 'PowerPoint', odp: 'OpenDocument', docx: 'Word', odt: 'OpenDocument', xlsx: 'Excel', ods: 'OpenDocument', ppt: 'PowerPoint 97', doc: 'Word 97', xls: 'Excel 97', rtf: 'RTF', png: 'PNG', jpg: 'JPEG', tiff: 'TIFF' };
 
 export function typeLabel(type) {
   return TYPE_LABELS[type] ?? (type ? type.toUpperCase() : 'Dokument');

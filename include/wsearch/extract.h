@@ -57,6 +57,31 @@
  *         WS_X_MAX_SHEETS sheets and WS_X_MAX_CELLS non-empty cells per
  *         workbook (and the shared string table under the same caps) are
  *         read: past that, `note` says what was left out.  Title: metadata.
+ *   ppt   (PowerPoint 97-2003) as pptx: one SLIDE passage per slide in the
+ *         order of the slide list, read through the persist directory (the
+ *         newest edit wins); title placeholder as heading and first line,
+ *         notes after the slide's text, masters not read; hyperlinks.
+ *   doc   (Word 97-2003, and Word 6/95 files that are not fast-saved) the
+ *         main text, then footnotes, endnotes and text boxes, through the
+ *         piece table; of fields only the result (HYPERLINK gives a link);
+ *         table cells one per line; headings (an outline level, or a
+ *         "heading 1-9" style) and page breaks (in the text, or a
+ *         paragraph's page break before) give passages as in docx.
+ *   xls   (Excel 97-2003, BIFF8) as xlsx: one SHEET passage per worksheet
+ *         in workbook order, heading = its name; a line per row, cells
+ *         separated by " | ", as the values they showed (shared strings, inline strings,
+ *         numbers, booleans, formulas' cached results; numbers in a date
+ *         format as DD.MM.YYYY).
+ *   rtf   (and RTF content in a .doc file) paragraphs with \outlinelevel
+ *         as headings, \page and \pagebb as page breaks, as docx does;
+ *         tables, pictures, headers and footers and unknown destinations
+ *         skipped; \info gives the metadata.
+ *   doc, ppt, xls sit in an OLE2 compound file (libgsf); metadata comes from
+ *         its SummaryInformation property set.  Word's fEncrypted, the
+ *         PowerPoint CurrentUser token or CryptSession10Container, Excel's
+ *         FILEPASS, or an EncryptionInfo stream fail with WS_EUNSUPPORTED
+ *         "encrypted (password-protected)"; a damaged container or record
+ *         structure fails with WS_EFORMAT and the reason.
  *   pdf   one PAGE passage per page with text, in reading order (poppler).
  *         Title: the info dictionary, else a short first line of page 1.
  *         A page without a text layer that shows an image, or whose text
@@ -116,6 +141,10 @@ typedef enum ws_doctype {
     WS_DOC_ODT,
     WS_DOC_XLSX,
     WS_DOC_ODS,
+    WS_DOC_DOC, /* Word 97-2003 */
+    WS_DOC_PPT, /* PowerPoint 97-2003 */
+    WS_DOC_XLS, /* Excel 97-2003 */
+    WS_DOC_RTF,
     WS_DOC_PNG, /* images: text only by OCR */
     WS_DOC_JPEG,
     WS_DOC_TIFF,
@@ -124,10 +153,12 @@ typedef enum ws_doctype {
 
 /* Type from the file name's extension (case-insensitive): .txt .text,
  * .md .markdown, .html .htm .xhtml, .pdf, .pptx, .odp, .docx, .odt, .xlsx,
- * .ods, .png, .jpg .jpeg, .tif .tiff.  WS_DOC_UNKNOWN otherwise. */
+ * .ods, .doc .dot, .ppt .pps .pot, .xls .xlt, .rtf, .png, .jpg .jpeg, .tif
+ * .tiff.  WS_DOC_UNKNOWN otherwise. */
 ws_doctype ws_doctype_from_path(const char *path);
 /* Short stable name used in the index and in output: "txt", "md", "html",
- * "pdf", "pptx", "odp", "docx", "odt", "xlsx", "ods", "png", "jpg", "tiff". */
+ * "pdf", "pptx", "odp", "docx", "odt", "xlsx", "ods", "doc", "ppt", "xls",
+ * "rtf", "png", "jpg", "tiff". */
 const char *ws_doctype_name(ws_doctype t);
 /* The reverse of ws_doctype_name; WS_DOC_UNKNOWN for anything else. */
 ws_doctype ws_doctype_from_name(const char *name);

@@ -17,7 +17,7 @@ cp "$SRC"/tests/data/docs/tabelle.{xlsx,ods} "$D/"
 cp -r "$SRC/tests/data/docs/lenient" "$D/lenient"
 cp -r "$SRC/tests/data/docs/hostile" "$D/hostile"
 # Files the indexer does not read: each must be counted and named.
-printf 'x' >"$D/andere/alt.doc"
+printf 'x' >"$D/andere/alt.wpd"
 printf 'x' >"$D/andere/LIESMICH"
 printf 'x' >"$D/andere/bild.psd"
 mkfifo "$D/andere/rohr.txt"
@@ -45,7 +45,7 @@ check "summary: 8 indexed, 9 failed, 5 skipped" \
   grep -q "17 files: 8 added, 0 updated, 0 removed, 0 unchanged, 9 failed, 5 skipped (-v names them)" "$TMP/out"
 check "warning names the sheet limit" \
   grep -qF "warning: $D/viele.xlsx: only the first 1000 of 1003 sheets indexed" "$TMP/err"
-check "skipped files not named without -v" bash -c "! grep -q alt.doc '$TMP/err'"
+check "skipped files not named without -v" bash -c "! grep -q alt.wpd '$TMP/err'"
 while IFS='|' read -r name why; do
   grep -F "hostile/$name: " "$TMP/err" >"$TMP/line" || true
   check "hostile $name still refused: $why" grep -qF "$why" "$TMP/line"
@@ -99,7 +99,7 @@ expect_exit 1 "index -v" "$WS" index -v -j 2 "$D"
 while IFS='|' read -r name why; do
   check "-v: $name skipped: $why" grep -qF "skipped $D/andere/$name: $why" "$TMP/err"
 done <<'EOF'
-alt.doc|unsupported file type (.doc)
+alt.wpd|unsupported file type (.wpd)
 LIESMICH|unsupported file type (no extension)
 bild.psd|unsupported file type (.psd)
 rohr.txt|not a regular file (a pipe)
@@ -107,7 +107,7 @@ verweis|symbolic link to a folder, not followed
 EOF
 check "-v summary: 5 skipped" grep -q "5 skipped (" "$TMP/out"
 # Named on the command line: an error, not a skip.
-expect_exit 1 "unsupported file named explicitly" "$WS" index "$D/andere/alt.doc"
-check "error names it" grep -qF "wsearch: $D/andere/alt.doc: unsupported file type (.doc)" "$TMP/err"
+expect_exit 1 "unsupported file named explicitly" "$WS" index "$D/andere/alt.wpd"
+check "error names it" grep -qF "wsearch: $D/andere/alt.wpd: unsupported file type (.wpd)" "$TMP/err"
 check "counted as failed" grep -q "1 failed" "$TMP/out"
 finish

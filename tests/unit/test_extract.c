@@ -138,7 +138,7 @@ static void test_doctype(void **state)
     assert_int_equal(ws_doctype_from_path("folien.odp"), WS_DOC_ODP);
     assert_int_equal(ws_doctype_from_path("bericht.docx"), WS_DOC_DOCX);
     assert_int_equal(ws_doctype_from_path("bericht.odt"), WS_DOC_ODT);
-    assert_int_equal(ws_doctype_from_path("tabelle.xls"), WS_DOC_UNKNOWN);
+    assert_int_equal(ws_doctype_from_path("tabelle.numbers"), WS_DOC_UNKNOWN);
     assert_int_equal(ws_doctype_from_path("README"), WS_DOC_UNKNOWN);
     assert_int_equal(ws_doctype_from_path("dir/.md"), WS_DOC_UNKNOWN);
     assert_int_equal(ws_doctype_from_path("dir.md/datei"), WS_DOC_UNKNOWN);
@@ -147,7 +147,7 @@ static void test_doctype(void **state)
         assert_int_equal(ws_doctype_from_name(ws_doctype_name((ws_doctype)t)), t);
     assert_string_equal(ws_doctype_name(WS_DOC_MD), "md");
     assert_int_equal(ws_doctype_from_name("pdf"), WS_DOC_PDF);
-    assert_int_equal(ws_doctype_from_name("xls"), WS_DOC_UNKNOWN);
+    assert_int_equal(ws_doctype_from_name("numbers"), WS_DOC_UNKNOWN);
     assert_int_equal(ws_doctype_from_name(NULL), WS_DOC_UNKNOWN);
 }
 
@@ -318,10 +318,10 @@ static void test_file_errors(void **state)
     assert_true(has(err.msg, "fifo.txt: is a pipe"));
     unlink(p);
 
-    tmp_path(p, sizeof p, "tabelle.xls");
+    tmp_path(p, sizeof p, "tabelle.numbers");
     write_file(p, "\xD0\xCF", 2);
     assert_int_equal(ws_extract_file(p, NULL, &x, &err), WS_EUNSUPPORTED);
-    assert_true(has(err.msg, "tabelle.xls"));
+    assert_true(has(err.msg, "tabelle.numbers"));
     unlink(p);
 
     tmp_path(p, sizeof p, "bild.txt");

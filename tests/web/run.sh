@@ -2,7 +2,7 @@
 # run.sh - ctest entry for the browser tests (e2e_web): checks that node,
 # npm and Debian's chromium are there, installs playwright-core from the
 # lock file (npm ci) when node_modules does not match it, then runs
-# web.test.mjs with node's built-in test runner.
+# the *.test.mjs files with node's built-in test runner.
 # Usage: run.sh PATH/TO/wsearch PATH/TO/searchd SOURCE_DIR OUTPUT_DIR
 set -euo pipefail
 export WS_BIN=$1 SD_BIN=$2 WS_SRC=$3 WS_WEB_OUT=$4
@@ -20,4 +20,4 @@ if [[ $want != "$have" ]]; then
 fi
 mkdir -p "$WS_WEB_OUT"
 # WS_WEB_TEST: other test files of this folder (ctest e2e_web_ocr: ocr.test.mjs)
-exec node --test --test-concurrency=1 --test-reporter=spec ${WS_WEB_TEST:-web.test.mjs sheets.test.mjs}
+exec node --test --test-concurrency=1 --test-reporter=spec ${WS_WEB_TEST:-web.test.mjs sheets.test.mjs legacy.test.mjs}
