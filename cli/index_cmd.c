@@ -1,8 +1,15 @@
 /*
  * index_cmd.c - `wsearch index`: build or update the index from folders.
+ *
+ * Another writer (a watcher writing a batch, a rebuild) makes the open
+ * fail with WS_ELOCKED; the command then waits for it, with a growing
+ * pause and one line on stderr, for at most LOCK_WAIT_S, because the
+ * watcher holds the lock only for a batch and a nightly --rebuild next to
+ * it should simply run.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -98,6 +105,37 @@ static int make_parents(const char *path)
     }
     free(p);
     return 0;
+}
+
+#define LOCK_WAIT_S 300 /* how long to wait for another writer */
+
+static double mono_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* ws_index_open, waiting (bounded) while another process writes. */
+static int open_waiting(ws_index **ix, const char *path, const ws_index_options *opts,
+                        ws_error *err)
+{
+    double end = mono_s() + LOCK_WAIT_S;
+    long pause_ms = 50;
+    int said = 0;
+    for (;;) {
+        int rc = ws_index_open(ix, path, opts, err);
+        if (rc != WS_ELOCKED || mono_s() >= end)
+            return rc;
+        if (!said) {
+            fprintf(stderr, "wsearch: %s; waiting for it (at most %d s)\n", err->msg, LOCK_WAIT_S);
+            said = 1;
+        }
+        struct timespec ts = {pause_ms / 1000, (pause_ms % 1000) * 1000000L};
+        nanosleep(&ts, NULL);
+        if ((pause_ms *= 2) > 1000)
+            pause_ms = 1000;
+    }
 }
 
 static void print_summary(const cli_env *env, const ws_index_stats *st, int verbose)
@@ -278,7 +316,7 @@ int cmd_index(cli_env *env, int argc, char **argv)
     ws_error err;
     ws_error_clear(&err);
     ws_index *ix = NULL;
-    int rc = ws_index_open(&ix, env->index, &opts, &err);
+    int rc = open_waiting(&ix, env->index, &opts, &err);
     if (rc != WS_OK) {
         cli_error("%s", err.msg);
         free(roots);

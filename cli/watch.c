@@ -19,6 +19,19 @@
  * about a second.  SIGTERM and SIGINT are blocked except inside ppoll(), so
  * a signal never interrupts a batch: the watcher finishes and commits it,
  * then returns.
+ *
+ * Sharing the index: the watcher holds Xapian's write lock only while it
+ * writes a batch (ws_index_reacquire ... ws_index_release), so a
+ * `--rebuild` or a plain `wsearch index` runs next to it.  While another
+ * process holds the lock the batch stays pending (events keep coming in;
+ * too many become a walk) and is tried again after a growing pause, at
+ * most LOCK_MAX_MS, with one line to say so.  After a rebuild, reacquiring
+ * opens the generation that is live by then, so what changed during the
+ * rebuild is written into the new index: the batch names every path that
+ * changed since the rebuild took the lock, and the update compares each
+ * file with what the new index has (the rebuild's walk may already have
+ * read it).  Nothing the watcher wrote before is lost either: it was on
+ * disk before the rebuild's walk began.
  */
 #define _GNU_SOURCE /* ppoll */
 #include <dirent.h>
@@ -41,6 +54,8 @@
 #define RETRY_MS    2000 /* look again for roots that are not there */
 #define MAX_NAMED   32   /* more pending paths than this: walk the roots */
 #define MAX_DEPTH   64
+#define LOCK_MIN_MS 100  /* first pause when another process writes */
+#define LOCK_MAX_MS 2000 /* the pause grows to this, and stays there */
 #define TREE_MASK                                                                                  \
     (IN_CREATE | IN_DELETE | IN_CLOSE_WRITE | IN_MODIFY | IN_ATTRIB | IN_MOVED_FROM |              \
      IN_MOVED_TO | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR | IN_DONT_FOLLOW)
@@ -70,6 +85,8 @@ typedef struct watcher {
     int overflow; /* the kernel dropped events: walk everything */
     int limit_warned;
     double first, last; /* times of the batch's first and last event */
+    double retry_at;    /* the index is locked: try the batch again then */
+    long backoff;       /* the current pause, in ms (0: not waiting) */
 } watcher;
 
 static volatile sig_atomic_t stop_signal;
@@ -318,9 +335,45 @@ static void relay_event(void *vctx, const ws_index_event *ev)
         r->fn(r->ctx, ev);
 }
 
-/* Write the batch: the named paths, or every root. */
+/* Take the write lock for a batch.  WS_ELOCKED: another process writes;
+ * the batch waits (retry_at), the pause doubling up to LOCK_MAX_MS. */
+static int take_lock(watcher *w, ws_index *ix)
+{
+    ws_error err;
+    ws_error_clear(&err);
+    int rc = ws_index_reacquire(ix, &err);
+    if (rc == WS_ELOCKED) {
+        if (!w->backoff) {
+            w->backoff = LOCK_MIN_MS;
+            /* even with -q: an operator wants to see why changes lag */
+            printf("index locked by another writer (a rebuild?): changes wait\n");
+            fflush(stdout);
+        } else if ((w->backoff *= 2) > LOCK_MAX_MS) {
+            w->backoff = LOCK_MAX_MS;
+        }
+        w->retry_at = now_ms() + (double)w->backoff;
+        return rc;
+    }
+    if (rc != WS_OK) {
+        cli_error("%s", err.msg);
+        return rc;
+    }
+    if (w->backoff) {
+        printf("index writable again: writing the changes that waited\n");
+        fflush(stdout);
+    }
+    w->backoff = 0;
+    w->retry_at = 0;
+    return WS_OK;
+}
+
+/* Write the batch: the named paths, or every root.  WS_ELOCKED leaves it
+ * pending for a later try. */
 static int flush(watcher *w, ws_index *ix, ws_index_report_fn report, void *ctx, int quiet)
 {
+    int lrc = take_lock(w, ix);
+    if (lrc != WS_OK)
+        return lrc;
     const char **paths = NULL;
     size_t n = 0;
     int all = w->overflow;
@@ -348,7 +401,9 @@ static int flush(watcher *w, ws_index *ix, ws_index_report_fn report, void *ctx,
         /* A path that came and went before we looked is no error here. */
         if (rc == WS_ENOTFOUND)
             rc = WS_OK;
-        if (rc != WS_OK)
+        if (rc == WS_OK && (rc = ws_index_release(ix, &err)) != WS_OK)
+            cli_error("%s", err.msg);
+        else if (rc != WS_OK)
             cli_error("%s", err.msg);
         else if (!quiet && st.added + st.updated + st.removed + st.failed)
             printf("%s: %lu added, %lu updated, %lu removed, %lu failed (%u documents)\n",
@@ -404,6 +459,12 @@ int cli_watch(ws_index *ix, const char *const *paths, size_t n, ws_index_report_
     }
     for (size_t i = 0; i < w.nroots; i++)
         watch_root(&w, &w.roots[i]);
+    ws_error lerr;
+    if (ws_index_release(ix, &lerr) != WS_OK) { /* others may write between batches */
+        cli_error("%s", lerr.msg);
+        rc = EXIT_ERROR;
+        goto out;
+    }
 
     sigset_t block, orig;
     sigemptyset(&block);
@@ -433,9 +494,12 @@ int cli_watch(ws_index *ix, const char *const *paths, size_t n, ws_index_report_
             double due = w.last + QUIET_MS;
             if (w.first + MAX_WAIT_MS < due)
                 due = w.first + MAX_WAIT_MS;
+            if (w.retry_at > due)
+                due = w.retry_at;
             timeout = (long)(due - t);
             if (timeout <= 0) {
-                if (flush(&w, ix, report, ctx, quiet) != WS_OK) {
+                int frc = flush(&w, ix, report, ctx, quiet);
+                if (frc != WS_OK && frc != WS_ELOCKED) {
                     rc = EXIT_ERROR;
                     break;
                 }
@@ -476,9 +540,18 @@ int cli_watch(ws_index *ix, const char *const *paths, size_t n, ws_index_report_
             next_retry = now_ms() + RETRY_MS;
         }
     }
-    /* What came in before the signal is written before we go. */
-    if (rc == EXIT_HITS && (w.npending || w.overflow) && flush(&w, ix, report, ctx, quiet) != WS_OK)
-        rc = EXIT_ERROR;
+    /* What came in before the signal is written before we go, unless
+     * another process holds the lock: then the walk on the next start
+     * catches it (waiting here could outlast systemd's stop timeout). */
+    if (rc == EXIT_HITS && (w.npending || w.overflow)) {
+        w.retry_at = 0;
+        int frc = flush(&w, ix, report, ctx, quiet);
+        if (frc == WS_ELOCKED)
+            cli_error("warning: another process is writing the index: the last changes are "
+                      "left to the next start's walk");
+        else if (frc != WS_OK)
+            rc = EXIT_ERROR;
+    }
     sigprocmask(SIG_SETMASK, &orig, NULL);
     if (!quiet && stop_signal)
         printf("stopped (%s)\n", stop_signal == SIGTERM ? "SIGTERM" : "SIGINT");

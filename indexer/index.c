@@ -317,6 +317,62 @@ int ws_index_close(ws_index *ix, ws_error *err)
     return rc;
 }
 
+/* The watcher's way to share the index with a rebuild (index.h): the
+ * handle keeps its analyzer, dictionary and options; only the Xapian
+ * writer, which holds the lock, is closed and later opened again on
+ * whatever generation is live by then. */
+int ws_index_release(ws_index *ix, ws_error *err)
+{
+    if (!ix || ix->gendir)
+        return ws_error_set(err, WS_EINVAL, "ws_index_release: not for a rebuild");
+    if (!ix->db)
+        return WS_OK;
+    int rc = WS_OK;
+    if (ix->pending_docs || ix->meta_dirty) {
+        rc = spell_flush(ix->db, ix->spell, WS_OK, err);
+        if (rc == WS_OK)
+            rc = ws_xdb_commit(ix->db, err);
+        if (rc != WS_OK)
+            return rc; /* still held: the caller may retry or close */
+    }
+    ix->pending_docs = 0;
+    ix->pending_bytes = 0;
+    ix->meta_dirty = 0;
+    ws_xdb_close(ix->db);
+    ix->db = NULL;
+    free(ix->dbdir);
+    ix->dbdir = NULL;
+    return WS_OK;
+}
+
+int ws_index_reacquire(ws_index *ix, ws_error *err)
+{
+    if (!ix || ix->gendir)
+        return ws_error_set(err, WS_EINVAL, "ws_index_reacquire: not for a rebuild");
+    if (ix->db)
+        return WS_OK;
+    int rc = open_live(ix, ix->path, err);
+    if (rc == WS_ELOCKED)
+        return ws_error_set(err, WS_ELOCKED, "%s: another process is writing this index", ix->path);
+    if (rc != WS_OK)
+        return ws_error_set(err, rc, "%s: cannot open index for writing: %s", ix->path,
+                            err ? err->msg : "");
+    /* A rebuild by another wsearch may have changed what the index is. */
+    rc = check_signatures(ix, ix->path, err);
+    if (rc == WS_OK)
+        rc = set_metadata(ix, WS_META_SCHEMA, WS_SCHEMA_VERSION, err);
+    if (rc == WS_OK)
+        rc = set_metadata(ix, WS_META_ANALYSIS, ws_analysis_signature(), err);
+    if (rc != WS_OK) {
+        ws_xdb_close(ix->db);
+        ix->db = NULL;
+        free(ix->dbdir);
+        ix->dbdir = NULL;
+        ix->meta_dirty = 0;
+    }
+    return rc;
+}
+
 /* ---- the walk ----------------------------------------------------------- */
 
 typedef struct file_entry {
@@ -1477,7 +1533,7 @@ int ws_index_update(ws_index *ix, const char *const *roots, size_t nroots,
     if (!stats)
         stats = &local;
     memset(stats, 0, sizeof *stats);
-    if (!ix || (!roots && nroots))
+    if (!ix || !ix->db || (!roots && nroots))
         return ws_error_set(err, WS_EINVAL, "ws_index_update: invalid argument");
     ws_pool *pool = NULL; /* started when the first changed file is found */
     int rc = WS_OK;

@@ -161,6 +161,18 @@ int ws_index_load_broad_synonyms(ws_index *ix, const char *path, int *changed, w
  */
 int ws_index_set_dictionary(ws_index *ix, const char *path, ws_error *err);
 
+/*
+ * Share the index with other writers (the watcher between batches, so a
+ * --rebuild or a plain update can run meanwhile).  ws_index_release
+ * commits what is pending and gives up the write lock; the handle keeps
+ * its settings but may only be reacquired or closed.  ws_index_reacquire
+ * takes the lock again on the generation that is live now (a rebuild may
+ * have replaced it): WS_ELOCKED while another process writes, to be tried
+ * again later.  Not for a rebuild's handle (WS_EINVAL).
+ */
+int ws_index_release(ws_index *ix, ws_error *err);
+int ws_index_reacquire(ws_index *ix, ws_error *err);
+
 /* Commit what is pending and close.  Returns the commit's status; the
  * handle is freed either way.  NULL is allowed.  With opts->rebuild the
  * new index was built beside the live one and replaces it only here, in
