@@ -6,7 +6,7 @@
  * document.  Built by CMake with -DWS_FUZZ=ON (see fuzz/CMakeLists.txt);
  * by hand with clang:
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -I include -I lib \
- *     lib/buf.c lib/error.c lib/text.c indexer/extract*.c fuzz/fuzz_extract.c \
+ *     lib/util/*.c lib/extract/*.c fuzz/fuzz_extract.c \
  *     $(pkg-config --cflags --libs libxml-2.0 libutf8proc libcmark yaml-0.1)
  * and run with tests/data/extract as the seed corpus.
  */

@@ -1,6 +1,6 @@
 /*
  * fuzz_ods.c - libFuzzer target for the OpenDocument spreadsheet
- * extractor (ods, indexer/extract_sheet.c).
+ * extractor (ods, lib/extract/extract_sheet.c).
  *
  * First byte: bit 1 says the rest is a whole zip file (containers, bombs,
  * damaged directories); otherwise the rest is XML parts separated by

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "query.h"
+#include "query/query.h"
 #include "wsearch/extract.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

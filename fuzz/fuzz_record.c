@@ -1,12 +1,12 @@
 /*
  * fuzz_record.c - libFuzzer target for the parent's decoder of worker
- * answers (indexer/pool.c): a worker is untrusted, so whatever it sends
+ * answers (lib/index/pool.c): a worker is untrusted, so whatever it sends
  * must decode into a clean record or be refused.
  */
 #include <stdint.h>
 
 #include "fuzz_check.h"
-#include "pool.h"
+#include "index/pool.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

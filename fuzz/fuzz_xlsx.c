@@ -1,6 +1,6 @@
 /*
  * fuzz_xlsx.c - libFuzzer target for the Excel workbook extractor (xlsx,
- * indexer/extract_sheet.c).
+ * lib/extract/extract_sheet.c).
  *
  * First byte: bit 1 says the rest is a whole zip file (containers, bombs,
  * damaged directories); otherwise the rest is XML parts separated by

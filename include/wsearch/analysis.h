@@ -2,7 +2,7 @@
  * wsearch/analysis.h - German text analysis, identical at index and query time.
  *
  * Text goes through a fixed sequence of steps; each is a function in
- * lib/analysis.c, so later rules slot in between without touching callers:
+ * lib/analysis/analysis.c, so later rules slot in between without touching callers:
  *
  *   1. tokenise   Unicode-aware words (letters, marks, digits); soft hyphens
  *                 ignored; apostrophes inside words dropped; hyphenated

@@ -1,7 +1,7 @@
 /*
  * wsearch/extract.h - turning files into text and metadata.
  *
- * One extractor per format (indexer/extract_*.c).  Every extractor treats
+ * One extractor per format (lib/extract/extract_*.c).  Every extractor treats
  * its input as hostile: sizes are bounded, encodings are checked, parsers
  * run without network access or entity expansion, and failure is a status
  * plus a one-line reason, never a crash or a partial document.

@@ -2,7 +2,7 @@
  * wsearch/xapian.h - a thin C interface to xapian-core.
  *
  * xapian-core is C++; wsearch is C.  This header is the whole boundary:
- * lib/xapian.cc implements it in one translation unit, catches every C++
+ * lib/xapian/xapian.cc implements it in one translation unit, catches every C++
  * exception (Xapian::Error, std::bad_alloc, anything else) and turns it into
  * a WS_E* status plus a message in the caller's ws_error.  Nothing thrown
  * ever crosses into C.

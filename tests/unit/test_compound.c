@@ -12,7 +12,7 @@
 
 #include "ws_skip.h"
 
-#include "compound.h"
+#include "analysis/compound.h"
 
 #define NGERMAN "/usr/share/dict/ngerman"
 

@@ -1,5 +1,5 @@
 /*
- * test_extract.c - unit tests for the extractors (indexer/extract*.c):
+ * test_extract.c - unit tests for the extractors (lib/extract/extract*.c):
  * file handling and limits, plain text titles and dates on the real seed
  * text, Markdown front matter and sections, HTML metadata, boilerplate
  * removal and encodings, and hostile input (deep nesting, YAML aliases).

@@ -1,6 +1,6 @@
 /*
  * test_legacy.c - unit tests for the legacy binary Office extractors
- * (indexer/extract_ole.c, extract_doc.c, extract_ppt.c, extract_xls.c) and
+ * (lib/extract/extract_ole.c, extract_doc.c, extract_ppt.c, extract_xls.c) and
  * RTF (extract_rtf.c): the fixtures LibreOffice wrote (tests/data/legacy,
  * see make-fixtures.sh) give their known words on the right slide, page or
  * sheet, with notes, headings and metadata; encrypted, truncated and

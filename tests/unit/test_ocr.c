@@ -1,5 +1,5 @@
 /*
- * test_ocr.c - unit tests for OCR (indexer/ocr.c, extract_img.c and the
+ * test_ocr.c - unit tests for OCR (lib/extract/ocr.c, extract_img.c and the
  * scanned-page path of extract_pdf.c) on the fixtures of tests/data/ocr
  * (see make-ocr-fixtures.sh): scanned pages become PAGE passages marked
  * ocr with the known words on their pages, a stamped text layer over a
@@ -22,7 +22,7 @@
 #include <cmocka.h>
 #include <leptonica/allheaders.h>
 
-#include "pool.h"
+#include "index/pool.h"
 #include "wsearch/config.h"
 #include "wsearch/extract.h"
 

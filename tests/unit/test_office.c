@@ -1,11 +1,11 @@
 /*
  * test_office.c - unit tests for the presentation and document extractors
- * (indexer/extract_pdf.c, extract_ooxml.c, extract_odf.c, zipx.c) on the
+ * (lib/extract/extract_pdf.c, extract_ooxml.c, extract_odf.c, zipx.c) on the
  * fixtures LibreOffice wrote (tests/data/docs, see make-fixtures.sh):
  * slides and pages in order with the known words where they belong,
  * notes, headings, tables, metadata; every hostile fixture refused with
  * its reason; zip-internal path resolution; and the worker record codec
- * (indexer/pool.c) against truncated and mutated input.
+ * (lib/index/pool.c) against truncated and mutated input.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -19,9 +19,9 @@
 
 #include <cmocka.h>
 
-#include "pool.h"
+#include "index/pool.h"
 #include "wsearch/extract.h"
-#include "zipx.h"
+#include "extract/zipx.h"
 
 #ifndef WS_TEST_DATA
 #define WS_TEST_DATA "tests/data"

@@ -1,11 +1,11 @@
 /*
- * test_pool.c - indexing through the worker pool (indexer/pool.c,
- * indexer/index.c): a worker that crashes, hangs, burns CPU or eats memory
+ * test_pool.c - indexing through the worker pool (lib/index/pool.c,
+ * lib/index/index.c): a worker that crashes, hangs, burns CPU or eats memory
  * (injected with the worker_hook test seam) costs only its file, which is
  * reported with the reason, within its timeout; the other files are
  * indexed and searchable, in walk order whatever -j; slides and pages are
  * named in hits; and recaps and decks that link to each other are related
- * both ways (lib/related.c, ws_hit.related).
+ * both ways (lib/search/related.c, ws_hit.related).
  */
 #define _POSIX_C_SOURCE 200809L
 

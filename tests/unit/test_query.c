@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "query.h"
+#include "query/query.h"
 
 static ws_analyzer *an;
 

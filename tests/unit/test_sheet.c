@@ -1,6 +1,6 @@
 /*
  * test_sheet.c - unit tests for the spreadsheet extractor
- * (indexer/extract_sheet.c): the LibreOffice fixtures tabelle.xlsx and
+ * (lib/extract/extract_sheet.c): the LibreOffice fixtures tabelle.xlsx and
  * tabelle.ods (tests/data/docs/make-sheets.sh) give one SHEET passage per
  * sheet named after it, cells row by row, cached formula results and not
  * formulas, xlsx date cells as dates, and their metadata; workbooks written
@@ -22,9 +22,9 @@
 #include <cmocka.h>
 #include <zip.h>
 
-#include "buf.h"
-#include "extract_int.h"
-#include "pool.h"
+#include "util/buf.h"
+#include "extract/extract_int.h"
+#include "index/pool.h"
 #include "wsearch/extract.h"
 
 #ifndef WS_TEST_DATA

@@ -1,5 +1,5 @@
 /*
- * test_text.c - unit tests for text decoding (lib/text.c): UTF-8 checks,
+ * test_text.c - unit tests for text decoding (lib/util/text.c): UTF-8 checks,
  * Windows-1252 fallback, control characters, line ends, NFC, binary data,
  * and the date parser every extractor uses.
  */
@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "text.h"
+#include "util/text.h"
 #include "wsearch/extract.h"
 
 /* Decode s (n bytes) and compare with want; returns the converted flag. */

@@ -1,6 +1,6 @@
 /*
  * test_zipx.c - unit tests for the lenient zip container layer
- * (indexer/zipx.c): valid files whose local headers disagree with the
+ * (lib/extract/zipx.c): valid files whose local headers disagree with the
  * central directory, and a deck with a highly compressible picture that
  * is never read, are extracted (tests/data/docs/lenient, made by
  * make-lenient.sh); data that does not match the directory (an entry
@@ -21,7 +21,7 @@
 #include <cmocka.h>
 
 #include "wsearch/extract.h"
-#include "zipx.h"
+#include "extract/zipx.h"
 
 #ifndef WS_TEST_DATA
 #define WS_TEST_DATA "tests/data"

@@ -1,0 +1,331 @@
+/*
+ * compound.c - closed compounds split with a dictionary.
+ *
+ * German writes Kommunalverwaltung as one word; a user looking for
+ * Verwaltung should find it.  A compound's last part carries its meaning,
+ * so the split looks for the longest dictionary word at the end, then
+ * takes the rest as a word (with or without a linking element) or splits
+ * it again.  Every part must be a dictionary word of at least four
+ * letters: short words inside long ones (Alterung in Wandhalterung, Loh
+ * in Gütersloh) are where false friends come from.
+ */
+#define _GNU_SOURCE /* memmem */
+#include "analysis/compound.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+#include "wsearch/analysis.h"
+
+struct ws_compounds {
+    char *arena; /* folded words, NUL-separated */
+    size_t arena_len, arena_cap;
+    uint32_t *slots; /* open addressing: arena offset + 1, 0 = empty */
+    size_t nslots, nwords;
+    char id[64];
+};
+
+static uint64_t hash(const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+static int lookup(const ws_compounds *d, const char *s, size_t n)
+{
+    if (!d->nslots)
+        return 0;
+    for (size_t i = hash(s, n) & (d->nslots - 1);; i = (i + 1) & (d->nslots - 1)) {
+        uint32_t o = d->slots[i];
+        if (!o)
+            return 0;
+        const char *w = d->arena + o - 1;
+        if (!strncmp(w, s, n) && w[n] == '\0')
+            return 1;
+    }
+}
+
+/* Fold one word as the analysis folds terms (lowercase, ß -> ss, NFC). */
+static int fold(const char *w, size_t n, char *out, size_t cap)
+{
+    int ascii = 1;
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)w[i] >= 0x80)
+            ascii = 0;
+    if (ascii) {
+        if (n + 1 > cap)
+            return -1;
+        for (size_t i = 0; i < n; i++)
+            out[i] = (char)(w[i] >= 'A' && w[i] <= 'Z' ? w[i] + 32 : w[i]);
+        out[n] = '\0';
+        return (int)n;
+    }
+    utf8proc_uint8_t *m = NULL;
+    utf8proc_ssize_t r = utf8proc_map((const utf8proc_uint8_t *)w, (utf8proc_ssize_t)n, &m,
+                                      UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD);
+    if (r < 0 || (size_t)r + 1 > cap) {
+        free(m);
+        return -1;
+    }
+    memcpy(out, m, (size_t)r + 1);
+    free(m);
+    return (int)r;
+}
+
+static int add(ws_compounds *d, const char *w, size_t n)
+{
+    if (lookup(d, w, n))
+        return 0;
+    if (d->arena_len + n + 1 > d->arena_cap) {
+        size_t cap = d->arena_cap ? d->arena_cap * 2 : (size_t)1 << 20;
+        char *a = realloc(d->arena, cap);
+        if (!a)
+            return -1;
+        d->arena = a;
+        d->arena_cap = cap;
+    }
+    uint32_t off = (uint32_t)d->arena_len;
+    memcpy(d->arena + off, w, n);
+    d->arena[off + n] = '\0';
+    d->arena_len += n + 1;
+    size_t i = hash(w, n) & (d->nslots - 1);
+    while (d->slots[i])
+        i = (i + 1) & (d->nslots - 1);
+    d->slots[i] = off + 1;
+    d->nwords++;
+    return 0;
+}
+
+int ws_compounds_load(ws_compounds **out, const char *path, ws_error *err)
+{
+    *out = NULL;
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return ws_error_set(err, errno == ENOENT ? WS_ENOTFOUND : WS_EIO, "%s: %s", path,
+                            strerror(errno));
+    ws_compounds *d = calloc(1, sizeof *d);
+    /* 2^20 slots: room for the 356 000 words of ngerman at a third full */
+    d->nslots = (size_t)1 << 20;
+    d->slots = d ? calloc(d->nslots, sizeof *d->slots) : NULL;
+    if (!d || !d->slots) {
+        free(d);
+        fclose(f);
+        return ws_error_set(err, WS_ENOMEM, "out of memory loading %s", path);
+    }
+    char line[256], w[256];
+    uint64_t sum = 1469598103934665603ULL;
+    int rc = WS_OK;
+    while (rc == WS_OK && fgets(line, sizeof line, f)) {
+        size_t n = strcspn(line, "\r\n");
+        for (size_t i = 0; i < n; i++) {
+            sum ^= (unsigned char)line[i];
+            sum *= 1099511628211ULL;
+        }
+        /* words only: no abbreviations with dots, no apostrophes.  Words
+         * of three letters are kept to recognise them (amt in Bundesamt),
+         * never to split one off (see split). */
+        if (n < WS_MIN_PART - 1 || strcspn(line, ".'- ") < n)
+            continue;
+        int fl = fold(line, n, w, sizeof w);
+        if (fl >= WS_MIN_PART - 1 && d->nwords < d->nslots / 2 && add(d, w, (size_t)fl) != 0)
+            rc = ws_error_set(err, WS_ENOMEM, "out of memory loading %s", path);
+    }
+    fclose(f);
+    if (rc != WS_OK) {
+        ws_compounds_free(d);
+        return rc;
+    }
+    snprintf(d->id, sizeof d->id, "%zu:%016llx", d->nwords, (unsigned long long)sum);
+    *out = d;
+    return WS_OK;
+}
+
+void ws_compounds_free(ws_compounds *d)
+{
+    if (!d)
+        return;
+    free(d->arena);
+    free(d->slots);
+    free(d);
+}
+
+const char *ws_compounds_id(const ws_compounds *d)
+{
+    return d ? d->id : "";
+}
+
+/* Count of UTF-8 characters in s[0..n). */
+static size_t chars(const char *s, size_t n)
+{
+    size_t c = 0;
+    for (size_t i = 0; i < n; i++)
+        c += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return c;
+}
+
+static size_t split(const ws_compounds *d, const char *t, size_t len, ws_part *parts, size_t max,
+                    int depth)
+{
+    static const char *links[] = {"s", "es", "n", "en", "e", "er"};
+    if (max < 2 || chars(t, len) < 2 * WS_MIN_PART)
+        return 0;
+    /* A feminine form splits like its base word, the ending kept on the
+     * last part (sozial + arbeiterinnen); when the base is a word of the
+     * list, there is nothing to split: "innen" and "rinnen" are words of
+     * the list too, but in Akteurinnen and Lehrerinnen they are the ending
+     * (see ws_feminine_base), and a search for Innen must not find every
+     * Akteur:innen. */
+    size_t feminine = ws_feminine_base(t, len);
+    if (feminine < len) {
+        size_t n = split(d, t, feminine, parts, max, depth);
+        if (n) {
+            parts[n - 1].len = len - parts[n - 1].start;
+            return n;
+        }
+        if (lookup(d, t, feminine))
+            return 0;
+    }
+    /* the longest word at the end first */
+    for (size_t at = 1; at < len; at++) {
+        if (((unsigned char)t[at] & 0xC0) == 0x80)
+            continue;
+        if (chars(t, at) < WS_MIN_PART)
+            continue;
+        if (at == feminine)
+            break; /* only the ending is left */
+        size_t tl = len - at;
+        if (chars(t + at, tl) < WS_MIN_PART)
+            break;
+        if (!lookup(d, t + at, tl))
+            continue;
+        /* Bundesamt, Arbeitsamt: the s links a word to "amt", too short
+         * to be a part; reading "samt" would be a false friend. */
+        if (t[at] == 's' && chars(t + at + 1, tl - 1) == WS_MIN_PART - 1 &&
+            lookup(d, t + at + 1, tl - 1))
+            continue;
+        size_t hl = at;
+        /* without a linking element first (Flüchtling·s·unterkunft gives
+         * flüchtling, though the list knows flüchtlings too) */
+        size_t head = 0;
+        for (size_t k = 0; !head && k < sizeof links / sizeof *links; k++) {
+            size_t ll = strlen(links[k]);
+            if (hl > ll && !memcmp(t + hl - ll, links[k], ll) && chars(t, hl - ll) >= WS_MIN_PART &&
+                lookup(d, t, hl - ll))
+                head = hl - ll;
+        }
+        if (!head && lookup(d, t, hl))
+            head = hl;
+        if (head) {
+            /* a head that is itself a compound (arbeitsmarkt in
+             * arbeitsmarktintegration) is split too, so markt is found */
+            size_t n = depth < 3 ? split(d, t, head, parts, max - 1, depth + 1) : 0;
+            if (!n) {
+                parts[0] = (ws_part){0, head};
+                n = 1;
+            }
+            parts[n] = (ws_part){at, tl};
+            return n + 1;
+        }
+        if (depth < 3) {
+            size_t n = split(d, t, hl, parts, max - 1, depth + 1);
+            /* Integrationskurs-: the head may end in a linking s */
+            if (!n && hl > 1 && t[hl - 1] == 's')
+                n = split(d, t, hl - 1, parts, max - 1, depth + 1);
+            if (n) {
+                parts[n] = (ws_part){at, tl};
+                return n + 1;
+            }
+        }
+    }
+    return 0;
+}
+
+size_t ws_compounds_split(const ws_compounds *d, const char *term, size_t len, ws_part *parts,
+                          size_t max)
+{
+    if (!d || !len)
+        return 0;
+    return split(d, term, len, parts, max, 0);
+}
+
+int ws_compounds_has(const ws_compounds *d, const char *w, size_t n)
+{
+    return d && lookup(d, w, n);
+}
+
+size_t ws_umlaut_variants(const char *term, size_t len, ws_variant_fn fn, void *ctx)
+{
+    size_t at[4], n = 0;
+    for (size_t i = 0; i + 1 < len && n < 4; i++)
+        if ((term[i] == 'a' || term[i] == 'o' || term[i] == 'u') && term[i + 1] == 'e' &&
+            !(term[i] == 'u' && i > 0 && term[i - 1] == 'q')) {
+            at[n++] = i;
+            i++;
+        }
+    if (!n || len + n > 255)
+        return n;
+    char cand[256];
+    for (unsigned mask = 1; mask < (1u << n); mask++) {
+        size_t k = 0, j = 0;
+        for (size_t i = 0; i < len && k + 2 < sizeof cand;) {
+            if (j < n && i == at[j]) {
+                if (mask & (1u << j)) {
+                    /* ä ö ü in UTF-8: C3 A4, C3 B6, C3 BC; one byte longer
+                     * than the pair, which the length check above allows */
+                    cand[k++] = (char)0xC3;
+                    cand[k++] = (char)(term[i] == 'a' ? 0xA4 : term[i] == 'o' ? 0xB6 : 0xBC);
+                    i += 2;
+                    j++;
+                    continue;
+                }
+                j++;
+            }
+            cand[k++] = term[i++];
+        }
+        cand[k] = '\0';
+        if (fn(ctx, cand, k))
+            break;
+    }
+    return n;
+}
+
+typedef struct umlaut_ctx {
+    const ws_compounds *d;
+    char *out;
+    size_t cap, len;
+} umlaut_ctx;
+
+static int take_umlaut(void *vctx, const char *cand, size_t len)
+{
+    umlaut_ctx *c = vctx;
+    ws_part parts[6];
+    if (len + 1 > c->cap || (!lookup(c->d, cand, len) && split(c->d, cand, len, parts, 6, 0) < 2))
+        return 0;
+    memcpy(c->out, cand, len + 1);
+    c->len = len;
+    return 1;
+}
+
+size_t ws_compounds_umlaut(const ws_compounds *d, const char *term, size_t len, char *out,
+                           size_t cap)
+{
+    ws_part parts[6];
+    /* quick exit for the many words without a pair */
+    if (!d || len < 3 ||
+        (!memmem(term, len, "ae", 2) && !memmem(term, len, "oe", 2) && !memmem(term, len, "ue", 2)))
+        return 0;
+    /* Quelle, neue, Israel: words as written stay as written */
+    if (lookup(d, term, len) || split(d, term, len, parts, 6, 0) >= 2)
+        return 0;
+    umlaut_ctx c = {d, out, cap, 0};
+    ws_umlaut_variants(term, len, take_umlaut, &c);
+    return c.len;
+}

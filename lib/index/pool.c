@@ -1,0 +1,898 @@
+/*
+ * pool.c - a pool of forked extraction workers, as Omega isolates its
+ * filters: a parser that crashes, hangs or eats memory on one hostile file
+ * takes down a worker, never the indexer, and the other files go on.
+ *
+ * Design.  Each worker is a fork of the indexer joined to it by a
+ * socketpair.  The parent sends a request (length-prefixed path); the
+ * worker extracts with ws_extract_file and answers with one length-prefixed
+ * message: the serialised ws_extracted or the error.  Workers run with
+ * setrlimit limits: address space (RLIMIT_AS, not under AddressSanitizer,
+ * which reserves terabytes of shadow memory) and CPU time, re-armed before
+ * every file because RLIMIT_CPU counts the whole process's life.  The
+ * parent holds a wall-clock deadline per file and kills a worker that
+ * misses it.  A worker that dies is reaped, its file reported with the
+ * reason (signal, CPU limit, timeout), and a new one is forked on demand.
+ *
+ * OCR (ocr.c) is the slow path: a scanned page takes seconds, a file may
+ * have hundreds.  Before each page it recognises, the worker sends a
+ * progress message (status 2, no body); the parent then moves the file's
+ * deadline to at least one page's time (ocr_page_timeout + OCR_SLACK) from
+ * now, and the worker raises its CPU limit likewise -- for at most
+ * WS_OCR_MAX_PAGES pages a file, so a worker can never buy unlimited time.
+ * The other workers go on meanwhile.
+ *
+ * The parent treats every byte from a worker as hostile: a message is
+ * capped in size, every length and count is checked against what is left
+ * and against the extractor's own limits, strings must be UTF-8 without
+ * NUL bytes, and the joined text is rebuilt here rather than trusted.
+ *
+ * Workers close every inherited descriptor but their socket (the Xapian
+ * database's included), drop stdio to /dev/null, and ask the kernel to kill
+ * them when the indexer dies (PR_SET_PDEATHSIG), so a kill -9 of the indexer
+ * leaves no orphans holding the index open.
+ */
+#define _GNU_SOURCE /* close_range, prctl */
+#include "index/pool.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#endif
+
+#include <libxml/parser.h>
+
+#include "util/buf.h"
+#include "extract/extract_int.h"
+#include "extract/ocr.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#define WS_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define WS_ASAN 1
+#endif
+#endif
+
+#define MSG_MAGIC    0x31525357u        /* "WSR1" */
+#define REQ_MAX      8192               /* longest path a request carries */
+#define MSG_OVERHEAD ((size_t)64 << 20) /* metadata, links, headings beyond max_text */
+#define MSG_PROGRESS 2u                 /* status of "starting an OCR page" */
+#define OCR_SLACK    15u                /* seconds a page may need beyond recognition (rendering) */
+
+typedef struct worker {
+    pid_t pid; /* 0: not running */
+    int fd;
+    int busy;
+    size_t tag;
+    ws_doctype type;
+    char *path;
+    struct timespec deadline;
+    unsigned ocr_beats; /* OCR pages announced for this file */
+    char *buf;          /* the answer being received */
+    size_t len, cap, want;
+} worker;
+
+struct ws_pool {
+    ws_pool_options o;
+    worker *w;
+    unsigned n;
+    size_t busy;
+};
+
+/* ---- serialisation --------------------------------------------------------- */
+
+static void put_u32(ws_buf *b, uint32_t v)
+{
+    ws_buf_append(b, (const char *)&v, sizeof v);
+}
+
+static void put_str(ws_buf *b, const char *s, size_t n)
+{
+    if (!s) {
+        put_u32(b, UINT32_MAX);
+        return;
+    }
+    put_u32(b, (uint32_t)n);
+    ws_buf_append(b, s, n);
+}
+
+static void put_cstr(ws_buf *b, const char *s)
+{
+    put_str(b, s, s ? strlen(s) : 0);
+}
+
+int ws_pool_encode(const ws_extracted *x, char **out, size_t *len)
+{
+    ws_buf b = WS_BUF_INIT;
+    put_u32(&b, (uint32_t)x->type);
+    put_u32(&b, (uint32_t)x->converted | (uint32_t)(x->truncated ? 2 : 0)); /* flag bits */
+    put_cstr(&b, x->title);
+    put_cstr(&b, x->date);
+    put_cstr(&b, x->description);
+    put_cstr(&b, x->organisation);
+    put_cstr(&b, x->event);
+    put_u32(&b, (uint32_t)x->nspeakers);
+    for (size_t i = 0; i < x->nspeakers; i++)
+        put_cstr(&b, x->speakers[i]);
+    put_u32(&b, (uint32_t)x->ntags);
+    for (size_t i = 0; i < x->ntags; i++)
+        put_cstr(&b, x->tags[i]);
+    put_u32(&b, (uint32_t)x->nlinks);
+    for (size_t i = 0; i < x->nlinks; i++)
+        put_cstr(&b, x->links[i]);
+    put_u32(&b, (uint32_t)x->npassages);
+    for (size_t i = 0; i < x->npassages; i++) {
+        const ws_passage *p = &x->passages[i];
+        /* bit 8 of the kind: recognised text */
+        put_u32(&b, (uint32_t)p->kind | (p->ocr ? 0x100u : 0));
+        put_u32(&b, p->number);
+        put_cstr(&b, p->heading);
+        put_str(&b, p->text, p->text_len);
+    }
+    put_cstr(&b, x->note);
+    put_u32(&b, x->ocr_pages);
+    put_u32(&b, x->ocr_skipped);
+    double ms = x->ocr_seconds * 1000;
+    put_u32(&b, ms > 0 && ms < 4e9 ? (uint32_t)ms : ms >= 4e9 ? UINT32_MAX : 0);
+    if (b.oom) {
+        ws_buf_free(&b);
+        return WS_ENOMEM;
+    }
+    *out = ws_buf_steal(&b, len);
+    if (!*out)
+        return WS_ENOMEM;
+    return WS_OK;
+}
+
+typedef struct reader {
+    const char *p;
+    size_t left;
+    const char *why; /* first problem found */
+} reader;
+
+static int get_u32(reader *r, uint32_t *v)
+{
+    if (r->left < sizeof *v) {
+        r->why = r->why ? r->why : "record ends early";
+        return 0;
+    }
+    memcpy(v, r->p, sizeof *v);
+    r->p += sizeof *v;
+    r->left -= sizeof *v;
+    return 1;
+}
+
+/* A string: NULL allowed only if nullable; UTF-8, no NUL, at most max. */
+static int get_str(reader *r, char **out, size_t *olen, size_t max, int nullable)
+{
+    uint32_t n;
+    *out = NULL;
+    if (olen)
+        *olen = 0;
+    if (!get_u32(r, &n))
+        return 0;
+    if (n == UINT32_MAX) {
+        if (!nullable)
+            r->why = r->why ? r->why : "missing string";
+        return nullable;
+    }
+    if (n > r->left || n > max) {
+        r->why = r->why ? r->why : "string longer than allowed";
+        return 0;
+    }
+    if (memchr(r->p, '\0', n) || !ws_utf8_valid(r->p, n)) {
+        r->why = r->why ? r->why : "string is not clean UTF-8";
+        return 0;
+    }
+    char *s = malloc((size_t)n + 1);
+    if (!s) {
+        r->why = "out of memory";
+        return 0;
+    }
+    memcpy(s, r->p, n);
+    s[n] = '\0';
+    r->p += n;
+    r->left -= n;
+    *out = s;
+    if (olen)
+        *olen = n;
+    return 1;
+}
+
+static int get_list(reader *r, char ***list, size_t *count, size_t maxn, size_t maxlen)
+{
+    uint32_t n;
+    if (!get_u32(r, &n))
+        return 0;
+    if (n > maxn || n > r->left / 4) {
+        r->why = r->why ? r->why : "too many list entries";
+        return 0;
+    }
+    if (!n)
+        return 1;
+    *list = calloc(n, sizeof **list);
+    if (!*list) {
+        r->why = "out of memory";
+        return 0;
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        if (!get_str(r, &(*list)[i], NULL, maxlen, 0))
+            return 0;
+        *count = i + 1;
+    }
+    return 1;
+}
+
+int ws_pool_decode(const char *buf, size_t len, ws_doctype type, size_t max_text,
+                   ws_extracted **out, ws_error *err)
+{
+    *out = NULL;
+    reader r = {buf, len, NULL};
+    ws_extracted *x = calloc(1, sizeof *x);
+    if (!x)
+        return ws_error_set(err, WS_ENOMEM, "out of memory");
+    uint32_t t, conv, np = 0;
+    size_t total = 0;
+    if (get_u32(&r, &t) && t != (uint32_t)type)
+        r.why = "wrong document type";
+    x->type = type;
+    if (!r.why && get_u32(&r, &conv)) {
+        x->converted = (conv & 1) != 0;
+        x->truncated = (conv & 2) != 0;
+    }
+    int ok = !r.why && get_str(&r, &x->title, NULL, WS_X_FIELD_MAX, 1) &&
+             get_str(&r, &x->date, NULL, 10, 1) &&
+             get_str(&r, &x->description, NULL, WS_X_FIELD_MAX, 1) &&
+             get_str(&r, &x->organisation, NULL, WS_X_FIELD_MAX, 1) &&
+             get_str(&r, &x->event, NULL, WS_X_FIELD_MAX, 1) &&
+             get_list(&r, &x->speakers, &x->nspeakers, WS_X_MAX_LIST, WS_X_FIELD_MAX) &&
+             get_list(&r, &x->tags, &x->ntags, WS_X_MAX_LIST, WS_X_FIELD_MAX) &&
+             get_list(&r, &x->links, &x->nlinks, WS_X_MAX_LINKS, WS_X_LINK_MAX) && get_u32(&r, &np);
+    if (!ok && !r.why)
+        r.why = "malformed record";
+    char d[11];
+    if (!r.why && x->date && (strlen(x->date) != 10 || !ws_date_parse(x->date, 10, d)))
+        r.why = "invalid date";
+    if (!r.why && (np > WS_X_MAX_PASSAGES || np > r.left / 16))
+        r.why = "too many passages";
+    if (!r.why && np) {
+        x->passages = calloc(np, sizeof *x->passages);
+        if (!x->passages)
+            r.why = "out of memory";
+    }
+    for (uint32_t i = 0; !r.why && i < np; i++) {
+        ws_passage *p = &x->passages[i];
+        uint32_t kind, number;
+        if (!get_u32(&r, &kind) || !get_u32(&r, &number))
+            break;
+        p->ocr = (kind & 0x100u) != 0;
+        kind &= ~0x100u;
+        if (kind > WS_PASSAGE_SHEET) {
+            r.why = "unknown passage kind";
+            break;
+        }
+        p->kind = (ws_passage_kind)kind;
+        p->number = number;
+        x->npassages = i + 1; /* so a failure below frees what was read */
+        if (!get_str(&r, &p->heading, NULL, WS_X_HEADING_MAX, 1) ||
+            !get_str(&r, &p->text, &p->text_len, max_text, 0))
+            break;
+        if (!p->text_len && !p->heading) {
+            r.why = "empty passage"; /* the builder never keeps one */
+            break;
+        }
+        total += (i ? 2 : 0) + p->text_len + (p->heading ? strlen(p->heading) : 0);
+        if (total > max_text + 2) {
+            r.why = "more text than max_text";
+            break;
+        }
+    }
+    if (!r.why && x->npassages == np)
+        get_str(&r, &x->note, NULL, WS_X_FIELD_MAX, 1);
+    uint32_t ocr_pages = 0, ocr_skipped = 0, ocr_ms = 0;
+    if (!r.why && (!get_u32(&r, &ocr_pages) || !get_u32(&r, &ocr_skipped) || !get_u32(&r, &ocr_ms)))
+        r.why = r.why ? r.why : "record ends early";
+    if (!r.why && (ocr_pages > WS_OCR_MAX_PAGES || ocr_skipped > WS_OCR_MAX_PAGES))
+        r.why = "more OCR pages than allowed";
+    x->ocr_pages = ocr_pages;
+    x->ocr_skipped = ocr_skipped;
+    x->ocr_seconds = ocr_ms / 1000.0;
+    if (!r.why && r.left)
+        r.why = "trailing bytes";
+    /* The joined text is ours to build, not the worker's to claim. */
+    size_t tl = 0;
+    for (size_t i = 0; !r.why && i < x->npassages; i++)
+        tl += (i ? 2 : 0) + x->passages[i].text_len;
+    if (!r.why && !(x->text = malloc(tl + 1)))
+        r.why = "out of memory";
+    if (!r.why) {
+        size_t o = 0;
+        for (size_t i = 0; i < x->npassages; i++) {
+            if (i) {
+                memcpy(x->text + o, "\n\n", 2);
+                o += 2;
+            }
+            memcpy(x->text + o, x->passages[i].text, x->passages[i].text_len);
+            o += x->passages[i].text_len;
+        }
+        x->text[o] = '\0';
+        x->text_len = o;
+    }
+    if (r.why) {
+        /* ws_extracted_free copes with the half-built record. */
+        ws_extracted_free(x);
+        return ws_error_set(err, WS_EFORMAT, "invalid record from the extractor: %s", r.why);
+    }
+    *out = x;
+    return WS_OK;
+}
+
+/* ---- the worker side ----------------------------------------------------- */
+
+static int write_all(int fd, const void *data, size_t len)
+{
+    const char *p = data;
+    while (len) {
+        ssize_t w = send(fd, p, len, MSG_NOSIGNAL);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -1;
+        p += w;
+        len -= (size_t)w;
+    }
+    return 0;
+}
+
+static int read_all(int fd, void *data, size_t len)
+{
+    char *p = data;
+    while (len) {
+        ssize_t r = read(fd, p, len);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            return -1;
+        p += r;
+        len -= (size_t)r;
+    }
+    return 0;
+}
+
+static void send_msg(int fd, uint32_t status, const char *body, size_t len)
+{
+    uint32_t hdr[3] = {MSG_MAGIC, (uint32_t)len, status};
+    if (write_all(fd, hdr, sizeof hdr) != 0 || (len && write_all(fd, body, len) != 0))
+        _exit(0); /* the indexer is gone */
+}
+
+static void close_others(int keep)
+{
+#if defined(__linux__) && defined(SYS_close_range)
+    if (keep > 3)
+        syscall(SYS_close_range, 3u, (unsigned)keep - 1, 0u);
+    if (syscall(SYS_close_range, (unsigned)keep + 1, ~0u, 0u) == 0)
+        return;
+#endif
+    long max = sysconf(_SC_OPEN_MAX);
+    if (max < 0 || max > 65536)
+        max = 65536;
+    for (int fd = 3; fd < max; fd++)
+        if (fd != keep)
+            close(fd);
+}
+
+/* RLIMIT_CPU counts from the start of the process: allow cpu_limit more
+ * seconds from now. */
+static void arm_cpu_limit(unsigned secs)
+{
+    struct rusage ru;
+    struct rlimit rl;
+    if (!secs || getrusage(RUSAGE_SELF, &ru) != 0 || getrlimit(RLIMIT_CPU, &rl) != 0)
+        return;
+    rlim_t used = (rlim_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) + 1;
+    rl.rlim_cur = used + secs;
+    if (rl.rlim_max != RLIM_INFINITY && rl.rlim_cur > rl.rlim_max)
+        rl.rlim_cur = rl.rlim_max;
+    setrlimit(RLIMIT_CPU, &rl);
+}
+
+/* Only ever raise the CPU limit to secs from now (an OCR page's time). */
+static void extend_cpu_limit(unsigned secs)
+{
+    struct rusage ru;
+    struct rlimit rl;
+    if (!secs || getrusage(RUSAGE_SELF, &ru) != 0 || getrlimit(RLIMIT_CPU, &rl) != 0)
+        return;
+    rlim_t want = (rlim_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) + 1 + secs;
+    if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= want)
+        return;
+    rl.rlim_cur = want;
+    if (rl.rlim_max != RLIM_INFINITY && rl.rlim_cur > rl.rlim_max)
+        rl.rlim_cur = rl.rlim_max;
+    setrlimit(RLIMIT_CPU, &rl);
+}
+
+typedef struct worker_ctx {
+    int fd;
+    unsigned page_secs; /* ocr_page_timeout + OCR_SLACK */
+} worker_ctx;
+
+/* Before each OCR page: tell the parent, which extends the deadline. */
+static void ocr_progress(void *ctx, unsigned page)
+{
+    (void)page;
+    worker_ctx *c = ctx;
+    send_msg(c->fd, MSG_PROGRESS, NULL, 0);
+    extend_cpu_limit(c->page_secs);
+}
+
+static void worker_main(int fd, const ws_pool_options *o)
+{
+#ifdef __linux__
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+#endif
+    close_others(fd);
+    int null = open("/dev/null", O_RDWR);
+    if (null >= 0) {
+        dup2(null, 0);
+        dup2(null, 1);
+#ifndef WS_ASAN
+        /* Parsers (poppler above all) print complaints about broken files;
+         * the parent reports the outcome.  Sanitizer builds keep stderr
+         * for their own reports. */
+        dup2(null, 2);
+#endif
+        if (null > 2)
+            close(null);
+    }
+    /* The host's crash handlers (a test framework's longjmp, an
+     * application's crash reporter) must not run here: a crash ends the
+     * worker and the parent reports it. */
+    static const int fatal[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGXCPU, SIGTERM};
+    for (size_t i = 0; i < sizeof fatal / sizeof fatal[0]; i++)
+        signal(fatal[i], SIG_DFL);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    signal(SIGINT, SIG_IGN); /* ^C is for the indexer, which kills us */
+#ifndef WS_ASAN
+    if (o->mem_limit) {
+        struct rlimit rl = {(rlim_t)o->mem_limit, (rlim_t)o->mem_limit};
+        setrlimit(RLIMIT_AS, &rl);
+    }
+#endif
+    xmlInitParser();
+    ws_extract_options eo = o->extract;
+    worker_ctx wc = {fd, (eo.ocr_page_timeout ? eo.ocr_page_timeout : 20) + OCR_SLACK};
+    eo.ocr_page_hook = ocr_progress;
+    eo.ocr_hook_ctx = &wc;
+    char path[REQ_MAX + 1];
+    for (;;) {
+        uint32_t n;
+        if (read_all(fd, &n, sizeof n) != 0 || n > REQ_MAX || read_all(fd, path, n) != 0)
+            _exit(0);
+        path[n] = '\0';
+        arm_cpu_limit(o->cpu_limit);
+        if (o->hook)
+            o->hook(path);
+        ws_extracted *x = NULL;
+        ws_error e;
+        ws_error_clear(&e);
+        int rc = ws_extract_file(path, &eo, &x, &e);
+        if (rc == WS_OK) {
+            char *body = NULL;
+            size_t len = 0;
+            if (ws_pool_encode(x, &body, &len) == WS_OK && len <= UINT32_MAX) {
+                send_msg(fd, 0, body, len);
+            } else {
+                ws_error_set(&e, WS_ENOMEM, "%s: out of memory", path);
+                int32_t code = e.code;
+                ws_buf b = WS_BUF_INIT;
+                ws_buf_append(&b, (const char *)&code, sizeof code);
+                ws_buf_puts(&b, e.msg);
+                send_msg(fd, 1, b.data, b.oom ? 0 : b.len);
+                ws_buf_free(&b);
+            }
+            free(body);
+            ws_extracted_free(x);
+        } else {
+            int32_t code = rc;
+            char msg[sizeof code + WS_ERROR_MSG_MAX];
+            size_t ml = strlen(e.msg);
+            memcpy(msg, &code, sizeof code);
+            memcpy(msg + sizeof code, e.msg, ml);
+            send_msg(fd, 1, msg, sizeof code + ml);
+        }
+    }
+}
+
+/* ---- the parent side ------------------------------------------------------- */
+
+int ws_pool_new(ws_pool **out, const ws_pool_options *o, ws_error *err)
+{
+    *out = NULL;
+    ws_pool *p = calloc(1, sizeof *p);
+    if (!p)
+        return ws_error_set(err, WS_ENOMEM, "out of memory");
+    p->o = *o;
+    p->n = o->jobs ? o->jobs : 1;
+    p->w = calloc(p->n, sizeof *p->w);
+    if (!p->w) {
+        free(p);
+        return ws_error_set(err, WS_ENOMEM, "out of memory");
+    }
+    for (unsigned i = 0; i < p->n; i++)
+        p->w[i].fd = -1;
+    *out = p;
+    return WS_OK;
+}
+
+static void reset_worker(worker *w)
+{
+    if (w->fd >= 0)
+        close(w->fd);
+    w->fd = -1;
+    w->pid = 0;
+    w->busy = 0;
+    free(w->path);
+    w->path = NULL;
+    free(w->buf);
+    w->buf = NULL;
+    w->len = w->cap = w->want = 0;
+}
+
+/* Kill and reap; the status says how it ended (for the message). */
+static int stop_worker(worker *w, int kill_it)
+{
+    int status = 0;
+    if (w->pid > 0) {
+        if (kill_it)
+            kill(w->pid, SIGKILL);
+        while (waitpid(w->pid, &status, 0) < 0 && errno == EINTR)
+            ;
+    }
+    if (w->fd >= 0)
+        close(w->fd);
+    w->fd = -1;
+    w->pid = 0;
+    return status;
+}
+
+void ws_pool_free(ws_pool *p)
+{
+    if (!p)
+        return;
+    for (unsigned i = 0; i < p->n; i++) {
+        worker *w = &p->w[i];
+        /* Idle workers leave on EOF; busy ones are killed. */
+        if (w->fd >= 0 && !w->busy) {
+            close(w->fd);
+            w->fd = -1;
+        }
+        stop_worker(w, w->busy);
+        reset_worker(w);
+    }
+    free(p->w);
+    free(p);
+}
+
+static int spawn(ws_pool *p, worker *w, ws_error *err)
+{
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
+        return ws_error_set(err, WS_EIO, "cannot start an extractor: socketpair: %s",
+                            strerror(errno));
+    pid_t pid = fork();
+    if (pid < 0) {
+        int e = errno;
+        close(sv[0]);
+        close(sv[1]);
+        return ws_error_set(err, WS_EIO, "cannot start an extractor: fork: %s", strerror(e));
+    }
+    if (pid == 0) {
+        close(sv[0]);
+        worker_main(sv[1], &p->o);
+        _exit(0);
+    }
+    close(sv[1]);
+    w->pid = pid;
+    w->fd = sv[0];
+    return WS_OK;
+}
+
+int ws_pool_can_submit(const ws_pool *p)
+{
+    return p->busy < p->n;
+}
+
+size_t ws_pool_busy(const ws_pool *p)
+{
+    return p->busy;
+}
+
+int ws_pool_submit(ws_pool *p, size_t tag, ws_doctype type, const char *path, ws_error *err)
+{
+    worker *w = NULL;
+    for (unsigned i = 0; i < p->n && !w; i++)
+        if (!p->w[i].busy)
+            w = &p->w[i];
+    if (!w)
+        return ws_error_set(err, WS_EINVAL, "no free extractor");
+    size_t n = strlen(path);
+    if (n > REQ_MAX)
+        return ws_error_set(err, WS_EINVAL, "path too long");
+    if (!(w->path = strdup(path)))
+        return ws_error_set(err, WS_ENOMEM, "out of memory");
+    for (int attempt = 0;; attempt++) {
+        if (!w->pid) {
+            int rc = spawn(p, w, err);
+            if (rc != WS_OK) {
+                free(w->path);
+                w->path = NULL;
+                return rc;
+            }
+        }
+        uint32_t len = (uint32_t)n;
+        if (write_all(w->fd, &len, sizeof len) == 0 && write_all(w->fd, path, n) == 0)
+            break;
+        /* The idle worker died (say, killed from outside): start anew. */
+        stop_worker(w, 1);
+        if (attempt)
+            return ws_error_set(err, WS_EIO, "cannot talk to an extractor process");
+    }
+    w->busy = 1;
+    w->tag = tag;
+    w->type = type;
+    w->ocr_beats = 0;
+    w->len = w->want = 0;
+    clock_gettime(CLOCK_MONOTONIC, &w->deadline);
+    w->deadline.tv_sec += p->o.timeout ? p->o.timeout : 60;
+    p->busy++;
+    return WS_OK;
+}
+
+static long ms_until(const struct timespec *t)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    long ms = (long)(t->tv_sec - now.tv_sec) * 1000 + (t->tv_nsec - now.tv_nsec) / 1000000;
+    return ms < 0 ? 0 : ms;
+}
+
+/* Seconds an OCR page adds to a file's deadline. */
+static unsigned page_secs(const ws_pool *p)
+{
+    unsigned t = p->o.extract.ocr_page_timeout;
+    return (t ? t : 20) + OCR_SLACK;
+}
+
+/* The worker started an OCR page: give the file that much more time. */
+static void extend_deadline(ws_pool *p, worker *w)
+{
+    if (w->ocr_beats >= WS_OCR_MAX_PAGES)
+        return;
+    w->ocr_beats++;
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    t.tv_sec += page_secs(p);
+    if (t.tv_sec > w->deadline.tv_sec ||
+        (t.tv_sec == w->deadline.tv_sec && t.tv_nsec > w->deadline.tv_nsec))
+        w->deadline = t;
+}
+
+/* The worker w ended without an answer: say why, and forget it. */
+static void worker_lost(ws_pool *p, worker *w, int timed_out, ws_error *xerr)
+{
+    int st = stop_worker(w, 1);
+    if (timed_out && w->ocr_beats)
+        ws_error_set(xerr, WS_ETIMEOUT,
+                     "%s: timed out after %u s and %u OCR page%s of up to %u s (extractor killed)",
+                     w->path, p->o.timeout ? p->o.timeout : 60, w->ocr_beats,
+                     w->ocr_beats == 1 ? "" : "s", page_secs(p));
+    else if (timed_out)
+        ws_error_set(xerr, WS_ETIMEOUT, "%s: timed out after %u s (extractor killed)", w->path,
+                     p->o.timeout ? p->o.timeout : 60);
+    else if (WIFSIGNALED(st) && WTERMSIG(st) == SIGXCPU)
+        ws_error_set(xerr, WS_ETIMEOUT, "%s: CPU time limit of %u s exceeded (extractor killed)",
+                     w->path, p->o.cpu_limit);
+    else if (WIFSIGNALED(st))
+        ws_error_set(xerr, WS_EINTERNAL, "%s: extractor crashed (signal %d%s)", w->path,
+                     WTERMSIG(st),
+                     WTERMSIG(st) == SIGABRT ? ", out of memory or a failed check" : "");
+    else if (WIFEXITED(st))
+        ws_error_set(xerr, WS_EINTERNAL, "%s: extractor exited with status %d", w->path,
+                     WEXITSTATUS(st));
+    else
+        ws_error_set(xerr, WS_EINTERNAL, "%s: extractor failed", w->path);
+}
+
+/* The job of w is over (answered, or the worker lost): free the slot. */
+static void complete(ws_pool *p, worker *w, size_t *tag)
+{
+    *tag = w->tag;
+    w->busy = 0;
+    p->busy--;
+    free(w->path);
+    w->path = NULL;
+    free(w->buf);
+    w->buf = NULL;
+    w->len = w->cap = w->want = 0;
+}
+
+/* Interpret a whole answer in w->buf. */
+static void answer(ws_pool *p, worker *w, ws_extracted **x, ws_error *xerr)
+{
+    uint32_t status;
+    memcpy(&status, w->buf + 8, 4);
+    const char *body = w->buf + 12;
+    size_t blen = w->len - 12;
+    if (status == 0) {
+        ws_error e;
+        if (ws_pool_decode(body, blen, w->type, p->o.extract.max_text, x, &e) != WS_OK)
+            ws_error_set(xerr, e.code, "%s: %s", w->path, e.msg);
+        return;
+    }
+    int32_t code = WS_EINTERNAL;
+    if (blen >= sizeof code)
+        memcpy(&code, body, sizeof code);
+    if (code >= 0 || code < -64)
+        code = WS_EINTERNAL;
+    /* The message is shown to a user: printable UTF-8 only. */
+    char msg[WS_ERROR_MSG_MAX];
+    size_t ml = blen > sizeof code ? blen - sizeof code : 0;
+    if (ml >= sizeof msg)
+        ml = sizeof msg - 1;
+    memcpy(msg, body + sizeof code, ml);
+    msg[ml] = '\0';
+    for (size_t i = 0; i < ml; i++)
+        if ((unsigned char)msg[i] < 0x20 || msg[i] == 0x7F)
+            msg[i] = ' ';
+    if (!ws_utf8_valid(msg, ml) || !ml)
+        ws_error_set(xerr, code, "%s: extraction failed", w->path);
+    else
+        ws_error_set(xerr, code, "%s", msg);
+}
+
+/* Read what w has sent; 1 when an answer is complete, -1 when w died or
+ * sent garbage (xerr set), 0 to wait for more. */
+static int receive(ws_pool *p, worker *w, ws_extracted **x, ws_error *xerr)
+{
+    size_t limit = p->o.extract.max_text + MSG_OVERHEAD;
+    for (;;) {
+        size_t need = w->want ? w->want : 12;
+        if (w->len >= need) {
+            if (!w->want) {
+                uint32_t magic, blen;
+                memcpy(&magic, w->buf, 4);
+                memcpy(&blen, w->buf + 4, 4);
+                if (magic != MSG_MAGIC || blen > limit) {
+                    stop_worker(w, 1);
+                    ws_error_set(xerr, WS_EINTERNAL, "%s: extractor sent an invalid answer",
+                                 w->path);
+                    return -1;
+                }
+                uint32_t status;
+                memcpy(&status, w->buf + 8, 4);
+                if (status == MSG_PROGRESS && blen == 0) {
+                    /* Not the answer: drop it, keep what followed. */
+                    extend_deadline(p, w);
+                    memmove(w->buf, w->buf + 12, w->len - 12);
+                    w->len -= 12;
+                    continue;
+                }
+                w->want = 12 + (size_t)blen;
+                continue;
+            }
+            answer(p, w, x, xerr);
+            return 1;
+        }
+        if (w->cap < need) {
+            size_t cap = w->cap ? w->cap : 65536;
+            while (cap < need)
+                cap *= 2;
+            char *nb = realloc(w->buf, cap);
+            if (!nb) {
+                stop_worker(w, 1);
+                ws_error_set(xerr, WS_ENOMEM, "%s: out of memory receiving the text", w->path);
+                return -1;
+            }
+            w->buf = nb;
+            w->cap = cap;
+        }
+        ssize_t r = recv(w->fd, w->buf + w->len, w->cap - w->len, MSG_DONTWAIT);
+        if (r > 0) {
+            w->len += (size_t)r;
+            continue;
+        }
+        if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            return 0;
+        if (r < 0 && errno == EINTR)
+            continue;
+        worker_lost(p, w, 0, xerr);
+        return -1;
+    }
+}
+
+int ws_pool_wait(ws_pool *p, size_t *tag, ws_extracted **x, ws_error *xerr, ws_error *err)
+{
+    *x = NULL;
+    ws_error_clear(xerr);
+    if (!p->busy)
+        return ws_error_set(err, WS_EINVAL, "ws_pool_wait: nothing is being extracted");
+    struct pollfd *pf = calloc(p->n, sizeof *pf);
+    unsigned *idx = calloc(p->n, sizeof *idx);
+    if (!pf || !idx) {
+        free(pf);
+        free(idx);
+        return ws_error_set(err, WS_ENOMEM, "out of memory");
+    }
+    int rc = WS_OK;
+    for (;;) {
+        nfds_t n = 0;
+        long timeout = -1;
+        for (unsigned i = 0; i < p->n; i++) {
+            worker *w = &p->w[i];
+            if (!w->busy)
+                continue;
+            long ms = ms_until(&w->deadline);
+            if (ms == 0) {
+                /* What it sent while we were writing may extend the
+                 * deadline (OCR progress) or be the answer itself. */
+                int got = receive(p, w, x, xerr);
+                if (got != 0) {
+                    complete(p, w, tag);
+                    goto out;
+                }
+                ms = ms_until(&w->deadline);
+            }
+            if (ms == 0) { /* missed its deadline */
+                worker_lost(p, w, 1, xerr);
+                complete(p, w, tag);
+                goto out;
+            }
+            if (timeout < 0 || ms < timeout)
+                timeout = ms;
+            pf[n].fd = w->fd;
+            pf[n].events = POLLIN;
+            pf[n].revents = 0;
+            idx[n++] = i;
+        }
+        int r = poll(pf, n, (int)(timeout > 1000000 ? 1000000 : timeout));
+        if (r < 0 && errno != EINTR) {
+            rc = ws_error_set(err, WS_EIO, "poll: %s", strerror(errno));
+            goto out;
+        }
+        for (nfds_t k = 0; r > 0 && k < n; k++) {
+            if (!pf[k].revents)
+                continue;
+            worker *w = &p->w[idx[k]];
+            int got = receive(p, w, x, xerr);
+            if (got != 0) {
+                complete(p, w, tag);
+                goto out;
+            }
+        }
+    }
+out:
+    free(pf);
+    free(idx);
+    return rc;
+}

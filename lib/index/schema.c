@@ -1,0 +1,69 @@
+/*
+ * schema.c - the index layout shared by the indexer and the searcher.
+ */
+#include "index/schema.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+/* German and English names for every field, so a practitioner can type
+ * either "referent:altmann" or "speaker:altmann". */
+const ws_field ws_schema_fields[] = {
+    {"title", WS_PFX_TITLE, 0},
+    {"titel", WS_PFX_TITLE, 0},
+    {"speaker", WS_PFX_SPEAKER, 0},
+    {"referent", WS_PFX_SPEAKER, 0},
+    {"referentin", WS_PFX_SPEAKER, 0},
+    {"author", WS_PFX_SPEAKER, 0},
+    {"autor", WS_PFX_SPEAKER, 0},
+    {"org", WS_PFX_ORG, 0},
+    {"organisation", WS_PFX_ORG, 0},
+    {"event", WS_PFX_EVENT, 0},
+    {"veranstaltung", WS_PFX_EVENT, 0},
+    {"tag", WS_PFX_TAG, 1},
+    {"schlagwort", WS_PFX_TAG, 1},
+    {"type", WS_PFX_TYPE, 1},
+    {"typ", WS_PFX_TYPE, 1},
+    {"year", WS_PFX_YEAR, 1},
+    {"jahr", WS_PFX_YEAR, 1},
+    {NULL, NULL, 0},
+};
+
+const char *const ws_schema_date_fields[] = {"date", "datum", NULL};
+
+int ws_schema_is_field(const char *word, size_t len)
+{
+    for (const ws_field *f = ws_schema_fields; f->name; f++)
+        if (strlen(f->name) == len && !strncasecmp(f->name, word, len))
+            return 1;
+    for (const char *const *d = ws_schema_date_fields; *d; d++)
+        if (strlen(*d) == len && !strncasecmp(*d, word, len))
+            return 1;
+    return 0;
+}
+
+void ws_schema_idterm(const char *path, char *out)
+{
+    size_t len = strlen(path);
+    size_t pl = strlen(WS_PFX_ID);
+    memcpy(out, WS_PFX_ID, pl);
+    if (pl + len <= WS_MAX_IDTERM) {
+        memcpy(out + pl, path, len + 1);
+        return;
+    }
+    /* Too long for a Xapian term: keep a head for prefix walks and make it
+     * unique with a 64-bit FNV-1a hash of the whole path. */
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < len; i++) {
+        h ^= (unsigned char)path[i];
+        h *= 1099511628211ULL;
+    }
+    size_t keep = WS_MAX_IDTERM - pl - 17;
+    /* do not cut a UTF-8 sequence in half */
+    while (keep > 0 && ((unsigned char)path[keep] & 0xC0) == 0x80)
+        keep--;
+    memcpy(out + pl, path, keep);
+    snprintf(out + pl + keep, 18, "#%016llx", (unsigned long long)h);
+}

@@ -1,0 +1,75 @@
+/*
+ * query.h - a user's query, made ready for Xapian's query parser (internal).
+ */
+#ifndef WS_QUERY_H
+#define WS_QUERY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/buf.h"
+#include "wsearch/analysis.h"
+#include "wsearch/error.h"
+
+/*
+ * Check q[0..len) (UTF-8, no NUL, at most max bytes, balanced quotes and
+ * parentheses) and rewrite it into out: every word is replaced by its
+ * analysed form (case-folded, gender form joined, ß folded), typographic
+ * quotes become ASCII quotes, and words glued by punctuation
+ * ("12.03.2024", "foo_bar") become hyphenated phrases.  Operators (AND,
+ * OR, NOT, XOR, NEAR, ADJ), field names and date-range values are kept.
+ * This is what makes the parser see "kommunen" for "Kommunen", so Xapian's
+ * STEM_SOME stems it just as the indexer did.
+ */
+int ws_query_rewrite(ws_analyzer *a, const char *q, size_t len, size_t max, ws_buf *out,
+                     ws_error *err);
+
+/* How often the index holds a term (0: not at all). */
+typedef uint32_t (*ws_known_fn)(void *ctx, const char *term);
+
+/*
+ * The same, and a word spelled with ae/oe/ue for ä/ö/ü (Fluechtlinge, as
+ * typed without a German keyboard) that the index does not know becomes
+ * the umlaut spelling the index does know (flüchtlinge).  Only known words
+ * are taken, so "Quelle" or an "Uber" that the index holds stay as typed.
+ */
+/* The transliteration step of ws_query_rewrite_known on one folded term
+ * (capacity WS_MAX_TERM + 1), in place. */
+void ws_query_transliterate(ws_analyzer *a, ws_known_fn known, void *ctx, char *term);
+
+int ws_query_rewrite_known(ws_analyzer *a, const char *q, size_t len, size_t max, ws_known_fn known,
+                           void *ctx, ws_buf *out, ws_error *err);
+
+/* Write a known spelling close to term into out (capacity cap); returns
+ * its length, or 0 when there is none. */
+typedef int (*ws_suggest_fn)(void *ctx, const char *term, char *out, size_t cap);
+
+/*
+ * The query as ws_query_rewrite_known writes it, with every word the index
+ * does not know (as written or as a stem) replaced by suggest's spelling:
+ * the "Meinten Sie" line.  Words the index knows are never touched, unlike
+ * Xapian's own correction, which turned "vor Ort" into "von oft".
+ * *corrected says whether any word changed.
+ */
+int ws_query_correct(ws_analyzer *a, const char *q, size_t len, ws_known_fn known,
+                     ws_suggest_fn suggest, void *ctx, ws_buf *out, int *corrected, ws_error *err);
+
+/* Append to alts every other spelling of the thesaurus entry key (folded
+ * words joined by single spaces), each followed by '\n'; return how many. */
+typedef int (*ws_phrases_fn)(void *ctx, const char *key, ws_buf *alts);
+
+typedef struct ws_query_extras {
+    /* Multi-word thesaurus entries: a run of plain words that is an entry
+     * becomes (run OR "other entry" OR ...).  NULL: none. */
+    ws_phrases_fn phrases;
+    void *ctx;
+    /* Receives the exact-spelling terms of the query's plain words, each
+     * followed by '\n' (see ws_exact_term), or NULL. */
+    ws_buf *exact;
+} ws_query_extras;
+
+/* ws_query_rewrite_known with the extras above. */
+int ws_query_prepare(ws_analyzer *a, const char *q, size_t len, size_t max, ws_known_fn known,
+                     void *ctx, ws_query_extras *x, ws_buf *out, ws_error *err);
+
+#endif /* WS_QUERY_H */

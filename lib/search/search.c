@@ -1,0 +1,1414 @@
+/*
+ * search.c - query -> ranked, highlighted hits.
+ *
+ * The query is rewritten by ws_query_rewrite (German analysis), parsed by
+ * Xapian's QueryParser with our libstemmer-backed stemmer plugged in, and
+ * run with Enquire.  Each hit's stored record (JSON, see docs/schema.md)
+ * gives its metadata and the full text the snippet is cut from.
+ */
+#define _GNU_SOURCE /* memmem */
+#include "wsearch/search.h"
+
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <utf8proc.h>
+
+#include "util/buf.h"
+#include "analysis/compound.h"
+#include "query/query.h"
+#include "search/related.h"
+#include "index/schema.h"
+#include "search/searcher.h"
+#include "search/snippet.h"
+#include "analysis/stopwords.h"
+#include "wsearch/analysis.h"
+#include "wsearch/extract.h"
+#include "wsearch/xapian.h"
+
+/* Only this much of a very long text is scanned for the snippet. */
+#define WS_SNIPPET_SCAN ((size_t)4 << 20)
+
+/* Xapian's parser calls this for every word it stems. */
+static int stem_cb(void *ctx, const char *word, size_t len, char *out, size_t cap)
+{
+    return ws_analyzer_stem(ctx, word, len, out, cap);
+}
+
+static int stop_cb(void *ctx, const char *word)
+{
+    (void)ctx;
+    return ws_is_stopword(word);
+}
+
+static int check_index(ws_searcher *s, ws_error *err)
+{
+    char *schema = NULL, *analysis = NULL;
+    uint32_t docs = 0;
+    int rc = ws_xdb_doccount(s->db, &docs, err);
+    if (rc == WS_OK)
+        rc = ws_xdb_get_metadata(s->db, WS_META_SCHEMA, &schema, err);
+    if (rc == WS_OK)
+        rc = ws_xdb_get_metadata(s->db, WS_META_ANALYSIS, &analysis, err);
+    if (rc == WS_OK && (docs || *schema || *analysis)) {
+        if (strcmp(schema, WS_SCHEMA_VERSION) != 0)
+            rc = ws_error_set(err, WS_EVERSION,
+                              "%s: index has schema version '%s', this wsearch reads '%s'; "
+                              "rebuild it with: wsearch index --rebuild",
+                              s->path, schema, WS_SCHEMA_VERSION);
+        else if (strcmp(analysis, ws_analysis_signature()) != 0)
+            rc = ws_error_set(err, WS_EVERSION,
+                              "%s: index was built with different text analysis (%s), searching "
+                              "it would miss matches; rebuild it with: wsearch index --rebuild",
+                              s->path, analysis);
+    }
+    free(schema);
+    free(analysis);
+    return rc;
+}
+
+static int setup_parser(ws_searcher *s, ws_error *err)
+{
+    int rc = ws_xqp_new(&s->qp, err);
+    if (rc == WS_OK)
+        rc = ws_xqp_set_database(s->qp, s->db, err);
+    if (rc == WS_OK)
+        rc = ws_xqp_set_stemmer(s->qp, stem_cb, s->an, err);
+    if (rc == WS_OK)
+        rc = ws_xqp_set_stopper(s->qp, stop_cb, NULL, err);
+    for (const ws_field *f = ws_schema_fields; rc == WS_OK && f->name; f++)
+        rc = f->boolean ? ws_xqp_add_boolean_prefix(s->qp, f->name, f->prefix, err)
+                        : ws_xqp_add_prefix(s->qp, f->name, f->prefix, err);
+    for (const char *const *d = ws_schema_date_fields; rc == WS_OK && *d; d++)
+        rc = ws_xqp_add_date_range(s->qp, WS_SLOT_DATE, *d, err);
+    if (rc == WS_OK)
+        rc = ws_xqp_set_max_expansion(s->qp, WS_MAX_WILDCARD, err);
+    return rc;
+}
+
+void ws_searcher_close(ws_searcher *s)
+{
+    if (!s)
+        return;
+    ws_xqp_free(s->qp);
+    ws_analyzer_free(s->an);
+    ws_xdb_close(s->db);
+    free(s->path);
+    free(s);
+}
+
+int ws_searcher_open(ws_searcher **out, const char *path, ws_error *err)
+{
+    *out = NULL;
+    if (!path || !*path)
+        return ws_error_set(err, WS_EINVAL, "no index path given");
+    ws_searcher *s = calloc(1, sizeof *s);
+    if (!s || !(s->path = strdup(path))) {
+        free(s);
+        return ws_error_set(err, WS_ENOMEM, "out of memory");
+    }
+    int rc = ws_xdb_open_read(&s->db, path, err);
+    if (rc == WS_ENOTFOUND)
+        rc = ws_error_set(err, rc, "no index at %s (build one with: wsearch index FOLDER)", path);
+    else if (rc != WS_OK && err)
+        rc = ws_error_set(err, rc, "%s: cannot open index: %s", path, err->msg);
+    if (rc == WS_OK)
+        rc = check_index(s, err);
+    if (rc == WS_OK)
+        rc = ws_analyzer_new(&s->an, err);
+    if (rc == WS_OK)
+        rc = setup_parser(s, err);
+    if (rc != WS_OK) {
+        ws_searcher_close(s);
+        return rc;
+    }
+    *out = s;
+    return WS_OK;
+}
+
+int ws_searcher_reopen(ws_searcher *s, ws_error *err)
+{
+    int changed = 0;
+    int rc = ws_xdb_reopen(s->db, &changed, err);
+    /* A rebuilt index is a new database: the parser (spelling, synonyms,
+     * wildcards) must read it too, and it must be one we can search. */
+    if (rc == WS_OK && changed == 2)
+        rc = ws_xqp_set_database(s->qp, s->db, err);
+    if (rc == WS_OK && changed == 2)
+        rc = check_index(s, err);
+    return rc;
+}
+
+int ws_searcher_doccount(ws_searcher *s, uint32_t *out, ws_error *err)
+{
+    return ws_xdb_doccount(s->db, out, err);
+}
+
+int ws_searcher_revision(ws_searcher *s, uint64_t *out, ws_error *err)
+{
+    return ws_xdb_revision(s->db, out, err);
+}
+
+void ws_strings_free(char **v, size_t n)
+{
+    for (size_t i = 0; v && i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
+typedef struct completion {
+    char *term;
+    uint32_t freq;
+} completion;
+
+typedef struct complete_ctx {
+    completion *v;
+    size_t n, cap;
+    int oom;
+    unsigned seen; /* bounds the walk on a very common prefix */
+} complete_ctx;
+
+static int take_completion(void *vctx, const char *term, size_t len, uint32_t freq)
+{
+    complete_ctx *c = vctx;
+    if (++c->seen > 5000)
+        return 1;
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 32;
+        completion *v = realloc(c->v, cap * sizeof *v);
+        if (!v) {
+            c->oom = 1;
+            return 1;
+        }
+        c->v = v;
+        c->cap = cap;
+    }
+    char *t = malloc(len + 1);
+    if (!t) {
+        c->oom = 1;
+        return 1;
+    }
+    memcpy(t, term, len);
+    t[len] = '\0';
+    c->v[c->n].term = t;
+    c->v[c->n].freq = freq;
+    c->n++;
+    return 0;
+}
+
+static int by_freq(const void *a, const void *b)
+{
+    const completion *x = a, *y = b;
+    if (x->freq != y->freq)
+        return x->freq < y->freq ? 1 : -1;
+    return strcmp(x->term, y->term);
+}
+
+typedef struct last_word {
+    size_t start, end;
+    char term[WS_MAX_TERM + 1];
+    int found;
+} last_word;
+
+static int take_last(void *vctx, const ws_token *t)
+{
+    last_word *l = vctx;
+    l->start = t->start;
+    l->end = t->end;
+    memcpy(l->term, t->term, t->term_len + 1);
+    l->found = 1;
+    return 0;
+}
+
+int ws_searcher_suggest(ws_searcher *s, const char *q, size_t len, size_t max, char ***out,
+                        size_t *n, ws_error *err)
+{
+    *out = NULL;
+    *n = 0;
+    if (len > 4096)
+        return ws_error_set(err, WS_ETOOBIG, "query is too long (%zu bytes, at most 4096)", len);
+    if (memchr(q, '\0', len) || !ws_utf8_valid(q, len))
+        return ws_error_set(err, WS_EQUERY, "query is not valid UTF-8 text");
+    last_word lw = {0, 0, "", 0};
+    int rc = ws_analyze(s->an, q, len, 1, NULL, take_last, &lw, err);
+    /* Complete only a word still being typed, at the very end. */
+    if (rc != WS_OK || !lw.found || lw.end != len)
+        return rc;
+    complete_ctx c = {0};
+    rc = ws_xdb_allterms(s->db, lw.term, take_completion, &c, err);
+    if (rc == WS_OK && c.oom)
+        rc = ws_error_set(err, WS_ENOMEM, "out of memory");
+    if (rc == WS_OK && c.n) {
+        qsort(c.v, c.n, sizeof *c.v, by_freq);
+        size_t k = c.n < max ? c.n : max;
+        char **v = calloc(k ? k : 1, sizeof *v);
+        if (!v)
+            rc = ws_error_set(err, WS_ENOMEM, "out of memory");
+        for (size_t i = 0; rc == WS_OK && i < k; i++) {
+            size_t tl = strlen(c.v[i].term);
+            v[i] = malloc(lw.start + tl + 1);
+            if (!v[i]) {
+                rc = ws_error_set(err, WS_ENOMEM, "out of memory");
+                break;
+            }
+            memcpy(v[i], q, lw.start);
+            memcpy(v[i] + lw.start, c.v[i].term, tl + 1);
+            *n = i + 1;
+        }
+        if (rc == WS_OK) {
+            *out = v;
+        } else {
+            ws_strings_free(v, *n);
+            *n = 0;
+        }
+    }
+    for (size_t i = 0; i < c.n; i++)
+        free(c.v[i].term);
+    free(c.v);
+    return rc;
+}
+
+int ws_searcher_document(ws_searcher *s, uint32_t docid, char **out, size_t *len, ws_error *err)
+{
+    *out = NULL;
+    if (!docid)
+        return ws_error_set(err, WS_ENOTFOUND, "no document 0");
+    ws_xdoc *d = NULL;
+    int rc = ws_xdb_get_document(s->db, docid, &d, err);
+    if (rc == WS_ENOTFOUND)
+        rc = ws_error_set(err, rc, "no document %u", docid);
+    if (rc == WS_OK)
+        rc = ws_xdoc_get_data(d, out, len, err);
+    ws_xdoc_free(d);
+    return rc;
+}
+
+uint32_t ws_searcher_knows(void *db, const char *term)
+{
+    uint32_t n = 0;
+    return ws_xdb_termfreq(db, term, &n, NULL) == WS_OK ? n : 0;
+}
+
+int ws_take_line(void *buf, const char *term, size_t len, uint32_t freq)
+{
+    (void)freq;
+    ws_buf_append(buf, term, len);
+    ws_buf_putc(buf, '\n');
+    return 0;
+}
+
+/* Multi-word thesaurus entries live in the synonym table under "XM" +
+ * the folded words (see docs/schema.md). */
+
+static int phrase_synonyms(void *ctx, const char *key, ws_buf *alts)
+{
+    char k[4 * WS_MAX_TERM];
+    size_t before = alts->len;
+    if ((size_t)snprintf(k, sizeof k, "%s%s", WS_PFX_MULTIWORD, key) >= sizeof k)
+        return 0;
+    if (ws_xdb_synonyms(ctx, k, ws_take_line, alts, NULL) != WS_OK)
+        return 0;
+    return alts->len > before;
+}
+
+int ws_search_rewrite(ws_searcher *s, const char *query, size_t len, char **out, ws_error *err)
+{
+    *out = NULL;
+    ws_buf b = WS_BUF_INIT;
+    ws_query_extras x = {phrase_synonyms, s->db, NULL};
+    int rc = ws_query_prepare(s->an, query, len, 0, ws_searcher_knows, s->db, &x, &b, err);
+    if (rc == WS_OK)
+        *out = ws_buf_steal(&b, NULL);
+    ws_buf_free(&b);
+    return rc;
+}
+
+/* ---- results ------------------------------------------------------------ */
+
+void ws_hit_clear(ws_hit *h)
+{
+    free(h->path);
+    free(h->title);
+    free(h->type);
+    free(h->date);
+    free(h->snippet);
+    free(h->marks);
+    free(h->passage_heading);
+    for (size_t i = 0; i < h->nrelated; i++) {
+        free(h->related[i].path);
+        free(h->related[i].title);
+        free(h->related[i].type);
+    }
+    free(h->related);
+    memset(h, 0, sizeof *h);
+}
+
+void ws_results_free(ws_results *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->nhits; i++)
+        ws_hit_clear(&r->hits[i]);
+    free(r->hits);
+    free(r->corrected);
+    for (size_t i = 0; i < r->nfacets; i++) {
+        for (size_t k = 0; k < r->facets[i].nvalues; k++)
+            free(r->facets[i].values[k].value);
+        free(r->facets[i].values);
+    }
+    free(r->facets);
+    free(r);
+}
+
+/* The terms of the query that matched one document, split into plain
+ * words and stems, for the snippet's highlighter. */
+typedef struct match_set {
+    ws_analyzer *an;
+    ws_xdb *db;       /* the rest of a compound must be words it knows */
+    const char *text; /* what the snippet analyses: token offsets point here */
+    ws_strlist terms;
+} match_set;
+
+static int add_match(void *ctx, const char *term, size_t len, uint32_t freq)
+{
+    (void)freq;
+    match_set *m = ctx;
+    /* Only body terms: plain words start with a non-prefix byte, stems
+     * with "Z" and then a non-prefix byte. */
+    const char *t = term;
+    if (*t == 'Z')
+        t++;
+    if (*t >= 'A' && *t <= 'Z')
+        return 0;
+    return ws_strlist_add(&m->terms, term, len) != 0;
+}
+
+static int utf8_cont(const char *s, size_t i)
+{
+    return ((unsigned char)s[i] & 0xC0) == 0x80;
+}
+
+/* Characters, not bytes, in s[0..n): a part's minimum length counts letters. */
+static size_t utf8_chars(const char *s, size_t n)
+{
+    size_t c = 0;
+    for (size_t i = 0; i < n; i++)
+        c += !utf8_cont(s, i);
+    return c;
+}
+
+/* Does some document have a word with the stem of w[0..n)? */
+static int stem_known(match_set *m, const char *w, size_t n)
+{
+    char z[WS_MAX_TERM + 2];
+    uint32_t f = 0;
+    if (ws_analyzer_stem(m->an, w, n, z + 1, sizeof z - 1) <= 0)
+        return 0;
+    z[0] = 'Z';
+    return ws_xdb_termfreq(m->db, z, &f, NULL) == WS_OK && f > 0;
+}
+
+/* Does the index know folded w[0..n) as a word?  Whole words and the
+ * parts of the compounds the indexer split are both filed as "Z" + stem,
+ * so the index stands in for the word list the indexer split with (which
+ * a searcher does not load). */
+static int part_known(match_set *m, const char *w, size_t n)
+{
+    char u[WS_MAX_TERM + 1];
+    size_t k = 0;
+    int pairs = 0;
+    if (utf8_chars(w, n) < WS_MIN_PART)
+        return 0;
+    if (stem_known(m, w, n))
+        return 1;
+    /* A document's "Fluechtlings" is filed under the stem of "Flüchtlings"
+     * when the indexer's word list knows only that: read its ae/oe/ue as
+     * umlauts too ("qu" excepted, as in Quelle). */
+    for (size_t i = 0; i < n && k + 2 < sizeof u; i++) {
+        char c = w[i];
+        if ((c == 'a' || c == 'o' || c == 'u') && i + 1 < n && w[i + 1] == 'e' &&
+            !(c == 'u' && i > 0 && w[i - 1] == 'q')) {
+            u[k++] = (char)0xC3; /* ä ö ü: C3 A4, C3 B6, C3 BC */
+            u[k++] = (char)(c == 'a' ? 0xA4 : c == 'o' ? 0xB6 : 0xBC);
+            pairs = 1;
+            i++;
+        } else
+            u[k++] = c;
+    }
+    return pairs && k + 2 < sizeof u && stem_known(m, u, k);
+}
+
+/* Does what follows a part, w[0..n), start with a known word?  Only the
+ * next word is asked for: the index has a term for each part and for the
+ * compounds that start a word (asylbewerber), not for those that end it
+ * (leistungsgesetz after Asyl|bewerber). */
+static int rest_known(match_set *m, const char *w, size_t n)
+{
+    if (part_known(m, w, n))
+        return 1;
+    for (size_t k = 1; k < n; k++)
+        if (!utf8_cont(w, k) && utf8_chars(w + k, n - k) >= WS_MIN_PART && part_known(m, w, k))
+            return 1;
+    return 0;
+}
+
+/*
+ * Where the first f bytes of a folded term end in its surface form
+ * w[0..n).  Folding may change lengths (ẞ -> ss, a soft hyphen dropped, a
+ * decomposed ü composed), so w is cut at each character until a cut folds
+ * to exactly term[0..f), the way the analysis folds (NFC, case folding,
+ * ignorables and apostrophes dropped).  Of several such cuts (a soft
+ * hyphen at the seam) the first, or with last the last, so the mark
+ * covers no invisible character.  (size_t)-1 when there is none: the
+ * spelled-out ending of a gender form has no surface of its own.
+ */
+static size_t surface_at(const char *w, size_t n, const char *term, size_t term_len, size_t f,
+                         int last)
+{
+    int ascii = n == term_len;
+    for (size_t i = 0; ascii && i < n; i++)
+        ascii = (unsigned char)w[i] < 0x80;
+    if (ascii) /* folding only lowered the case: bytes map one to one */
+        return f;
+    size_t found = (size_t)-1;
+    for (size_t c = 0; c <= n; c++) {
+        if (c < n && utf8_cont(w, c))
+            continue;
+        utf8proc_uint8_t *s = NULL;
+        utf8proc_ssize_t r =
+            utf8proc_map((const utf8proc_uint8_t *)w, (utf8proc_ssize_t)c, &s,
+                         UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD | UTF8PROC_IGNORE);
+        size_t k = 0;
+        for (utf8proc_ssize_t i = 0; i < r;) {
+            if (s[i] == '\'') {
+                i++;
+            } else if (s[i] == 0xE2 && i + 2 < r && s[i + 1] == 0x80 && s[i + 2] == 0x99) {
+                i += 3; /* ’ */
+            } else
+                s[k++] = s[i++];
+        }
+        int same = r >= 0 && k == f && !memcmp(s, term, f);
+        free(s);
+        if (r < 0 || k > f)
+            break; /* a longer cut never folds to fewer bytes */
+        if (same) {
+            found = c;
+            if (!last)
+                break;
+        }
+    }
+    return found;
+}
+
+/*
+ * Does a part of a compound token have stem q, at its start, in the
+ * middle or at its end (Kommunal|verwaltung, Asylbewerber|leistungs|gesetz,
+ * Flüchtlings|unterkunft)?  Then narrow the highlight to it.
+ *
+ * This runs for every word of a scanned document and every stem of the
+ * query, so a position where q cannot begin (ws_stem_may_match: mostly
+ * one byte compared) is passed over before anything is stemmed.  As in
+ * the indexer's split, the part and what is left on either side are at
+ * least WS_MIN_PART letters, and what is left must be words (here: words
+ * the index knows), so Wandh|alterung is no compound of Alterung.
+ */
+static int match_part(match_set *m, const ws_token *t, const char *q, size_t *start, size_t *end)
+{
+    const char *w = t->term;
+    size_t len = t->term_len, ql = strlen(q);
+    char stem[WS_MAX_TERM + 1];
+    /* a part and what is left are 4 letters each, so 8 bytes at least;
+     * the letters are counted only where a part may start */
+    if (ql < 3 || len < 2 * WS_MIN_PART)
+        return 0;
+    for (size_t p = 0, pc = 0; p + ql <= len; pc += !utf8_cont(w, p), p++) {
+        /* the first byte, inline: q's own, or C3 for an umlaut of a/o/u */
+        if ((w[p] != q[0] && (unsigned char)w[p] != 0xC3) || (p && pc < WS_MIN_PART) ||
+            !ws_stem_may_match(w + p, q))
+            continue;
+        int left = -1; /* is w[0..p) a known word?  asked once a part fits */
+        /* The longest part first, so it takes its linking element along
+         * (Asylbewerber[leistungs]gesetz).  A German stem is q's letters
+         * (umlauts 2 bytes) plus endings of at most some 20 bytes
+         * (-innen, -ern, -est, -lichkeit): 24 bound the search. */
+        size_t e = p + 2 * ql + 24 < len ? p + 2 * ql + 24 : len;
+        for (; e >= p + ql; e--) {
+            if ((e < len && utf8_cont(w, e)) || (!p && e == len))
+                continue;
+            if (utf8_chars(w + p, e - p) < WS_MIN_PART)
+                break;
+            if (e < len && utf8_chars(w + e, len - e) < WS_MIN_PART)
+                continue;
+            if (ws_analyzer_stem(m->an, w + p, e - p, stem, sizeof stem) <= 0 || strcmp(stem, q))
+                continue;
+            if (left < 0)
+                left = !p || part_known(m, w, p);
+            if (!left)
+                break;
+            if (e < len && !rest_known(m, w + e, len - e))
+                continue;
+            const char *sw = m->text + t->start;
+            size_t sn = t->end - t->start;
+            size_t a = p ? surface_at(sw, sn, w, len, p, 1) : 0;
+            size_t b = e < len ? surface_at(sw, sn, w, len, e, 0) : sn;
+            /* not mappable: the whole word is marked, as it matched */
+            if (a != (size_t)-1 && b != (size_t)-1 && a < b) {
+                *start = t->start + a;
+                *end = t->start + b;
+            }
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Snippets analyse without stemming (see ws_analyzer_set_stemming): a
+ * word is stemmed only if it may have one of the query's stems. */
+typedef struct umlaut_match {
+    match_set *m;
+    int hit; /* index + 1 of the query term matched */
+} umlaut_match;
+
+static int match_variant(void *ctx, const char *cand, size_t len)
+{
+    umlaut_match *u = ctx;
+    char stem[WS_MAX_TERM + 1];
+    int have_stem = 0;
+    for (size_t i = 0; i < u->m->terms.n; i++) {
+        const char *q = u->m->terms.v[i];
+        if (q[0] != 'Z' || !ws_stem_may_match(cand, q + 1))
+            continue;
+        if (!have_stem)
+            have_stem = ws_analyzer_stem(u->m->an, cand, len, stem, sizeof stem) > 0 ? 1 : -1;
+        if (have_stem > 0 && !strcmp(q + 1, stem)) {
+            u->hit = (int)i + 1;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int match_token(void *ctx, const ws_token *t, size_t *start, size_t *end)
+{
+    match_set *m = ctx;
+    char stem[WS_MAX_TERM + 1];
+    int have_stem = 0;
+    for (size_t i = 0; i < m->terms.n; i++) {
+        const char *q = m->terms.v[i];
+        if (q[0] != 'Z') {
+            if (!strcmp(q, t->term))
+                return (int)i + 1;
+            continue;
+        }
+        if (!ws_stem_may_match(t->term, q + 1))
+            continue;
+        if (!have_stem)
+            have_stem =
+                ws_analyzer_stem(m->an, t->term, t->term_len, stem, sizeof stem) > 0 ? 1 : -1;
+        if (have_stem > 0 && !strcmp(q + 1, stem))
+            return (int)i + 1;
+    }
+    /* "Fluechtlinge" in a document was indexed as "Flüchtlinge" (see
+     * ws_compounds_umlaut): read its ae/oe/ue as umlauts too. */
+    if (memmem(t->term, t->term_len, "ae", 2) || memmem(t->term, t->term_len, "oe", 2) ||
+        memmem(t->term, t->term_len, "ue", 2)) {
+        umlaut_match um = {m, 0};
+        ws_umlaut_variants(t->term, t->term_len, match_variant, &um);
+        if (um.hit)
+            return um.hit;
+    }
+    for (size_t i = 0; i < m->terms.n; i++)
+        if (m->terms.v[i][0] == 'Z' && match_part(m, t, m->terms.v[i] + 1, start, end))
+            return (int)i + 1;
+    return 0;
+}
+
+static char *json_strdup(json_t *o, const char *key)
+{
+    const char *v = json_string_value(json_object_get(o, key));
+    return v ? strdup(v) : NULL;
+}
+
+/* ---- related documents (recap <-> presentation, see related.h) ---------- */
+
+typedef struct related_ids {
+    uint32_t id[WS_RELATED_MAX];
+    size_t n;
+    uint32_t self;
+} related_ids;
+
+static int related_add_term(ws_searcher *s, related_ids *r, const char *prefix, const char *value,
+                            ws_error *err)
+{
+    char term[256];
+    uint32_t *ids = NULL;
+    size_t n = 0;
+    ws_related_term(prefix, value, term);
+    int rc = ws_xdb_postings(s->db, term, &ids, &n, err);
+    for (size_t i = 0; rc == WS_OK && i < n && r->n < WS_RELATED_MAX; i++) {
+        size_t k = 0;
+        while (k < r->n && r->id[k] != ids[i])
+            k++;
+        if (ids[i] != r->self && k == r->n)
+            r->id[r->n++] = ids[i];
+    }
+    free(ids);
+    return rc;
+}
+
+/* Documents linking to the hit's file, and the hit's links that are
+ * documents of the index; j is the hit's stored record. */
+static int fill_related(ws_searcher *s, ws_hit *h, json_t *j, ws_error *err)
+{
+    related_ids r = {{0}, 0, h->docid};
+    char name[1024], target[4096];
+    int rc = WS_OK;
+    if (!h->path)
+        return WS_OK;
+    rc = related_add_term(s, &r, WS_PFX_LINK, h->path, err);
+    if (rc == WS_OK && ws_related_name(h->path, name, sizeof name))
+        rc = related_add_term(s, &r, WS_PFX_LINKNAME, name, err);
+    size_t k;
+    json_t *l;
+    json_array_foreach(json_object_get(j, "links"), k, l)
+    {
+        const char *link = json_string_value(l);
+        if (rc != WS_OK || r.n >= WS_RELATED_MAX)
+            break;
+        if (!link || !ws_related_resolve(h->path, link, target, sizeof target))
+            continue;
+        char idterm[WS_MAX_IDTERM + 1];
+        ws_schema_idterm(target, idterm);
+        uint32_t *ids = NULL;
+        size_t n = 0;
+        rc = ws_xdb_postings(s->db, idterm, &ids, &n, err);
+        if (rc == WS_OK && n) {
+            free(ids);
+            rc = related_add_term(s, &r, WS_PFX_ID, target, err);
+        } else {
+            free(ids);
+            if (rc == WS_OK && ws_related_name(target, name, sizeof name))
+                rc = related_add_term(s, &r, WS_PFX_NAME, name, err);
+        }
+    }
+    if (rc != WS_OK || !r.n)
+        return rc;
+    h->related = calloc(r.n, sizeof *h->related);
+    if (!h->related)
+        return ws_error_set(err, WS_ENOMEM, "out of memory");
+    for (size_t i = 0; rc == WS_OK && i < r.n; i++) {
+        ws_xdoc *doc = NULL;
+        char *data = NULL;
+        size_t dlen = 0;
+        rc = ws_xdb_get_document(s->db, r.id[i], &doc, err);
+        if (rc == WS_ENOTFOUND) { /* deleted since the posting was read */
+            rc = WS_OK;
+            continue;
+        }
+        if (rc == WS_OK)
+            rc = ws_xdoc_get_data(doc, &data, &dlen, err);
+        json_t *o = rc == WS_OK ? json_loadb(data, dlen, 0, NULL) : NULL;
+        if (o) {
+            ws_related *e = &h->related[h->nrelated++];
+            e->docid = r.id[i];
+            e->path = json_strdup(o, "path");
+            e->title = json_strdup(o, "title");
+            e->type = json_strdup(o, "type");
+            if (!e->title)
+                e->title = strdup(e->path ? e->path : "");
+            if (!e->title)
+                rc = ws_error_set(err, WS_ENOMEM, "out of memory");
+        }
+        json_decref(o);
+        free(data);
+        ws_xdoc_free(doc);
+    }
+    return rc;
+}
+
+static int fill_hit(ws_searcher *s, ws_xenquire *enq, ws_xmset *ms, uint32_t i,
+                    const ws_search_options *o, ws_hit *h, ws_error *err)
+{
+    ws_xdoc *doc = NULL;
+    char *data = NULL;
+    size_t dlen = 0;
+    json_t *j = NULL;
+    match_set m = {s->an, s->db, "", {0}};
+    h->docid = ws_xmset_docid(ms, i);
+    h->score = ws_xmset_weight(ms, i);
+    h->percent = ws_xmset_percent(ms, i);
+    h->passage_kind = "body";
+    int rc = ws_xmset_document(ms, i, &doc, err);
+    if (rc == WS_OK)
+        rc = ws_xdoc_get_data(doc, &data, &dlen, err);
+    if (rc == WS_OK) {
+        json_error_t je;
+        j = json_loadb(data, dlen, 0, &je);
+        if (!j)
+            rc = ws_error_set(err, WS_ECORRUPT, "document %u: stored record is not JSON: %s",
+                              h->docid, je.text);
+    }
+    if (rc == WS_OK)
+        rc = ws_xenquire_matching_terms(enq, h->docid, add_match, &m, err);
+    if (rc == WS_OK && m.terms.oom)
+        rc = ws_error_set(err, WS_ENOMEM, "out of memory");
+    if (rc == WS_OK) {
+        h->path = json_strdup(j, "path");
+        h->title = json_strdup(j, "title");
+        h->type = json_strdup(j, "type");
+        h->date = json_strdup(j, "date");
+        if (!h->title)
+            h->title = strdup(h->path ? h->path : "");
+        json_t *text = json_object_get(j, "text");
+        const char *tx = json_string_value(text);
+        size_t tlen = tx ? json_string_length(text) : 0;
+        ws_snippet sn;
+        m.text = tx ? tx : "";
+        ws_analyzer_set_stemming(s->an, 0);
+        rc = ws_snippet_make(s->an, tx ? tx : "", tlen, o->snippet_bytes, WS_SNIPPET_SCAN,
+                             match_token, &m, &sn, err);
+        ws_analyzer_set_stemming(s->an, 1);
+        if (rc == WS_OK) {
+            h->snippet = sn.text;
+            h->marks = sn.marks;
+            h->nmarks = sn.nmarks;
+            /* The passage the snippet comes from names where the hit is. */
+            json_t *ps = json_object_get(j, "passages");
+            size_t k;
+            json_t *p;
+            json_array_foreach(ps, k, p)
+            {
+                json_int_t st = json_integer_value(json_object_get(p, "start"));
+                json_int_t en = json_integer_value(json_object_get(p, "end"));
+                if ((json_int_t)sn.src_start >= st && (json_int_t)sn.src_start <= en) {
+                    const char *kind = json_string_value(json_object_get(p, "kind"));
+                    h->passage_kind = !kind                      ? "body"
+                                      : !strcmp(kind, "section") ? "section"
+                                      : !strcmp(kind, "page")    ? "page"
+                                      : !strcmp(kind, "slide")   ? "slide"
+                                      : !strcmp(kind, "sheet")   ? "sheet"
+                                                                 : "body";
+                    h->passage_number = (unsigned)json_integer_value(json_object_get(p, "n"));
+                    h->passage_heading = json_strdup(p, "heading");
+                    h->ocr = json_is_true(json_object_get(p, "ocr"));
+                    break;
+                }
+            }
+        }
+        if (rc == WS_OK && (!h->title || !h->snippet))
+            rc = ws_error_set(err, WS_ENOMEM, "out of memory");
+        if (rc == WS_OK)
+            rc = fill_related(s, h, j, err);
+    }
+    ws_strlist_free(&m.terms);
+    json_decref(j);
+    free(data);
+    ws_xdoc_free(doc);
+    return rc;
+}
+
+static int add_filter(ws_xquery **q, ws_xquery *f, ws_error *err)
+{
+    ws_xquery *n = NULL;
+    int rc = ws_xquery_combine(&n, WS_XOP_FILTER, *q, f, err);
+    ws_xquery_free(f);
+    if (rc == WS_OK) {
+        ws_xquery_free(*q);
+        *q = n;
+    }
+    return rc;
+}
+
+/* A filter on a free-text field: every word of text must occur in the
+ * field, in any of its forms (prefix + word, or "Z" + prefix + stem). */
+typedef struct field_ctx {
+    const char *prefix;
+    ws_xquery *q;
+    int rc;
+    ws_error *err;
+} field_ctx;
+
+static int field_token(void *vctx, const ws_token *t)
+{
+    field_ctx *c = vctx;
+    char term[WS_MAX_TERM + 8];
+    ws_xquery *a = NULL, *b = NULL, *w = NULL, *n = NULL;
+    snprintf(term, sizeof term, "%s%s", c->prefix, t->term);
+    c->rc = ws_xquery_term(&a, term, c->err);
+    if (c->rc == WS_OK && t->stem) {
+        snprintf(term, sizeof term, "%s%s%s", WS_PFX_STEM, c->prefix, t->stem);
+        c->rc = ws_xquery_term(&b, term, c->err);
+    }
+    if (c->rc == WS_OK)
+        c->rc = ws_xquery_combine(&w, WS_XOP_SYNONYM, a, b, c->err);
+    if (c->rc == WS_OK)
+        c->rc = ws_xquery_combine(&n, WS_XOP_AND, c->q, w, c->err);
+    if (c->rc == WS_OK) {
+        ws_xquery_free(c->q);
+        c->q = n;
+    }
+    ws_xquery_free(a);
+    ws_xquery_free(b);
+    ws_xquery_free(w);
+    return c->rc != WS_OK;
+}
+
+static int add_field_filter(ws_searcher *s, ws_xquery **q, const char *prefix, const char *text,
+                            ws_error *err)
+{
+    if (!text || !*text)
+        return WS_OK;
+    field_ctx c = {prefix, NULL, WS_OK, err};
+    int rc = ws_analyze(s->an, text, strlen(text), 1, NULL, field_token, &c, err);
+    if (rc == WS_OK)
+        rc = c.rc;
+    if (rc == WS_OK && !c.q)
+        rc = ws_error_set(err, WS_EQUERY, "filter '%s' has no words", text);
+    if (rc == WS_OK)
+        return add_filter(q, c.q, err);
+    ws_xquery_free(c.q);
+    return rc;
+}
+
+/* Facets: which slot, whether it holds several entries, the name shown. */
+static const struct {
+    const char *name;
+    unsigned slot;
+    int multi;
+} facet_slots[] = {
+    {"type", WS_SLOT_TYPE, 0},        {"year", WS_SLOT_YEAR, 0},   {"speaker", WS_SLOT_SPEAKERS, 1},
+    {"organisation", WS_SLOT_ORG, 0}, {"event", WS_SLOT_EVENT, 0},
+};
+#define NFACETS (sizeof facet_slots / sizeof *facet_slots)
+
+typedef struct facet_fill {
+    ws_facet *f;
+    int oom;
+} facet_fill;
+
+static int take_facet(void *ctx, const char *v, size_t len, uint32_t count)
+{
+    facet_fill *ff = ctx;
+    ws_facet_value *nv = realloc(ff->f->values, (ff->f->nvalues + 1) * sizeof *nv);
+    char *c = malloc(len + 1);
+    if (!nv || !c) {
+        if (nv)
+            ff->f->values = nv;
+        free(c);
+        ff->oom = 1;
+        return 1;
+    }
+    memcpy(c, v, len);
+    c[len] = '\0';
+    ff->f->values = nv;
+    ff->f->values[ff->f->nvalues].value = c;
+    ff->f->values[ff->f->nvalues].count = count;
+    ff->f->nvalues++;
+    return 0;
+}
+
+/* "2024-03-05" -> "20240305"; 0 if it is not such a date. */
+static int ymd(const char *d, char out[9])
+{
+    if (!d || strlen(d) != 10 || d[4] != '-' || d[7] != '-')
+        return 0;
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && (d[i] < '0' || d[i] > '9'))
+            return 0;
+    /* a day that exists: 2024-13-45 is a typo, not 2025-02-14 */
+    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int y = atoi(d), m = (d[5] - '0') * 10 + d[6] - '0', day = (d[8] - '0') * 10 + d[9] - '0';
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (m < 1 || m > 12 || day < 1 || day > mdays[m - 1] || (m == 2 && day == 29 && !leap))
+        return 0;
+    memcpy(out, d, 4);
+    memcpy(out + 4, d + 5, 2);
+    memcpy(out + 6, d + 8, 2);
+    out[8] = '\0';
+    return 1;
+}
+
+/* Xapian's spelling table proposes the closest frequent word. */
+static int spelling_of(void *ctx, const char *term, char *out, size_t cap)
+{
+    char *sug = NULL;
+    int n = 0;
+    /* never a stopword: Seminar -> "seiner" helps nobody */
+    if (ws_xdb_spelling(ctx, term, 2, &sug, NULL) == WS_OK && sug && *sug && strlen(sug) < cap &&
+        !ws_is_stopword(sug)) {
+        memcpy(out, sug, strlen(sug) + 1);
+        n = (int)strlen(sug);
+    }
+    free(sug);
+    return n;
+}
+
+/* "Meinten Sie": the query with its unknown words corrected, or NULL. */
+static int correct_query(ws_searcher *s, const char *q, size_t len, char **out, ws_error *err)
+{
+    ws_buf b = WS_BUF_INIT;
+    int corrected = 0;
+    *out = NULL;
+    int rc =
+        ws_query_correct(s->an, q, len, ws_searcher_knows, spelling_of, s->db, &b, &corrected, err);
+    if (rc == WS_OK && corrected)
+        *out = ws_buf_steal(&b, NULL);
+    ws_buf_free(&b);
+    return rc;
+}
+
+/* How much a word spelled as typed adds on top of its stem's weight
+ * (Flüchtlinge over Fluechtlinge, Roßlau over Rosslau, Kommunen over
+ * Kommune); tuned with tests/eval. */
+#define WS_EXACT_BONUS 0.5
+
+/* Rank documents that spell the query's words as typed above those that
+ * only match them folded or stemmed: AND_MAYBE adds weight, never hits. */
+static int add_exact_bonus(ws_xquery **q, const char *exact, ws_error *err)
+{
+    ws_xquery *any = NULL;
+    int rc = WS_OK;
+    for (const char *p = exact; rc == WS_OK && p && *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t l = nl ? (size_t)(nl - p) : strlen(p);
+        char t[WS_MAX_TERM + 2];
+        if (l < sizeof t) {
+            memcpy(t, p, l);
+            t[l] = '\0';
+            ws_xquery *tq = NULL, *o = NULL;
+            rc = ws_xquery_term(&tq, t, err);
+            if (rc == WS_OK)
+                rc = ws_xquery_combine(&o, WS_XOP_OR, any, tq, err);
+            ws_xquery_free(tq);
+            if (rc == WS_OK) {
+                ws_xquery_free(any);
+                any = o;
+            }
+        }
+        p += l + (nl != NULL);
+    }
+    ws_xquery *scaled = NULL, *res = NULL;
+    if (rc == WS_OK && any)
+        rc = ws_xquery_scale(&scaled, any, WS_EXACT_BONUS, err);
+    if (rc == WS_OK && scaled)
+        rc = ws_xquery_combine(&res, WS_XOP_AND_MAYBE, *q, scaled, err);
+    if (rc == WS_OK && res) {
+        ws_xquery_free(*q);
+        *q = res;
+    }
+    ws_xquery_free(any);
+    ws_xquery_free(scaled);
+    return rc;
+}
+
+/* OpenThesaurus, when the index holds it (wsearch index --openthesaurus),
+ * widens each word at this fraction of its weight: its groups are broad
+ * (Kommune also means a commune), so a document using the word itself, or
+ * our own thesaurus's synonyms, stays ahead. */
+#define WS_BROAD_WEIGHT 0.15
+#define WS_BROAD_MAX    24
+
+/* Each word gets at most `max` of them; *cut says a word got fewer than
+ * WS_BROAD_MAX because the query's budget is shared by many words. */
+static int add_broad_synonyms(ws_searcher *s, ws_xquery **q, unsigned max, int *cut, ws_error *err)
+{
+    char *sum = NULL;
+    int rc = ws_xdb_get_metadata(s->db, WS_META_BROAD, &sum, err);
+    if (rc == WS_OK && *sum && max) {
+        rc = ws_xquery_expand(q, s->db, WS_PFX_BROAD, WS_BROAD_WEIGHT, max, err);
+        *cut = max < WS_BROAD_MAX;
+    } else if (rc == WS_OK && *sum) {
+        *cut = 1; /* no room left: the words alone */
+    }
+    free(sum);
+    return rc;
+}
+
+/* What the wildcards of a query cost: each one, when the query runs, reads
+ * every index word it begins (to pick the most frequent), and 680 x "k*"
+ * reads the same 192 words 680 times.  Counted per distinct pattern (and
+ * only up to what the budget can pay), summed per wildcard. */
+#define WS_WILD_PATTERNS 64
+
+typedef struct wild_cost {
+    ws_xdb *db;
+    uint32_t each;   /* words one wildcard may stand for */
+    uint64_t budget; /* words all wildcards together may read */
+    uint64_t total;  /* words they would read */
+    uint32_t seen;   /* words of the pattern being counted */
+    uint32_t cap;    /* count no further than this */
+    int cut;         /* a wildcard begins more words than it may stand for */
+    struct {
+        char *pattern;
+        uint32_t count;
+    } known[WS_WILD_PATTERNS];
+    size_t nknown;
+} wild_cost;
+
+static int count_upto(void *ctx, const char *term, size_t len, uint32_t freq)
+{
+    (void)term;
+    (void)len;
+    (void)freq;
+    wild_cost *w = ctx;
+    return ++w->seen >= w->cap;
+}
+
+static int cost_wildcard(void *ctx, const char *pattern, size_t len, uint32_t freq)
+{
+    (void)freq;
+    wild_cost *w = ctx;
+    uint32_t count = 0;
+    size_t k = 0;
+    for (; k < w->nknown; k++)
+        if (strlen(w->known[k].pattern) == len && !memcmp(w->known[k].pattern, pattern, len))
+            break;
+    if (k < w->nknown) {
+        count = w->known[k].count;
+    } else {
+        char p[WS_MAX_TERM + 16];
+        if (len >= sizeof p)
+            return 0;
+        memcpy(p, pattern, len);
+        p[len] = '\0';
+        uint64_t left = w->budget >= w->total ? w->budget - w->total : 0;
+        w->seen = 0;
+        w->cap = (uint32_t)(left + 1 < UINT32_MAX ? left + 1 : UINT32_MAX);
+        ws_xdb_allterms(w->db, p, count_upto, w, NULL);
+        count = w->seen;
+        if (w->nknown < WS_WILD_PATTERNS && (w->known[w->nknown].pattern = strdup(p)))
+            w->known[w->nknown++].count = count;
+    }
+    if (count > w->each)
+        w->cut = 1;
+    w->total += count;
+    return w->total > w->budget; /* over budget: no need to count on */
+}
+
+/*
+ * Parse within the budget.  Xapian 1.4 expands a wildcard only when the
+ * query runs, each one up to the parser's max_expansion, so the parsed
+ * tree is measured first (cheap: nothing is expanded yet).  Too many
+ * clauses is an error.  Wildcards share max_expansion words; when reading
+ * the words they begin would cost more than WS_SEARCH_WILDCARD_READS, each
+ * stops after its share in term order instead of choosing the most
+ * frequent (the query then says truncated).
+ */
+static int parse_within(ws_searcher *s, const char *rewritten, ws_budget *b, ws_xquery **out,
+                        ws_error *err)
+{
+    ws_xquery *q = NULL;
+    ws_xshape sh;
+    int rc = ws_xqp_parse(s->qp, rewritten, WS_SEARCH_PARSE_FLAGS, &q, err);
+    if (rc == WS_EQUERY && err) {
+        char msg[sizeof err->msg]; /* err->msg is both source and target */
+        const char *m = err->msg;
+        if (!strncmp(m, "QueryParserError: ", 18)) /* our own words need no type name */
+            m += 18;
+        snprintf(msg, sizeof msg, "%s", m);
+        rc = ws_error_set(err, rc, "cannot understand the query: %s", msg);
+    }
+    if (rc == WS_OK)
+        rc = ws_xquery_shape(q, &sh, NULL, NULL, err);
+    if (rc == WS_OK)
+        b->leaves = sh.leaves;
+    if (rc == WS_OK && sh.leaves > b->max_terms)
+        rc = ws_error_set(err, WS_EQUERY,
+                          "the query is too large: %u words and wildcards after analysis, at "
+                          "most %u are searched; search for fewer words",
+                          sh.leaves, b->max_terms);
+    if (rc == WS_OK && sh.depth > WS_SEARCH_MAX_DEPTH)
+        rc = ws_error_set(err, WS_EQUERY,
+                          "the query nests too deeply (%u levels of brackets and operators, at "
+                          "most %u)",
+                          sh.depth, WS_SEARCH_MAX_DEPTH);
+    if (rc != WS_OK || !sh.wildcards) {
+        if (rc != WS_OK)
+            ws_xquery_free(q);
+        *out = rc == WS_OK ? q : NULL;
+        return rc;
+    }
+    uint32_t share = b->max_expansion / sh.wildcards;
+    wild_cost w;
+    memset(&w, 0, sizeof w);
+    w.db = s->db;
+    w.each = share < 1 ? 1 : share < WS_MAX_WILDCARD ? share : WS_MAX_WILDCARD;
+    w.budget = WS_SEARCH_WILDCARD_READS;
+    rc = ws_xquery_shape(q, &sh, cost_wildcard, &w, err);
+    int first = w.total > w.budget;
+    if (rc == WS_OK && (first || w.each < WS_MAX_WILDCARD)) {
+        ws_xquery_free(q);
+        q = NULL;
+        rc = ws_xqp_set_wildcard_limit(s->qp, w.each, first, err);
+        if (rc == WS_OK)
+            rc = ws_xqp_parse(s->qp, rewritten, WS_SEARCH_PARSE_FLAGS, &q, err);
+        /* The parser is the searcher's: leave it as the next query expects. */
+        int rc2 = ws_xqp_set_max_expansion(s->qp, WS_MAX_WILDCARD, rc == WS_OK ? err : NULL);
+        if (rc == WS_OK)
+            rc = rc2;
+    }
+    b->cut = w.cut || first;
+    for (size_t k = 0; k < w.nknown; k++)
+        free(w.known[k].pattern);
+    if (rc != WS_OK) {
+        ws_xquery_free(q);
+        q = NULL;
+    }
+    *out = q;
+    return rc;
+}
+
+int ws_searcher_parse(ws_searcher *s, const char *rewritten, const char *exact, ws_xquery **out,
+                      ws_error *err)
+{
+    return ws_searcher_parse_budget(s, rewritten, exact, NULL, out, err);
+}
+
+int ws_searcher_parse_budget(ws_searcher *s, const char *rewritten, const char *exact, ws_budget *b,
+                             ws_xquery **out, ws_error *err)
+{
+    ws_xquery *q = NULL;
+    ws_budget def = {WS_SEARCH_MAX_TERMS, WS_SEARCH_MAX_EXPANSION, 0, 0, 0};
+    if (!b)
+        b = &def;
+    b->cut = b->synonyms_cut = 0;
+    b->leaves = 0;
+    *out = NULL;
+    int rc = parse_within(s, rewritten, b, &q, err);
+    if (rc == WS_OK && ws_xquery_is_empty(q))
+        rc = ws_error_set(err, WS_EQUERY, "the query has no words to search for");
+    /* OpenThesaurus widening shares the expansion budget too: many words
+     * get fewer broad synonyms each. */
+    unsigned per = b->leaves ? b->max_expansion / b->leaves : WS_BROAD_MAX;
+    if (rc == WS_OK)
+        rc = add_broad_synonyms(s, &q, per < WS_BROAD_MAX ? per : WS_BROAD_MAX, &b->synonyms_cut,
+                                err);
+    if (rc == WS_OK && exact && *exact)
+        rc = add_exact_bonus(&q, exact, err);
+    if (rc != WS_OK) {
+        ws_xquery_free(q);
+        return rc;
+    }
+    *out = q;
+    return WS_OK;
+}
+
+int ws_searcher_prepare(ws_searcher *s, const char *query, size_t len, size_t max, char **rewritten,
+                        char **exact, ws_error *err)
+{
+    ws_buf rw = WS_BUF_INIT, ex = WS_BUF_INIT;
+    ws_query_extras x = {phrase_synonyms, s->db, &ex};
+    *rewritten = *exact = NULL;
+    int rc = ws_query_prepare(s->an, query, len, max, ws_searcher_knows, s->db, &x, &rw, err);
+    if (rc == WS_OK) {
+        *rewritten = ws_buf_steal(&rw, NULL);
+        *exact = ws_buf_steal(&ex, NULL);
+        if (!*rewritten || !*exact)
+            rc = ws_error_set(err, WS_ENOMEM, "out of memory");
+    }
+    ws_buf_free(&rw);
+    ws_buf_free(&ex);
+    if (rc != WS_OK) {
+        free(*rewritten);
+        free(*exact);
+        *rewritten = *exact = NULL;
+    }
+    return rc;
+}
+
+/* A type filter nothing can match is a typo: say which types exist. */
+static int unknown_type(const char *type, ws_error *err)
+{
+    char known[128] = "";
+    for (int t = WS_DOC_TXT; t < WS_DOC_COUNT_; t++) {
+        size_t n = strlen(known);
+        snprintf(known + n, sizeof known - n, "%s%s", n ? ", " : "",
+                 ws_doctype_name((ws_doctype)t));
+    }
+    return ws_error_set(err, WS_EQUERY, "unknown type '%.40s' (known types: %s)", type, known);
+}
+
+static double mono_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int run_once(ws_searcher *s, const char *query, size_t qlen, const char *rewritten,
+                    const char *exact, const ws_search_options *o, ws_results *r, ws_error *err)
+{
+    ws_xquery *q = NULL;
+    ws_xenquire *enq = NULL;
+    ws_xmset *ms = NULL;
+    char *corr = NULL;
+    ws_budget b = {o->max_terms ? o->max_terms : WS_SEARCH_MAX_TERMS,
+                   o->max_expansion ? o->max_expansion : WS_SEARCH_MAX_EXPANSION, 0, 0, 0};
+    int rc = ws_searcher_parse_budget(s, rewritten, exact, &b, &q, err);
+    if (rc == WS_OK && b.cut)
+        r->truncated |= WS_TRUNCATED_WILDCARDS;
+    if (rc == WS_OK && b.synonyms_cut)
+        r->truncated |= WS_TRUNCATED_SYNONYMS;
+    if (rc == WS_OK && o->type && *o->type && ws_doctype_from_name(o->type) == WS_DOC_UNKNOWN)
+        rc = unknown_type(o->type, err);
+    if (rc == WS_OK && o->type && *o->type) {
+        char t[64];
+        ws_xquery *f = NULL;
+        snprintf(t, sizeof t, "%s%s", WS_PFX_TYPE, o->type);
+        rc = ws_xquery_term(&f, t, err);
+        if (rc == WS_OK)
+            rc = add_filter(&q, f, err);
+    }
+    if (rc == WS_OK && (o->date_from || o->date_to)) {
+        char lo[9], hi[9];
+        int has_lo = ymd(o->date_from, lo), has_hi = ymd(o->date_to, hi);
+        if ((o->date_from && !has_lo) || (o->date_to && !has_hi))
+            rc = ws_error_set(err, WS_EQUERY, "'%s' is not a date (YYYY-MM-DD)",
+                              o->date_from && !has_lo ? o->date_from : o->date_to);
+        else if (has_lo && has_hi && strcmp(lo, hi) > 0)
+            rc = ws_error_set(err, WS_EQUERY, "empty date range: %s is after %s", o->date_from,
+                              o->date_to);
+        ws_xquery *f = NULL;
+        if (rc == WS_OK)
+            rc = ws_xquery_value_range(&f, WS_SLOT_DATE, has_lo ? lo : NULL, has_hi ? hi : NULL,
+                                       err);
+        if (rc == WS_OK)
+            rc = add_filter(&q, f, err);
+    }
+    if (rc == WS_OK)
+        rc = add_field_filter(s, &q, WS_PFX_SPEAKER, o->speaker, err);
+    if (rc == WS_OK)
+        rc = add_field_filter(s, &q, WS_PFX_ORG, o->organisation, err);
+    if (rc == WS_OK)
+        rc = add_field_filter(s, &q, WS_PFX_EVENT, o->event, err);
+    if (rc == WS_OK && o->year && *o->year) {
+        char t[32];
+        ws_xquery *f = NULL;
+        if (strlen(o->year) != 4 || strspn(o->year, "0123456789") != 4)
+            rc = ws_error_set(err, WS_EQUERY, "a year is written YYYY, not '%s'", o->year);
+        snprintf(t, sizeof t, "%s%s", WS_PFX_YEAR, o->year);
+        if (rc == WS_OK)
+            rc = ws_xquery_term(&f, t, err);
+        if (rc == WS_OK)
+            rc = add_filter(&q, f, err);
+    }
+    if (rc == WS_OK)
+        rc = ws_xenquire_new(&enq, s->db, err);
+    int facet_idx[NFACETS];
+    uint32_t check = 0;
+    if (o->facet_values) {
+        /* Facet counts must cover every match, not just the page shown. */
+        uint32_t docs = 0;
+        if (rc == WS_OK)
+            rc = ws_xdb_doccount(s->db, &docs, err);
+        check = docs;
+        for (size_t k = 0; rc == WS_OK && k < NFACETS; k++) {
+            facet_idx[k] =
+                ws_xenquire_add_facet(enq, facet_slots[k].slot, facet_slots[k].multi, err);
+            if (facet_idx[k] < 0)
+                rc = facet_idx[k];
+        }
+    }
+    if (rc == WS_OK)
+        rc = ws_xenquire_set_query(enq, q, err);
+    if (rc == WS_OK && o->sort != WS_SORT_RELEVANCE)
+        rc = ws_xenquire_sort_by_value(enq, WS_SLOT_DATE, o->sort == WS_SORT_DATE_DESC, err);
+    if (rc == WS_OK && o->time_limit > 0)
+        rc = ws_xenquire_time_limit(enq, o->time_limit, err);
+    unsigned limit = o->limit > WS_SEARCH_MAX_LIMIT ? WS_SEARCH_MAX_LIMIT : o->limit;
+    /* Xapian's time limit stops the exhaustive count (check_at_least, the
+     * facets) and does not say it did: a match that took that long was cut. */
+    double t0 = mono_now();
+    if (rc == WS_OK)
+        rc = ws_xenquire_mset(enq, o->offset, limit, check, &ms, err);
+    if (rc == WS_OK && o->time_limit > 0 && mono_now() - t0 >= o->time_limit)
+        r->truncated |= WS_TRUNCATED_TIME;
+    if (rc == WS_OK && o->facet_values) {
+        r->facets = calloc(NFACETS, sizeof *r->facets);
+        if (!r->facets)
+            rc = ws_error_set(err, WS_ENOMEM, "out of memory");
+        for (size_t k = 0; rc == WS_OK && k < NFACETS; k++) {
+            r->facets[k].name = facet_slots[k].name;
+            r->nfacets = k + 1;
+            facet_fill ff = {&r->facets[k], 0};
+            rc = ws_xenquire_facet(enq, facet_idx[k], o->facet_values, take_facet, &ff, err);
+            if (rc == WS_OK && ff.oom)
+                rc = ws_error_set(err, WS_ENOMEM, "out of memory");
+        }
+    }
+    if (rc == WS_OK) {
+        r->estimated = ws_xmset_estimated(ms);
+        uint32_t n = ws_xmset_size(ms);
+        if (n) {
+            r->hits = calloc(n, sizeof *r->hits);
+            if (!r->hits)
+                rc = ws_error_set(err, WS_ENOMEM, "out of memory");
+        }
+        for (uint32_t i = 0; rc == WS_OK && i < n; i++) {
+            rc = fill_hit(s, enq, ms, i, o, &r->hits[i], err);
+            r->nhits = i + 1;
+        }
+    }
+    if (rc == WS_OK && r->nhits == 0)
+        rc = correct_query(s, query, qlen, &corr, err);
+    /* A suggestion is for a query that found nothing: stems already
+     * match other forms of a word, so "kommune" needs no correction. */
+    if (rc == WS_OK && r->nhits == 0 && corr && *corr) {
+        r->corrected = corr;
+        corr = NULL;
+    }
+    free(corr);
+    ws_xmset_free(ms);
+    ws_xenquire_free(enq);
+    ws_xquery_free(q);
+    return rc;
+}
+
+int ws_search(ws_searcher *s, const char *query, size_t len, const ws_search_options *opts,
+              ws_results **out, ws_error *err)
+{
+    *out = NULL;
+    if (!s || (!query && len))
+        return ws_error_set(err, WS_EINVAL, "ws_search: invalid argument");
+    ws_search_options o = WS_SEARCH_OPTIONS_INIT;
+    if (opts)
+        o = *opts;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+
+    char *rw = NULL, *exact = NULL;
+    int rc = ws_searcher_prepare(s, query ? query : "", len, o.max_query, &rw, &exact, err);
+    if (rc != WS_OK)
+        return rc;
+    ws_results *r = NULL;
+    /* A writer may commit while we read: Xapian then throws
+     * DatabaseModifiedError, and the cure is to reopen and run again. */
+    for (int attempt = 0; attempt < 5; attempt++) {
+        ws_results_free(r);
+        r = calloc(1, sizeof *r);
+        if (!r) {
+            rc = ws_error_set(err, WS_ENOMEM, "out of memory");
+            break;
+        }
+        rc = run_once(s, query ? query : "", len, rw, exact, &o, r, err);
+        if (rc != WS_EMODIFIED)
+            break;
+        rc = ws_searcher_reopen(s, err);
+        if (rc != WS_OK)
+            break;
+        rc = WS_EMODIFIED;
+    }
+    free(rw);
+    free(exact);
+    if (rc != WS_OK) {
+        ws_results_free(r);
+        return rc;
+    }
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    r->seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    *out = r;
+    return WS_OK;
+}

@@ -1,0 +1,193 @@
+/*
+ * snippet.c - snippets from the full stored text.
+ *
+ * Omega builds its snippets from a 512-byte sample stored at index time,
+ * so a match further down a document shows no context.  wsearch stores the
+ * whole text and picks the window with the most distinct query words,
+ * using the same analysis as the index, so "Kommunen" is marked where the
+ * query said "Kommune".
+ */
+#include "search/snippet.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/buf.h"
+
+typedef struct hit {
+    size_t start, end;
+    int term; /* 1-based query term */
+} hit;
+
+typedef struct scan_ctx {
+    hit *v;
+    size_t n, cap;
+    ws_match_fn match;
+    void *mctx;
+    int oom;
+} scan_ctx;
+
+static int on_token(void *vctx, const ws_token *t)
+{
+    scan_ctx *s = vctx;
+    size_t ms = t->start, me = t->end;
+    int m = s->match(s->mctx, t, &ms, &me);
+    if (m <= 0)
+        return 0;
+    if (ms < t->start || me > t->end || ms >= me) /* never outside the token */
+        ms = t->start, me = t->end;
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 32;
+        hit *v = realloc(s->v, cap * sizeof *v);
+        if (!v) {
+            s->oom = 1;
+            return 1;
+        }
+        s->v = v;
+        s->cap = cap;
+    }
+    s->v[s->n].start = ms;
+    s->v[s->n].end = me;
+    s->v[s->n].term = m > 64 ? 64 : m;
+    s->n++;
+    return 0;
+}
+
+static int popcount64(uint64_t x)
+{
+    int n = 0;
+    for (; x; x &= x - 1)
+        n++;
+    return n;
+}
+
+static int is_space(char c)
+{
+    return c == ' ' || c == '\n' || c == '\t' || c == '\r';
+}
+
+/* Move i back to the start of a UTF-8 sequence. */
+static size_t utf8_floor(const char *s, size_t i)
+{
+    while (i > 0 && ((unsigned char)s[i] & 0xC0) == 0x80)
+        i--;
+    return i;
+}
+
+int ws_snippet_make(ws_analyzer *a, const char *text, size_t len, size_t want, size_t scan,
+                    ws_match_fn match, void *ctx, ws_snippet *out, ws_error *err)
+{
+    memset(out, 0, sizeof *out);
+    if (!want)
+        want = 240;
+    scan_ctx s = {NULL, 0, 0, match, ctx, 0};
+    size_t slen = scan && scan < len ? utf8_floor(text, scan) : len;
+    int rc = ws_analyze(a, text, slen, 0, NULL, on_token, &s, err);
+    if (rc == WS_OK && s.oom)
+        rc = ws_error_set(err, WS_ENOMEM, "out of memory making a snippet");
+    if (rc != WS_OK) {
+        free(s.v);
+        return rc;
+    }
+
+    /* Best window: the one starting at a match that covers the most
+     * distinct terms, then the most matches. */
+    size_t best = 0;
+    int best_distinct = -1, best_count = -1;
+    for (size_t i = 0, j = 0; i < s.n; i++) {
+        if (j < i)
+            j = i;
+        while (j + 1 < s.n && s.v[j + 1].end <= s.v[i].start + want * 3 / 4)
+            j++;
+        uint64_t mask = 0;
+        for (size_t k = i; k <= j; k++)
+            mask |= (uint64_t)1 << (s.v[k].term - 1);
+        int d = popcount64(mask), c = (int)(j - i + 1);
+        if (d > best_distinct || (d == best_distinct && c > best_count)) {
+            best = i;
+            best_distinct = d;
+            best_count = c;
+        }
+    }
+
+    /* Window bounds: a little context before the first match, cut at
+     * spaces, never inside a UTF-8 sequence. */
+    size_t start = 0;
+    if (s.n) {
+        size_t anchor = s.v[best].start;
+        size_t back = want / 5;
+        start = anchor > back ? anchor - back : 0;
+        /* prefer starting at a sentence start close by */
+        for (size_t p = anchor; p > start; p--)
+            if (p >= 2 && (text[p - 2] == '.' || text[p - 2] == '\n') && is_space(text[p - 1])) {
+                start = p;
+                break;
+            }
+        if (start > 0 && start != anchor) {
+            while (start < anchor && !is_space(text[start - 1]))
+                start++;
+        }
+    }
+    while (start < len && is_space(text[start]))
+        start++;
+    size_t end = start + want < len ? start + want : len;
+    if (end < len) {
+        size_t e = end;
+        while (e > start && !is_space(text[e]))
+            e--;
+        end = e > start ? e : utf8_floor(text, end);
+    }
+    while (end > start && is_space(text[end - 1]))
+        end--;
+
+    /* Copy with whitespace collapsed, translating match offsets. */
+    ws_buf b = WS_BUF_INIT;
+    ws_range *marks = NULL;
+    size_t nmarks = 0;
+    if (s.n) {
+        marks = malloc(s.n * sizeof *marks);
+        if (!marks) {
+            free(s.v);
+            return ws_error_set(err, WS_ENOMEM, "out of memory making a snippet");
+        }
+    }
+    if (start > 0)
+        ws_buf_puts(&b, "\xe2\x80\xa6 ");
+    size_t h = 0;
+    while (h < s.n && s.v[h].start < start)
+        h++;
+    int in_space = 0;
+    for (size_t i = start; i < end; i++) {
+        if (h < s.n && s.v[h].start == i && s.v[h].end <= end) {
+            marks[nmarks].start = b.len;
+            ws_buf_append(&b, text + i, s.v[h].end - i);
+            marks[nmarks].end = b.len;
+            nmarks++;
+            i = s.v[h].end - 1;
+            h++;
+            in_space = 0;
+            continue;
+        }
+        if (is_space(text[i])) {
+            if (!in_space)
+                ws_buf_putc(&b, ' ');
+            in_space = 1;
+            continue;
+        }
+        in_space = 0;
+        ws_buf_putc(&b, text[i]);
+    }
+    if (end < len)
+        ws_buf_puts(&b, " \xe2\x80\xa6");
+    free(s.v);
+    out->text = ws_buf_steal(&b, NULL);
+    if (!out->text) {
+        free(marks);
+        return ws_error_set(err, WS_ENOMEM, "out of memory making a snippet");
+    }
+    out->marks = marks;
+    out->nmarks = nmarks;
+    out->src_start = start;
+    return WS_OK;
+}
