@@ -6,10 +6,17 @@ Usage (from the repository root; Debian's python3, which has python3-xapian):
     /usr/bin/python3 tests/eval/eval.py build/wsearch [--per-query]
 
 It reads tests/eval/queries.tsv (queries with graded relevance judgments),
-indexes corpus/ twice into temporary folders -- once with the real wsearch
-binary (`wsearch index`), once as a BASELINE with plain Xapian (TermGenerator
-and QueryParser with Stem("german"), default settings) -- runs every query on
-both and prints MRR@10, nDCG@10 and recall@10 side by side.
+indexes corpus/ into temporary folders -- once with the real wsearch binary
+(`wsearch index`), once as a BASELINE with plain Xapian (TermGenerator and
+QueryParser with Stem("german"), default settings) -- runs every query on
+wsearch and on the baseline with default operator AND and with default OR,
+and prints MRR@10, nDCG@10, recall@10, success@1 and success@10 side by side.
+
+With --set xquad it measures on a set written by others instead: XQuAD's
+German part (../shared/testdata/xquad-de, CC BY-SA 4.0, not copied into
+this repository): every paragraph becomes one Markdown file in a temporary
+corpus, and each of the 1 190 questions has the paragraph it was asked of
+as its one relevant document.
 
 It reports; with --min METRIC=VALUE it is also a quality gate (ctest runs
 it so, see tests/CMakeLists.txt): exit 1 when a gated mean is below its
@@ -175,8 +182,8 @@ def baseline_text(path, have_pdftotext):
 
 class Baseline:
     """Plain Xapian: TermGenerator + QueryParser, Stem("german"), STEM_SOME
-    (or STEM_ALL_Z), default query flags, default operator AND (as wsearch:
-    every word must match)."""
+    (or STEM_ALL_Z), default query flags, BM25; the default operator is a
+    query-time choice (search(query, op)), so one index serves both."""
 
     def __init__(self, xapian, corpus, files, dbdir, strategy="some"):
         self.x = xapian
@@ -202,12 +209,12 @@ class Baseline:
         qp.set_stemmer(xapian.Stem("german"))
         qp.set_stemming_strategy(xapian.QueryParser.STEM_ALL_Z if strategy == "all_z"
                                  else xapian.QueryParser.STEM_SOME)
-        qp.set_default_op(xapian.Query.OP_AND)
         qp.set_database(db)
         self.qp = qp
 
-    def search(self, query):
+    def search(self, query, op="and"):
         """Return (ranked relative paths, error or None)."""
+        self.qp.set_default_op(self.x.Query.OP_OR if op == "or" else self.x.Query.OP_AND)
         try:
             q = self.qp.parse_query(query)
         except self.x.QueryParserError as e:
@@ -231,7 +238,7 @@ class Wsearch:
         env.update(WSEARCH_INDEX=idxdir, WSEARCH_CONFIG=conf, NO_COLOR="1")
         self.env = env
         # the project's thesaurus, as a user of the repository gets it
-        synonyms = os.path.join(os.path.dirname(corpus), "config", "synonyms.txt")
+        synonyms = os.path.join(ROOT, "config", "synonyms.txt")
         cmd = [binary, "index", "-q", "--synonyms", synonyms]
         if openthesaurus:
             cmd += ["--openthesaurus", openthesaurus]
@@ -289,7 +296,8 @@ def metrics(ranked, rel):
     ideal = sorted(rel.values(), reverse=True)[:K]
     idcg = sum((2 ** g - 1) / math.log2(i + 2) for i, g in enumerate(ideal))
     found = sum(1 for p in ranked if rel.get(p, 0) >= 1)
-    return {"mrr": mrr, "ndcg": dcg / idcg if idcg else 0.0, "recall": found / len(rel)}
+    return {"mrr": mrr, "ndcg": dcg / idcg if idcg else 0.0, "recall": found / len(rel),
+            "s1": 1.0 if mrr == 1.0 else 0.0, "s10": 1.0 if found else 0.0}
 
 
 def mean(vals):
@@ -298,20 +306,62 @@ def mean(vals):
 
 # ------------------------------------------------------------------- main
 
+METRICS = (("mrr", "MRR@10"), ("ndcg", "nDCG@10"), ("recall", "recall@10"),
+           ("s1", "success@1"), ("s10", "success@10"))
+# The systems compared, in column order: wsearch and the two baselines.
+SYSTEMS = (("wsearch", "wsearch"), ("and", "Xapian AND"), ("or", "Xapian OR"))
+XQUAD = os.path.join(os.path.dirname(ROOT), "shared", "testdata", "xquad-de", "xquad.de.json")
+
+
+def xquad_corpus(path, corpus):
+    """Write XQuAD's paragraphs into CORPUS as one Markdown file each
+    (ARTICLE/pNN.md, the paragraph's text only: no title, so a question must
+    be answered from the words of the text) and return its questions as
+    queries whose one relevant document is that file."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            data = json.load(f)["data"]
+    except (OSError, ValueError, KeyError) as e:
+        raise Broken(f"cannot read XQuAD from {path}: {e} "
+                     "(it lives in ../shared/testdata/xquad-de beside the checkout)")
+    queries = []
+    for art in data:
+        slug = "".join(c if c.isalnum() or c in "-_" else "_" for c in art["title"])
+        os.makedirs(os.path.join(corpus, slug), exist_ok=True)
+        for n, par in enumerate(art["paragraphs"]):
+            rel = f"{slug}/p{n:02d}.md"
+            with open(os.path.join(corpus, rel), "w", encoding="utf-8") as f:
+                f.write(par["context"].strip() + "\n")
+            for qa in par["qas"]:
+                q = " ".join(qa["question"].split())
+                if q:
+                    queries.append({"id": qa["id"][-8:], "query": q, "rel": {rel: 1},
+                                    "note": ""})
+    if not queries:
+        raise Broken(f"{path}: no questions")
+    return queries
+
 
 def main(argv):
     ap = argparse.ArgumentParser(
-        description="MRR@10, nDCG@10 and recall@10 of wsearch and a plain Xapian baseline.")
+        description="MRR@10, nDCG@10, recall@10, success@1/10 of wsearch and plain Xapian "
+                    "baselines (default AND and default OR).")
     ap.add_argument("wsearch", help="the wsearch binary to evaluate, e.g. build/wsearch")
+    ap.add_argument("--set", choices=("own", "xquad"), default="own",
+                    help="own: corpus/ with tests/eval/queries.tsv (default); xquad: XQuAD's "
+                         "German questions and paragraphs (see --xquad)")
+    ap.add_argument("--xquad", default=XQUAD, metavar="FILE",
+                    help="XQuAD's xquad.de.json (default: ../shared/testdata/xquad-de/ beside "
+                         "the checkout)")
     ap.add_argument("--corpus", default=os.path.join(ROOT, "corpus"),
                     help="folder to index (default: the repository's corpus/)")
     ap.add_argument("--queries", default=os.path.join(HERE, "queries.tsv"),
                     help="query and judgment file (default: tests/eval/queries.tsv)")
     ap.add_argument("--per-query", action="store_true",
-                    help="also print one line per query, flagging queries where the "
+                    help="also print one line per query, flagging queries where a "
                          "baseline finds a relevant document that wsearch misses")
     ap.add_argument("--baseline-stemming", choices=("some", "all_z"), default="some",
-                    help="QueryParser stemming strategy of the baseline: STEM_SOME (the "
+                    help="QueryParser stemming strategy of the baselines: STEM_SOME (the "
                          "default; capitalised words, i.e. German nouns, are not stemmed) "
                          "or STEM_ALL_Z (every word stemmed)")
     ap.add_argument("--openthesaurus", metavar="FILE",
@@ -322,17 +372,19 @@ def main(argv):
                     help="also write every query's rankings and metrics to FILE")
     ap.add_argument("--min", metavar="METRIC=VALUE", action="append", default=[],
                     help="quality gate: exit 1 when wsearch's mean METRIC (mrr, ndcg, "
-                         "recall) is below VALUE, or when any query errs; may be repeated")
+                         "recall, s1, s10) is below VALUE, or when any query errs; may be "
+                         "repeated")
     args = ap.parse_args(argv)
     gates = {}
+    names = [k for k, _ in METRICS]
     for g in args.min:
         key, _, value = g.partition("=")
         try:
             gates[key] = float(value)
         except ValueError:
             raise Broken(f"--min {g}: expected METRIC=NUMBER")
-        if key not in ("mrr", "ndcg", "recall"):
-            raise Broken(f"--min {g}: the metrics are mrr, ndcg and recall")
+        if key not in names:
+            raise Broken(f"--min {g}: the metrics are {', '.join(names)}")
 
     try:
         import xapian
@@ -345,34 +397,45 @@ def main(argv):
     if not (os.path.isfile(binary) and os.access(binary, os.X_OK)):
         raise Broken(f"no executable wsearch at {args.wsearch}")
     binary = os.path.abspath(binary)
-    if not os.path.isdir(args.corpus):
-        raise Broken(f"no corpus folder at {args.corpus}")
-
-    files = corpus_walk(args.corpus)
-    if not files:
-        raise Broken(f"no documents in {args.corpus}")
-    queries = load_queries(args.queries, set(files))
 
     tmp = tempfile.mkdtemp(prefix="wsearch-eval-")
     try:
-        ws = Wsearch(binary, args.corpus, os.path.join(tmp, "wsearch-index"), tmp, args.openthesaurus)
-        base = Baseline(xapian, args.corpus, files, os.path.join(tmp, "baseline-index"),
+        if args.set == "xquad":
+            corpus = os.path.join(tmp, "xquad")
+            queries = xquad_corpus(args.xquad, corpus)
+            files = corpus_walk(corpus)
+            label = f"XQuAD-de ({os.path.relpath(args.xquad)})"
+        else:
+            corpus = args.corpus
+            if not os.path.isdir(corpus):
+                raise Broken(f"no corpus folder at {corpus}")
+            files = corpus_walk(corpus)
+            if not files:
+                raise Broken(f"no documents in {corpus}")
+            queries = load_queries(args.queries, set(files))
+            label = os.path.relpath(corpus)
+        ws = Wsearch(binary, corpus, os.path.join(tmp, "wsearch-index"), tmp, args.openthesaurus)
+        base = Baseline(xapian, corpus, files, os.path.join(tmp, "baseline-index"),
                         args.baseline_stemming)
         rows = []
         for q in queries:
             row = {"id": q["id"], "query": q["query"], "note": q["note"], "rel": q["rel"]}
-            for name, system in (("wsearch", ws), ("baseline", base)):
-                ranked, err = system.search(q["query"])
+            for name, _ in SYSTEMS:
+                if name == "wsearch":
+                    ranked, err = ws.search(q["query"])
+                else:
+                    ranked, err = base.search(q["query"], name)
                 ranked = dedupe(ranked)
                 row[name] = {"ranked": ranked, "error": err, **metrics(ranked, q["rel"])}
             wfound = {p for p in row["wsearch"]["ranked"] if p in q["rel"]}
-            row["baseline_only"] = [p for p in row["baseline"]["ranked"]
-                                    if p in q["rel"] and p not in wfound]
+            row["baseline_only"] = {
+                name: [p for p in row[name]["ranked"] if p in q["rel"] and p not in wfound]
+                for name, _ in SYSTEMS[1:]}
             rows.append(row)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
-    report(args, files, ws, base, rows)
+    report(args, label, files, ws, base, rows)
     if args.json:
         with open(args.json, "w", encoding="utf-8") as f:
             json.dump(rows, f, ensure_ascii=False, indent=1)
@@ -397,47 +460,49 @@ def gate(gates, rows):
     return 1 if misses else 0
 
 
-def report(args, files, ws, base, rows):
+def report(args, label, files, ws, base, rows):
     n = len(rows)
     print(f"wsearch search-quality evaluation: {n} queries, {len(files)} documents "
-          f"in {os.path.relpath(args.corpus)}, cut-off {K}; baseline: plain Xapian, "
-          f"Stem(\"german\"), STEM_{args.baseline_stemming.upper()}, OP_AND")
+          f"in {label}, cut-off {K}; baselines: plain Xapian, Stem(\"german\"), "
+          f"STEM_{args.baseline_stemming.upper()}, BM25, default operator AND and OR")
     for w in ws.index_warnings:
         print(f"  wsearch index: {w}")
     if base.skipped:
         print(f"  baseline could not read (no extractor): {', '.join(base.skipped)}")
     if args.per_query:
         print()
-        print(f"{'id':<4} {'query':<42} {'wsearch MRR nDCG  R@10':>24}   "
-              f"{'baseline MRR nDCG  R@10':>24}  relevant documents only the baseline finds")
+        print(f"{'id':<8} {'query':<42} " + " ".join(f"{t + ' MRR nDCG R@10':>24}"
+                                                  for _, t in SYSTEMS)
+              + "  relevant documents only a baseline finds")
         for r in rows:
-            w, b = r["wsearch"], r["baseline"]
-            flag = ""
-            if r["baseline_only"]:
-                flag = "BASELINE ONLY: " + ", ".join(r["baseline_only"])
+            flags = [f"{t.split()[-1]} ONLY: " + ", ".join(r["baseline_only"][name])
+                     for name, t in SYSTEMS[1:] if r["baseline_only"][name]]
             q = r["query"] if len(r["query"]) <= 42 else r["query"][:41] + "…"
-            print(f"{r['id']:<4} {q:<42} {fmt(w):>24}   {fmt(b):>24}  {flag}")
-            for name, s in (("wsearch", w), ("baseline", b)):
-                if s["error"]:
-                    print(f"     {name} error: {s['error']}")
+            print(f"{r['id']:<8} {q:<42} " + " ".join(f"{fmt(r[name]):>24}" for name, _ in SYSTEMS)
+                  + "  " + "; ".join(flags))
+            for name, t in SYSTEMS:
+                if r[name]["error"]:
+                    print(f"         {t} error: {r[name]['error']}")
     print()
-    print(f"{'metric (mean over ' + str(n) + ' queries)':<34} {'wsearch':>8} {'baseline':>9} "
-          f"{'diff':>7}")
-    for key, label in (("mrr", "MRR@10"), ("ndcg", "nDCG@10"), ("recall", "recall@10")):
-        wm, bm = mean([r["wsearch"][key] for r in rows]), mean([r["baseline"][key] for r in rows])
-        print(f"{label:<34} {wm:>8.3f} {bm:>9.3f} {wm - bm:>+7.3f}")
-    for name in ("wsearch", "baseline"):
-        none = sum(1 for r in rows if not r[name]["ranked"] and not r[name]["error"])
-        errs = sum(1 for r in rows if r[name]["error"])
-        print(f"{name + ': queries without hits / with errors':<34} {none:>8} / {errs}")
-    better = sum(1 for r in rows if r["wsearch"]["ndcg"] > r["baseline"]["ndcg"] + 1e-9)
-    worse = sum(1 for r in rows if r["wsearch"]["ndcg"] < r["baseline"]["ndcg"] - 1e-9)
-    print(f"nDCG@10 per query: wsearch better on {better}, baseline better on {worse}, "
-          f"equal on {n - better - worse}")
-    flagged = [r["id"] for r in rows if r["baseline_only"]]
-    print(f"queries where the baseline finds a relevant document in its top {K} "
-          f"that wsearch misses: {len(flagged)}" + (f" ({' '.join(flagged)})" if flagged else ""))
-    if flagged and not args.per_query:
+    print(f"{'metric (mean over ' + str(n) + ' queries)':<34} "
+          + " ".join(f"{t:>10}" for _, t in SYSTEMS))
+    for key, mlabel in METRICS:
+        print(f"{mlabel:<34} " + " ".join(f"{mean([r[name][key] for r in rows]):>10.3f}"
+                                          for name, _ in SYSTEMS))
+    print(f"{'queries without hits / with errors':<34} "
+          + " ".join(f"{sum(1 for r in rows if not r[name]['ranked'] and not r[name]['error']):>5}"
+                     f" / {sum(1 for r in rows if r[name]['error']):<2}" for name, _ in SYSTEMS))
+    for name, t in SYSTEMS[1:]:
+        better = sum(1 for r in rows if r["wsearch"]["ndcg"] > r[name]["ndcg"] + 1e-9)
+        worse = sum(1 for r in rows if r["wsearch"]["ndcg"] < r[name]["ndcg"] - 1e-9)
+        flagged = [r["id"] for r in rows if r["baseline_only"][name]]
+        print(f"against {t}: nDCG@10 per query wsearch better on {better}, worse on {worse}, "
+              f"equal on {n - better - worse}; it finds a relevant document in its top {K} "
+              f"that wsearch misses for {len(flagged)}"
+              + (f" ({' '.join(flagged[:30])}{' …' if len(flagged) > 30 else ''})"
+                 if flagged else ""))
+    if any(r["baseline_only"][name] for r in rows for name, _ in SYSTEMS[1:]) \
+            and not args.per_query:
         print("(--per-query lists them with the documents)")
 
 
