@@ -20,55 +20,10 @@
 # libreoffice-writer: apt-get install --no-install-recommends ...)
 set -euo pipefail
 cd "$(dirname "$0")"
-command -v soffice >/dev/null || {
-  echo "needs LibreOffice: apt-get install -y --no-install-recommends libreoffice-impress libreoffice-writer" >&2
-  exit 1
-}
-WORK=$(mktemp -d /tmp/ws-fixtures-XXXXXX)
-trap 'rm -rf "$WORK"' EXIT
-# A private profile: no first-start wizard, no clash with a running office.
-SOFFICE=(soffice -env:UserInstallation=file://$WORK/profile --headless --norestore)
-
-META='<office:meta>
-  <dc:title>TITLE</dc:title>
-  <meta:initial-creator>Dr. Mira Lenz</meta:initial-creator>
-  <dc:creator>Dr. Mira Lenz</dc:creator>
-  <dc:subject>Fixture für wsearch</dc:subject>
-  <meta:keyword>Integration</meta:keyword>
-  <meta:keyword>Ehrenamt</meta:keyword>
-  <meta:creation-date>2024-05-15T10:00:00</meta:creation-date>
-  <dc:date>2024-06-01T12:00:00</dc:date>
- </office:meta>'
-
-NS='xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
- xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0"
- xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"
- xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"
- xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0"
- xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0"
- xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0"
- xmlns:presentation="urn:oasis:names:tc:opendocument:xmlns:presentation:1.0"
- xmlns:dc="http://purl.org/dc/elements/1.1/"
- xmlns:meta="urn:oasis:names:tc:opendocument:xmlns:meta:1.0"
- xmlns:xlink="http://www.w3.org/1999/xlink"'
-
-slide() { # number title body notes
-  cat <<EOF
-   <draw:page draw:name="page$1" draw:master-page-name="Default" presentation:presentation-page-layout-name="AL1T1">
-    <draw:frame presentation:style-name="Default-title" draw:layer="layout" presentation:class="title" presentation:user-transformed="true" svg:x="1cm" svg:y="1cm" svg:width="25cm" svg:height="3cm">
-     <draw:text-box><text:p>$2</text:p></draw:text-box>
-    </draw:frame>
-    <draw:frame presentation:style-name="Default-outline1" draw:layer="layout" presentation:class="outline" presentation:user-transformed="true" svg:x="1cm" svg:y="5cm" svg:width="25cm" svg:height="9cm">
-     <draw:text-box><text:p>$3</text:p></draw:text-box>
-    </draw:frame>
-    <presentation:notes>
-     <draw:frame presentation:style-name="Default-notes" draw:layer="layout" presentation:class="notes" presentation:user-transformed="true" svg:x="2cm" svg:y="14cm" svg:width="17cm" svg:height="10cm">
-      <draw:text-box><text:p>$4</text:p></draw:text-box>
-     </draw:frame>
-    </presentation:notes>
-   </draw:page>
-EOF
-}
+. ../lo-fixtures.sh
+lo_start ws-fixtures libreoffice-impress libreoffice-writer
+META=$(odf_meta "Dr. Mira Lenz" "Fixture für wsearch" 2024-05-15T10:00:00 2024-06-01T12:00:00 Integration Ehrenamt)
+NS=$ODF_NS
 
 cat >"$WORK/folien.fodp" <<EOF
 <?xml version="1.0" encoding="UTF-8"?>
@@ -140,10 +95,6 @@ cat >"$WORK/bericht.fodt" <<EOF
 </office:document>
 EOF
 
-conv() { # format file
-  "${SOFFICE[@]}" --convert-to "$1" --outdir "$WORK/out" "$2" >/dev/null 2>&1
-}
-mkdir -p "$WORK/out"
 conv odp "$WORK/folien.fodp"
 conv pptx "$WORK/folien.fodp"
 conv pdf "$WORK/folien.fodp"
@@ -154,8 +105,8 @@ conv pdf "$WORK/bericht.fodt"
 cp "$WORK/bericht.fodt" "$WORK/geheim.fodt"
 "${SOFFICE[@]}" --convert-to 'pdf:writer_pdf_Export:{"EncryptFile":{"type":"boolean","value":"true"},"DocumentOpenPassword":{"type":"string","value":"geheim"}}' \
   --outdir "$WORK/out" "$WORK/geheim.fodt" >/dev/null 2>&1
+lo_written folien.odp folien.pptx folien.pdf bericht.odt bericht.docx bericht.pdf geheim.pdf
 for f in folien.odp folien.pptx folien.pdf bericht.odt bericht.docx bericht.pdf geheim.pdf; do
-  [[ -s "$WORK/out/$f" ]] || { echo "LibreOffice did not write $f" >&2; exit 1; }
   cp "$WORK/out/$f" .
 done
 

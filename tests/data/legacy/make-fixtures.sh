@@ -25,57 +25,14 @@
 # libreoffice-writer, libreoffice-calc, and libgsf-1-dev for olecopy.c)
 set -euo pipefail
 cd "$(dirname "$0")"
-command -v soffice >/dev/null || {
-  echo "needs LibreOffice: apt-get install -y --no-install-recommends libreoffice-impress libreoffice-writer libreoffice-calc" >&2
-  exit 1
-}
-WORK=$(mktemp -d /tmp/ws-legacy-XXXXXX)
-trap 'rm -rf "$WORK"' EXIT
-SOFFICE=(soffice -env:UserInstallation=file://$WORK/profile --headless --norestore)
+. ../lo-fixtures.sh
+lo_start ws-legacy libreoffice-impress libreoffice-writer libreoffice-calc
 # olecopy (libgsf) takes out the preview image LibreOffice's PowerPoint
 # export puts into the SummaryInformation property set (~450 KB).
 cc -O1 -o "$WORK/olecopy" olecopy.c $(pkg-config --cflags --libs libgsf-1)
 
-META='<office:meta>
-  <dc:title>TITLE</dc:title>
-  <meta:initial-creator>Jonas Falk</meta:initial-creator>
-  <dc:creator>Jonas Falk</dc:creator>
-  <dc:subject>Altbestand für wsearch</dc:subject>
-  <meta:keyword>Nachbarschaft</meta:keyword>
-  <meta:creation-date>2008-03-11T09:30:00</meta:creation-date>
-  <dc:date>2008-04-02T12:00:00</dc:date>
- </office:meta>'
-
-NS='xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
- xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0"
- xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"
- xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"
- xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0"
- xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0"
- xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0"
- xmlns:presentation="urn:oasis:names:tc:opendocument:xmlns:presentation:1.0"
- xmlns:dc="http://purl.org/dc/elements/1.1/"
- xmlns:meta="urn:oasis:names:tc:opendocument:xmlns:meta:1.0"
- xmlns:number="urn:oasis:names:tc:opendocument:xmlns:datastyle:1.0"
- xmlns:xlink="http://www.w3.org/1999/xlink"'
-
-slide() { # number title body notes
-  cat <<EOF
-   <draw:page draw:name="page$1" draw:master-page-name="Default" presentation:presentation-page-layout-name="AL1T1">
-    <draw:frame presentation:style-name="Default-title" draw:layer="layout" presentation:class="title" presentation:user-transformed="true" svg:x="1cm" svg:y="1cm" svg:width="25cm" svg:height="3cm">
-     <draw:text-box><text:p>$2</text:p></draw:text-box>
-    </draw:frame>
-    <draw:frame presentation:style-name="Default-outline1" draw:layer="layout" presentation:class="outline" presentation:user-transformed="true" svg:x="1cm" svg:y="5cm" svg:width="25cm" svg:height="9cm">
-     <draw:text-box><text:p>$3</text:p></draw:text-box>
-    </draw:frame>
-    <presentation:notes>
-     <draw:frame presentation:style-name="Default-notes" draw:layer="layout" presentation:class="notes" presentation:user-transformed="true" svg:x="2cm" svg:y="14cm" svg:width="17cm" svg:height="10cm">
-      <draw:text-box><text:p>$4</text:p></draw:text-box>
-     </draw:frame>
-    </presentation:notes>
-   </draw:page>
-EOF
-}
+META=$(odf_meta "Jonas Falk" "Altbestand für wsearch" 2008-03-11T09:30:00 2008-04-02T12:00:00 Nachbarschaft)
+NS=$ODF_NS
 
 cat >"$WORK/alt-folien.fodp" <<EOF
 <?xml version="1.0" encoding="UTF-8"?>
@@ -184,16 +141,12 @@ cat >"$WORK/alt-liste.fods" <<EOF
 </office:document>
 EOF
 
-conv() { # format file
-  "${SOFFICE[@]}" --convert-to "$1" --outdir "$WORK/out" "$2" >/dev/null 2>&1
-}
-mkdir -p "$WORK/out"
 conv ppt "$WORK/alt-folien.fodp"
 conv doc "$WORK/alt-bericht.fodt"
 conv rtf "$WORK/alt-bericht.fodt"
 conv xls "$WORK/alt-liste.fods"
+lo_written alt-folien.ppt alt-bericht.doc alt-bericht.rtf alt-liste.xls
 for f in alt-folien.ppt alt-bericht.doc alt-bericht.rtf alt-liste.xls; do
-  [[ -s "$WORK/out/$f" ]] || { echo "LibreOffice did not write $f" >&2; exit 1; }
   case $f in
     *.rtf) cp "$WORK/out/$f" . ;;
     *) "$WORK/olecopy" "$WORK/out/$f" "$f" -nothumb ;;
