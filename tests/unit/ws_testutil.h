@@ -4,10 +4,10 @@
  *
  * extract() reads a fixture and fails the test unless it extracts to text
  * of the length it claims in valid UTF-8; only_in() finds the one passage
- * holding a word.  make_zip() writes a zip of one stored part, with CRC,
- * so that a test can hand the XML layer exactly the part it means;
- * make_zip_claiming() lets the central directory lie about the size and
- * the local header's offset, for the checks of zipx.c.  Everything is
+ * holding a word.  make_zip() writes a zip of one stored part (its CRC
+ * from fuzz/zipw.h), so that a test can hand the XML layer exactly the
+ * part it means; make_zip_claiming() lets the central directory lie about
+ * the size and the local header's offset, for the checks of zipx.c.  Everything is
  * static inline: each test includes what it uses, after cmocka.h's
  * prerequisites, and unused helpers cost nothing.
  */
@@ -22,6 +22,7 @@
 
 #include <cmocka.h>
 
+#include "../../fuzz/zipw.h"
 #include "wsearch/extract.h"
 
 static inline ws_extracted *extract(const char *path)
@@ -67,24 +68,13 @@ static inline void le32(unsigned char *p, uint32_t v)
     le16(p + 2, v >> 16);
 }
 
-static inline uint32_t crc32_of(const unsigned char *p, size_t n)
-{
-    uint32_t c = 0xFFFFFFFFu;
-    for (size_t i = 0; i < n; i++) {
-        c ^= p[i];
-        for (int k = 0; k < 8; k++)
-            c = (c >> 1) ^ (0xEDB88320u & (0u - (c & 1)));
-    }
-    return ~c;
-}
-
 /* One stored entry; the central directory claims usize bytes and puts the
  * local header at offset off (the truth: usize = strlen(data), off = 0). */
 static inline size_t make_zip_claiming(unsigned char *out, const char *name, const char *data,
                                        uint32_t usize, uint32_t off)
 {
     size_t nl = strlen(name), dl = strlen(data), o = 0;
-    uint32_t crc = crc32_of((const unsigned char *)data, dl);
+    uint32_t crc = zipw_crc((const unsigned char *)data, dl);
     unsigned char *h = out;
     memset(h, 0, 30);
     le32(h, 0x04034b50);
