@@ -1,6 +1,6 @@
 /*
  * ws_testutil.h - helpers the extractor unit tests share (test_office.c,
- * test_legacy.c, test_zipx.c).
+ * test_legacy.c, test_zipx.c, test_ocr.c).
  *
  * extract() reads a fixture and fails the test unless it extracts to text
  * of the length it claims in valid UTF-8; only_in() finds the one passage
@@ -9,7 +9,9 @@
  * part it means; make_zip_claiming() lets the central directory lie about
  * the size and the local header's offset, for the checks of zipx.c.  Everything is
  * static inline: each test includes what it uses, after cmocka.h's
- * prerequisites, and unused helpers cost nothing.
+ * prerequisites, and unused helpers cost nothing.  A test with an
+ * extract() of its own (test_ocr.c: other options) defines
+ * WS_TESTUTIL_OWN_EXTRACT first.
  */
 #ifndef WS_TESTUTIL_H
 #define WS_TESTUTIL_H
@@ -25,6 +27,7 @@
 #include "../../fuzz/zipw.h"
 #include "wsearch/extract.h"
 
+#ifndef WS_TESTUTIL_OWN_EXTRACT
 static inline ws_extracted *extract(const char *path)
 {
     ws_extracted *x = NULL;
@@ -37,6 +40,7 @@ static inline ws_extracted *extract(const char *path)
     assert_true(ws_utf8_valid(x->text, x->text_len));
     return x;
 }
+#endif
 
 /* The only passage containing word (a failure if none or several). */
 static inline const ws_passage *only_in(const ws_extracted *x, const char *word)
