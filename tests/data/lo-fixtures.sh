@@ -8,7 +8,7 @@
 # a private profile in a temporary folder (no first-start wizard, no clash
 # with a running office), the conversion, the check that it wrote what was
 # asked for, and the pieces of ODF source both document scripts use (the
-# namespaces, the metadata block, one slide with notes).
+# namespaces, the metadata block, one slide with notes, a whole deck).
 
 # lo_start NAME PACKAGE...: exit unless soffice exists (naming the Debian
 # packages to install); WORK becomes a temporary folder removed at exit,
@@ -78,4 +78,40 @@ slide() { # number title body notes
     </presentation:notes>
    </draw:page>
 EOF_SLIDE
+}
+
+# deck TITLE SLIDE...: a flat ODF presentation (.fodp) of the slides (made
+# with slide), the metadata of $META under TITLE.
+deck() {
+  local title=$1
+  shift
+  cat <<EOF_DECK
+<?xml version="1.0" encoding="UTF-8"?>
+<office:document $ODF_NS office:version="1.3" office:mimetype="application/vnd.oasis.opendocument.presentation">
+ ${META/TITLE/$title}
+ <office:styles>
+  <style:style style:name="Default-title" style:family="presentation"/>
+  <style:style style:name="Default-outline1" style:family="presentation"/>
+  <style:style style:name="Default-notes" style:family="presentation"/>
+ </office:styles>
+ <office:automatic-styles>
+  <style:page-layout style:name="PM1"><style:page-layout-properties fo:page-width="28cm" fo:page-height="15.75cm"/></style:page-layout>
+ </office:automatic-styles>
+ <office:master-styles>
+  <!-- placeholders on the master: without them LibreOffice turns the
+       slides' title frames into plain text boxes -->
+  <style:master-page style:name="Default" style:page-layout-name="PM1">
+   <draw:frame presentation:style-name="Default-title" presentation:class="title" presentation:placeholder="true" svg:x="1cm" svg:y="1cm" svg:width="25cm" svg:height="3cm"><draw:text-box/></draw:frame>
+   <draw:frame presentation:style-name="Default-outline1" presentation:class="outline" presentation:placeholder="true" svg:x="1cm" svg:y="5cm" svg:width="25cm" svg:height="9cm"><draw:text-box/></draw:frame>
+  </style:master-page>
+ </office:master-styles>
+ <office:body>
+  <office:presentation>
+EOF_DECK
+  printf '%s\n' "$@"
+  cat <<EOF_DECK
+  </office:presentation>
+ </office:body>
+</office:document>
+EOF_DECK
 }

@@ -25,35 +25,10 @@ lo_start ws-fixtures libreoffice-impress libreoffice-writer
 META=$(odf_meta "Dr. Mira Lenz" "Fixture für wsearch" 2024-05-15T10:00:00 2024-06-01T12:00:00 Integration Ehrenamt)
 NS=$ODF_NS
 
-cat >"$WORK/folien.fodp" <<EOF
-<?xml version="1.0" encoding="UTF-8"?>
-<office:document $NS office:version="1.3" office:mimetype="application/vnd.oasis.opendocument.presentation">
- ${META/TITLE/Willkommen im Landkreis: Folien zum Praxisdialog}
- <office:styles>
-  <style:style style:name="Default-title" style:family="presentation"/>
-  <style:style style:name="Default-outline1" style:family="presentation"/>
-  <style:style style:name="Default-notes" style:family="presentation"/>
- </office:styles>
- <office:automatic-styles>
-  <style:page-layout style:name="PM1"><style:page-layout-properties fo:page-width="28cm" fo:page-height="15.75cm"/></style:page-layout>
- </office:automatic-styles>
- <office:master-styles>
-  <!-- placeholders on the master: without them LibreOffice turns the
-       slides' title frames into plain text boxes -->
-  <style:master-page style:name="Default" style:page-layout-name="PM1">
-   <draw:frame presentation:style-name="Default-title" presentation:class="title" presentation:placeholder="true" svg:x="1cm" svg:y="1cm" svg:width="25cm" svg:height="3cm"><draw:text-box/></draw:frame>
-   <draw:frame presentation:style-name="Default-outline1" presentation:class="outline" presentation:placeholder="true" svg:x="1cm" svg:y="5cm" svg:width="25cm" svg:height="9cm"><draw:text-box/></draw:frame>
-  </style:master-page>
- </office:master-styles>
- <office:body>
-  <office:presentation>
-$(slide 1 "Willkommen im Landkreis" "Begrüßung und Überblick über den Nachmittag." "Zeitplan ansagen.")
-$(slide 2 "Sprachcafé am Marktplatz" "Ehrenamtliche treffen sich jeden Dienstag im Gemeindehaus." "Auf Flyer verweisen.")
-$(slide 3 "Ergebnisse" "Der Leuchtturmwärter berichtet von 42 Teilnehmenden." "Kaffeeautomat erwähnen.")
-  </office:presentation>
- </office:body>
-</office:document>
-EOF
+deck "Willkommen im Landkreis: Folien zum Praxisdialog" \
+  "$(slide 1 "Willkommen im Landkreis" "Begrüßung und Überblick über den Nachmittag." "Zeitplan ansagen.")" \
+  "$(slide 2 "Sprachcafé am Marktplatz" "Ehrenamtliche treffen sich jeden Dienstag im Gemeindehaus." "Auf Flyer verweisen.")" \
+  "$(slide 3 "Ergebnisse" "Der Leuchtturmwärter berichtet von 42 Teilnehmenden." "Kaffeeautomat erwähnen.")" >"$WORK/folien.fodp"
 
 cat >"$WORK/bericht.fodt" <<EOF
 <?xml version="1.0" encoding="UTF-8"?>

@@ -34,33 +34,10 @@ cc -O1 -o "$WORK/olecopy" olecopy.c $(pkg-config --cflags --libs libgsf-1)
 META=$(odf_meta "Jonas Falk" "Altbestand für wsearch" 2008-03-11T09:30:00 2008-04-02T12:00:00 Nachbarschaft)
 NS=$ODF_NS
 
-cat >"$WORK/alt-folien.fodp" <<EOF
-<?xml version="1.0" encoding="UTF-8"?>
-<office:document $NS office:version="1.3" office:mimetype="application/vnd.oasis.opendocument.presentation">
- ${META/TITLE/Nachbarschaftstreff: Folien von 2008}
- <office:styles>
-  <style:style style:name="Default-title" style:family="presentation"/>
-  <style:style style:name="Default-outline1" style:family="presentation"/>
-  <style:style style:name="Default-notes" style:family="presentation"/>
- </office:styles>
- <office:automatic-styles>
-  <style:page-layout style:name="PM1"><style:page-layout-properties fo:page-width="28cm" fo:page-height="15.75cm"/></style:page-layout>
- </office:automatic-styles>
- <office:master-styles>
-  <style:master-page style:name="Default" style:page-layout-name="PM1">
-   <draw:frame presentation:style-name="Default-title" presentation:class="title" presentation:placeholder="true" svg:x="1cm" svg:y="1cm" svg:width="25cm" svg:height="3cm"><draw:text-box/></draw:frame>
-   <draw:frame presentation:style-name="Default-outline1" presentation:class="outline" presentation:placeholder="true" svg:x="1cm" svg:y="5cm" svg:width="25cm" svg:height="9cm"><draw:text-box/></draw:frame>
-  </style:master-page>
- </office:master-styles>
- <office:body>
-  <office:presentation>
-$(slide 1 "Nachbarschaftstreff" "Begrüßung der Gäste aus dem Viertel." "Namensschilder verteilen.")
-$(slide 2 "Mobilität im Quartier" "Der Bürgerbus fährt montags und donnerstags: <text:a xlink:href=\"https://example.org/buergerbus\">Fahrplan</text:a>." "Fahrplan zeigen.")
-$(slide 3 "Werkstattbericht" "In der Holzwerkstatt bauen Jugendliche Nistkästen." "Den Schlüsselkasten im Flur erwähnen.")
-  </office:presentation>
- </office:body>
-</office:document>
-EOF
+deck "Nachbarschaftstreff: Folien von 2008" \
+  "$(slide 1 "Nachbarschaftstreff" "Begrüßung der Gäste aus dem Viertel." "Namensschilder verteilen.")" \
+  "$(slide 2 "Mobilität im Quartier" "Der Bürgerbus fährt montags und donnerstags: <text:a xlink:href=\"https://example.org/buergerbus\">Fahrplan</text:a>." "Fahrplan zeigen.")" \
+  "$(slide 3 "Werkstattbericht" "In der Holzwerkstatt bauen Jugendliche Nistkästen." "Den Schlüsselkasten im Flur erwähnen.")" >"$WORK/alt-folien.fodp"
 
 cat >"$WORK/alt-bericht.fodt" <<EOF
 <?xml version="1.0" encoding="UTF-8"?>
