@@ -111,6 +111,23 @@ export function stopSearchd(p) {
   });
 }
 
+// searchd serving index and the web front end on a free port of
+// 127.0.0.1 (and on dir/sd.sock), started as startSearchd does.
+export async function serveIndex(T, index, { onLog } = {}) {
+  const port = await freePort();
+  const conf = writeSearchdConf(path.join(T.dir, 'searchd.conf'));
+  const socket = path.join(T.dir, 'sd.sock');
+  const daemon = await startSearchd(['--config', conf, '--index', index, '--tcp', `127.0.0.1:${port}`], socket, { env: T.env, onLog });
+  return { daemon, port, socket, base: `http://127.0.0.1:${port}` };
+}
+
+// The end of a test file: browser closed, daemon stopped, T removed.
+export async function cleanUp(T, ctx, ...daemons) {
+  await ctx?.close();
+  for (const d of daemons) await stopSearchd(d);
+  fs.rmSync(T.dir, { recursive: true, force: true });
+}
+
 // Headless chromium with a fresh profile below dir, German locale.
 export async function launchBrowser(dir) {
   const ctx = await chromium.launchPersistentContext(fs.mkdtempSync(path.join(dir, 'profile-')), {

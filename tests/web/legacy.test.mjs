@@ -11,16 +11,12 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import {
-  SRC, makeTmp, freePort, request, indexDocs, writeSearchdConf, startSearchd, stopSearchd, launchBrowser,
-  searchFor as search,
-} from './harness.mjs';
+import { SRC, makeTmp, request, indexDocs, serveIndex, cleanUp, launchBrowser, searchFor as search } from './harness.mjs';
 
 const T = makeTmp('ws-web-legacy-');
 const TMP = T.dir;
 const DOCS = path.join(TMP, 'docs');
 const INDEX = path.join(TMP, 'index');
-const SOCK = path.join(TMP, 'sd.sock');
 let base = '';
 let daemon = null;
 let ctx = null;
@@ -38,19 +34,12 @@ before(async () => {
   const legacy = path.join(SRC, 'tests', 'data', 'legacy');
   for (const f of ['alt-folien.ppt', 'alt-bericht.doc', 'alt-liste.xls', 'alt-bericht.rtf']) fs.copyFileSync(path.join(legacy, f), path.join(DOCS, f));
   indexDocs(T.env, INDEX, DOCS);
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  const conf = writeSearchdConf(path.join(TMP, 'searchd.conf'));
-  daemon = await startSearchd(['--config', conf, '--index', INDEX, '--tcp', `127.0.0.1:${port}`], SOCK, { env: T.env });
+  ({ daemon, base } = await serveIndex(T, INDEX));
   ({ ctx, page } = await launchBrowser(TMP));
   page.on('pageerror', (e) => pageErrors.push(String(e)));
 });
 
-after(async () => {
-  await ctx?.close();
-  await stopSearchd(daemon);
-  fs.rmSync(TMP, { recursive: true, force: true });
-});
+after(() => cleanUp(T, ctx, daemon));
 
 const searchFor = (q) => search(page, base, q);
 

@@ -12,8 +12,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  SRC, OUT, makeTmp, freePort, request, indexDocs, writeSearchdConf, startSearchd, stopSearchd, launchBrowser,
-  searchFor as search,
+  SRC, OUT, makeTmp, request, indexDocs, serveIndex, cleanUp, launchBrowser, searchFor as search,
 } from './harness.mjs';
 
 const T = makeTmp('ws-web-ocr-');
@@ -35,19 +34,12 @@ before(async () => {
   for (const f of ['scan.pdf', 'aushang.png']) fs.copyFileSync(path.join(SRC, 'tests', 'data', 'ocr', f), path.join(DOCS, f));
   // ten minutes a page: a sanitizer build on a loaded machine is slow
   indexDocs(T.env, INDEX, DOCS, ['--ocr-page-timeout', '600']);
-  port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  const conf = writeSearchdConf(path.join(TMP, 'searchd.conf'));
-  daemon = await startSearchd(['--config', conf, '--index', INDEX, '--tcp', `127.0.0.1:${port}`], path.join(TMP, 'sd.sock'), { env: T.env });
+  ({ daemon, port, base } = await serveIndex(T, INDEX));
   ({ ctx, page } = await launchBrowser(TMP));
   page.on('pageerror', (e) => pageErrors.push(String(e)));
 });
 
-after(async () => {
-  await ctx?.close();
-  await stopSearchd(daemon);
-  fs.rmSync(TMP, { recursive: true, force: true });
-});
+after(() => cleanUp(T, ctx, daemon));
 
 const searchFor = (q) => search(page, base, q);
 

@@ -12,9 +12,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import {
-  SRC, OUT, makeTmp, freePort, request, indexDocs, writeSearchdConf, startSearchd, stopSearchd, launchBrowser,
-} from './harness.mjs';
+import { SRC, OUT, makeTmp, request, indexDocs, serveIndex, cleanUp, launchBrowser } from './harness.mjs';
 
 const T = makeTmp('ws-web-sheets-');
 const TMP = T.dir;
@@ -32,17 +30,11 @@ before(async () => {
   for (const f of ['tabelle.xlsx', 'tabelle.ods']) fs.copyFileSync(path.join(SRC, 'tests', 'data', 'docs', f), path.join(corpus, f));
   const index = path.join(TMP, 'index');
   indexDocs(T.env, index, corpus);
-  port = await freePort();
-  const conf = writeSearchdConf(path.join(TMP, 'searchd.conf'));
-  daemon = await startSearchd(['--config', conf, '--index', index, '--tcp', `127.0.0.1:${port}`], path.join(TMP, 'sd.sock'), { env: T.env });
+  ({ daemon, port } = await serveIndex(T, index));
   ({ ctx, page } = await launchBrowser(TMP));
 });
 
-after(async () => {
-  await ctx?.close();
-  await stopSearchd(daemon);
-  fs.rmSync(TMP, { recursive: true, force: true });
-});
+after(() => cleanUp(T, ctx, daemon));
 
 test('the API names the sheet a hit is on', async () => {
   const r = await get(`/search?q=${encodeURIComponent('Wasserturmverein')}`);

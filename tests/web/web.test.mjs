@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   SRC, OUT, makeTmp, sleep, freePort, request, hitsFor, indexDocs, writeSearchdConf, startSearchd,
-  stopSearchd, launchBrowser, searchFor as search,
+  stopSearchd, cleanUp, launchBrowser, searchFor as search,
 } from './harness.mjs';
 
 const T = makeTmp('ws-web-');
@@ -90,12 +90,7 @@ function watch(p) {
   });
 }
 
-after(async () => {
-  await ctx?.close();
-  await stopDaemon(daemon);
-  await stopDaemon(daemon2);
-  fs.rmSync(TMP, { recursive: true, force: true });
-});
+after(() => cleanUp(T, ctx, daemon, daemon2));
 
 const hitByQuery = (q) => hitsFor(port, q);
 
