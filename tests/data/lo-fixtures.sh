@@ -8,7 +8,8 @@
 # a private profile in a temporary folder (no first-start wizard, no clash
 # with a running office), the conversion, the check that it wrote what was
 # asked for, and the pieces of ODF source both document scripts use (the
-# namespaces, the metadata block, one slide with notes, a whole deck).
+# namespaces, the metadata block, one slide with notes, a whole deck, a
+# paged report).
 
 # lo_start NAME PACKAGE...: exit unless soffice exists (naming the Debian
 # packages to install); WORK becomes a temporary folder removed at exit,
@@ -114,4 +115,36 @@ EOF_DECK
  </office:body>
 </office:document>
 EOF_DECK
+}
+
+# report TITLE: a flat ODF text document (.fodt) whose body, read from
+# standard input, uses the paragraph styles Heading_20_1 and PB (a heading
+# that starts a new page); the metadata of $META under TITLE.
+report() {
+  local title=$1
+  cat <<EOF_DOC
+<?xml version="1.0" encoding="UTF-8"?>
+<office:document $ODF_NS office:version="1.3" office:mimetype="application/vnd.oasis.opendocument.text">
+ ${META/TITLE/$title}
+ <office:styles>
+  <style:style style:name="Standard" style:family="paragraph" style:class="text"/>
+  <style:style style:name="Heading_20_1" style:display-name="Heading 1" style:family="paragraph"
+   style:parent-style-name="Standard" style:default-outline-level="1" style:class="text">
+   <style:text-properties fo:font-size="18pt" fo:font-weight="bold"/>
+  </style:style>
+ </office:styles>
+ <office:automatic-styles>
+  <style:style style:name="PB" style:family="paragraph" style:parent-style-name="Heading_20_1">
+   <style:paragraph-properties fo:break-before="page"/>
+  </style:style>
+ </office:automatic-styles>
+ <office:body>
+  <office:text>
+EOF_DOC
+  cat
+  cat <<EOF_DOC
+  </office:text>
+ </office:body>
+</office:document>
+EOF_DOC
 }

@@ -23,31 +23,13 @@ cd "$(dirname "$0")"
 . ../lo-fixtures.sh
 lo_start ws-fixtures libreoffice-impress libreoffice-writer
 META=$(odf_meta "Dr. Mira Lenz" "Fixture für wsearch" 2024-05-15T10:00:00 2024-06-01T12:00:00 Integration Ehrenamt)
-NS=$ODF_NS
 
 deck "Willkommen im Landkreis: Folien zum Praxisdialog" \
   "$(slide 1 "Willkommen im Landkreis" "Begrüßung und Überblick über den Nachmittag." "Zeitplan ansagen.")" \
   "$(slide 2 "Sprachcafé am Marktplatz" "Ehrenamtliche treffen sich jeden Dienstag im Gemeindehaus." "Auf Flyer verweisen.")" \
   "$(slide 3 "Ergebnisse" "Der Leuchtturmwärter berichtet von 42 Teilnehmenden." "Kaffeeautomat erwähnen.")" >"$WORK/folien.fodp"
 
-cat >"$WORK/bericht.fodt" <<EOF
-<?xml version="1.0" encoding="UTF-8"?>
-<office:document $NS office:version="1.3" office:mimetype="application/vnd.oasis.opendocument.text">
- ${META/TITLE/Bericht zur Wohnraumversorgung}
- <office:styles>
-  <style:style style:name="Standard" style:family="paragraph" style:class="text"/>
-  <style:style style:name="Heading_20_1" style:display-name="Heading 1" style:family="paragraph"
-   style:parent-style-name="Standard" style:default-outline-level="1" style:class="text">
-   <style:text-properties fo:font-size="18pt" fo:font-weight="bold"/>
-  </style:style>
- </office:styles>
- <office:automatic-styles>
-  <style:style style:name="PB" style:family="paragraph" style:parent-style-name="Heading_20_1">
-   <style:paragraph-properties fo:break-before="page"/>
-  </style:style>
- </office:automatic-styles>
- <office:body>
-  <office:text>
+report "Bericht zur Wohnraumversorgung" >"$WORK/bericht.fodt" <<EOF
    <text:h text:style-name="Heading_20_1" text:outline-level="1">Einleitung</text:h>
    <text:p>Die Kommune stellt ihren Bericht vor. Mehr unter <text:a xlink:href="https://example.org/bericht">example.org</text:a>.</text:p>
    <text:h text:style-name="PB" text:outline-level="1">Wohnraum</text:h>
@@ -65,9 +47,6 @@ cat >"$WORK/bericht.fodt" <<EOF
    </table:table>
    <text:h text:style-name="PB" text:outline-level="1">Ausblick</text:h>
    <text:p>Im Herbst zieht der Zugvogel weiter, die Arbeit bleibt.</text:p>
-  </office:text>
- </office:body>
-</office:document>
 EOF
 
 conv odp "$WORK/folien.fodp"

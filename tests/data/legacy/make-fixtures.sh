@@ -32,31 +32,13 @@ lo_start ws-legacy libreoffice-impress libreoffice-writer libreoffice-calc
 cc -O1 -o "$WORK/olecopy" olecopy.c $(pkg-config --cflags --libs libgsf-1)
 
 META=$(odf_meta "Jonas Falk" "Altbestand für wsearch" 2008-03-11T09:30:00 2008-04-02T12:00:00 Nachbarschaft)
-NS=$ODF_NS
 
 deck "Nachbarschaftstreff: Folien von 2008" \
   "$(slide 1 "Nachbarschaftstreff" "Begrüßung der Gäste aus dem Viertel." "Namensschilder verteilen.")" \
   "$(slide 2 "Mobilität im Quartier" "Der Bürgerbus fährt montags und donnerstags: <text:a xlink:href=\"https://example.org/buergerbus\">Fahrplan</text:a>." "Fahrplan zeigen.")" \
   "$(slide 3 "Werkstattbericht" "In der Holzwerkstatt bauen Jugendliche Nistkästen." "Den Schlüsselkasten im Flur erwähnen.")" >"$WORK/alt-folien.fodp"
 
-cat >"$WORK/alt-bericht.fodt" <<EOF
-<?xml version="1.0" encoding="UTF-8"?>
-<office:document $NS office:version="1.3" office:mimetype="application/vnd.oasis.opendocument.text">
- ${META/TITLE/Jahresbericht Quartiersarbeit 2007}
- <office:styles>
-  <style:style style:name="Standard" style:family="paragraph" style:class="text"/>
-  <style:style style:name="Heading_20_1" style:display-name="Heading 1" style:family="paragraph"
-   style:parent-style-name="Standard" style:default-outline-level="1" style:class="text">
-   <style:text-properties fo:font-size="18pt" fo:font-weight="bold"/>
-  </style:style>
- </office:styles>
- <office:automatic-styles>
-  <style:style style:name="PB" style:family="paragraph" style:parent-style-name="Heading_20_1">
-   <style:paragraph-properties fo:break-before="page"/>
-  </style:style>
- </office:automatic-styles>
- <office:body>
-  <office:text>
+report "Jahresbericht Quartiersarbeit 2007" >"$WORK/alt-bericht.fodt" <<EOF
    <text:h text:style-name="Heading_20_1" text:outline-level="1">Einleitung</text:h>
    <text:p>Das Quartiersbüro blickt auf ein bewegtes Jahr zurück. Mehr unter <text:a xlink:href="https://example.org/quartier">example.org</text:a>.</text:p>
    <text:h text:style-name="PB" text:outline-level="1">Grünflächen</text:h>
@@ -70,14 +52,11 @@ cat >"$WORK/alt-bericht.fodt" <<EOF
    </table:table>
    <text:h text:style-name="PB" text:outline-level="1">Ausblick</text:h>
    <text:p>Im Frühjahr kommt der Kranichzug über das Viertel.</text:p>
-  </office:text>
- </office:body>
-</office:document>
 EOF
 
 cat >"$WORK/alt-liste.fods" <<EOF
 <?xml version="1.0" encoding="UTF-8"?>
-<office:document $NS office:version="1.3" office:mimetype="application/vnd.oasis.opendocument.spreadsheet">
+<office:document $ODF_NS office:version="1.3" office:mimetype="application/vnd.oasis.opendocument.spreadsheet">
  ${META/TITLE/Listen des Quartiersbüros}
  <office:automatic-styles>
   <number:date-style style:name="N1"><number:day number:style="long"/><number:text>.</number:text><number:month number:style="long"/><number:text>.</number:text><number:year number:style="long"/></number:date-style>
