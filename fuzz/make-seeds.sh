@@ -3,7 +3,8 @@
 # fuzz_xlsx, fuzz_ods, fuzz_doc, fuzz_ppt, fuzz_xls, fuzz_rtf, fuzz_image and
 # fuzz_record from the document fixtures (tests/data/docs, tests/data/legacy,
 # tests/data/ocr), in the input
-# layouts those targets expect (see the comment at the top of each).
+# layouts those targets expect (see the comment at the top of each; fuzz_doc,
+# fuzz_ppt and fuzz_xls are fuzz_ole.c, the zip formats fuzz_zip.c).
 set -euo pipefail
 OUT=${1:?usage: fuzz/make-seeds.sh OUTDIR}
 SRC=$(cd "$(dirname "$0")/.." && pwd)

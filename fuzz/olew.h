@@ -12,25 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Split d[0..n) at "\n@@\n" into at most max parts (as zipw_split does;
- * zipw.h is not included to keep its zip writer out of these targets). */
-static inline size_t olew_split(const uint8_t *d, size_t n, const uint8_t **part, size_t *plen,
-                                size_t max)
-{
-    size_t k = 0, start = 0;
-    for (size_t i = 0; k + 1 < max && i + 4 <= n; i++) {
-        if (!memcmp(d + i, "\n@@\n", 4)) {
-            part[k] = d + start;
-            plen[k++] = i - start;
-            start = i + 4;
-            i += 3;
-        }
-    }
-    part[k] = d + start;
-    plen[k++] = n - start;
-    return k;
-}
-
 /* n streams names[i] with contents part[i]; *out is malloc'd.  0 or -1. */
 static inline int olew_build(const char *const *names, const uint8_t *const *part,
                              const size_t *plen, size_t n, uint8_t **out, size_t *outlen)

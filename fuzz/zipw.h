@@ -5,6 +5,7 @@
  * raw containers spends its time in libzip's rejections.  The targets let
  * the fuzzer write the XML parts instead and wrap them here into a valid
  * (stored, uncompressed) archive with the names the extractor looks for.
+ * The unit tests use its CRC for the zips they write (tests/unit/ws_testutil.h).
  */
 #ifndef WS_FUZZ_ZIPW_H
 #define WS_FUZZ_ZIPW_H
@@ -22,7 +23,7 @@ typedef struct zipw {
     unsigned n;
 } zipw;
 
-static uint32_t zipw_crc(const unsigned char *p, size_t n)
+static inline uint32_t zipw_crc(const unsigned char *p, size_t n)
 {
     uint32_t c = 0xFFFFFFFFu;
     for (size_t i = 0; i < n; i++) {
@@ -33,7 +34,7 @@ static uint32_t zipw_crc(const unsigned char *p, size_t n)
     return ~c;
 }
 
-static int zipw_put(unsigned char **b, size_t *len, size_t *cap, const void *d, size_t n)
+static inline int zipw_put(unsigned char **b, size_t *len, size_t *cap, const void *d, size_t n)
 {
     if (*len + n > *cap) {
         size_t nc = (*cap ? *cap * 2 : 4096) + n;
@@ -48,13 +49,13 @@ static int zipw_put(unsigned char **b, size_t *len, size_t *cap, const void *d, 
     return 0;
 }
 
-static void zipw_le(unsigned char *p, uint32_t v, int bytes)
+static inline void zipw_le(unsigned char *p, uint32_t v, int bytes)
 {
     for (int i = 0; i < bytes; i++)
         p[i] = (unsigned char)(v >> (8 * i));
 }
 
-static int zipw_add(zipw *z, const char *name, const void *data, size_t n)
+static inline int zipw_add(zipw *z, const char *name, const void *data, size_t n)
 {
     size_t nl = strlen(name);
     uint32_t crc = zipw_crc(data, n), off = (uint32_t)z->len;
@@ -81,7 +82,7 @@ static int zipw_add(zipw *z, const char *name, const void *data, size_t n)
            zipw_put(&z->cd, &z->cdlen, &z->cdcap, name, nl);
 }
 
-static int zipw_finish(zipw *z)
+static inline int zipw_finish(zipw *z)
 {
     unsigned char e[22] = {0};
     zipw_le(e, 0x06054b50, 4);
@@ -93,27 +94,10 @@ static int zipw_finish(zipw *z)
            zipw_put(&z->buf, &z->len, &z->cap, e, 22);
 }
 
-static void zipw_free(zipw *z)
+static inline void zipw_free(zipw *z)
 {
     free(z->buf);
     free(z->cd);
-}
-
-/* Split data at "\n@@\n" into at most max parts. */
-static size_t zipw_split(const uint8_t *d, size_t n, const uint8_t **part, size_t *plen, size_t max)
-{
-    size_t k = 0, start = 0;
-    for (size_t i = 0; k + 1 < max && i + 4 <= n; i++) {
-        if (!memcmp(d + i, "\n@@\n", 4)) {
-            part[k] = d + start;
-            plen[k++] = i - start;
-            start = i + 4;
-            i += 3;
-        }
-    }
-    part[k] = d + start;
-    plen[k++] = n - start;
-    return k;
 }
 
 #endif /* WS_FUZZ_ZIPW_H */

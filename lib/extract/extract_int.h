@@ -9,6 +9,10 @@
  * at max_text on a character boundary, and lists and fields have fixed
  * caps (headings count against max_text too, though they are kept apart
  * from the text).  Finishing turns the result into a ws_extracted.
+ *
+ * Where each part lives: extract.c dispatches, doctype.c says what a file
+ * is, file.c reads it with limits, builder.c and links.c are the builder,
+ * date.c finds dates; one extract_<format>.c per format.
  */
 #ifndef WS_EXTRACT_INT_H
 #define WS_EXTRACT_INT_H
@@ -125,5 +129,43 @@ void ws_x_free_meta(ws_extracted *x);
 /* First full date (2025-03-19, 19.03.2025, 19. März 2025) in s that does not
  * announce the next event ("Der nächste Austausch findet am ..."); 1 if found. */
 int ws_date_find(const char *s, size_t len, char out[11]);
+
+/* The builder's end: ws_xb_finish closes the open passage, joins the text
+ * and hands over the record (*out); ws_xb_abort frees what was built. */
+int ws_xb_finish(ws_xb *b, ws_extracted **out, ws_error *err);
+void ws_xb_abort(ws_xb *b);
+
+/* Options with defaults filled in; WS_EINVAL for an unknown version. */
+int ws_x_resolve_options(const ws_extract_options *opts, ws_extract_options *o, ws_error *err);
+/* Refuse an Office or PDF input whose first bytes are not what its type
+ * promises (doctype.c), with a message naming both. */
+int ws_x_sniff_container(ws_doctype type, const char *d, size_t len, const char *name,
+                         ws_error *err);
+
+/* Byte helpers the builder, the links and the dates share (ASCII only). */
+static inline int ascii_lower(int c)
+{
+    return c >= 'A' && c <= 'Z' ? c + 32 : c;
+}
+
+/* 1 if s[0..n) starts with the lower-case ASCII prefix p, ignoring case. */
+static inline int ascii_prefix(const char *s, size_t n, const char *p)
+{
+    size_t i = 0;
+    for (; p[i]; i++)
+        if (i >= n || ascii_lower((unsigned char)s[i]) != p[i])
+            return 0;
+    return 1;
+}
+
+static inline int is_digit(unsigned char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static inline int is_blank_byte(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
 
 #endif /* WS_EXTRACT_INT_H */

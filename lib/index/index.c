@@ -12,13 +12,16 @@
  * checks signatures and hands changed files to idle workers up to a window
  * ahead, and one that writes finished documents strictly in walk order, so
  * document ids and reports do not depend on which worker was faster.
+ *
+ * This file holds the run (ws_index_update), opening and closing, and one
+ * document: changed or not, built, written, committed.  The walk, the
+ * scheduling over the pool, the deletion of vanished files and the
+ * thesaurus live beside it (index_int.h names them).
  */
 #define _XOPEN_SOURCE 700
 #include "wsearch/index.h"
 
-#include <dirent.h>
 #include <errno.h>
-#include <fnmatch.h>
 #include <jansson.h>
 #include <limits.h>
 #include <stdio.h>
@@ -37,6 +40,7 @@
 #include "index/schema.h"
 #include "wsearch/analysis.h"
 #include "wsearch/xapian.h"
+#include "index/index_int.h"
 
 /*
  * The words of a batch for the spelling table, counted here and handed to
@@ -123,28 +127,6 @@ static int spell_flush(ws_xdb *db, spell_set *s, int rc, ws_error *err)
     return rc;
 }
 
-struct ws_index {
-    ws_xdb *db;
-    ws_analyzer *an;
-    ws_index_options opts;
-    char *path;
-    unsigned pending_docs; /* changes since the last commit */
-    size_t pending_bytes;
-    int meta_dirty; /* metadata written but not committed */
-    /* Spelling words of the batch, counted here and added at commit time
-     * (see spell_set). */
-    struct spell_set *spell;
-    ws_compounds *dict; /* word list for compound splitting, or NULL */
-    /* --rebuild writes a new generation (gendir) and publishes it at close
-     * (layout.h); guard holds the live index's write lock meanwhile, so no
-     * other writer changes what is about to be replaced. */
-    char *gendir;
-    ws_xdb *guard;
-    int failed;      /* an update failed: do not publish the half-built generation */
-    char *dbdir;     /* the database folder written (for its mode) */
-    int ocr_checked; /* OCR languages looked up (see ocr_used) */
-};
-
 /* ---- open and close ----------------------------------------------------- */
 
 static int check_signatures(ws_index *ix, const char *path, ws_error *err)
@@ -175,7 +157,7 @@ static int check_signatures(ws_index *ix, const char *path, ws_error *err)
 
 /* Write a metadata key only when it changes, so that a run which finds
  * nothing to do does not create a new revision. */
-static int set_metadata(ws_index *ix, const char *key, const char *value, ws_error *err)
+int ws_ix_set_metadata(ws_index *ix, const char *key, const char *value, ws_error *err)
 {
     char *old = NULL;
     int rc = ws_xdb_get_metadata(ix->db, key, &old, err);
@@ -267,9 +249,9 @@ int ws_index_open(ws_index **out, const char *path, const ws_index_options *opts
     if (rc == WS_OK)
         rc = ws_analyzer_new(&ix->an, err);
     if (rc == WS_OK)
-        rc = set_metadata(ix, WS_META_SCHEMA, WS_SCHEMA_VERSION, err);
+        rc = ws_ix_set_metadata(ix, WS_META_SCHEMA, WS_SCHEMA_VERSION, err);
     if (rc == WS_OK)
-        rc = set_metadata(ix, WS_META_ANALYSIS, ws_analysis_signature(), err);
+        rc = ws_ix_set_metadata(ix, WS_META_ANALYSIS, ws_analysis_signature(), err);
     if (rc != WS_OK) {
         ws_analyzer_free(ix->an);
         ws_xdb_close(ix->db);
@@ -360,9 +342,9 @@ int ws_index_reacquire(ws_index *ix, ws_error *err)
     /* A rebuild by another wsearch may have changed what the index is. */
     rc = check_signatures(ix, ix->path, err);
     if (rc == WS_OK)
-        rc = set_metadata(ix, WS_META_SCHEMA, WS_SCHEMA_VERSION, err);
+        rc = ws_ix_set_metadata(ix, WS_META_SCHEMA, WS_SCHEMA_VERSION, err);
     if (rc == WS_OK)
-        rc = set_metadata(ix, WS_META_ANALYSIS, ws_analysis_signature(), err);
+        rc = ws_ix_set_metadata(ix, WS_META_ANALYSIS, ws_analysis_signature(), err);
     if (rc != WS_OK) {
         ws_xdb_close(ix->db);
         ix->db = NULL;
@@ -371,297 +353,6 @@ int ws_index_reacquire(ws_index *ix, ws_error *err)
         ix->meta_dirty = 0;
     }
     return rc;
-}
-
-/* ---- the walk ----------------------------------------------------------- */
-
-typedef struct file_entry {
-    char *path; /* absolute, canonical folder + name */
-    ws_doctype type;
-    struct stat st;
-} file_entry;
-
-typedef struct file_list {
-    file_entry *v;
-    size_t n, cap;
-} file_list;
-
-static int list_push(file_list *l, const char *path, ws_doctype type, const struct stat *st)
-{
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 256;
-        file_entry *v = realloc(l->v, cap * sizeof *v);
-        if (!v)
-            return -1;
-        l->v = v;
-        l->cap = cap;
-    }
-    char *p = strdup(path);
-    if (!p)
-        return -1;
-    l->v[l->n].path = p;
-    l->v[l->n].type = type;
-    l->v[l->n].st = *st;
-    l->n++;
-    return 0;
-}
-
-static void list_free(file_list *l)
-{
-    for (size_t i = 0; i < l->n; i++)
-        free(l->v[i].path);
-    free(l->v);
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-typedef struct walk_ctx {
-    ws_index *ix;
-    file_list files;
-    ws_index_report_fn report;
-    void *rctx;
-    ws_index_stats *stats;
-    const char *root;  /* real path of the root being walked */
-    const char *index; /* real path of the index folder or stub file, or NULL */
-    const char *gen;   /* real path of its generations folder (INDEX.gen), or NULL */
-} walk_ctx;
-
-static void report(walk_ctx *w, ws_index_event_kind kind, const char *path, const char *msg,
-                   unsigned long done, unsigned long total)
-{
-    if (!w->report)
-        return;
-    ws_index_event ev = {kind, path, msg, done, total};
-    w->report(w->rctx, &ev);
-}
-
-/* An entry not indexed by design: counted and named to whoever listens
- * (wsearch index -v), so that nothing the walk meets goes unaccounted. */
-static void skipped(walk_ctx *w, const char *path, const char *why)
-{
-    w->stats->ignored++;
-    report(w, WS_INDEX_EV_SKIPPED, path, why, 0, 0);
-}
-
-/*
- * Names to skip, from a folder's ".wsearchignore" (one shell pattern per
- * line, '#' comments), applying to that folder and the folders below it,
- * as a README next to the documents should not become a document.
- */
-typedef struct ignore {
-    const struct ignore *parent;
-    char **pat;
-    size_t n;
-} ignore;
-
-static void ignore_load(ignore *ig, const char *dir)
-{
-    char p[PATH_MAX];
-    snprintf(p, sizeof p, "%s/.wsearchignore", dir);
-    FILE *f = fopen(p, "r");
-    if (!f)
-        return;
-    char line[512];
-    while (ig->n < 256 && fgets(line, sizeof line, f)) {
-        line[strcspn(line, "\r\n")] = '\0';
-        char *l = line;
-        while (*l == ' ' || *l == '\t')
-            l++;
-        if (!*l || *l == '#')
-            continue;
-        char **v = realloc(ig->pat, (ig->n + 1) * sizeof *v);
-        if (!v)
-            break;
-        ig->pat = v;
-        if (!(ig->pat[ig->n] = strdup(l)))
-            break;
-        ig->n++;
-    }
-    fclose(f);
-}
-
-static void ignore_free(ignore *ig)
-{
-    for (size_t i = 0; i < ig->n; i++)
-        free(ig->pat[i]);
-    free(ig->pat);
-}
-
-static int ignored(const ignore *ig, const char *name)
-{
-    for (; ig; ig = ig->parent)
-        for (size_t i = 0; i < ig->n; i++)
-            if (fnmatch(ig->pat[i], name, 0) == 0)
-                return 1;
-    return 0;
-}
-
-/* Consider one path found in a folder (or given as a root). */
-static int walk_path(walk_ctx *w, const char *path, unsigned depth, int is_root, const ignore *ig,
-                     ws_error *err);
-
-static int walk_dir(walk_ctx *w, const char *dir, unsigned depth, const ignore *parent,
-                    ws_error *err)
-{
-    DIR *d = opendir(dir);
-    if (!d) {
-        char msg[256];
-        snprintf(msg, sizeof msg, "cannot open folder: %s", strerror(errno));
-        report(w, WS_INDEX_EV_FAILED, dir, msg, 0, 0);
-        w->stats->failed++;
-        return WS_OK;
-    }
-    /* Read all names first and sort them: the order of indexing (and so
-     * of document ids) does not depend on the file system. */
-    char **names = NULL;
-    size_t n = 0, cap = 0;
-    int rc = WS_OK;
-    struct dirent *de;
-    while ((de = readdir(d)) != NULL) {
-        const char *nm = de->d_name;
-        if (!strcmp(nm, ".") || !strcmp(nm, ".."))
-            continue;
-        if (nm[0] == '.' && !w->ix->opts.follow_hidden)
-            continue;
-        if (n == cap) {
-            cap = cap ? cap * 2 : 64;
-            char **nv = realloc(names, cap * sizeof *nv);
-            if (!nv) {
-                rc = ws_error_set(err, WS_ENOMEM, "out of memory listing %s", dir);
-                break;
-            }
-            names = nv;
-        }
-        if (!(names[n] = strdup(nm))) {
-            rc = ws_error_set(err, WS_ENOMEM, "out of memory listing %s", dir);
-            break;
-        }
-        n++;
-    }
-    closedir(d);
-    if (rc == WS_OK && n)
-        qsort(names, n, sizeof *names, cmp_str);
-    ignore ig = {parent, NULL, 0};
-    ignore_load(&ig, dir);
-    ws_buf p = WS_BUF_INIT;
-    for (size_t i = 0; i < n && rc == WS_OK; i++) {
-        ws_buf_reset(&p);
-        ws_buf_puts(&p, dir);
-        if (p.len && p.data[p.len - 1] != '/')
-            ws_buf_putc(&p, '/');
-        ws_buf_puts(&p, names[i]);
-        if (!ws_buf_cstr(&p))
-            rc = ws_error_set(err, WS_ENOMEM, "out of memory");
-        else if (ignored(&ig, names[i]))
-            skipped(w, p.data, "matches a pattern in .wsearchignore");
-        else
-            rc = walk_path(w, p.data, depth + 1, 0, &ig, err);
-    }
-    ignore_free(&ig);
-    ws_buf_free(&p);
-    for (size_t i = 0; i < n; i++)
-        free(names[i]);
-    free(names);
-    return rc;
-}
-
-static int walk_path(walk_ctx *w, const char *path, unsigned depth, int is_root, const ignore *ig,
-                     ws_error *err)
-{
-    struct stat lst, st;
-    if (lstat(path, &lst) != 0) {
-        if (is_root)
-            return ws_error_set(err, WS_ENOTFOUND, "%s: %s", path, strerror(errno));
-        return WS_OK; /* vanished while we walked */
-    }
-    st = lst;
-    if (S_ISLNK(lst.st_mode)) {
-        /* Linked files are indexed; linked folders are not followed, so a
-         * link loop cannot trap the walk. */
-        if (stat(path, &st) != 0) {
-            w->stats->ignored++;
-            report(w, WS_INDEX_EV_WARNING, path,
-                   errno == ELOOP ? "symbolic link loop (too many levels of links)"
-                                  : "dangling symbolic link",
-                   0, 0);
-            return WS_OK;
-        }
-        if (S_ISDIR(st.st_mode) && !is_root) {
-            skipped(w, path, "symbolic link to a folder, not followed");
-            return WS_OK;
-        }
-        /* A link may point anywhere (/etc/passwd named notes.txt): only
-         * files inside the indexed folder become searchable. */
-        char real[PATH_MAX];
-        size_t rl = strlen(w->root);
-        if (!is_root && (!realpath(path, real) || strncmp(real, w->root, rl) != 0 ||
-                         (real[rl] != '/' && strcmp(w->root, "/") != 0))) {
-            w->stats->ignored++;
-            report(w, WS_INDEX_EV_WARNING, path,
-                   "symbolic link to a file outside the indexed folder, skipped", 0, 0);
-            return WS_OK;
-        }
-    }
-    if (S_ISDIR(st.st_mode)) {
-        if (depth > w->ix->opts.max_depth) {
-            w->stats->ignored++;
-            report(w, WS_INDEX_EV_WARNING, path, "folder nested too deeply, skipped", 0, 0);
-            return WS_OK;
-        }
-        if (!is_root &&
-            ((w->index && !strcmp(path, w->index)) || (w->gen && !strcmp(path, w->gen))))
-            return WS_OK; /* the index itself, by design */
-        return walk_dir(w, path, depth, ig, err);
-    }
-    if (!is_root && w->index && !strcmp(path, w->index))
-        return WS_OK; /* the index's stub file, by design */
-    char why[96];
-    if (!S_ISREG(st.st_mode)) { /* sockets, fifos, devices: never read */
-        snprintf(why, sizeof why, "not a regular file (%s)",
-                 S_ISFIFO(st.st_mode)                         ? "a pipe"
-                 : S_ISSOCK(st.st_mode)                       ? "a socket"
-                 : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device"
-                                                              : "a special file");
-        if (!is_root) {
-            skipped(w, path, why);
-        } else {
-            w->stats->failed++;
-            report(w, WS_INDEX_EV_FAILED, path, why, 0, 0);
-        }
-        return WS_OK;
-    }
-    ws_doctype type = ws_doctype_from_path(path);
-    /* Images hold text only for OCR. */
-    if (type >= WS_DOC_PNG && type <= WS_DOC_TIFF && w->ix->opts.extract.ocr == WS_OCR_OFF) {
-        w->stats->ignored++;
-        if (is_root)
-            report(w, WS_INDEX_EV_FAILED, path, "an image, and OCR is off: nothing to index", 0, 0);
-        return WS_OK;
-    }
-    if (type == WS_DOC_UNKNOWN) {
-        /* Name the extension: ".doc" says more than "unsupported". */
-        const char *base = strrchr(path, '/'), *dot;
-        base = base ? base + 1 : path;
-        dot = strrchr(base, '.');
-        if (dot && dot != base && dot[1])
-            snprintf(why, sizeof why, "unsupported file type (.%.40s)", dot + 1);
-        else
-            snprintf(why, sizeof why, "unsupported file type (no extension)");
-        if (!is_root) {
-            skipped(w, path, why);
-        } else {
-            /* asked for by name: an error, not a skip */
-            w->stats->failed++;
-            report(w, WS_INDEX_EV_FAILED, path, why, 0, 0);
-        }
-        return WS_OK;
-    }
-    if (list_push(&w->files, path, type, &st) != 0)
-        return ws_error_set(err, WS_ENOMEM, "out of memory");
-    return WS_OK;
 }
 
 /* ---- one document ------------------------------------------------------- */
@@ -1112,8 +803,8 @@ static int stored_signature(ws_index *ix, const char *idterm, uint32_t *docid, c
     return rc;
 }
 
-static int maybe_commit(ws_index *ix, walk_ctx *w, int force, unsigned long done,
-                        unsigned long total, ws_error *err)
+int ws_ix_maybe_commit(ws_index *ix, walk_ctx *w, int force, unsigned long done,
+                       unsigned long total, ws_error *err)
 {
     if (!ix->pending_docs && !ix->meta_dirty)
         return WS_OK;
@@ -1134,8 +825,8 @@ static int maybe_commit(ws_index *ix, walk_ctx *w, int force, unsigned long done
 }
 
 /* Does the file need (re)indexing?  *docid gets its document, if any. */
-static int file_changed(ws_index *ix, const file_entry *f, uint32_t *docid, int *changed,
-                        ws_error *err)
+int ws_ix_file_changed(ws_index *ix, const file_entry *f, uint32_t *docid, int *changed,
+                       ws_error *err)
 {
     char idterm[WS_MAX_IDTERM + 1];
     ws_schema_idterm(f->path, idterm);
@@ -1192,8 +883,8 @@ static void ocr_used(ws_index *ix, walk_ctx *w, const file_entry *f, const ws_ex
 
 /* Write the extracted record of a changed file (x is consumed).
  * Only index write errors are returned. */
-static int write_file(ws_index *ix, walk_ctx *w, const file_entry *f, uint32_t docid,
-                      ws_extracted *x, ws_error *err)
+int ws_ix_write_file(ws_index *ix, walk_ctx *w, const file_entry *f, uint32_t docid,
+                     ws_extracted *x, ws_error *err)
 {
     char idterm[WS_MAX_IDTERM + 1];
     ws_schema_idterm(f->path, idterm);
@@ -1238,294 +929,6 @@ static int write_file(ws_index *ix, walk_ctx *w, const file_entry *f, uint32_t d
     return WS_OK;
 }
 
-/* ---- removing vanished files -------------------------------------------- */
-
-typedef struct gone_ctx {
-    char **seen; /* sorted id terms of the files found */
-    size_t nseen;
-    char **gone;
-    size_t ngone, cap;
-    int oom;
-} gone_ctx;
-
-static int collect_gone(void *vctx, const char *term, size_t len, uint32_t freq)
-{
-    (void)len;
-    (void)freq;
-    gone_ctx *g = vctx;
-    const char *key = term;
-    if (g->nseen && bsearch(&key, g->seen, g->nseen, sizeof *g->seen, cmp_str))
-        return 0;
-    if (g->ngone == g->cap) {
-        size_t cap = g->cap ? g->cap * 2 : 32;
-        char **v = realloc(g->gone, cap * sizeof *v);
-        if (!v) {
-            g->oom = 1;
-            return 1;
-        }
-        g->gone = v;
-        g->cap = cap;
-    }
-    if (!(g->gone[g->ngone] = strdup(term))) {
-        g->oom = 1;
-        return 1;
-    }
-    g->ngone++;
-    return 0;
-}
-
-/* Delete documents below root whose file was not found by this walk. */
-static int remove_vanished(ws_index *ix, walk_ctx *w, const char *root, int root_is_dir,
-                           ws_error *err)
-{
-    gone_ctx g = {0};
-    int rc = WS_OK;
-    g.seen = calloc(w->files.n + 1, sizeof *g.seen);
-    if (!g.seen)
-        return ws_error_set(err, WS_ENOMEM, "out of memory");
-    for (size_t i = 0; i < w->files.n; i++) {
-        char *t = malloc(WS_MAX_IDTERM + 1);
-        if (!t) {
-            rc = ws_error_set(err, WS_ENOMEM, "out of memory");
-            break;
-        }
-        ws_schema_idterm(w->files.v[i].path, t);
-        g.seen[g.nseen++] = t;
-    }
-    if (rc == WS_OK) {
-        qsort(g.seen, g.nseen, sizeof *g.seen, cmp_str);
-        /* Id terms of very long paths keep only a head of the path (see
-         * ws_schema_idterm), so the walk prefix is cut to that head. */
-        char prefix[PATH_MAX + 8];
-        snprintf(prefix, sizeof prefix, "%s%s%s", WS_PFX_ID, root,
-                 root_is_dir && strcmp(root, "/") ? "/" : "");
-        size_t head = WS_MAX_IDTERM - 17;
-        if (strlen(prefix) > head) {
-            while (head > 1 && ((unsigned char)prefix[head] & 0xC0) == 0x80)
-                head--;
-            prefix[head] = '\0';
-        }
-        rc = ws_xdb_allterms(ix->db, prefix, collect_gone, &g, err);
-        if (rc == WS_OK && g.oom)
-            rc = ws_error_set(err, WS_ENOMEM, "out of memory");
-    }
-    for (size_t i = 0; rc == WS_OK && i < g.ngone; i++) {
-        /* A file given as root matches only itself, not "root.bak". */
-        if (!root_is_dir && strcmp(g.gone[i] + strlen(WS_PFX_ID), root) != 0)
-            continue;
-        rc = ws_xdb_delete_by_term(ix->db, g.gone[i], err);
-        if (rc == WS_OK) {
-            w->stats->removed++;
-            ix->pending_docs++;
-            report(w, WS_INDEX_EV_REMOVED, g.gone[i] + strlen(WS_PFX_ID), NULL, 0, 0);
-        }
-    }
-    for (size_t i = 0; i < g.nseen; i++)
-        free(g.seen[i]);
-    free(g.seen);
-    for (size_t i = 0; i < g.ngone; i++)
-        free(g.gone[i]);
-    free(g.gone);
-    return rc;
-}
-
-/* ---- the run ------------------------------------------------------------ */
-
-/* Where a file of the walk stands. */
-enum { F_TODO = 0, F_UNCHANGED, F_RUNNING, F_DONE };
-
-typedef struct slot {
-    int state;
-    uint32_t docid;
-    ws_extracted *x; /* F_DONE: the record, or NULL with msg */
-    char *msg;
-} slot;
-
-static int start_pool(ws_index *ix, ws_pool **pool, ws_error *err)
-{
-    ws_pool_options po;
-    memset(&po, 0, sizeof po);
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    po.jobs = ix->opts.jobs ? ix->opts.jobs : cpus > 0 ? (unsigned)cpus : 1;
-    if (po.jobs > 256)
-        po.jobs = 256;
-    po.timeout = ix->opts.timeout ? ix->opts.timeout : 60;
-    po.cpu_limit = ix->opts.cpu_limit ? ix->opts.cpu_limit : 60;
-    po.mem_limit = ix->opts.mem_limit ? ix->opts.mem_limit : (size_t)2 << 30;
-    po.extract = ix->opts.extract;
-    po.hook = ix->opts.worker_hook;
-    return ws_pool_new(pool, &po, err);
-}
-
-#define WINDOW_FILES 1024
-#define WINDOW_BYTES ((size_t)64 << 20)
-
-/* Take one finished file from the pool into its slot. */
-static int collect_one(ws_pool *pool, slot *sl, size_t *buffered, ws_error *err)
-{
-    size_t tag = 0;
-    ws_extracted *x = NULL;
-    ws_error xerr;
-    int rc = ws_pool_wait(pool, &tag, &x, &xerr, err);
-    if (rc != WS_OK)
-        return rc;
-    sl[tag].state = F_DONE;
-    sl[tag].x = x;
-    if (x)
-        *buffered += x->text_len;
-    if (!x && !(sl[tag].msg = strdup(xerr.msg[0] ? xerr.msg : "extraction failed")))
-        return ws_error_set(err, WS_ENOMEM, "out of memory");
-    return WS_OK;
-}
-
-/* Index the files of one walk: signatures checked ahead, extraction in the
- * pool, writing in order. */
-static int run_files(ws_index *ix, walk_ctx *w, ws_pool **pool, ws_error *err)
-{
-    size_t n = w->files.n;
-    if (!n)
-        return WS_OK;
-    slot *sl = calloc(n, sizeof *sl);
-    if (!sl)
-        return ws_error_set(err, WS_ENOMEM, "out of memory");
-    size_t ahead = 0, next = 0; /* next file to check / to write */
-    size_t buffered = 0;        /* text of finished files not yet written */
-    int rc = WS_OK;
-    while (rc == WS_OK && next < n) {
-        /* Keep the workers busy up to a window ahead of the writer: far
-         * enough that a slow file (a 1 000-page PDF) is started long before
-         * the writer needs it, bounded in files and in text waiting. */
-        while (rc == WS_OK && ahead < n && ahead - next < WINDOW_FILES && buffered < WINDOW_BYTES) {
-            int changed = 0;
-            rc = file_changed(ix, &w->files.v[ahead], &sl[ahead].docid, &changed, err);
-            if (rc != WS_OK)
-                break;
-            if (!changed) {
-                sl[ahead++].state = F_UNCHANGED;
-                continue;
-            }
-            if (!*pool && (rc = start_pool(ix, pool, err)) != WS_OK)
-                break;
-            if (!ws_pool_can_submit(*pool))
-                break;
-            rc = ws_pool_submit(*pool, ahead, w->files.v[ahead].type, w->files.v[ahead].path, err);
-            if (rc == WS_OK)
-                sl[ahead++].state = F_RUNNING;
-        }
-        if (rc != WS_OK)
-            break;
-        slot *s = &sl[next];
-        if (s->state == F_RUNNING) {
-            rc = collect_one(*pool, sl, &buffered, err);
-            continue;
-        }
-        const file_entry *f = &w->files.v[next];
-        if (s->state == F_UNCHANGED) {
-            w->stats->unchanged++;
-        } else if (s->x) {
-            buffered -= s->x->text_len;
-            rc = write_file(ix, w, f, s->docid, s->x, err);
-            s->x = NULL;
-        } else {
-            /* Extractor messages start with the path the event names. */
-            const char *m = s->msg;
-            size_t pl = strlen(f->path);
-            if (!strncmp(m, f->path, pl) && m[pl] == ':' && m[pl + 1] == ' ')
-                m += pl + 2;
-            report(w, WS_INDEX_EV_FAILED, f->path, m, 0, 0);
-            w->stats->failed++;
-        }
-        free(s->msg);
-        s->msg = NULL;
-        next++;
-        if (rc == WS_OK)
-            report(w, WS_INDEX_EV_FILE, f->path, NULL, next, n);
-        if (rc == WS_OK)
-            rc = maybe_commit(ix, w, 0, next, n, err);
-    }
-    /* On an index error, drop what is still out: the pool is killed. */
-    for (size_t i = 0; i < n; i++) {
-        ws_extracted_free(sl[i].x);
-        free(sl[i].msg);
-    }
-    if (rc != WS_OK && *pool) {
-        ws_pool_free(*pool);
-        *pool = NULL;
-    }
-    free(sl);
-    return rc;
-}
-
-/*
- * The index holds the text of every file it read, so it must not be more
- * readable than the most private of them: a file that others (or the
- * group) may not read takes those permissions off the database folder
- * before its text is written (a mode-000 file indexed as root must not end
- * up in a world-readable index).  Permissions are only ever narrowed; a
- * --rebuild starts again from the umask.
- */
-static void narrow_mode(ws_index *ix, walk_ctx *w)
-{
-    mode_t strip = 0;
-    const char *why = NULL;
-    for (size_t i = 0; i < w->files.n; i++) {
-        mode_t m = w->files.v[i].st.st_mode;
-        mode_t s = (m & S_IROTH ? 0 : (mode_t)S_IRWXO) | (m & S_IRGRP ? 0 : (mode_t)S_IRWXG);
-        if (s & ~strip) {
-            strip |= s;
-            why = w->files.v[i].path;
-        }
-    }
-    struct stat st;
-    if (!strip || !ix->dbdir || stat(ix->dbdir, &st) != 0 || !(st.st_mode & strip))
-        return;
-    mode_t mode = st.st_mode & 07777 & ~strip;
-    if (chmod(ix->dbdir, mode) == 0) {
-        char msg[160];
-        snprintf(msg, sizeof msg,
-                 "not readable by %s: the index folder %s is now mode %04o like it",
-                 strip & S_IRWXG ? "group and others" : "others", ix->dbdir, (unsigned)mode);
-        report(w, WS_INDEX_EV_WARNING, why, msg, 0, 0);
-    }
-}
-
-/*
- * A root named on the command line that is gone: its documents would stay
- * searchable for ever (issue 16), so they are removed with a warning.  A
- * root that never had documents is a typo: an error once the others are
- * done.  The path is made absolute without resolving links (it cannot be
- * resolved any more); documents were stored under the resolved path, which
- * is the same unless the root was reached through a symbolic link.
- */
-static int prune_gone_root(ws_index *ix, walk_ctx *w, const char *root, int *pruned, ws_error *err)
-{
-    char abs[PATH_MAX], cwd[PATH_MAX];
-    int len = -1;
-    if (root[0] == '/')
-        len = snprintf(abs, sizeof abs, "%s", root);
-    else if (getcwd(cwd, sizeof cwd))
-        len = snprintf(abs, sizeof abs, "%s/%.*s", cwd, (int)(sizeof abs / 2), root);
-    if (len < 0 || (size_t)len >= sizeof abs)
-        return WS_OK;
-    size_t n = strlen(abs);
-    while (n > 1 && abs[n - 1] == '/')
-        abs[--n] = '\0';
-    unsigned long before = w->stats->removed;
-    int rc = remove_vanished(ix, w, abs, 1, err);
-    if (rc == WS_OK)
-        rc = remove_vanished(ix, w, abs, 0, err);
-    unsigned long gone = w->stats->removed - before;
-    if (rc == WS_OK && gone) {
-        char msg[128];
-        snprintf(msg, sizeof msg, "no longer exists: removed its %lu document%s from the index",
-                 gone, gone == 1 ? "" : "s");
-        report(w, WS_INDEX_EV_WARNING, abs, msg, 0, 0);
-        *pruned = 1;
-        rc = maybe_commit(ix, w, 0, 0, 0, err);
-    }
-    return rc;
-}
-
 int ws_index_update(ws_index *ix, const char *const *roots, size_t nroots,
                     ws_index_report_fn reportfn, void *ctx, ws_index_stats *stats, ws_error *err)
 {
@@ -1558,7 +961,7 @@ int ws_index_update(ws_index *ix, const char *const *roots, size_t nroots,
         if (!realpath(roots[r], real)) {
             int e = errno, pruned = 0;
             if (e == ENOENT || e == ENOTDIR) {
-                rc = prune_gone_root(ix, &w, roots[r], &pruned, err);
+                rc = ws_ix_prune_gone_root(ix, &w, roots[r], &pruned, err);
                 if (rc == WS_OK && !pruned && !missing)
                     missing = roots[r];
             } else {
@@ -1568,27 +971,27 @@ int ws_index_update(ws_index *ix, const char *const *roots, size_t nroots,
         }
         struct stat st;
         int root_is_dir = stat(real, &st) == 0 && S_ISDIR(st.st_mode);
-        rc = walk_path(&w, real, 0, 1, NULL, err);
+        rc = ws_ix_walk(&w, real, err);
         if (rc == WS_OK)
-            narrow_mode(ix, &w);
+            ws_ix_narrow_mode(ix, &w);
         if (rc == WS_OK) {
             stats->files += w.files.n;
             report(&w, WS_INDEX_EV_SCAN_DONE, real, NULL, 0, w.files.n);
         }
         if (rc == WS_OK)
-            rc = run_files(ix, &w, &pool, err);
+            rc = ws_ix_run_files(ix, &w, &pool, err);
         if (rc == WS_OK)
-            rc = remove_vanished(ix, &w, real, root_is_dir, err);
+            rc = ws_ix_remove_vanished(ix, &w, real, root_is_dir, err);
         /* Roots share commits (the watcher names many single files): a
          * batch is committed when full, the rest once below. */
         if (rc == WS_OK)
-            rc = maybe_commit(ix, &w, 0, w.files.n, w.files.n, err);
-        list_free(&w.files);
+            rc = ws_ix_maybe_commit(ix, &w, 0, w.files.n, w.files.n, err);
+        ws_ix_files_free(&w.files);
     }
     ws_pool_free(pool);
     if (rc == WS_OK) {
         walk_ctx w = {ix, {0}, reportfn, ctx, stats, NULL, NULL, NULL};
-        rc = maybe_commit(ix, &w, 1, stats->files, stats->files, err);
+        rc = ws_ix_maybe_commit(ix, &w, 1, stats->files, stats->files, err);
     }
     if (rc == WS_OK)
         rc = ws_xdb_doccount(ix->db, &stats->doccount, err);
@@ -1599,250 +1002,4 @@ int ws_index_update(ws_index *ix, const char *const *roots, size_t nroots,
     if (rc != WS_OK)
         ix->failed = 1;
     return rc;
-}
-
-/* ---- the thesaurus ------------------------------------------------------ */
-
-typedef struct syn_word {
-    char key[4 * WS_MAX_TERM];  /* folded words joined by single spaces */
-    char stem[WS_MAX_TERM + 2]; /* "Z" + stem of a one-word entry, or "" */
-    int ntok, toolong;
-} syn_word;
-
-static int syn_token(void *ctx, const ws_token *t)
-{
-    syn_word *w = ctx;
-    size_t kl = strlen(w->key);
-    if (kl + 1 + t->term_len + 1 > sizeof w->key) {
-        w->toolong = 1;
-        return 1;
-    }
-    if (kl)
-        w->key[kl++] = ' ';
-    memcpy(w->key + kl, t->term, t->term_len + 1);
-    if (w->ntok++ == 0 && t->stem)
-        snprintf(w->stem, sizeof w->stem, "%s%s", WS_PFX_STEM, t->stem);
-    else
-        w->stem[0] = '\0';
-    return 0;
-}
-
-static int take_key(void *ctx, const char *term, size_t len, uint32_t freq)
-{
-    (void)freq;
-    return ws_strlist_add(ctx, term, len) != 0;
-}
-
-/* Remove the synonym entries of one thesaurus: those whose key starts
- * with WS_PFX_BROAD (OpenThesaurus) when broad, all others when not. */
-static int clear_synonyms(ws_index *ix, int broad, ws_error *err)
-{
-    ws_strlist keys = {0};
-    int rc = ws_xdb_synonym_keys(ix->db, take_key, &keys, err);
-    if (rc == WS_OK && keys.oom)
-        rc = ws_error_set(err, WS_ENOMEM, "out of memory");
-    size_t pl = strlen(WS_PFX_BROAD);
-    for (size_t i = 0; rc == WS_OK && i < keys.n; i++)
-        if ((strncmp(keys.v[i], WS_PFX_BROAD, pl) == 0) == broad)
-            rc = ws_xdb_clear_synonyms(ix->db, keys.v[i], err);
-    ws_strlist_free(&keys);
-    return rc;
-}
-
-#define WS_GROUP_MAX 64
-
-/* Analyse the members of one group (separated by sep) into w; returns how
- * many, or -1 on error.  Text in parentheses is a note, not a word:
- * OpenThesaurus writes "abdüsen (ugs.)". */
-static int read_group(ws_index *ix, char *line, const char *sep, syn_word *w, ws_error *err)
-{
-    int n = 0;
-    char *save = NULL;
-    for (char *tok = strtok_r(line, sep, &save); tok && n < WS_GROUP_MAX;
-         tok = strtok_r(NULL, sep, &save)) {
-        for (char *o = strchr(tok, '('); o; o = strchr(tok, '(')) {
-            char *c = strchr(o, ')');
-            if (!c) {
-                *o = '\0';
-                break;
-            }
-            memset(o, ' ', (size_t)(c - o) + 1);
-        }
-        memset(&w[n], 0, sizeof w[n]);
-        if (ws_analyze(ix->an, tok, strlen(tok), 1, NULL, syn_token, &w[n], err) != WS_OK)
-            return -1;
-        if (w[n].ntok >= 1 && !w[n].toolong)
-            n++;
-    }
-    return n;
-}
-
-/* One group of config/synonyms.txt.  One-word members are linked by stem
- * ("Z" + stem keys, which Xapian's parser looks up itself, so Kommune and
- * Kommunen expand alike).  A group with a member of several words (BAMF,
- * Bundesamt für Migration und Flüchtlinge) also links every member's
- * words, under "XM" + words, for the query rewriter (lib/query.c). */
-static int load_group(ws_index *ix, char *line, ws_error *err)
-{
-    syn_word w[WS_GROUP_MAX];
-    int n = read_group(ix, line, ",", w, err);
-    if (n < 0)
-        return err ? err->code : WS_EINTERNAL;
-    int multi = 0;
-    for (int i = 0; i < n; i++)
-        multi |= w[i].ntok > 1;
-    int rc = WS_OK;
-    char key[4 * WS_MAX_TERM + 4];
-    for (int i = 0; rc == WS_OK && i < n; i++)
-        for (int k = 0; rc == WS_OK && k < n; k++) {
-            if (i == k)
-                continue;
-            if (w[i].ntok == 1 && w[k].ntok == 1 && w[i].stem[0] && w[k].stem[0] &&
-                strcmp(w[i].stem, w[k].stem))
-                rc = ws_xdb_add_synonym(ix->db, w[i].stem, w[k].stem, err);
-            if (rc == WS_OK && multi && strcmp(w[i].key, w[k].key)) {
-                snprintf(key, sizeof key, "%s%s", WS_PFX_MULTIWORD, w[i].key);
-                rc = ws_xdb_add_synonym(ix->db, key, w[k].key, err);
-            }
-        }
-    return rc;
-}
-
-/* OpenThesaurus groups are wide (90 words at most); a word's 12 closest
- * kin are what a search can use, and larger groups are mostly idioms. */
-#define WS_BROAD_GROUP 12
-
-/* One line of OpenThesaurus ("a;b;c"): its one-word members linked by
- * stem under "XT" + "Z" + stem. */
-static int load_broad_group(ws_index *ix, char *line, ws_error *err)
-{
-    syn_word w[WS_GROUP_MAX];
-    int n = read_group(ix, line, ";", w, err);
-    if (n < 0)
-        return err ? err->code : WS_EINTERNAL;
-    int m = 0;
-    for (int i = 0; i < n; i++)
-        if (w[i].ntok == 1 && w[i].stem[0])
-            w[m++] = w[i];
-    if (m > WS_BROAD_GROUP)
-        return WS_OK;
-    int rc = WS_OK;
-    char key[WS_MAX_TERM + 8];
-    for (int i = 0; rc == WS_OK && i < m; i++)
-        for (int k = 0; rc == WS_OK && k < m; k++)
-            if (i != k && strcmp(w[i].stem, w[k].stem)) {
-                snprintf(key, sizeof key, "%s%s", WS_PFX_BROAD, w[i].stem);
-                rc = ws_xdb_add_synonym(ix->db, key, w[k].stem, err);
-            }
-    return rc;
-}
-
-#define WS_META_SYNONYMS "wsearch.synonyms"
-#define WS_MAX_THESAURUS ((long)8 << 20)
-
-/* Read a thesaurus file (UTF-8 text, at most 8 MiB) into b, and its
- * checksum into sum. */
-static int read_thesaurus(const char *path, ws_buf *b, char sum[32], ws_error *err)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return ws_error_set(err, errno == ENOENT ? WS_ENOTFOUND : WS_EIO, "%s: %s", path,
-                            strerror(errno));
-    b->max = (size_t)WS_MAX_THESAURUS;
-    char chunk[8192];
-    size_t got;
-    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
-        ws_buf_append(b, chunk, got);
-    int rd_err = ferror(f);
-    fclose(f);
-    if (rd_err)
-        return ws_error_set(err, WS_EIO, "%s: read error", path);
-    if (b->full)
-        return ws_error_set(err, WS_ETOOBIG, "%s: thesaurus larger than 8 MiB", path);
-    if (!ws_buf_cstr(b))
-        return ws_error_set(err, WS_ENOMEM, "out of memory");
-    if (!ws_utf8_valid(b->data, b->len))
-        return ws_error_set(err, WS_EFORMAT, "%s: not UTF-8 text", path);
-    uint64_t h = 1469598103934665603ULL;
-    for (size_t i = 0; i < b->len; i++) {
-        h ^= (unsigned char)b->data[i];
-        h *= 1099511628211ULL;
-    }
-    snprintf(sum, 32, "%016llx", (unsigned long long)h);
-    return WS_OK;
-}
-
-/* Load a thesaurus unless the index holds this very file already (its
- * checksum under meta), so an unchanged run leaves the index untouched.
- * path NULL removes it. */
-static int load_thesaurus(ws_index *ix, const char *path, const char *meta, int broad,
-                          int (*group)(ws_index *, char *, ws_error *), int *changed, ws_error *err)
-{
-    if (changed)
-        *changed = 0;
-    ws_buf b = WS_BUF_INIT;
-    char sum[32] = "", *old = NULL;
-    int rc = path ? read_thesaurus(path, &b, sum, err) : WS_OK;
-    if (rc == WS_OK)
-        rc = ws_xdb_get_metadata(ix->db, meta, &old, err);
-    int same = rc == WS_OK && !strcmp(old, sum);
-    free(old);
-    if (rc != WS_OK || same) {
-        ws_buf_free(&b);
-        return rc;
-    }
-    rc = clear_synonyms(ix, broad, err);
-    char *line = path ? b.data : NULL;
-    while (rc == WS_OK && line && *line) {
-        char *nl = strchr(line, '\n');
-        if (nl)
-            *nl = '\0';
-        char *hash = strchr(line, '#');
-        if (hash)
-            *hash = '\0';
-        rc = group(ix, line, err);
-        line = nl ? nl + 1 : NULL;
-    }
-    if (rc == WS_OK)
-        rc = ws_xdb_set_metadata(ix->db, meta, sum, err);
-    if (rc == WS_OK) {
-        ix->meta_dirty = 1;
-        if (changed)
-            *changed = 1;
-    }
-    ws_buf_free(&b);
-    return rc;
-}
-
-int ws_index_load_synonyms(ws_index *ix, const char *path, int *changed, ws_error *err)
-{
-    if (!ix || !path)
-        return ws_error_set(err, WS_EINVAL, "ws_index_load_synonyms: invalid argument");
-    return load_thesaurus(ix, path, WS_META_SYNONYMS, 0, load_group, changed, err);
-}
-
-int ws_index_load_broad_synonyms(ws_index *ix, const char *path, int *changed, ws_error *err)
-{
-    if (!ix)
-        return ws_error_set(err, WS_EINVAL, "ws_index_load_broad_synonyms: invalid argument");
-    return load_thesaurus(ix, path, WS_META_BROAD, 1, load_broad_group, changed, err);
-}
-
-/* ---- compounds ---------------------------------------------------------- */
-
-#define WS_META_COMPOUNDS "wsearch.compounds"
-
-int ws_index_set_dictionary(ws_index *ix, const char *path, ws_error *err)
-{
-    ws_compounds *d = NULL;
-    int rc = ws_compounds_load(&d, path, err);
-    if (rc != WS_OK) {
-        ix->failed = 1; /* a rebuild that stops here must not replace the index */
-        return rc;
-    }
-    ws_compounds_free(ix->dict);
-    ix->dict = d;
-    /* Which list split the documents: a different one changes only new
-     * and re-read documents, so it is recorded, not enforced. */
-    return set_metadata(ix, WS_META_COMPOUNDS, ws_compounds_id(d), err);
 }

@@ -23,40 +23,12 @@
 
 #include "../../fuzz/olew.h"
 #include "wsearch/extract.h"
+#include "ws_testutil.h"
 
 #ifndef WS_TEST_DATA
 #define WS_TEST_DATA "tests/data"
 #endif
 #define LEG(name) WS_TEST_DATA "/legacy/" name
-
-static ws_extracted *extract(const char *path)
-{
-    ws_extracted *x = NULL;
-    ws_error err;
-    int rc = ws_extract_file(path, NULL, &x, &err);
-    if (rc != WS_OK)
-        fail_msg("%s: %d %s", path, rc, err.msg);
-    assert_non_null(x);
-    assert_int_equal(strlen(x->text), x->text_len);
-    assert_true(ws_utf8_valid(x->text, x->text_len));
-    return x;
-}
-
-/* The only passage containing word. */
-static const ws_passage *only_in(const ws_extracted *x, const char *word)
-{
-    const ws_passage *found = NULL;
-    for (size_t i = 0; i < x->npassages; i++) {
-        if (strstr(x->passages[i].text, word)) {
-            if (found)
-                fail_msg("'%s' in more than one passage", word);
-            found = &x->passages[i];
-        }
-    }
-    if (!found)
-        fail_msg("'%s' in no passage", word);
-    return found;
-}
 
 static void check_meta(const ws_extracted *x, const char *title)
 {

@@ -25,6 +25,8 @@
 #include "index/pool.h"
 #include "wsearch/config.h"
 #include "wsearch/extract.h"
+#define WS_TESTUTIL_OWN_EXTRACT
+#include "ws_testutil.h"
 
 #ifndef WS_TEST_DATA
 #define WS_TEST_DATA "tests/data"
@@ -51,22 +53,6 @@ static ws_extracted *extract_with(const char *path, const ws_extract_options *o)
     assert_int_equal(strlen(x->text), x->text_len);
     assert_true(ws_utf8_valid(x->text, x->text_len));
     return x;
-}
-
-/* The only passage containing word. */
-static const ws_passage *only_in(const ws_extracted *x, const char *word)
-{
-    const ws_passage *found = NULL;
-    for (size_t i = 0; i < x->npassages; i++) {
-        if (strstr(x->passages[i].text, word)) {
-            if (found)
-                fail_msg("'%s' in more than one passage", word);
-            found = &x->passages[i];
-        }
-    }
-    if (!found)
-        fail_msg("'%s' in no passage", word);
-    return found;
 }
 
 static void expect_fail(const char *path, const ws_extract_options *o, int code, const char *why)

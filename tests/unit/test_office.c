@@ -22,40 +22,12 @@
 #include "index/pool.h"
 #include "wsearch/extract.h"
 #include "extract/zipx.h"
+#include "ws_testutil.h"
 
 #ifndef WS_TEST_DATA
 #define WS_TEST_DATA "tests/data"
 #endif
 #define DOC(name) WS_TEST_DATA "/docs/" name
-
-static ws_extracted *extract(const char *path)
-{
-    ws_extracted *x = NULL;
-    ws_error err;
-    int rc = ws_extract_file(path, NULL, &x, &err);
-    if (rc != WS_OK)
-        fail_msg("%s: %d %s", path, rc, err.msg);
-    assert_non_null(x);
-    assert_int_equal(strlen(x->text), x->text_len);
-    assert_true(ws_utf8_valid(x->text, x->text_len));
-    return x;
-}
-
-/* The only passage containing word: its kind and number. */
-static const ws_passage *only_in(const ws_extracted *x, const char *word)
-{
-    const ws_passage *found = NULL;
-    for (size_t i = 0; i < x->npassages; i++) {
-        if (strstr(x->passages[i].text, word)) {
-            if (found)
-                fail_msg("'%s' in more than one passage", word);
-            found = &x->passages[i];
-        }
-    }
-    if (!found)
-        fail_msg("'%s' in no passage", word);
-    return found;
-}
 
 static void check_deck(const char *path, int notes)
 {
@@ -168,70 +140,6 @@ static void test_hostile(void **state)
     expect_fail("falsch.pptx", WS_EFORMAT, "content is a PDF, not a pptx");
     expect_fail("geheim.docx", WS_EUNSUPPORTED, "password-protected");
     expect_fail("geheim.pdf", WS_EUNSUPPORTED, "password-protected PDF");
-}
-
-/* A zip with one part, written here (stored, CRC computed). */
-static uint32_t crc32_of(const unsigned char *p, size_t n)
-{
-    uint32_t c = 0xFFFFFFFFu;
-    for (size_t i = 0; i < n; i++) {
-        c ^= p[i];
-        for (int k = 0; k < 8; k++)
-            c = (c >> 1) ^ (0xEDB88320u & (0u - (c & 1)));
-    }
-    return ~c;
-}
-
-static void le16(unsigned char *p, unsigned v)
-{
-    p[0] = (unsigned char)v;
-    p[1] = (unsigned char)(v >> 8);
-}
-
-static void le32(unsigned char *p, uint32_t v)
-{
-    le16(p, v & 0xFFFF);
-    le16(p + 2, v >> 16);
-}
-
-static size_t make_zip(unsigned char *out, const char *name, const char *data)
-{
-    size_t nl = strlen(name), dl = strlen(data), o = 0;
-    uint32_t crc = crc32_of((const unsigned char *)data, dl);
-    unsigned char *h = out;
-    memset(h, 0, 30);
-    le32(h, 0x04034b50);
-    le16(h + 4, 20);
-    le32(h + 14, crc);
-    le32(h + 18, (uint32_t)dl);
-    le32(h + 22, (uint32_t)dl);
-    le16(h + 26, (unsigned)nl);
-    o = 30;
-    memcpy(out + o, name, nl);
-    o += nl;
-    memcpy(out + o, data, dl);
-    o += dl;
-    size_t cd = o;
-    h = out + o;
-    memset(h, 0, 46);
-    le32(h, 0x02014b50);
-    le16(h + 4, 20);
-    le16(h + 6, 20);
-    le32(h + 16, crc);
-    le32(h + 20, (uint32_t)dl);
-    le32(h + 24, (uint32_t)dl);
-    le16(h + 28, (unsigned)nl);
-    o += 46;
-    memcpy(out + o, name, nl);
-    o += nl;
-    h = out + o;
-    memset(h, 0, 22);
-    le32(h, 0x06054b50);
-    le16(h + 8, 1);
-    le16(h + 10, 1);
-    le32(h + 12, (uint32_t)(o - cd));
-    le32(h + 16, (uint32_t)cd);
-    return o + 22;
 }
 
 static void test_xml_limits(void **state)

@@ -9,105 +9,39 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
-import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import {
+  SRC, OUT, makeTmp, request, indexDocs, serveIndex, cleanUp, launchBrowser, searchFor as search,
+} from './harness.mjs';
 
-const WS = process.env.WS_BIN;
-const SD = process.env.SD_BIN;
-const SRC = process.env.WS_SRC;
-const OUT = process.env.WS_WEB_OUT ?? path.join(os.tmpdir(), 'wsearch-web-output');
-const CHROMIUM = process.env.WS_CHROMIUM ?? '/usr/bin/chromium';
-assert.ok(WS && SD && SRC, 'WS_BIN, SD_BIN and WS_SRC must be set (run through run.sh)');
-
-const TMP = fs.mkdtempSync(path.join(os.tmpdir(), 'ws-web-ocr-'));
+const T = makeTmp('ws-web-ocr-');
+const TMP = T.dir;
 const DOCS = path.join(TMP, 'scans');
 const INDEX = path.join(TMP, 'index');
-const CONF = path.join(TMP, 'empty.conf');
 let port = 0;
 let base = '';
 let daemon = null;
-let daemonLog = '';
 let ctx = null;
 let page = null;
 const pageErrors = [];
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const p = s.address().port;
-      s.close(() => resolve(p));
-    });
-  });
-}
-
-function get(p) {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, path: p }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));
-    });
-    req.on('error', reject);
-    req.setTimeout(5000, () => req.destroy(new Error('timeout')));
-    req.end();
-  });
-}
+const get = (p) => request(p, { port });
 
 before(async () => {
   fs.mkdirSync(OUT, { recursive: true });
   fs.mkdirSync(DOCS);
-  fs.writeFileSync(CONF, '');
   for (const f of ['scan.pdf', 'aushang.png']) fs.copyFileSync(path.join(SRC, 'tests', 'data', 'ocr', f), path.join(DOCS, f));
   // ten minutes a page: a sanitizer build on a loaded machine is slow
-  execFileSync(WS, ['--index', INDEX, 'index', '--ocr-page-timeout', '600', DOCS], { env: { ...process.env, WSEARCH_CONFIG: CONF }, stdio: 'pipe' });
-  port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  const conf = path.join(TMP, 'searchd.conf');
-  fs.writeFileSync(conf, `[searchd]\nweb_root = ${path.join(SRC, 'web')}\nlog_requests = off\n`);
-  daemon = spawn(SD, ['--foreground', '--config', conf, '--index', INDEX, '--tcp', `127.0.0.1:${port}`, '--socket', path.join(TMP, 'sd.sock')], {
-    env: { ...process.env, WSEARCH_CONFIG: CONF },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  daemon.stderr.on('data', (d) => { daemonLog += d; });
-  let up = false;
-  for (let i = 0; i < 200 && !up; i++) {
-    try { up = (await get('/health')).status === 200; } catch { await sleep(50); }
-  }
-  assert.ok(up, `searchd did not start:\n${daemonLog}`);
-  ctx = await chromium.launchPersistentContext(fs.mkdtempSync(path.join(TMP, 'profile-')), {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-    viewport: { width: 1280, height: 900 },
-    locale: 'de-DE',
-  });
-  page = ctx.pages()[0] ?? (await ctx.newPage());
-  page.setDefaultTimeout(10000);
+  indexDocs(T.env, INDEX, DOCS, ['--ocr-page-timeout', '600']);
+  ({ daemon, port, base } = await serveIndex(T, INDEX));
+  ({ ctx, page } = await launchBrowser(TMP));
   page.on('pageerror', (e) => pageErrors.push(String(e)));
 });
 
-after(async () => {
-  await ctx?.close();
-  if (daemon && daemon.exitCode === null) {
-    await new Promise((resolve) => { daemon.once('exit', resolve); daemon.kill('SIGTERM'); });
-  }
-  fs.rmSync(TMP, { recursive: true, force: true });
-});
+after(() => cleanUp(T, ctx, daemon));
 
-async function searchFor(q) {
-  await page.goto(`${base}/?q=${encodeURIComponent(q)}`);
-  await page.waitForSelector('#status:not(:empty)');
-}
+const searchFor = (q) => search(page, base, q);
 
 test('a word only on page 2 of a scan: Seite 2, #page=2, marked OCR', async () => {
   await searchFor('Kürbis');
@@ -137,7 +71,7 @@ test('an image hit: type Bild, Seite 1, OCR, the image served as image/png', asy
   const r = await get(await hit.locator('h3 a').getAttribute('href'));
   assert.equal(r.status, 200);
   assert.equal(r.headers['content-type'], 'image/png');
-  assert.equal(r.body.subarray(1, 4).toString(), 'PNG');
+  assert.equal(r.bytes.subarray(1, 4).toString(), 'PNG');
 });
 
 test('no script errors on any page', () => {

@@ -8,22 +8,15 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
-import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import {
+  SRC, OUT, makeTmp, sleep, freePort, request, hitsFor, indexDocs, writeSearchdConf, startSearchd,
+  stopSearchd, cleanUp, launchBrowser, searchFor as search,
+} from './harness.mjs';
 
-const WS = process.env.WS_BIN;
-const SD = process.env.SD_BIN;
-const SRC = process.env.WS_SRC;
-const OUT = process.env.WS_WEB_OUT ?? path.join(os.tmpdir(), 'wsearch-web-output');
-const CHROMIUM = process.env.WS_CHROMIUM ?? '/usr/bin/chromium';
-assert.ok(WS && SD && SRC, 'WS_BIN, SD_BIN and WS_SRC must be set (run through run.sh)');
-
-const TMP = fs.mkdtempSync(path.join(os.tmpdir(), 'ws-web-'));
+const T = makeTmp('ws-web-');
+const TMP = T.dir;
 const CORPUS = path.join(TMP, 'corpus');
 const INDEX = path.join(TMP, 'index');
 const SOCK = path.join(TMP, 'sd.sock');
@@ -39,61 +32,10 @@ const pageErrors = [];
 const cspViolations = [];
 const dialogs = [];
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const p = s.address().port;
-      s.close(() => resolve(p));
-    });
-  });
-}
-
-// A raw GET (the path goes out exactly as given: no normalisation).
-function raw(p, { socketPath, method = 'GET' } = {}) {
-  return new Promise((resolve, reject) => {
-    const opts = socketPath ? { socketPath, path: p, method } : { host: '127.0.0.1', port, path: p, method };
-    const req = http.request(opts, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-    });
-    req.on('error', reject);
-    req.setTimeout(5000, () => req.destroy(new Error('timeout')));
-    req.end();
-  });
-}
-
-async function startDaemon(args, socket) {
-  const p = spawn(SD, ['--foreground', '--socket', socket, ...args], {
-    env: { ...process.env, WSEARCH_CONFIG: path.join(TMP, 'empty.conf') },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  p.stderr.on('data', (d) => { daemonLog += d; });
-  for (let i = 0; i < 200; i++) {
-    try {
-      const r = await raw('/health', { socketPath: socket });
-      if (r.status === 200) return p;
-    } catch { /* not yet */ }
-    if (p.exitCode !== null) break;
-    await sleep(50);
-  }
-  throw new Error(`searchd did not start:\n${daemonLog}`);
-}
-
-// SIGTERM; resolves with the exit code (0 unless something went wrong,
-// e.g. a sanitizer report in the ASan build).
-function stopDaemon(p) {
-  if (!p) return Promise.resolve(null);
-  if (p.exitCode !== null || p.signalCode !== null) return Promise.resolve(p.exitCode ?? p.signalCode);
-  return new Promise((resolve) => {
-    p.once('exit', (code, sig) => resolve(code ?? sig));
-    p.kill('SIGTERM');
-  });
-}
+// A raw request to the daemon on its port (or socketPath).
+const raw = (p, opts = {}) => request(p, { port, ...opts });
+const startDaemon = (args, socket) => startSearchd(args, socket, { env: T.env, onLog: (d) => { daemonLog += d; } });
+const stopDaemon = stopSearchd;
 
 async function shot(name, full = true) {
   await page.screenshot({ path: path.join(OUT, name), fullPage: full });
@@ -106,15 +48,11 @@ async function closeSuggestions() {
   await page.waitForSelector('#vorschlaege', { state: 'hidden' });
 }
 
-async function searchFor(q) {
-  await page.goto(`${base}/?q=${encodeURIComponent(q)}`);
-  await page.waitForSelector('#status:not(:empty)');
-}
+const searchFor = (q) => search(page, base, q);
 
 before(async () => {
   fs.mkdirSync(OUT, { recursive: true });
   for (const f of fs.readdirSync(OUT)) if (f.endsWith('.png')) fs.rmSync(path.join(OUT, f));
-  fs.writeFileSync(path.join(TMP, 'empty.conf'), '');
   fs.cpSync(path.join(SRC, 'corpus'), CORPUS, { recursive: true });
   const fx = path.join(SRC, 'tests', 'web', 'fixtures');
   fs.mkdirSync(path.join(CORPUS, 'test'));
@@ -128,26 +66,16 @@ before(async () => {
   fs.symlinkSync(path.join(OUTSIDE, 'geheim.txt'), path.join(CORPUS, 'test', 'verlinkt.txt'));
   fs.writeFileSync(path.join(CORPUS, 'test', 'tausch.txt'), 'Tauschobjekt Holunderblüte\n\nWird nach dem Indexieren durch einen Link ersetzt.\n');
   fs.writeFileSync(path.join(CORPUS, 'test', 'weg.txt'), 'Verschwunden Quittengelee\n\nWird nach dem Indexieren gelöscht.\n');
-  execFileSync(WS, ['--index', INDEX, 'index', CORPUS], { env: { ...process.env, WSEARCH_CONFIG: path.join(TMP, 'empty.conf') }, stdio: 'pipe' });
+  indexDocs(T.env, INDEX, CORPUS);
   fs.rmSync(path.join(CORPUS, 'test', 'tausch.txt'));
   fs.symlinkSync(path.join(OUTSIDE, 'geheim.txt'), path.join(CORPUS, 'test', 'tausch.txt'));
   fs.rmSync(path.join(CORPUS, 'test', 'weg.txt'));
 
   port = await freePort();
   base = `http://127.0.0.1:${port}`;
-  fs.writeFileSync(path.join(TMP, 'searchd.conf'), `[searchd]\nweb_root = ${path.join(SRC, 'web')}\nlog_requests = off\n`);
+  writeSearchdConf(path.join(TMP, 'searchd.conf'));
   daemon = await startDaemon(['--config', path.join(TMP, 'searchd.conf'), '--index', INDEX, '--tcp', `127.0.0.1:${port}`], SOCK);
-
-  ctx = await chromium.launchPersistentContext(fs.mkdtempSync(path.join(TMP, 'profile-')), {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    viewport: { width: 1280, height: 900 },
-    locale: 'de-DE',
-  });
-  page = ctx.pages()[0] ?? (await ctx.newPage());
-  page.setDefaultTimeout(10000);
+  ({ ctx, page } = await launchBrowser(TMP));
   ctx.on('page', (p) => watch(p));
   watch(page);
 });
@@ -162,18 +90,9 @@ function watch(p) {
   });
 }
 
-after(async () => {
-  await ctx?.close();
-  await stopDaemon(daemon);
-  await stopDaemon(daemon2);
-  fs.rmSync(TMP, { recursive: true, force: true });
-});
+after(() => cleanUp(T, ctx, daemon, daemon2));
 
-async function hitByQuery(q) {
-  const r = await raw(`/search?q=${encodeURIComponent(q)}`);
-  assert.equal(r.status, 200, r.body);
-  return JSON.parse(r.body).hits;
-}
+const hitByQuery = (q) => hitsFor(port, q);
 
 // ---- the page -------------------------------------------------------------
 

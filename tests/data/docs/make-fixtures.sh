@@ -20,104 +20,16 @@
 # libreoffice-writer: apt-get install --no-install-recommends ...)
 set -euo pipefail
 cd "$(dirname "$0")"
-command -v soffice >/dev/null || {
-  echo "needs LibreOffice: apt-get install -y --no-install-recommends libreoffice-impress libreoffice-writer" >&2
-  exit 1
-}
-WORK=$(mktemp -d /tmp/ws-fixtures-XXXXXX)
-trap 'rm -rf "$WORK"' EXIT
-# A private profile: no first-start wizard, no clash with a running office.
-SOFFICE=(soffice -env:UserInstallation=file://$WORK/profile --headless --norestore)
+. ../lo-fixtures.sh
+lo_start ws-fixtures libreoffice-impress libreoffice-writer
+META=$(odf_meta "Dr. Mira Lenz" "Fixture für wsearch" 2024-05-15T10:00:00 2024-06-01T12:00:00 Integration Ehrenamt)
 
-META='<office:meta>
-  <dc:title>TITLE</dc:title>
-  <meta:initial-creator>Dr. Mira Lenz</meta:initial-creator>
-  <dc:creator>Dr. Mira Lenz</dc:creator>
-  <dc:subject>Fixture für wsearch</dc:subject>
-  <meta:keyword>Integration</meta:keyword>
-  <meta:keyword>Ehrenamt</meta:keyword>
-  <meta:creation-date>2024-05-15T10:00:00</meta:creation-date>
-  <dc:date>2024-06-01T12:00:00</dc:date>
- </office:meta>'
+deck "Willkommen im Landkreis: Folien zum Praxisdialog" \
+  "$(slide 1 "Willkommen im Landkreis" "Begrüßung und Überblick über den Nachmittag." "Zeitplan ansagen.")" \
+  "$(slide 2 "Sprachcafé am Marktplatz" "Ehrenamtliche treffen sich jeden Dienstag im Gemeindehaus." "Auf Flyer verweisen.")" \
+  "$(slide 3 "Ergebnisse" "Der Leuchtturmwärter berichtet von 42 Teilnehmenden." "Kaffeeautomat erwähnen.")" >"$WORK/folien.fodp"
 
-NS='xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
- xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0"
- xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"
- xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"
- xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0"
- xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0"
- xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0"
- xmlns:presentation="urn:oasis:names:tc:opendocument:xmlns:presentation:1.0"
- xmlns:dc="http://purl.org/dc/elements/1.1/"
- xmlns:meta="urn:oasis:names:tc:opendocument:xmlns:meta:1.0"
- xmlns:xlink="http://www.w3.org/1999/xlink"'
-
-slide() { # number title body notes
-  cat <<EOF
-   <draw:page draw:name="page$1" draw:master-page-name="Default" presentation:presentation-page-layout-name="AL1T1">
-    <draw:frame presentation:style-name="Default-title" draw:layer="layout" presentation:class="title" presentation:user-transformed="true" svg:x="1cm" svg:y="1cm" svg:width="25cm" svg:height="3cm">
-     <draw:text-box><text:p>$2</text:p></draw:text-box>
-    </draw:frame>
-    <draw:frame presentation:style-name="Default-outline1" draw:layer="layout" presentation:class="outline" presentation:user-transformed="true" svg:x="1cm" svg:y="5cm" svg:width="25cm" svg:height="9cm">
-     <draw:text-box><text:p>$3</text:p></draw:text-box>
-    </draw:frame>
-    <presentation:notes>
-     <draw:frame presentation:style-name="Default-notes" draw:layer="layout" presentation:class="notes" presentation:user-transformed="true" svg:x="2cm" svg:y="14cm" svg:width="17cm" svg:height="10cm">
-      <draw:text-box><text:p>$4</text:p></draw:text-box>
-     </draw:frame>
-    </presentation:notes>
-   </draw:page>
-EOF
-}
-
-cat >"$WORK/folien.fodp" <<EOF
-<?xml version="1.0" encoding="UTF-8"?>
-<office:document $NS office:version="1.3" office:mimetype="application/vnd.oasis.opendocument.presentation">
- ${META/TITLE/Willkommen im Landkreis: Folien zum Praxisdialog}
- <office:styles>
-  <style:style style:name="Default-title" style:family="presentation"/>
-  <style:style style:name="Default-outline1" style:family="presentation"/>
-  <style:style style:name="Default-notes" style:family="presentation"/>
- </office:styles>
- <office:automatic-styles>
-  <style:page-layout style:name="PM1"><style:page-layout-properties fo:page-width="28cm" fo:page-height="15.75cm"/></style:page-layout>
- </office:automatic-styles>
- <office:master-styles>
-  <!-- placeholders on the master: without them LibreOffice turns the
-       slides' title frames into plain text boxes -->
-  <style:master-page style:name="Default" style:page-layout-name="PM1">
-   <draw:frame presentation:style-name="Default-title" presentation:class="title" presentation:placeholder="true" svg:x="1cm" svg:y="1cm" svg:width="25cm" svg:height="3cm"><draw:text-box/></draw:frame>
-   <draw:frame presentation:style-name="Default-outline1" presentation:class="outline" presentation:placeholder="true" svg:x="1cm" svg:y="5cm" svg:width="25cm" svg:height="9cm"><draw:text-box/></draw:frame>
-  </style:master-page>
- </office:master-styles>
- <office:body>
-  <office:presentation>
-$(slide 1 "Willkommen im Landkreis" "Begrüßung und Überblick über den Nachmittag." "Zeitplan ansagen.")
-$(slide 2 "Sprachcafé am Marktplatz" "Ehrenamtliche treffen sich jeden Dienstag im Gemeindehaus." "Auf Flyer verweisen.")
-$(slide 3 "Ergebnisse" "Der Leuchtturmwärter berichtet von 42 Teilnehmenden." "Kaffeeautomat erwähnen.")
-  </office:presentation>
- </office:body>
-</office:document>
-EOF
-
-cat >"$WORK/bericht.fodt" <<EOF
-<?xml version="1.0" encoding="UTF-8"?>
-<office:document $NS office:version="1.3" office:mimetype="application/vnd.oasis.opendocument.text">
- ${META/TITLE/Bericht zur Wohnraumversorgung}
- <office:styles>
-  <style:style style:name="Standard" style:family="paragraph" style:class="text"/>
-  <style:style style:name="Heading_20_1" style:display-name="Heading 1" style:family="paragraph"
-   style:parent-style-name="Standard" style:default-outline-level="1" style:class="text">
-   <style:text-properties fo:font-size="18pt" fo:font-weight="bold"/>
-  </style:style>
- </office:styles>
- <office:automatic-styles>
-  <style:style style:name="PB" style:family="paragraph" style:parent-style-name="Heading_20_1">
-   <style:paragraph-properties fo:break-before="page"/>
-  </style:style>
- </office:automatic-styles>
- <office:body>
-  <office:text>
+report "Bericht zur Wohnraumversorgung" >"$WORK/bericht.fodt" <<EOF
    <text:h text:style-name="Heading_20_1" text:outline-level="1">Einleitung</text:h>
    <text:p>Die Kommune stellt ihren Bericht vor. Mehr unter <text:a xlink:href="https://example.org/bericht">example.org</text:a>.</text:p>
    <text:h text:style-name="PB" text:outline-level="1">Wohnraum</text:h>
@@ -135,15 +47,8 @@ cat >"$WORK/bericht.fodt" <<EOF
    </table:table>
    <text:h text:style-name="PB" text:outline-level="1">Ausblick</text:h>
    <text:p>Im Herbst zieht der Zugvogel weiter, die Arbeit bleibt.</text:p>
-  </office:text>
- </office:body>
-</office:document>
 EOF
 
-conv() { # format file
-  "${SOFFICE[@]}" --convert-to "$1" --outdir "$WORK/out" "$2" >/dev/null 2>&1
-}
-mkdir -p "$WORK/out"
 conv odp "$WORK/folien.fodp"
 conv pptx "$WORK/folien.fodp"
 conv pdf "$WORK/folien.fodp"
@@ -154,8 +59,8 @@ conv pdf "$WORK/bericht.fodt"
 cp "$WORK/bericht.fodt" "$WORK/geheim.fodt"
 "${SOFFICE[@]}" --convert-to 'pdf:writer_pdf_Export:{"EncryptFile":{"type":"boolean","value":"true"},"DocumentOpenPassword":{"type":"string","value":"geheim"}}' \
   --outdir "$WORK/out" "$WORK/geheim.fodt" >/dev/null 2>&1
+lo_written folien.odp folien.pptx folien.pdf bericht.odt bericht.docx bericht.pdf geheim.pdf
 for f in folien.odp folien.pptx folien.pdf bericht.odt bericht.docx bericht.pdf geheim.pdf; do
-  [[ -s "$WORK/out/$f" ]] || { echo "LibreOffice did not write $f" >&2; exit 1; }
   cp "$WORK/out/$f" .
 done
 

@@ -23,13 +23,8 @@
 # apt-get install --no-install-recommends libreoffice-calc)
 set -euo pipefail
 cd "$(dirname "$0")"
-command -v soffice >/dev/null || {
-  echo "needs LibreOffice: apt-get install -y --no-install-recommends libreoffice-calc" >&2
-  exit 1
-}
-WORK=$(mktemp -d /tmp/ws-sheets-XXXXXX)
-trap 'rm -rf "$WORK"' EXIT
-SOFFICE=(soffice -env:UserInstallation=file://$WORK/profile --headless --norestore)
+. ../lo-fixtures.sh
+lo_start ws-sheets libreoffice-calc
 
 s() { echo "<table:table-cell office:value-type=\"string\"><text:p>$1</text:p></table:table-cell>"; }
 n() { echo "<table:table-cell office:value-type=\"float\" office:value=\"$1\"><text:p>$1</text:p></table:table-cell>"; }
@@ -79,10 +74,9 @@ cat >"$WORK/tabelle.fods" <<EOF
  </office:body>
 </office:document>
 EOF
-mkdir -p "$WORK/out"
 for f in xlsx ods; do
-  "${SOFFICE[@]}" --convert-to "$f" --outdir "$WORK/out" "$WORK/tabelle.fods" >/dev/null 2>&1
-  [[ -s "$WORK/out/tabelle.$f" ]] || { echo "LibreOffice did not write tabelle.$f" >&2; exit 1; }
+  conv "$f" "$WORK/tabelle.fods"
+  lo_written "tabelle.$f"
   cp "$WORK/out/tabelle.$f" .
 done
 ls -l tabelle.xlsx tabelle.ods

@@ -25,104 +25,20 @@
 # libreoffice-writer, libreoffice-calc, and libgsf-1-dev for olecopy.c)
 set -euo pipefail
 cd "$(dirname "$0")"
-command -v soffice >/dev/null || {
-  echo "needs LibreOffice: apt-get install -y --no-install-recommends libreoffice-impress libreoffice-writer libreoffice-calc" >&2
-  exit 1
-}
-WORK=$(mktemp -d /tmp/ws-legacy-XXXXXX)
-trap 'rm -rf "$WORK"' EXIT
-SOFFICE=(soffice -env:UserInstallation=file://$WORK/profile --headless --norestore)
+. ../lo-fixtures.sh
+lo_start ws-legacy libreoffice-impress libreoffice-writer libreoffice-calc
 # olecopy (libgsf) takes out the preview image LibreOffice's PowerPoint
 # export puts into the SummaryInformation property set (~450 KB).
 cc -O1 -o "$WORK/olecopy" olecopy.c $(pkg-config --cflags --libs libgsf-1)
 
-META='<office:meta>
-  <dc:title>TITLE</dc:title>
-  <meta:initial-creator>Jonas Falk</meta:initial-creator>
-  <dc:creator>Jonas Falk</dc:creator>
-  <dc:subject>Altbestand für wsearch</dc:subject>
-  <meta:keyword>Nachbarschaft</meta:keyword>
-  <meta:creation-date>2008-03-11T09:30:00</meta:creation-date>
-  <dc:date>2008-04-02T12:00:00</dc:date>
- </office:meta>'
+META=$(odf_meta "Jonas Falk" "Altbestand für wsearch" 2008-03-11T09:30:00 2008-04-02T12:00:00 Nachbarschaft)
 
-NS='xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
- xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0"
- xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"
- xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"
- xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0"
- xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0"
- xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0"
- xmlns:presentation="urn:oasis:names:tc:opendocument:xmlns:presentation:1.0"
- xmlns:dc="http://purl.org/dc/elements/1.1/"
- xmlns:meta="urn:oasis:names:tc:opendocument:xmlns:meta:1.0"
- xmlns:number="urn:oasis:names:tc:opendocument:xmlns:datastyle:1.0"
- xmlns:xlink="http://www.w3.org/1999/xlink"'
+deck "Nachbarschaftstreff: Folien von 2008" \
+  "$(slide 1 "Nachbarschaftstreff" "Begrüßung der Gäste aus dem Viertel." "Namensschilder verteilen.")" \
+  "$(slide 2 "Mobilität im Quartier" "Der Bürgerbus fährt montags und donnerstags: <text:a xlink:href=\"https://example.org/buergerbus\">Fahrplan</text:a>." "Fahrplan zeigen.")" \
+  "$(slide 3 "Werkstattbericht" "In der Holzwerkstatt bauen Jugendliche Nistkästen." "Den Schlüsselkasten im Flur erwähnen.")" >"$WORK/alt-folien.fodp"
 
-slide() { # number title body notes
-  cat <<EOF
-   <draw:page draw:name="page$1" draw:master-page-name="Default" presentation:presentation-page-layout-name="AL1T1">
-    <draw:frame presentation:style-name="Default-title" draw:layer="layout" presentation:class="title" presentation:user-transformed="true" svg:x="1cm" svg:y="1cm" svg:width="25cm" svg:height="3cm">
-     <draw:text-box><text:p>$2</text:p></draw:text-box>
-    </draw:frame>
-    <draw:frame presentation:style-name="Default-outline1" draw:layer="layout" presentation:class="outline" presentation:user-transformed="true" svg:x="1cm" svg:y="5cm" svg:width="25cm" svg:height="9cm">
-     <draw:text-box><text:p>$3</text:p></draw:text-box>
-    </draw:frame>
-    <presentation:notes>
-     <draw:frame presentation:style-name="Default-notes" draw:layer="layout" presentation:class="notes" presentation:user-transformed="true" svg:x="2cm" svg:y="14cm" svg:width="17cm" svg:height="10cm">
-      <draw:text-box><text:p>$4</text:p></draw:text-box>
-     </draw:frame>
-    </presentation:notes>
-   </draw:page>
-EOF
-}
-
-cat >"$WORK/alt-folien.fodp" <<EOF
-<?xml version="1.0" encoding="UTF-8"?>
-<office:document $NS office:version="1.3" office:mimetype="application/vnd.oasis.opendocument.presentation">
- ${META/TITLE/Nachbarschaftstreff: Folien von 2008}
- <office:styles>
-  <style:style style:name="Default-title" style:family="presentation"/>
-  <style:style style:name="Default-outline1" style:family="presentation"/>
-  <style:style style:name="Default-notes" style:family="presentation"/>
- </office:styles>
- <office:automatic-styles>
-  <style:page-layout style:name="PM1"><style:page-layout-properties fo:page-width="28cm" fo:page-height="15.75cm"/></style:page-layout>
- </office:automatic-styles>
- <office:master-styles>
-  <style:master-page style:name="Default" style:page-layout-name="PM1">
-   <draw:frame presentation:style-name="Default-title" presentation:class="title" presentation:placeholder="true" svg:x="1cm" svg:y="1cm" svg:width="25cm" svg:height="3cm"><draw:text-box/></draw:frame>
-   <draw:frame presentation:style-name="Default-outline1" presentation:class="outline" presentation:placeholder="true" svg:x="1cm" svg:y="5cm" svg:width="25cm" svg:height="9cm"><draw:text-box/></draw:frame>
-  </style:master-page>
- </office:master-styles>
- <office:body>
-  <office:presentation>
-$(slide 1 "Nachbarschaftstreff" "Begrüßung der Gäste aus dem Viertel." "Namensschilder verteilen.")
-$(slide 2 "Mobilität im Quartier" "Der Bürgerbus fährt montags und donnerstags: <text:a xlink:href=\"https://example.org/buergerbus\">Fahrplan</text:a>." "Fahrplan zeigen.")
-$(slide 3 "Werkstattbericht" "In der Holzwerkstatt bauen Jugendliche Nistkästen." "Den Schlüsselkasten im Flur erwähnen.")
-  </office:presentation>
- </office:body>
-</office:document>
-EOF
-
-cat >"$WORK/alt-bericht.fodt" <<EOF
-<?xml version="1.0" encoding="UTF-8"?>
-<office:document $NS office:version="1.3" office:mimetype="application/vnd.oasis.opendocument.text">
- ${META/TITLE/Jahresbericht Quartiersarbeit 2007}
- <office:styles>
-  <style:style style:name="Standard" style:family="paragraph" style:class="text"/>
-  <style:style style:name="Heading_20_1" style:display-name="Heading 1" style:family="paragraph"
-   style:parent-style-name="Standard" style:default-outline-level="1" style:class="text">
-   <style:text-properties fo:font-size="18pt" fo:font-weight="bold"/>
-  </style:style>
- </office:styles>
- <office:automatic-styles>
-  <style:style style:name="PB" style:family="paragraph" style:parent-style-name="Heading_20_1">
-   <style:paragraph-properties fo:break-before="page"/>
-  </style:style>
- </office:automatic-styles>
- <office:body>
-  <office:text>
+report "Jahresbericht Quartiersarbeit 2007" >"$WORK/alt-bericht.fodt" <<EOF
    <text:h text:style-name="Heading_20_1" text:outline-level="1">Einleitung</text:h>
    <text:p>Das Quartiersbüro blickt auf ein bewegtes Jahr zurück. Mehr unter <text:a xlink:href="https://example.org/quartier">example.org</text:a>.</text:p>
    <text:h text:style-name="PB" text:outline-level="1">Grünflächen</text:h>
@@ -136,14 +52,11 @@ cat >"$WORK/alt-bericht.fodt" <<EOF
    </table:table>
    <text:h text:style-name="PB" text:outline-level="1">Ausblick</text:h>
    <text:p>Im Frühjahr kommt der Kranichzug über das Viertel.</text:p>
-  </office:text>
- </office:body>
-</office:document>
 EOF
 
 cat >"$WORK/alt-liste.fods" <<EOF
 <?xml version="1.0" encoding="UTF-8"?>
-<office:document $NS office:version="1.3" office:mimetype="application/vnd.oasis.opendocument.spreadsheet">
+<office:document $ODF_NS office:version="1.3" office:mimetype="application/vnd.oasis.opendocument.spreadsheet">
  ${META/TITLE/Listen des Quartiersbüros}
  <office:automatic-styles>
   <number:date-style style:name="N1"><number:day number:style="long"/><number:text>.</number:text><number:month number:style="long"/><number:text>.</number:text><number:year number:style="long"/></number:date-style>
@@ -184,16 +97,12 @@ cat >"$WORK/alt-liste.fods" <<EOF
 </office:document>
 EOF
 
-conv() { # format file
-  "${SOFFICE[@]}" --convert-to "$1" --outdir "$WORK/out" "$2" >/dev/null 2>&1
-}
-mkdir -p "$WORK/out"
 conv ppt "$WORK/alt-folien.fodp"
 conv doc "$WORK/alt-bericht.fodt"
 conv rtf "$WORK/alt-bericht.fodt"
 conv xls "$WORK/alt-liste.fods"
+lo_written alt-folien.ppt alt-bericht.doc alt-bericht.rtf alt-liste.xls
 for f in alt-folien.ppt alt-bericht.doc alt-bericht.rtf alt-liste.xls; do
-  [[ -s "$WORK/out/$f" ]] || { echo "LibreOffice did not write $f" >&2; exit 1; }
   case $f in
     *.rtf) cp "$WORK/out/$f" . ;;
     *) "$WORK/olecopy" "$WORK/out/$f" "$f" -nothumb ;;

@@ -1,0 +1,133 @@
+/*
+ * index_int.h - what the files of the indexing pipeline share (not public).
+ *
+ * ws_index_update (index.c) runs one root at a time through steps that
+ * live in files of their own:
+ *
+ *   walk.c       the directory walk and .wsearchignore: which files there
+ *                are, in sorted order, each with its stat (file_list)
+ *   schedule.c   signatures checked ahead, extraction spread over the
+ *                worker pool, documents written strictly in walk order
+ *   index.c      one document: changed or not, built, written, committed
+ *   vanished.c   documents whose file the walk no longer found, deleted
+ *   thesaurus.c  synonym tables and the compound dictionary
+ *
+ * A walk_ctx is one root's run: the files found, where events are
+ * reported and what is counted.  The ws_ix_ functions are the seams
+ * between the files; each returns a WS_ status and sets err, like the
+ * public API, and reports per-file trouble as events instead of failing.
+ */
+#ifndef WS_INDEX_INT_H
+#define WS_INDEX_INT_H
+
+#include <stdint.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "analysis/compound.h"
+#include "index/pool.h"
+#include "wsearch/analysis.h"
+#include "wsearch/index.h"
+#include "wsearch/xapian.h"
+
+struct spell_set;
+
+struct ws_index {
+    ws_xdb *db;
+    ws_analyzer *an;
+    ws_index_options opts;
+    char *path;
+    unsigned pending_docs; /* changes since the last commit */
+    size_t pending_bytes;
+    int meta_dirty; /* metadata written but not committed */
+    /* Spelling words of the batch, counted here and added at commit time
+     * (see spell_set). */
+    struct spell_set *spell;
+    ws_compounds *dict; /* word list for compound splitting, or NULL */
+    /* --rebuild writes a new generation (gendir) and publishes it at close
+     * (layout.h); guard holds the live index's write lock meanwhile, so no
+     * other writer changes what is about to be replaced. */
+    char *gendir;
+    ws_xdb *guard;
+    int failed;      /* an update failed: do not publish the half-built generation */
+    char *dbdir;     /* the database folder written (for its mode) */
+    int ocr_checked; /* OCR languages looked up (see ocr_used) */
+};
+
+/* ---- the walk (walk.c) ------------------------------------------------ */
+
+typedef struct file_entry {
+    char *path; /* absolute, canonical folder + name */
+    ws_doctype type;
+    struct stat st;
+} file_entry;
+
+typedef struct file_list {
+    file_entry *v;
+    size_t n, cap;
+} file_list;
+
+typedef struct walk_ctx {
+    ws_index *ix;
+    file_list files;
+    ws_index_report_fn report;
+    void *rctx;
+    ws_index_stats *stats;
+    const char *root;  /* real path of the root being walked */
+    const char *index; /* real path of the index folder or stub file, or NULL */
+    const char *gen;   /* real path of its generations folder (INDEX.gen), or NULL */
+} walk_ctx;
+
+/* Tell whoever listens (wsearch index -v, the watcher) about an event. */
+static inline void report(walk_ctx *w, ws_index_event_kind kind, const char *path, const char *msg,
+                          unsigned long done, unsigned long total)
+{
+    if (!w->report)
+        return;
+    ws_index_event ev = {kind, path, msg, done, total};
+    w->report(w->rctx, &ev);
+}
+
+static inline int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Walk root (a folder or a file given by name) into w->files; a missing
+ * root is WS_ENOTFOUND, trouble below it is reported and counted. */
+int ws_ix_walk(walk_ctx *w, const char *root, ws_error *err);
+void ws_ix_files_free(file_list *l);
+
+/* ---- one document (index.c) ------------------------------------------- */
+
+int ws_ix_set_metadata(ws_index *ix, const char *key, const char *value, ws_error *err);
+/* Does the file need (re)indexing?  *docid gets its document, if any. */
+int ws_ix_file_changed(ws_index *ix, const file_entry *f, uint32_t *docid, int *changed,
+                       ws_error *err);
+/* Write the extracted record of a changed file (x is consumed); only index
+ * write errors are returned. */
+int ws_ix_write_file(ws_index *ix, walk_ctx *w, const file_entry *f, uint32_t docid,
+                     ws_extracted *x, ws_error *err);
+/* Commit when the batch is full (or force and anything is pending). */
+int ws_ix_maybe_commit(ws_index *ix, walk_ctx *w, int force, unsigned long done,
+                       unsigned long total, ws_error *err);
+
+/* ---- the run (schedule.c) --------------------------------------------- */
+
+/* Index the files of one walk; *pool is started on the first changed file
+ * and kept for the next root (freed and NULL after an index error). */
+int ws_ix_run_files(ws_index *ix, walk_ctx *w, ws_pool **pool, ws_error *err);
+/* Take group and other permissions off the database folder that the
+ * walk's files do not grant (see schedule.c). */
+void ws_ix_narrow_mode(ws_index *ix, walk_ctx *w);
+
+/* ---- vanished files (vanished.c) -------------------------------------- */
+
+/* Delete documents below root whose file the walk did not find. */
+int ws_ix_remove_vanished(ws_index *ix, walk_ctx *w, const char *root, int root_is_dir,
+                          ws_error *err);
+/* A root that no longer exists: remove its documents with a warning;
+ * *pruned says whether it had any. */
+int ws_ix_prune_gone_root(ws_index *ix, walk_ctx *w, const char *root, int *pruned, ws_error *err);
+
+#endif
