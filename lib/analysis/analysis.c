@@ -16,10 +16,19 @@
 #include <string.h>
 #include <utf8proc.h>
 
+#include "analysis/termgen.h"
+#include "index/schema.h"
+
 struct ws_analyzer {
     struct sb_stemmer *stemmer;
-    int no_stem; /* stem step switched off (ws_analyzer_set_stemming) */
+    int no_stem;  /* stem step switched off (ws_analyzer_set_stemming) */
+    int no_ascii; /* ASCII fast paths off (tests: ws_analyzer_set_ascii_fast) */
 };
+
+void ws_analyzer_set_ascii_fast(ws_analyzer *a, int on)
+{
+    a->no_ascii = !on;
+}
 
 void ws_analyzer_set_stemming(ws_analyzer *a, int on)
 {
@@ -278,32 +287,12 @@ static int next_cp(const char *s, size_t len, size_t i, utf8proc_int32_t *c)
 /* ---- fold and gender ---------------------------------------------------- */
 
 /*
- * Step 2: case folding in NFC, dropping default-ignorable code points.
- * ASCII takes a fast path; everything else goes through utf8proc, which
- * also turns ß into ss.  Writes at most cap-1 bytes; returns the length or
- * -1 if it does not fit.
+ * Step 2: case folding in NFC, dropping default-ignorable code points
+ * (see termgen.h: the one case folding).  ASCII takes a fast path;
+ * everything else goes through utf8proc, which also turns ß into ss.
  */
-static int fold_word(const char *w, size_t len, char *out, size_t cap)
+int ws_fold_general(const char *w, size_t len, char *out, size_t cap)
 {
-    int ascii = 1;
-    for (size_t i = 0; i < len; i++)
-        if ((unsigned char)w[i] >= 0x80) {
-            ascii = 0;
-            break;
-        }
-    if (ascii) {
-        size_t n = 0;
-        for (size_t i = 0; i < len; i++) {
-            char c = w[i];
-            if (c == '\'')
-                continue;
-            if (n + 1 >= cap)
-                return -1;
-            out[n++] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
-        }
-        out[n] = '\0';
-        return (int)n;
-    }
     utf8proc_uint8_t *m = NULL;
     utf8proc_ssize_t n =
         utf8proc_map((const utf8proc_uint8_t *)w, (utf8proc_ssize_t)len, &m,
@@ -327,9 +316,33 @@ static int fold_word(const char *w, size_t len, char *out, size_t cap)
         }
         out[k++] = (char)m[i++];
     }
+    if (k >= cap) { /* cap 0 */
+        free(m);
+        return -1;
+    }
     out[k] = '\0';
     free(m);
     return (int)k;
+}
+
+int ws_fold(const char *w, size_t len, char *out, size_t cap)
+{
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)w[i] >= 0x80)
+            return ws_fold_general(w, len, out, cap);
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++) {
+        char c = w[i];
+        if (c == '\'')
+            continue;
+        if (n + 1 >= cap)
+            return -1;
+        out[n++] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
+    }
+    if (n >= cap)
+        return -1;
+    out[n] = '\0';
+    return (int)n;
 }
 
 int ws_exact_term(const char *surface, size_t n, const char *term, size_t term_len, char *out,
@@ -340,7 +353,7 @@ int ws_exact_term(const char *surface, size_t n, const char *term, size_t term_l
     if (!sharp) {
         if (!memmem(term, term_len, "ss", 2) || term_len + 2 > cap)
             return 0;
-        out[0] = WS_PFX_EXACT;
+        out[0] = WS_PFX_EXACT[0];
         memcpy(out + 1, term, term_len + 1);
         return (int)term_len + 1;
     }
@@ -357,11 +370,11 @@ int ws_exact_term(const char *surface, size_t n, const char *term, size_t term_l
         } else
             tmp[k++] = surface[i++];
     }
-    int fl = fold_word(tmp, k, f, sizeof f);
+    int fl = ws_fold(tmp, k, f, sizeof f);
     if (fl <= 0)
         return 0;
     size_t o = 0;
-    out[o++] = WS_PFX_EXACT;
+    out[o++] = WS_PFX_EXACT[0];
     for (int i = 0; i < fl; i++) {
         if (o + 3 > cap)
             return 0;
@@ -456,6 +469,21 @@ static int binnen_i(const char *s, size_t start, size_t end, size_t *base_end, i
     return 0;
 }
 
+/* A code point's category, ASCII letters and digits without a table
+ * lookup: this runs twice per token. */
+static utf8proc_category_t category(const ws_analyzer *a, utf8proc_int32_t c)
+{
+    if (!a->no_ascii && c >= 0 && c < 0x80) {
+        if (c >= 'a' && c <= 'z')
+            return UTF8PROC_CATEGORY_LL;
+        if (c >= 'A' && c <= 'Z')
+            return UTF8PROC_CATEGORY_LU;
+        if (c >= '0' && c <= '9')
+            return UTF8PROC_CATEGORY_ND;
+    }
+    return utf8proc_category(c);
+}
+
 typedef struct emit_ctx {
     ws_analyzer *a;
     const char *text;
@@ -470,7 +498,8 @@ static int emit(emit_ctx *e, const run *r, unsigned flags)
 {
     char term[WS_MAX_TERM + 1], stem[WS_MAX_TERM + 1];
     size_t wend = r->gender ? r->base_end : r->end;
-    int n = fold_word(e->text + r->start, wend - r->start, term, sizeof term);
+    int n = e->a->no_ascii ? ws_fold_general(e->text + r->start, wend - r->start, term, sizeof term)
+                           : ws_fold(e->text + r->start, wend - r->start, term, sizeof term);
     if (n <= 0)
         return 0; /* over-long or nothing left after folding: not a word */
     if (r->gender) {
@@ -490,13 +519,12 @@ static int emit(emit_ctx *e, const run *r, unsigned flags)
         flags |= WS_TOK_NUMBER;
     /* Stem only words starting with a letter, as Xapian's query parser
      * does (it never stems a term that starts with a digit). */
-    utf8proc_category_t cat = utf8proc_category(c0);
+    utf8proc_category_t cat = category(e->a, c0);
     if (!e->a->no_stem && cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO)
         stem_len = ws_analyzer_stem(e->a, term, (size_t)n, stem, sizeof stem);
     utf8proc_int32_t s0;
     if (next_cp(e->text, r->end, r->start, &s0) > 0 &&
-        (utf8proc_category(s0) == UTF8PROC_CATEGORY_LU ||
-         utf8proc_category(s0) == UTF8PROC_CATEGORY_LT))
+        (category(e->a, s0) == UTF8PROC_CATEGORY_LU || category(e->a, s0) == UTF8PROC_CATEGORY_LT))
         flags |= WS_TOK_UPPER;
 
     ws_token t;
