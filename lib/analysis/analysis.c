@@ -293,12 +293,30 @@ static int next_cp(const char *s, size_t len, size_t i, utf8proc_int32_t *c)
  */
 int ws_fold_general(const char *w, size_t len, char *out, size_t cap)
 {
-    utf8proc_uint8_t *m = NULL;
-    utf8proc_ssize_t n =
-        utf8proc_map((const utf8proc_uint8_t *)w, (utf8proc_ssize_t)len, &m,
-                     UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD | UTF8PROC_IGNORE);
+    /* What utf8proc_map does (decompose, then compose and encode in
+     * place), into a buffer on the stack: this runs for every word with a
+     * non-ASCII letter, and words that fit (all that can become terms,
+     * bar ones padded with thousands of ignorables) need no malloc. */
+    const utf8proc_option_t opt =
+        UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD | UTF8PROC_IGNORE;
+    utf8proc_int32_t buf[4 * WS_MAX_TERM + 8];
+    const size_t nbuf = sizeof buf / sizeof *buf;
+    utf8proc_uint8_t *heap = NULL;
+    const utf8proc_uint8_t *m = (const utf8proc_uint8_t *)buf;
+    utf8proc_ssize_t n = utf8proc_decompose((const utf8proc_uint8_t *)w, (utf8proc_ssize_t)len, buf,
+                                            (utf8proc_ssize_t)nbuf, opt);
     if (n < 0)
         return -1;
+    if ((size_t)n <= nbuf) {
+        n = utf8proc_reencode(buf, n, opt);
+    } else {
+        n = utf8proc_map((const utf8proc_uint8_t *)w, (utf8proc_ssize_t)len, &heap, opt);
+        m = heap;
+    }
+    if (n < 0) {
+        free(heap);
+        return -1;
+    }
     /* Apostrophes were part of the surface word only to keep it whole. */
     size_t k = 0;
     for (utf8proc_ssize_t i = 0; i < n;) {
@@ -311,17 +329,15 @@ int ws_fold_general(const char *w, size_t len, char *out, size_t cap)
             continue;
         }
         if (k + 1 >= cap) {
-            free(m);
+            free(heap);
             return -1;
         }
         out[k++] = (char)m[i++];
     }
-    if (k >= cap) { /* cap 0 */
-        free(m);
+    free(heap);
+    if (k >= cap) /* cap 0 */
         return -1;
-    }
     out[k] = '\0';
-    free(m);
     return (int)k;
 }
 

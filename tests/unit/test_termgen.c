@@ -198,6 +198,52 @@ static void test_dictionary(void **state)
     run_cases(cases, sizeof cases / sizeof *cases, dict);
 }
 
+/* ws_fold: case folding in NFC, ignorables and apostrophes dropped, also
+ * for a word too long for its stack buffer. */
+static void test_fold(void **state)
+{
+    (void)state;
+    static const char *cases[][2] = {
+        {"Kommunen", "kommunen"},
+        {"STRASSE", "strasse"},
+        {"Stra\xc3\x9f"
+         "e",
+         "strasse"},
+        {"STRA\xe1\xba\x9e"
+         "E",
+         "strasse"},
+        {"Fu\xcc\x88"
+         "r",
+         "f\xc3\xbcr"}, /* decomposed ü composed */
+        {"geht's", "gehts"},
+        {"Kolleg\xe2\x80\x99innen", "kolleginnen"},
+        {"Ver\xc2\xadwaltung", "verwaltung"},
+        {"", ""},
+    };
+    char out[WS_MAX_TERM + 1];
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        int n = ws_fold(cases[i][0], strlen(cases[i][0]), out, sizeof out);
+        assert_int_equal(n, (int)strlen(cases[i][1]));
+        assert_string_equal(out, cases[i][1]);
+    }
+    /* a word padded with 2000 soft hyphens: past the stack buffer */
+    ws_buf b = WS_BUF_INIT;
+    ws_buf_puts(&b, "A");
+    for (int i = 0; i < 2000; i++)
+        ws_buf_puts(&b, "\xc2\xad");
+    ws_buf_puts(&b, "\xc3\x9c");
+    assert_non_null(ws_buf_cstr(&b));
+    assert_int_equal(ws_fold(b.data, b.len, out, sizeof out), 3);
+    assert_string_equal(out, "a\xc3\xbc");
+    /* does not fit: -1, never cut */
+    assert_int_equal(ws_fold("Kommunen", 8, out, 8), -1);
+    assert_int_equal(ws_fold("K\xc3\x9c"
+                             "che",
+                             6, out, 4),
+                     -1);
+    ws_buf_free(&b);
+}
+
 /* The list is reused: a second text appends, clear empties without freeing. */
 static void test_reuse(void **state)
 {
@@ -345,6 +391,7 @@ int main(void)
         cmocka_unit_test(test_kinds),
         cmocka_unit_test(test_overlong),
         cmocka_unit_test(test_dictionary),
+        cmocka_unit_test(test_fold),
         cmocka_unit_test(test_reuse),
         cmocka_unit_test(test_transliterate),
         cmocka_unit_test(test_umlaut_scan_and_surface),
