@@ -128,14 +128,12 @@ int ws_analyzer_stem(ws_analyzer *a, const char *term, size_t len, char *out, si
 
 /*
  * The term that records how a word was spelled where folding would hide
- * it: 'E' + the word folded but with its ß kept ("Eroßlau"), or 'E' + the
- * folded word when it is spelled with ss ("Erosslau").  Both sides write
- * it, so a search for "Roßlau" ranks documents that spell it so above
- * those with "Rosslau", and the other way round.  surface[0..n) is the
- * word as written, term its folded form.  Writes out (capacity cap, NUL
- * terminated) and returns its length, or 0 when the word needs none.
+ * it: "E" (WS_PFX_EXACT in lib/index/schema.h) + the word folded but with its ß kept ("Eroßlau"),
+ * or "E" + the folded word when it is spelled with ss ("Erosslau").  Both sides write it, so a
+ * search for "Roßlau" ranks documents that spell it so above those with "Rosslau", and the other
+ * way round.  surface[0..n) is the word as written, term its folded form.  Writes out (capacity
+ * cap, NUL terminated) and returns its length, or 0 when the word needs none.
  */
-#define WS_PFX_EXACT 'E'
 int ws_exact_term(const char *surface, size_t n, const char *term, size_t term_len, char *out,
                   size_t cap);
 

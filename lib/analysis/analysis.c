@@ -16,10 +16,19 @@
 #include <string.h>
 #include <utf8proc.h>
 
+#include "analysis/termgen.h"
+#include "index/schema.h"
+
 struct ws_analyzer {
     struct sb_stemmer *stemmer;
-    int no_stem; /* stem step switched off (ws_analyzer_set_stemming) */
+    int no_stem;  /* stem step switched off (ws_analyzer_set_stemming) */
+    int no_ascii; /* ASCII fast paths off (tests: ws_analyzer_set_ascii_fast) */
 };
+
+void ws_analyzer_set_ascii_fast(ws_analyzer *a, int on)
+{
+    a->no_ascii = !on;
+}
 
 void ws_analyzer_set_stemming(ws_analyzer *a, int on)
 {
@@ -278,38 +287,36 @@ static int next_cp(const char *s, size_t len, size_t i, utf8proc_int32_t *c)
 /* ---- fold and gender ---------------------------------------------------- */
 
 /*
- * Step 2: case folding in NFC, dropping default-ignorable code points.
- * ASCII takes a fast path; everything else goes through utf8proc, which
- * also turns ß into ss.  Writes at most cap-1 bytes; returns the length or
- * -1 if it does not fit.
+ * Step 2: case folding in NFC, dropping default-ignorable code points
+ * (see termgen.h: the one case folding).  ASCII takes a fast path;
+ * everything else goes through utf8proc, which also turns ß into ss.
  */
-static int fold_word(const char *w, size_t len, char *out, size_t cap)
+int ws_fold_general(const char *w, size_t len, char *out, size_t cap)
 {
-    int ascii = 1;
-    for (size_t i = 0; i < len; i++)
-        if ((unsigned char)w[i] >= 0x80) {
-            ascii = 0;
-            break;
-        }
-    if (ascii) {
-        size_t n = 0;
-        for (size_t i = 0; i < len; i++) {
-            char c = w[i];
-            if (c == '\'')
-                continue;
-            if (n + 1 >= cap)
-                return -1;
-            out[n++] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
-        }
-        out[n] = '\0';
-        return (int)n;
-    }
-    utf8proc_uint8_t *m = NULL;
-    utf8proc_ssize_t n =
-        utf8proc_map((const utf8proc_uint8_t *)w, (utf8proc_ssize_t)len, &m,
-                     UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD | UTF8PROC_IGNORE);
+    /* What utf8proc_map does (decompose, then compose and encode in
+     * place), into a buffer on the stack: this runs for every word with a
+     * non-ASCII letter, and words that fit (all that can become terms,
+     * bar ones padded with thousands of ignorables) need no malloc. */
+    const utf8proc_option_t opt =
+        UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD | UTF8PROC_IGNORE;
+    utf8proc_int32_t buf[4 * WS_MAX_TERM + 8];
+    const size_t nbuf = sizeof buf / sizeof *buf;
+    utf8proc_uint8_t *heap = NULL;
+    const utf8proc_uint8_t *m = (const utf8proc_uint8_t *)buf;
+    utf8proc_ssize_t n = utf8proc_decompose((const utf8proc_uint8_t *)w, (utf8proc_ssize_t)len, buf,
+                                            (utf8proc_ssize_t)nbuf, opt);
     if (n < 0)
         return -1;
+    if ((size_t)n <= nbuf) {
+        n = utf8proc_reencode(buf, n, opt);
+    } else {
+        n = utf8proc_map((const utf8proc_uint8_t *)w, (utf8proc_ssize_t)len, &heap, opt);
+        m = heap;
+    }
+    if (n < 0) {
+        free(heap);
+        return -1;
+    }
     /* Apostrophes were part of the surface word only to keep it whole. */
     size_t k = 0;
     for (utf8proc_ssize_t i = 0; i < n;) {
@@ -322,14 +329,36 @@ static int fold_word(const char *w, size_t len, char *out, size_t cap)
             continue;
         }
         if (k + 1 >= cap) {
-            free(m);
+            free(heap);
             return -1;
         }
         out[k++] = (char)m[i++];
     }
+    free(heap);
+    if (k >= cap) /* cap 0 */
+        return -1;
     out[k] = '\0';
-    free(m);
     return (int)k;
+}
+
+int ws_fold(const char *w, size_t len, char *out, size_t cap)
+{
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)w[i] >= 0x80)
+            return ws_fold_general(w, len, out, cap);
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++) {
+        char c = w[i];
+        if (c == '\'')
+            continue;
+        if (n + 1 >= cap)
+            return -1;
+        out[n++] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
+    }
+    if (n >= cap)
+        return -1;
+    out[n] = '\0';
+    return (int)n;
 }
 
 int ws_exact_term(const char *surface, size_t n, const char *term, size_t term_len, char *out,
@@ -340,7 +369,7 @@ int ws_exact_term(const char *surface, size_t n, const char *term, size_t term_l
     if (!sharp) {
         if (!memmem(term, term_len, "ss", 2) || term_len + 2 > cap)
             return 0;
-        out[0] = WS_PFX_EXACT;
+        out[0] = WS_PFX_EXACT[0];
         memcpy(out + 1, term, term_len + 1);
         return (int)term_len + 1;
     }
@@ -357,11 +386,11 @@ int ws_exact_term(const char *surface, size_t n, const char *term, size_t term_l
         } else
             tmp[k++] = surface[i++];
     }
-    int fl = fold_word(tmp, k, f, sizeof f);
+    int fl = ws_fold(tmp, k, f, sizeof f);
     if (fl <= 0)
         return 0;
     size_t o = 0;
-    out[o++] = WS_PFX_EXACT;
+    out[o++] = WS_PFX_EXACT[0];
     for (int i = 0; i < fl; i++) {
         if (o + 3 > cap)
             return 0;
@@ -456,6 +485,21 @@ static int binnen_i(const char *s, size_t start, size_t end, size_t *base_end, i
     return 0;
 }
 
+/* A code point's category, ASCII letters and digits without a table
+ * lookup: this runs twice per token. */
+static utf8proc_category_t category(const ws_analyzer *a, utf8proc_int32_t c)
+{
+    if (!a->no_ascii && c >= 0 && c < 0x80) {
+        if (c >= 'a' && c <= 'z')
+            return UTF8PROC_CATEGORY_LL;
+        if (c >= 'A' && c <= 'Z')
+            return UTF8PROC_CATEGORY_LU;
+        if (c >= '0' && c <= '9')
+            return UTF8PROC_CATEGORY_ND;
+    }
+    return utf8proc_category(c);
+}
+
 typedef struct emit_ctx {
     ws_analyzer *a;
     const char *text;
@@ -470,7 +514,8 @@ static int emit(emit_ctx *e, const run *r, unsigned flags)
 {
     char term[WS_MAX_TERM + 1], stem[WS_MAX_TERM + 1];
     size_t wend = r->gender ? r->base_end : r->end;
-    int n = fold_word(e->text + r->start, wend - r->start, term, sizeof term);
+    int n = e->a->no_ascii ? ws_fold_general(e->text + r->start, wend - r->start, term, sizeof term)
+                           : ws_fold(e->text + r->start, wend - r->start, term, sizeof term);
     if (n <= 0)
         return 0; /* over-long or nothing left after folding: not a word */
     if (r->gender) {
@@ -490,13 +535,12 @@ static int emit(emit_ctx *e, const run *r, unsigned flags)
         flags |= WS_TOK_NUMBER;
     /* Stem only words starting with a letter, as Xapian's query parser
      * does (it never stems a term that starts with a digit). */
-    utf8proc_category_t cat = utf8proc_category(c0);
+    utf8proc_category_t cat = category(e->a, c0);
     if (!e->a->no_stem && cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO)
         stem_len = ws_analyzer_stem(e->a, term, (size_t)n, stem, sizeof stem);
     utf8proc_int32_t s0;
     if (next_cp(e->text, r->end, r->start, &s0) > 0 &&
-        (utf8proc_category(s0) == UTF8PROC_CATEGORY_LU ||
-         utf8proc_category(s0) == UTF8PROC_CATEGORY_LT))
+        (category(e->a, s0) == UTF8PROC_CATEGORY_LU || category(e->a, s0) == UTF8PROC_CATEGORY_LT))
         flags |= WS_TOK_UPPER;
 
     ws_token t;

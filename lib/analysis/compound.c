@@ -17,8 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <utf8proc.h>
-
+#include "analysis/termgen.h"
 #include "wsearch/analysis.h"
 
 struct ws_compounds {
@@ -51,33 +50,6 @@ static int lookup(const ws_compounds *d, const char *s, size_t n)
         if (!strncmp(w, s, n) && w[n] == '\0')
             return 1;
     }
-}
-
-/* Fold one word as the analysis folds terms (lowercase, ß -> ss, NFC). */
-static int fold(const char *w, size_t n, char *out, size_t cap)
-{
-    int ascii = 1;
-    for (size_t i = 0; i < n; i++)
-        if ((unsigned char)w[i] >= 0x80)
-            ascii = 0;
-    if (ascii) {
-        if (n + 1 > cap)
-            return -1;
-        for (size_t i = 0; i < n; i++)
-            out[i] = (char)(w[i] >= 'A' && w[i] <= 'Z' ? w[i] + 32 : w[i]);
-        out[n] = '\0';
-        return (int)n;
-    }
-    utf8proc_uint8_t *m = NULL;
-    utf8proc_ssize_t r = utf8proc_map((const utf8proc_uint8_t *)w, (utf8proc_ssize_t)n, &m,
-                                      UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD);
-    if (r < 0 || (size_t)r + 1 > cap) {
-        free(m);
-        return -1;
-    }
-    memcpy(out, m, (size_t)r + 1);
-    free(m);
-    return (int)r;
 }
 
 static int add(ws_compounds *d, const char *w, size_t n)
@@ -134,7 +106,9 @@ int ws_compounds_load(ws_compounds **out, const char *path, ws_error *err)
          * never to split one off (see split). */
         if (n < WS_MIN_PART - 1 || strcspn(line, ".'- ") < n)
             continue;
-        int fl = fold(line, n, w, sizeof w);
+        /* folded as terms are (ws_fold: the list has no apostrophes or
+         * ignorable code points, so nothing else is dropped) */
+        int fl = ws_fold(line, n, w, sizeof w);
         if (fl >= WS_MIN_PART - 1 && d->nwords < d->nslots / 2 && add(d, w, (size_t)fl) != 0)
             rc = ws_error_set(err, WS_ENOMEM, "out of memory loading %s", path);
     }
@@ -261,36 +235,54 @@ int ws_compounds_has(const ws_compounds *d, const char *w, size_t n)
     return d && lookup(d, w, n);
 }
 
-size_t ws_umlaut_variants(const char *term, size_t len, ws_variant_fn fn, void *ctx)
+size_t ws_umlaut_scan(const char *term, size_t len, size_t *at, size_t max)
 {
-    size_t at[4], n = 0;
-    for (size_t i = 0; i + 1 < len && n < 4; i++)
+    size_t n = 0;
+    for (size_t i = 0; i + 1 < len && n < max; i++)
         if ((term[i] == 'a' || term[i] == 'o' || term[i] == 'u') && term[i + 1] == 'e' &&
             !(term[i] == 'u' && i > 0 && term[i - 1] == 'q')) {
-            at[n++] = i;
+            if (at)
+                at[n] = i;
+            n++;
             i++;
         }
+    return n;
+}
+
+size_t ws_umlaut_spell(const char *term, size_t len, const size_t *at, size_t n, uint64_t mask,
+                       char *out, size_t cap)
+{
+    size_t k = 0, j = 0;
+    if (!cap)
+        return 0;
+    for (size_t i = 0; i < len && k + 2 < cap;) {
+        if (j < n && i == at[j]) {
+            if (mask & ((uint64_t)1 << j)) {
+                /* ä ö ü in UTF-8: C3 A4, C3 B6, C3 BC; one byte longer
+                 * than the pair */
+                out[k++] = (char)0xC3;
+                out[k++] = (char)(term[i] == 'a' ? 0xA4 : term[i] == 'o' ? 0xB6 : 0xBC);
+                i += 2;
+                j++;
+                continue;
+            }
+            j++;
+        }
+        out[k++] = term[i++];
+    }
+    out[k] = '\0';
+    return k;
+}
+
+size_t ws_umlaut_variants(const char *term, size_t len, ws_variant_fn fn, void *ctx)
+{
+    size_t at[4];
+    size_t n = ws_umlaut_scan(term, len, at, 4);
     if (!n || len + n > 255)
         return n;
     char cand[256];
     for (unsigned mask = 1; mask < (1u << n); mask++) {
-        size_t k = 0, j = 0;
-        for (size_t i = 0; i < len && k + 2 < sizeof cand;) {
-            if (j < n && i == at[j]) {
-                if (mask & (1u << j)) {
-                    /* ä ö ü in UTF-8: C3 A4, C3 B6, C3 BC; one byte longer
-                     * than the pair, which the length check above allows */
-                    cand[k++] = (char)0xC3;
-                    cand[k++] = (char)(term[i] == 'a' ? 0xA4 : term[i] == 'o' ? 0xB6 : 0xBC);
-                    i += 2;
-                    j++;
-                    continue;
-                }
-                j++;
-            }
-            cand[k++] = term[i++];
-        }
-        cand[k] = '\0';
+        size_t k = ws_umlaut_spell(term, len, at, n, mask, cand, sizeof cand);
         if (fn(ctx, cand, k))
             break;
     }
@@ -319,8 +311,7 @@ size_t ws_compounds_umlaut(const ws_compounds *d, const char *term, size_t len, 
 {
     ws_part parts[6];
     /* quick exit for the many words without a pair */
-    if (!d || len < 3 ||
-        (!memmem(term, len, "ae", 2) && !memmem(term, len, "oe", 2) && !memmem(term, len, "ue", 2)))
+    if (!d || len < 3 || !ws_umlaut_scan(term, len, NULL, 1))
         return 0;
     /* Quelle, neue, Israel: words as written stay as written */
     if (lookup(d, term, len) || split(d, term, len, parts, 6, 0) >= 2)

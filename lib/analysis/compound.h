@@ -5,6 +5,7 @@
 #define WS_COMPOUND_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "wsearch/error.h"
 
@@ -42,6 +43,14 @@ int ws_compounds_has(const ws_compounds *d, const char *w, size_t n);
  * most four) ae/oe/ue pairs read as ä/ö/ü ("que" is never "qü").  fn returns non-zero to stop.
  * Returns the number of pairs found (0: term has none and fn was never called).
  */
+/* The one ae/oe/ue scan: where term[0..len) has a pair that may stand for
+ * ä/ö/ü, left to right, not overlapping, "que" excepted; at most max
+ * (at may be NULL to count).  Returns the number found. */
+size_t ws_umlaut_scan(const char *term, size_t len, size_t *at, size_t max);
+/* term with the pairs at[j] whose bit j is set in mask written as umlauts,
+ * into out (capacity cap, NUL terminated, cut if short); returns its length. */
+size_t ws_umlaut_spell(const char *term, size_t len, const size_t *at, size_t n, uint64_t mask,
+                       char *out, size_t cap);
 typedef int (*ws_variant_fn)(void *ctx, const char *cand, size_t len);
 size_t ws_umlaut_variants(const char *term, size_t len, ws_variant_fn fn, void *ctx);
 

@@ -34,6 +34,7 @@
 #include "analysis/compound.h"
 #include "index/layout.h"
 #include "analysis/stopwords.h"
+#include "analysis/termgen.h"
 #include "extract/ocr.h"
 #include "index/pool.h"
 #include "search/related.h"
@@ -291,6 +292,8 @@ int ws_index_close(ws_index *ix, ws_error *err)
         ws_xdb_close(ix->guard);
         free(ix->gendir);
     }
+    ws_termgen_free(ix->tg);
+    ws_termlist_free(&ix->terms);
     ws_analyzer_free(ix->an);
     ws_compounds_free(ix->dict);
     free(ix->spell);
@@ -360,159 +363,42 @@ int ws_index_reacquire(ws_index *ix, ws_error *err)
 typedef struct term_ctx {
     ws_xdoc *doc;
     spell_set *spell;
-    const char *prefix; /* field prefix, "" for body text */
-    uint32_t wdf;
-    int positions; /* add positional postings */
-    int spelling;  /* feed the spelling dictionary */
-    int rc;
+    int spelling; /* feed the spelling dictionary */
     ws_error *err;
-    const ws_compounds *dict; /* split closed compounds, or NULL */
-    ws_analyzer *an;
-    const char *text; /* what is being analysed: tokens point into it */
-    /* the parts so far of a hyphenated compound, joined (see join_hyphen) */
-    char joined[WS_MAX_TERM + 1];
-    size_t joined_len, prev_end;
-    uint32_t prev_pos;
+    ws_termgen *tg;     /* which terms a text becomes (analysis/termgen.h) */
+    ws_termlist *terms; /* reused from text to text */
 } term_ctx;
 
-/* The parts of a closed compound become stemmed terms of weight 0: the
- * document matches a search for a part (Verwaltung finds
- * Kommunalverwaltung), while documents with the whole word rank above it. */
-static int add_parts(term_ctx *c, const char *word, size_t wlen)
+/* Add the generator's terms to the document: words with their positions
+ * (phrases), stems, exact spellings, compound parts and hyphen joins. */
+static int add_terms(term_ctx *c, const char *prefix, int positions)
 {
-    ws_part parts[6];
-    size_t n = ws_compounds_split(c->dict, word, wlen, parts, 6);
-    if (n < 2)
-        return c->rc;
-    char term[WS_MAX_TERM + 2], stem[WS_MAX_TERM + 1];
-    /* Each part, and each compound that starts the word (asylbewerber in
-     * asylbewerberleistungsgesetz): spans [0, end of part k] for k >= 1. */
-    for (size_t i = 0; i < 2 * n - 1 && c->rc == WS_OK; i++) {
-        size_t start = i < n ? parts[i].start : 0;
-        size_t plen = i < n ? parts[i].len : parts[i - n + 1].start + parts[i - n + 1].len;
-        if (i >= n && i - n + 1 == n - 1)
-            continue; /* the whole word: indexed already */
-        /* übersetzen is über + setzen, but a search for über is for
-         * the word (see add_token) */
-        char part[WS_MAX_TERM + 1];
-        memcpy(part, word + start, plen);
-        part[plen] = '\0';
-        if (ws_is_stopword(part))
-            continue;
-        int sl = ws_analyzer_stem(c->an, word + start, plen, stem, sizeof stem);
-        if (sl <= 0)
-            continue;
-        snprintf(term, sizeof term, "%s%s", WS_PFX_STEM, stem);
-        c->rc = ws_xdoc_add_term(c->doc, term, 0, c->err);
+    int rc = WS_OK;
+    for (size_t i = 0; rc == WS_OK && i < c->terms->n; i++) {
+        const ws_term *t = &c->terms->v[i];
+        const char *term = ws_termlist_term(c->terms, i);
+        if (t->kind == WS_TERM_WORD && positions)
+            rc = ws_xdoc_add_posting(c->doc, term, t->pos, t->wdf, c->err);
+        else
+            rc = ws_xdoc_add_term(c->doc, term, t->wdf, c->err);
+        /* Spelling suggestions come from words, not numbers.  Short words
+         * must be there too, or the parser "corrects" vor to davor. */
+        if (rc == WS_OK && t->kind == WS_TERM_WORD && c->spelling && !*prefix &&
+            !(t->flags & WS_TOK_NUMBER) && t->len >= 2)
+            spell_add(c->spell, term, t->len);
     }
-    return c->rc;
-}
-
-/* Only a hyphen, as written between two parts of a compound? */
-static int hyphen_between(const char *s, size_t n)
-{
-    return (n == 1 && s[0] == '-') ||
-           (n == 3 && (!memcmp(s, "\xe2\x80\x90", 3) || !memcmp(s, "\xe2\x80\x91", 3)));
-}
-
-/* Online-Austausch is also written Onlineaustausch: each hyphenated
- * compound also gives the stems of its parts joined so far (onlineaustausch),
- * with wdf 0 like the parts of a closed compound, so the closed spelling
- * finds it and a document spelled that way ranks first. */
-static int join_hyphen(term_ctx *c, const ws_token *t)
-{
-    int cont = c->joined_len && t->pos == c->prev_pos + 1 && t->start >= c->prev_end &&
-               hyphen_between(c->text + c->prev_end, t->start - c->prev_end);
-    if (!(t->flags & WS_TOK_HYPHEN) || (t->flags & WS_TOK_NUMBER) ||
-        (cont ? c->joined_len : 0) + t->term_len + 1 > sizeof c->joined) {
-        c->joined_len = 0;
-        return c->rc;
-    }
-    if (!cont)
-        c->joined_len = 0;
-    memcpy(c->joined + c->joined_len, t->term, t->term_len + 1);
-    c->joined_len += t->term_len;
-    c->prev_end = t->end;
-    c->prev_pos = t->pos;
-    char stem[WS_MAX_TERM + 1], term[WS_MAX_TERM + 2];
-    if (cont && ws_analyzer_stem(c->an, c->joined, c->joined_len, stem, sizeof stem) > 0) {
-        snprintf(term, sizeof term, "%s%s", WS_PFX_STEM, stem);
-        c->rc = ws_xdoc_add_term(c->doc, term, 0, c->err);
-    }
-    return c->rc;
-}
-
-static int add_token(void *vctx, const ws_token *t)
-{
-    term_ctx *c = vctx;
-    char term[WS_MAX_TERM + 8];
-    /* Built by hand: this runs for every word of every document. */
-    size_t pl = strlen(c->prefix);
-    if (pl + t->term_len + 1 > sizeof term || 1 + pl + t->stem_len + 1 > sizeof term)
-        return 0; /* cannot happen with WS_MAX_TERM words; skip rather than cut */
-    memcpy(term, c->prefix, pl);
-    memcpy(term + pl, t->term, t->term_len + 1);
-    if (c->positions)
-        c->rc = ws_xdoc_add_posting(c->doc, term, t->pos, c->wdf, c->err);
-    else
-        c->rc = ws_xdoc_add_term(c->doc, term, c->wdf, c->err);
-    /* "Fluechtlinge", typed without umlauts, is filed under the stem of
-     * "Flüchtlinge" when the word list says that is the word; the word
-     * itself keeps its spelling, for phrases and the exact-spelling bonus. */
-    const char *word = t->term, *stem = t->stem;
-    size_t wlen = t->term_len, slen = t->stem_len;
-    char uml[WS_MAX_TERM + 1], ustem[WS_MAX_TERM + 1];
-    if (c->dict && stem && !(t->flags & WS_TOK_NUMBER)) {
-        size_t ul = ws_compounds_umlaut(c->dict, t->term, t->term_len, uml, sizeof uml);
-        int us = ul ? ws_analyzer_stem(c->an, uml, ul, ustem, sizeof ustem) : -1;
-        if (us > 0 && 1 + pl + (size_t)us + 1 <= sizeof term) {
-            word = uml;
-            wlen = ul;
-            stem = ustem;
-            slen = (size_t)us;
-        }
-    }
-    /* Stopwords are never searched by stem (queries drop them, and one of
-     * only stopwords asks for the words): their stems would only make
-     * "Uber" find every "über", since stems fold umlauts. */
-    if (stem && ws_is_stopword(t->term))
-        stem = NULL;
-    if (c->rc == WS_OK && stem) {
-        term[0] = WS_PFX_STEM[0];
-        memcpy(term + 1, c->prefix, pl);
-        memcpy(term + 1 + pl, stem, slen + 1);
-        c->rc = ws_xdoc_add_term(c->doc, term, c->wdf, c->err);
-    }
-    if (c->rc == WS_OK && !pl && c->text) {
-        int el = ws_exact_term(c->text + t->start, t->end - t->start, t->term, t->term_len, term,
-                               sizeof term);
-        if (el > 0)
-            c->rc = ws_xdoc_add_term(c->doc, term, c->wdf, c->err);
-    }
-    if (c->rc == WS_OK && c->dict && !pl && stem && wlen >= 2 * WS_MIN_PART)
-        add_parts(c, word, wlen);
-    if (c->rc == WS_OK && !pl && c->text)
-        join_hyphen(c, t);
-    /* Spelling suggestions come from words, not numbers.  Short words must
-     * be there too, or the parser "corrects" vor to davor. */
-    if (c->rc == WS_OK && c->spelling && !pl && !(t->flags & WS_TOK_NUMBER) && t->term_len >= 2)
-        spell_add(c->spell, t->term, t->term_len);
-    return c->rc != WS_OK;
+    return rc;
 }
 
 static int index_text(ws_index *ix, term_ctx *c, const char *prefix, uint32_t wdf, int positions,
                       const char *text, size_t len, uint32_t *pos)
 {
-    c->prefix = prefix;
-    c->wdf = wdf;
-    c->positions = positions;
-    c->text = text;
-    c->joined_len = 0;
-    c->rc = WS_OK;
+    (void)ix;
+    ws_termlist_clear(c->terms);
     uint32_t next = *pos;
-    int rc = ws_analyze(ix->an, text, len, *pos, &next, add_token, c, c->err);
+    int rc = ws_termgen_text(c->tg, prefix, wdf, text, len, &next, c->terms, c->err);
     if (rc == WS_OK)
-        rc = c->rc;
+        rc = add_terms(c, prefix, positions);
     /* Leave a gap so a phrase never runs from one field into the next. */
     *pos = ((next / WS_POS_GAP) + 1) * WS_POS_GAP;
     return rc;
@@ -666,7 +552,12 @@ static int build_document(ws_index *ix, const file_entry *f, const ws_extracted 
         goto done;
     }
 
-    term_ctx c = {doc, ix->spell, "", 1, 1, 1, WS_OK, err, ix->dict, ix->an, NULL, "", 0, 0, 0};
+    if (!ix->tg)
+        rc = ws_termgen_new(&ix->tg, ix->an, ix->dict, err);
+    if (rc != WS_OK)
+        goto done;
+    ws_termgen_set_dict(ix->tg, ix->dict);
+    term_ctx c = {doc, ix->spell, 1, err, ix->tg, &ix->terms};
     uint32_t pos = 1;
     /* The title, prefixed for title: searches and plain with a higher wdf
      * so a title match outranks a body match. */

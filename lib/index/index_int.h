@@ -25,6 +25,7 @@
 #include <sys/stat.h>
 
 #include "analysis/compound.h"
+#include "analysis/termgen.h"
 #include "index/pool.h"
 #include "wsearch/analysis.h"
 #include "wsearch/index.h"
@@ -52,6 +53,10 @@ struct ws_index {
     int failed;      /* an update failed: do not publish the half-built generation */
     char *dbdir;     /* the database folder written (for its mode) */
     int ocr_checked; /* OCR languages looked up (see ocr_used) */
+    /* The term generator, made at the first document, and its output,
+     * reused from text to text. */
+    ws_termgen *tg;
+    ws_termlist terms;
 };
 
 /* ---- the walk (walk.c) ------------------------------------------------ */

@@ -335,7 +335,8 @@ static int list_synonym(void *ctx, const char *term, size_t len, uint32_t freq)
     if (sl->b.len)
         ws_buf_puts(&sl->b, ", ");
     /* "Z" + prefix + stem, or prefix + word: show the stem or word */
-    size_t skip = (term[0] == 'Z' ? 1 : 0) + sl->skip;
+    size_t zl = strlen(WS_PFX_STEM);
+    size_t skip = (!strncmp(term, WS_PFX_STEM, zl) ? zl : 0) + sl->skip;
     if (skip < len)
         ws_buf_append(&sl->b, term + skip, len - skip);
     return 0;

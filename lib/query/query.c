@@ -19,6 +19,7 @@
 #include "analysis/compound.h"
 #include "index/schema.h"
 #include "analysis/stopwords.h"
+#include "analysis/termgen.h"
 #include "wsearch/extract.h"
 
 typedef struct qtok {
@@ -131,63 +132,14 @@ static void copy_gap(ws_buf *out, const char *s, size_t n, int between_words)
 /* How well the index knows a word: as written plus in its stemmed form. */
 static uint32_t known_score(ws_analyzer *a, ws_known_fn known, void *ctx, const char *term)
 {
-    char z[WS_MAX_TERM + 2], stem[WS_MAX_TERM + 1];
-    uint32_t n = known(ctx, term);
-    int sl = ws_analyzer_stem(a, term, strlen(term), stem, sizeof stem);
-    if (sl > 0) {
-        snprintf(z, sizeof z, "Z%s", stem);
-        n += known(ctx, z);
-    }
-    return n;
+    return ws_termgen_known(a, known, ctx, term);
 }
 
-typedef struct translit_ctx {
-    ws_analyzer *a;
-    ws_known_fn known;
-    void *ctx;
-    char best[WS_MAX_TERM + 1];
-    uint32_t best_score;
-} translit_ctx;
-
-static int take_variant(void *vctx, const char *cand, size_t len)
-{
-    translit_ctx *c = vctx;
-    if (len > WS_MAX_TERM)
-        return 0;
-    uint32_t sc = known_score(c->a, c->known, c->ctx, cand);
-    if (sc > c->best_score) {
-        c->best_score = sc;
-        memcpy(c->best, cand, len + 1);
-    }
-    return 0;
-}
-
-/* Replace term in place by its best-known umlaut spelling.  A word
- * counts as known as typed only by its stem: the indexer files a
- * document's "Fluechtlinge" under the stem of "Flüchtlinge" (see
- * ws_compounds_umlaut), keeping the typed form just as a word.  In a
- * phrase, which matches words, the typed form wins when the index has it. */
+/* Replace term in place by its best-known umlaut spelling: the term
+ * generator says which spelling the index filed (ws_termgen_transliterate). */
 static void transliterate(ws_analyzer *a, ws_known_fn known, void *ctx, char *term, int in_phrase)
 {
-    char stem[WS_MAX_TERM + 1], z[WS_MAX_TERM + 2];
-    size_t len = strlen(term);
-    if (!memchr(term, 'e', len))
-        return;
-    if (in_phrase) {
-        if (known(ctx, term))
-            return;
-    } else {
-        int sl = ws_analyzer_stem(a, term, len, stem, sizeof stem);
-        if (sl > 0) {
-            snprintf(z, sizeof z, "Z%s", stem);
-            if (known(ctx, z))
-                return;
-        }
-    }
-    translit_ctx c = {a, known, ctx, "", 0};
-    ws_umlaut_variants(term, len, take_variant, &c);
-    if (c.best_score)
-        memcpy(term, c.best, strlen(c.best) + 1);
+    ws_termgen_transliterate(a, known, ctx, term, in_phrase);
 }
 
 void ws_query_transliterate(ws_analyzer *a, ws_known_fn known, void *ctx, char *term)

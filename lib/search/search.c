@@ -15,11 +15,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <utf8proc.h>
 
 #include "util/buf.h"
 #include "analysis/compound.h"
 #include "query/query.h"
+#include "search/highlight.h"
 #include "search/related.h"
 #include "index/schema.h"
 #include "search/searcher.h"
@@ -363,269 +363,6 @@ void ws_results_free(ws_results *r)
     free(r);
 }
 
-/* The terms of the query that matched one document, split into plain
- * words and stems, for the snippet's highlighter. */
-typedef struct match_set {
-    ws_analyzer *an;
-    ws_xdb *db;       /* the rest of a compound must be words it knows */
-    const char *text; /* what the snippet analyses: token offsets point here */
-    ws_strlist terms;
-} match_set;
-
-static int add_match(void *ctx, const char *term, size_t len, uint32_t freq)
-{
-    (void)freq;
-    match_set *m = ctx;
-    /* Only body terms: plain words start with a non-prefix byte, stems
-     * with "Z" and then a non-prefix byte. */
-    const char *t = term;
-    if (*t == 'Z')
-        t++;
-    if (*t >= 'A' && *t <= 'Z')
-        return 0;
-    return ws_strlist_add(&m->terms, term, len) != 0;
-}
-
-static int utf8_cont(const char *s, size_t i)
-{
-    return ((unsigned char)s[i] & 0xC0) == 0x80;
-}
-
-/* Characters, not bytes, in s[0..n): a part's minimum length counts letters. */
-static size_t utf8_chars(const char *s, size_t n)
-{
-    size_t c = 0;
-    for (size_t i = 0; i < n; i++)
-        c += !utf8_cont(s, i);
-    return c;
-}
-
-/* Does some document have a word with the stem of w[0..n)? */
-static int stem_known(match_set *m, const char *w, size_t n)
-{
-    char z[WS_MAX_TERM + 2];
-    uint32_t f = 0;
-    if (ws_analyzer_stem(m->an, w, n, z + 1, sizeof z - 1) <= 0)
-        return 0;
-    z[0] = 'Z';
-    return ws_xdb_termfreq(m->db, z, &f, NULL) == WS_OK && f > 0;
-}
-
-/* Does the index know folded w[0..n) as a word?  Whole words and the
- * parts of the compounds the indexer split are both filed as "Z" + stem,
- * so the index stands in for the word list the indexer split with (which
- * a searcher does not load). */
-static int part_known(match_set *m, const char *w, size_t n)
-{
-    char u[WS_MAX_TERM + 1];
-    size_t k = 0;
-    int pairs = 0;
-    if (utf8_chars(w, n) < WS_MIN_PART)
-        return 0;
-    if (stem_known(m, w, n))
-        return 1;
-    /* A document's "Fluechtlings" is filed under the stem of "Flüchtlings"
-     * when the indexer's word list knows only that: read its ae/oe/ue as
-     * umlauts too ("qu" excepted, as in Quelle). */
-    for (size_t i = 0; i < n && k + 2 < sizeof u; i++) {
-        char c = w[i];
-        if ((c == 'a' || c == 'o' || c == 'u') && i + 1 < n && w[i + 1] == 'e' &&
-            !(c == 'u' && i > 0 && w[i - 1] == 'q')) {
-            u[k++] = (char)0xC3; /* ä ö ü: C3 A4, C3 B6, C3 BC */
-            u[k++] = (char)(c == 'a' ? 0xA4 : c == 'o' ? 0xB6 : 0xBC);
-            pairs = 1;
-            i++;
-        } else
-            u[k++] = c;
-    }
-    return pairs && k + 2 < sizeof u && stem_known(m, u, k);
-}
-
-/* Does what follows a part, w[0..n), start with a known word?  Only the
- * next word is asked for: the index has a term for each part and for the
- * compounds that start a word (asylbewerber), not for those that end it
- * (leistungsgesetz after Asyl|bewerber). */
-static int rest_known(match_set *m, const char *w, size_t n)
-{
-    if (part_known(m, w, n))
-        return 1;
-    for (size_t k = 1; k < n; k++)
-        if (!utf8_cont(w, k) && utf8_chars(w + k, n - k) >= WS_MIN_PART && part_known(m, w, k))
-            return 1;
-    return 0;
-}
-
-/*
- * Where the first f bytes of a folded term end in its surface form
- * w[0..n).  Folding may change lengths (ẞ -> ss, a soft hyphen dropped, a
- * decomposed ü composed), so w is cut at each character until a cut folds
- * to exactly term[0..f), the way the analysis folds (NFC, case folding,
- * ignorables and apostrophes dropped).  Of several such cuts (a soft
- * hyphen at the seam) the first, or with last the last, so the mark
- * covers no invisible character.  (size_t)-1 when there is none: the
- * spelled-out ending of a gender form has no surface of its own.
- */
-static size_t surface_at(const char *w, size_t n, const char *term, size_t term_len, size_t f,
-                         int last)
-{
-    int ascii = n == term_len;
-    for (size_t i = 0; ascii && i < n; i++)
-        ascii = (unsigned char)w[i] < 0x80;
-    if (ascii) /* folding only lowered the case: bytes map one to one */
-        return f;
-    size_t found = (size_t)-1;
-    for (size_t c = 0; c <= n; c++) {
-        if (c < n && utf8_cont(w, c))
-            continue;
-        utf8proc_uint8_t *s = NULL;
-        utf8proc_ssize_t r =
-            utf8proc_map((const utf8proc_uint8_t *)w, (utf8proc_ssize_t)c, &s,
-                         UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD | UTF8PROC_IGNORE);
-        size_t k = 0;
-        for (utf8proc_ssize_t i = 0; i < r;) {
-            if (s[i] == '\'') {
-                i++;
-            } else if (s[i] == 0xE2 && i + 2 < r && s[i + 1] == 0x80 && s[i + 2] == 0x99) {
-                i += 3; /* ’ */
-            } else
-                s[k++] = s[i++];
-        }
-        int same = r >= 0 && k == f && !memcmp(s, term, f);
-        free(s);
-        if (r < 0 || k > f)
-            break; /* a longer cut never folds to fewer bytes */
-        if (same) {
-            found = c;
-            if (!last)
-                break;
-        }
-    }
-    return found;
-}
-
-/*
- * Does a part of a compound token have stem q, at its start, in the
- * middle or at its end (Kommunal|verwaltung, Asylbewerber|leistungs|gesetz,
- * Flüchtlings|unterkunft)?  Then narrow the highlight to it.
- *
- * This runs for every word of a scanned document and every stem of the
- * query, so a position where q cannot begin (ws_stem_may_match: mostly
- * one byte compared) is passed over before anything is stemmed.  As in
- * the indexer's split, the part and what is left on either side are at
- * least WS_MIN_PART letters, and what is left must be words (here: words
- * the index knows), so Wandh|alterung is no compound of Alterung.
- */
-static int match_part(match_set *m, const ws_token *t, const char *q, size_t *start, size_t *end)
-{
-    const char *w = t->term;
-    size_t len = t->term_len, ql = strlen(q);
-    char stem[WS_MAX_TERM + 1];
-    /* a part and what is left are 4 letters each, so 8 bytes at least;
-     * the letters are counted only where a part may start */
-    if (ql < 3 || len < 2 * WS_MIN_PART)
-        return 0;
-    for (size_t p = 0, pc = 0; p + ql <= len; pc += !utf8_cont(w, p), p++) {
-        /* the first byte, inline: q's own, or C3 for an umlaut of a/o/u */
-        if ((w[p] != q[0] && (unsigned char)w[p] != 0xC3) || (p && pc < WS_MIN_PART) ||
-            !ws_stem_may_match(w + p, q))
-            continue;
-        int left = -1; /* is w[0..p) a known word?  asked once a part fits */
-        /* The longest part first, so it takes its linking element along
-         * (Asylbewerber[leistungs]gesetz).  A German stem is q's letters
-         * (umlauts 2 bytes) plus endings of at most some 20 bytes
-         * (-innen, -ern, -est, -lichkeit): 24 bound the search. */
-        size_t e = p + 2 * ql + 24 < len ? p + 2 * ql + 24 : len;
-        for (; e >= p + ql; e--) {
-            if ((e < len && utf8_cont(w, e)) || (!p && e == len))
-                continue;
-            if (utf8_chars(w + p, e - p) < WS_MIN_PART)
-                break;
-            if (e < len && utf8_chars(w + e, len - e) < WS_MIN_PART)
-                continue;
-            if (ws_analyzer_stem(m->an, w + p, e - p, stem, sizeof stem) <= 0 || strcmp(stem, q))
-                continue;
-            if (left < 0)
-                left = !p || part_known(m, w, p);
-            if (!left)
-                break;
-            if (e < len && !rest_known(m, w + e, len - e))
-                continue;
-            const char *sw = m->text + t->start;
-            size_t sn = t->end - t->start;
-            size_t a = p ? surface_at(sw, sn, w, len, p, 1) : 0;
-            size_t b = e < len ? surface_at(sw, sn, w, len, e, 0) : sn;
-            /* not mappable: the whole word is marked, as it matched */
-            if (a != (size_t)-1 && b != (size_t)-1 && a < b) {
-                *start = t->start + a;
-                *end = t->start + b;
-            }
-            return 1;
-        }
-    }
-    return 0;
-}
-
-/* Snippets analyse without stemming (see ws_analyzer_set_stemming): a
- * word is stemmed only if it may have one of the query's stems. */
-typedef struct umlaut_match {
-    match_set *m;
-    int hit; /* index + 1 of the query term matched */
-} umlaut_match;
-
-static int match_variant(void *ctx, const char *cand, size_t len)
-{
-    umlaut_match *u = ctx;
-    char stem[WS_MAX_TERM + 1];
-    int have_stem = 0;
-    for (size_t i = 0; i < u->m->terms.n; i++) {
-        const char *q = u->m->terms.v[i];
-        if (q[0] != 'Z' || !ws_stem_may_match(cand, q + 1))
-            continue;
-        if (!have_stem)
-            have_stem = ws_analyzer_stem(u->m->an, cand, len, stem, sizeof stem) > 0 ? 1 : -1;
-        if (have_stem > 0 && !strcmp(q + 1, stem)) {
-            u->hit = (int)i + 1;
-            return 1;
-        }
-    }
-    return 0;
-}
-
-static int match_token(void *ctx, const ws_token *t, size_t *start, size_t *end)
-{
-    match_set *m = ctx;
-    char stem[WS_MAX_TERM + 1];
-    int have_stem = 0;
-    for (size_t i = 0; i < m->terms.n; i++) {
-        const char *q = m->terms.v[i];
-        if (q[0] != 'Z') {
-            if (!strcmp(q, t->term))
-                return (int)i + 1;
-            continue;
-        }
-        if (!ws_stem_may_match(t->term, q + 1))
-            continue;
-        if (!have_stem)
-            have_stem =
-                ws_analyzer_stem(m->an, t->term, t->term_len, stem, sizeof stem) > 0 ? 1 : -1;
-        if (have_stem > 0 && !strcmp(q + 1, stem))
-            return (int)i + 1;
-    }
-    /* "Fluechtlinge" in a document was indexed as "Flüchtlinge" (see
-     * ws_compounds_umlaut): read its ae/oe/ue as umlauts too. */
-    if (memmem(t->term, t->term_len, "ae", 2) || memmem(t->term, t->term_len, "oe", 2) ||
-        memmem(t->term, t->term_len, "ue", 2)) {
-        umlaut_match um = {m, 0};
-        ws_umlaut_variants(t->term, t->term_len, match_variant, &um);
-        if (um.hit)
-            return um.hit;
-    }
-    for (size_t i = 0; i < m->terms.n; i++)
-        if (m->terms.v[i][0] == 'Z' && match_part(m, t, m->terms.v[i] + 1, start, end))
-            return (int)i + 1;
-    return 0;
-}
-
 static char *json_strdup(json_t *o, const char *key)
 {
     const char *v = json_string_value(json_object_get(o, key));
@@ -736,7 +473,7 @@ static int fill_hit(ws_searcher *s, ws_xenquire *enq, ws_xmset *ms, uint32_t i,
     char *data = NULL;
     size_t dlen = 0;
     json_t *j = NULL;
-    match_set m = {s->an, s->db, "", {0}};
+    ws_highlight m = {s->an, s->db, "", {0}, err};
     h->docid = ws_xmset_docid(ms, i);
     h->score = ws_xmset_weight(ms, i);
     h->percent = ws_xmset_percent(ms, i);
@@ -752,7 +489,7 @@ static int fill_hit(ws_searcher *s, ws_xenquire *enq, ws_xmset *ms, uint32_t i,
                               h->docid, je.text);
     }
     if (rc == WS_OK)
-        rc = ws_xenquire_matching_terms(enq, h->docid, add_match, &m, err);
+        rc = ws_xenquire_matching_terms(enq, h->docid, ws_highlight_add_term, &m, err);
     if (rc == WS_OK && m.terms.oom)
         rc = ws_error_set(err, WS_ENOMEM, "out of memory");
     if (rc == WS_OK) {
@@ -769,7 +506,7 @@ static int fill_hit(ws_searcher *s, ws_xenquire *enq, ws_xmset *ms, uint32_t i,
         m.text = tx ? tx : "";
         ws_analyzer_set_stemming(s->an, 0);
         rc = ws_snippet_make(s->an, tx ? tx : "", tlen, o->snippet_bytes, WS_SNIPPET_SCAN,
-                             match_token, &m, &sn, err);
+                             ws_highlight_match, &m, &sn, err);
         ws_analyzer_set_stemming(s->an, 1);
         if (rc == WS_OK) {
             h->snippet = sn.text;

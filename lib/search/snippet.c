@@ -26,6 +26,7 @@ typedef struct scan_ctx {
     ws_match_fn match;
     void *mctx;
     int oom;
+    int rc; /* the matcher's error (it set the message) */
 } scan_ctx;
 
 static int on_token(void *vctx, const ws_token *t)
@@ -33,7 +34,11 @@ static int on_token(void *vctx, const ws_token *t)
     scan_ctx *s = vctx;
     size_t ms = t->start, me = t->end;
     int m = s->match(s->mctx, t, &ms, &me);
-    if (m <= 0)
+    if (m < 0) {
+        s->rc = m;
+        return 1;
+    }
+    if (m == 0)
         return 0;
     if (ms < t->start || me > t->end || ms >= me) /* never outside the token */
         ms = t->start, me = t->end;
@@ -81,9 +86,11 @@ int ws_snippet_make(ws_analyzer *a, const char *text, size_t len, size_t want, s
     memset(out, 0, sizeof *out);
     if (!want)
         want = 240;
-    scan_ctx s = {NULL, 0, 0, match, ctx, 0};
+    scan_ctx s = {NULL, 0, 0, match, ctx, 0, WS_OK};
     size_t slen = scan && scan < len ? utf8_floor(text, scan) : len;
     int rc = ws_analyze(a, text, slen, 0, NULL, on_token, &s, err);
+    if (rc == WS_OK && s.rc != WS_OK)
+        rc = s.rc;
     if (rc == WS_OK && s.oom)
         rc = ws_error_set(err, WS_ENOMEM, "out of memory making a snippet");
     if (rc != WS_OK) {

@@ -10,9 +10,11 @@
 #include "wsearch/error.h"
 #include "wsearch/search.h"
 
-/* Which query term (1-based, at most 64) a token matches, 0 for none.  The
- * match covers the whole token unless fn narrows [*start, *end) (byte
- * offsets in the text, preset to the token's) to a part of a compound. */
+/* Which query term (1-based, at most 64) a token matches, 0 for none, or
+ * a negative WS_E* code (the matcher set the message) that stops the
+ * snippet with that error.  The match covers the whole token unless fn
+ * narrows [*start, *end) (byte offsets in the text, preset to the token's)
+ * to a part of a compound. */
 typedef int (*ws_match_fn)(void *ctx, const ws_token *tok, size_t *start, size_t *end);
 
 typedef struct ws_snippet {

@@ -11,6 +11,10 @@
 
 #include <xapian.h>
 
+extern "C" {
+#include "index/schema.h" /* the term prefixes */
+}
+
 #include <sys/stat.h>
 
 #include <cstdlib>
@@ -239,7 +243,7 @@ std::string stem_leaf(const Xapian::Query &q)
     if (l->get_type() != Xapian::Query::LEAF_TERM)
         return std::string();
     const std::string t = *l->get_terms_begin();
-    return !t.empty() && t[0] == 'Z' ? t : std::string();
+    return !t.empty() && !t.compare(0, sizeof WS_PFX_STEM - 1, WS_PFX_STEM) ? t : std::string();
 }
 
 Xapian::Query expand(const Xapian::Database &db, const Xapian::Query &q, const std::string &kp,
