@@ -16,9 +16,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "wsearch/analysis.h"
 #include "wsearch/search.h"
-#include "wsearch/xapian.h"
 
 void cli_error(const char *fmt, ...)
 {
@@ -299,8 +297,10 @@ int cmd_info(cli_env *env, int argc, char **argv)
         ws_searcher_close(s);
         return EXIT_ERROR;
     }
+    ws_version_info v;
+    ws_version(&v);
     printf("index:     %s\ndocuments: %u\nanalysis:  %s\nxapian:    %s\n", env->index, n,
-           ws_analysis_signature(), ws_xapian_version());
+           v.analysis, v.xapian);
     ws_searcher_close(s);
     return 0;
 }
@@ -323,7 +323,9 @@ int main(int argc, char **argv)
             usage(stdout);
             return 0;
         } else if (!strcmp(a, "-V") || !strcmp(a, "--version")) {
-            printf("wsearch %s (xapian %s)\n", WS_VERSION, ws_xapian_version());
+            ws_version_info v;
+            ws_version(&v);
+            printf("wsearch %s (xapian %s)\n", v.wsearch, v.xapian);
             return 0;
         } else
             break;

@@ -19,7 +19,7 @@
 #include <string.h>
 #include <utf8proc.h>
 
-#include "wsearch/analysis.h"
+#include "analysis/analysis.h"
 
 struct ws_compounds {
     char *arena; /* folded words, NUL-separated */

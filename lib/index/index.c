@@ -35,8 +35,8 @@
 #include "index/pool.h"
 #include "search/related.h"
 #include "index/schema.h"
-#include "wsearch/analysis.h"
-#include "wsearch/xapian.h"
+#include "analysis/analysis.h"
+#include "xapian/xapian.h"
 
 /*
  * The words of a batch for the spelling table, counted here and handed to

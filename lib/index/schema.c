@@ -3,10 +3,18 @@
  */
 #include "index/schema.h"
 
+#include "analysis/analysis.h"
+#include "wsearch/error.h"
+#include "xapian/xapian.h"
+
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+
+#ifndef WS_VERSION
+#define WS_VERSION "unknown"
+#endif
 
 /* German and English names for every field, so a practitioner can type
  * either "referent:altmann" or "speaker:altmann". */
@@ -66,4 +74,11 @@ void ws_schema_idterm(const char *path, char *out)
         keep--;
     memcpy(out + pl, path, keep);
     snprintf(out + pl + keep, 18, "#%016llx", (unsigned long long)h);
+}
+
+void ws_version(ws_version_info *out)
+{
+    out->wsearch = WS_VERSION;
+    out->xapian = ws_xapian_version();
+    out->analysis = ws_analysis_signature();
 }

@@ -29,7 +29,7 @@
 #define WS_PFX_MONTH   "M"  /* YYYYMM (boolean) */
 #define WS_PFX_DATE    "D"  /* YYYYMMDD (boolean) */
 #define WS_PFX_STEM    "Z"  /* stemmed form; "Z" + field prefix + stem */
-/* "E": exact spelling, see ws_exact_term in wsearch/analysis.h */
+/* "E": exact spelling, see ws_exact_term in analysis/analysis.h */
 /* Synonym-table keys that the query parser never looks up itself: */
 #define WS_PFX_MULTIWORD "XM" /* thesaurus entry of several words -> its other spellings */
 #define WS_PFX_BROAD     "XT" /* "Z" + stem -> OpenThesaurus stems (weaker expansion) */

@@ -25,9 +25,9 @@
 #include "search/searcher.h"
 #include "search/snippet.h"
 #include "analysis/stopwords.h"
-#include "wsearch/analysis.h"
+#include "analysis/analysis.h"
 #include "wsearch/extract.h"
-#include "wsearch/xapian.h"
+#include "xapian/xapian.h"
 
 /* Only this much of a very long text is scanned for the snippet. */
 #define WS_SNIPPET_SCAN ((size_t)4 << 20)
