@@ -24,7 +24,9 @@
 
 #include "index/pool.h"
 #include "wsearch/config.h"
+#include "config/config_int.h"
 #include "wsearch/extract.h"
+#include "util/text.h"
 
 #ifndef WS_TEST_DATA
 #define WS_TEST_DATA "tests/data"
