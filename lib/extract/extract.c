@@ -22,6 +22,8 @@
 #include <unistd.h>
 
 #include "util/text.h"
+#include "util/fdio.h"
+#include "util/strset.h"
 
 /* ---- document types ---------------------------------------------------- */
 
@@ -661,34 +663,6 @@ int ws_xb_date(ws_xb *b, char **date, const char *s, size_t n)
 
 /* ---- links ------------------------------------------------------------- */
 
-static size_t str_hash(const char *s)
-{
-    size_t h = 14695981039346656037ull & SIZE_MAX; /* FNV-1a */
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * (size_t)1099511628211ull;
-    return h;
-}
-
-static int link_set_grow(ws_xb *b)
-{
-    size_t cap = b->link_set_cap ? b->link_set_cap * 2 : 64;
-    size_t *t = malloc(cap * sizeof *t);
-    if (!t)
-        return 0;
-    for (size_t i = 0; i < cap; i++)
-        t[i] = SIZE_MAX;
-    for (size_t i = 0; i < b->x->nlinks; i++) {
-        size_t h = str_hash(b->x->links[i]) & (cap - 1);
-        while (t[h] != SIZE_MAX)
-            h = (h + 1) & (cap - 1);
-        t[h] = i;
-    }
-    free(b->link_set);
-    b->link_set = t;
-    b->link_set_cap = cap;
-    return 1;
-}
-
 void ws_xb_link(ws_xb *b, const char *s, size_t n)
 {
     ws_extracted *x = b->x;
@@ -708,26 +682,21 @@ void ws_xb_link(ws_xb *b, const char *s, size_t n)
     }
     if (!v)
         return;
-    if ((x->nlinks + 1) * 2 > b->link_set_cap && !link_set_grow(b)) {
+    /* each link once: the set holds the links seen, x->links their order */
+    int added = 0;
+    char **l = NULL;
+    if ((!b->link_set && !(b->link_set = ws_strset_new(0))) ||
+        ws_strset_add(b->link_set, v, strlen(v), &added) < 0 ||
+        (added && !(l = realloc(x->links, (x->nlinks + 1) * sizeof *l)))) {
         free(v);
         b->oom = 1;
         return;
     }
-    size_t mask = b->link_set_cap - 1, h = str_hash(v) & mask;
-    for (; b->link_set[h] != SIZE_MAX; h = (h + 1) & mask) {
-        if (strcmp(x->links[b->link_set[h]], v) == 0) {
-            free(v);
-            return;
-        }
-    }
-    char **l = realloc(x->links, (x->nlinks + 1) * sizeof *l);
-    if (!l) {
+    if (!added) {
         free(v);
-        b->oom = 1;
         return;
     }
     x->links = l;
-    b->link_set[h] = x->nlinks;
     l[x->nlinks++] = v;
 }
 
@@ -898,7 +867,7 @@ static void xb_abort(ws_xb *b)
 {
     ws_buf_free(&b->cur);
     free(b->heading);
-    free(b->link_set);
+    ws_strset_free(b->link_set);
     ws_extracted_free(b->x);
     b->x = NULL;
 }
@@ -961,7 +930,7 @@ static int xb_finish(ws_xb *b, ws_extracted **out, ws_error *err)
         xb_abort(b);
         return ws_error_set(err, WS_ENOMEM, "%s: out of memory", b->name);
     }
-    free(b->link_set);
+    ws_strset_free(b->link_set);
     b->link_set = NULL;
     *out = x;
     b->x = NULL;
@@ -1172,17 +1141,16 @@ static int read_all(int fd, const char *path, size_t size_hint, size_t max, char
             buf = p;
             cap = ncap;
         }
-        ssize_t r = read(fd, buf + n, cap - n);
-        if (r < 0) {
-            if (errno == EINTR)
-                continue;
+        size_t got;
+        if (ws_read_full(fd, buf + n, cap - n, &got) != 0) {
             int e = errno;
             free(buf);
             return errno_error(err, path, e);
         }
-        if (r == 0)
+        int end = got < cap - n; /* short only at the end of the file */
+        n += got;
+        if (end)
             break;
-        n += (size_t)r;
     }
     if (n > max) {
         free(buf);

@@ -17,6 +17,7 @@
 
 #include "util/buf.h"
 #include "wsearch/extract.h"
+#include "util/text.h"
 
 #define WS_X_FIELD_MAX    4096  /* bytes kept of a title, description, ... */
 #define WS_X_HEADING_MAX  4096  /* bytes kept of a heading */
@@ -52,9 +53,7 @@ typedef struct ws_xb {
     unsigned number;       /* number of the open PAGE or SLIDE passage */
     int pages_to_sections; /* at the end, a document of one page gets
                               SECTION passages instead of PAGE ones */
-    /* open-addressing set of indexes into x->links, for de-duplication */
-    size_t *link_set;
-    size_t link_set_cap;
+    struct ws_strset *link_set; /* the links seen, for de-duplication (util/strset.h) */
 } ws_xb;
 
 /* The extractors proper; they return a status and fill err with a message

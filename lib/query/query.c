@@ -20,6 +20,7 @@
 #include "index/schema.h"
 #include "analysis/stopwords.h"
 #include "wsearch/extract.h"
+#include "util/text.h"
 
 typedef struct qtok {
     size_t start, end;

@@ -23,6 +23,7 @@
 
 #include "../../fuzz/olew.h"
 #include "wsearch/extract.h"
+#include "util/text.h"
 
 #ifndef WS_TEST_DATA
 #define WS_TEST_DATA "tests/data"
