@@ -339,8 +339,7 @@ int main(void)
         cmocka_unit_test(test_parse),      cmocka_unit_test(test_errors),
         cmocka_unit_test(test_defaults),   cmocka_unit_test(test_precedence),
         cmocka_unit_test(test_off),        cmocka_unit_test(test_check),
-        cmocka_unit_test(test_bad_values),
-        cmocka_unit_test(test_shipped_file),
+        cmocka_unit_test(test_bad_values), cmocka_unit_test(test_shipped_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
