@@ -125,4 +125,13 @@ void ws_x_free_meta(ws_extracted *x);
  * announce the next event ("Der nächste Austausch findet am ..."); 1 if found. */
 int ws_date_find(const char *s, size_t len, char out[11]);
 
+/*
+ * Read a date at the start of s[0..len) -- 2025-03-19 (a time may follow),
+ * 19.03.2025, 19. März 2025 or 19. Mär. 2025, optionally after a weekday
+ * ("Mittwoch, 23. Juli 2025") -- and write it to out as "YYYY-MM-DD".
+ * Returns 1 if s holds a full, possible date in 1900-2199, else 0 (month
+ * and year alone, 31.02.2025 and 2025-13-01 are all refused).
+ */
+int ws_date_parse(const char *s, size_t len, char out[11]);
+
 #endif /* WS_EXTRACT_INT_H */
