@@ -183,17 +183,19 @@ static void usage_index(FILE *f)
           "  --timeout S   give up on a file after S seconds (wall clock and CPU; default 60)\n"
           "  -q, --quiet   print only failures\n"
           "  -v, --verbose print every file, and every file skipped with the reason\n"
-          "  --synonyms F  load the thesaurus F (default: the config's 'synonyms',\n"
-          "                $WSEARCH_SYNONYMS, or /etc/wsearch/synonyms.txt if present);\n"
-          "                --synonyms none leaves the index's synonyms as they are\n"
-          "  --dictionary F  split closed compounds with the word list F (default: the\n"
-          "                config's 'dictionary', $WSEARCH_DICTIONARY, or\n"
-          "                /usr/share/dict/ngerman from wngerman if present; none: off)\n"
+          "  --synonyms F  load the thesaurus F (default: $WSEARCH_SYNONYMS, the config's\n"
+          "                'synonyms', or /etc/wsearch/synonyms.txt if present);\n"
+          "                --synonyms off leaves the index's synonyms as they are\n"
+          "  --dictionary F  split closed compounds with the word list F (default:\n"
+          "                $WSEARCH_DICTIONARY, the config's 'dictionary', or\n"
+          "                /usr/share/dict/ngerman from wngerman if present; off: no splitting)\n"
           "  --openthesaurus F  widen searches, at a lower weight, with the general thesaurus\n"
           "                F (Debian's openthesaurus-de-text:\n"
-          "                /usr/share/openthesaurus-de/openthesaurus.txt); default: the\n"
-          "                config's 'openthesaurus' or $WSEARCH_OPENTHESAURUS; none or\n"
+          "                /usr/share/openthesaurus-de/openthesaurus.txt); default:\n"
+          "                $WSEARCH_OPENTHESAURUS or the config's 'openthesaurus'; off or\n"
           "                unset: off (an index that had it drops it)\n"
+          "  (every setting: flag > environment > config file > default; off, none or an\n"
+          "  empty value all mean off)\n"
           "  --ocr auto|off  recognise scanned PDF pages and images with Tesseract\n"
           "                (default: the config's 'ocr', else auto)\n"
           "  --ocr-languages L  Tesseract languages, e.g. deu+eng (default deu)\n"
@@ -215,13 +217,11 @@ int cmd_index(cli_env *env, int argc, char **argv)
         cli_error("out of memory");
         return EXIT_ERROR;
     }
-    /* OCR: the config's keys, then the flags of the same names. */
+    /* OCR: the flags of the same names as the config's keys, resolved
+     * after the loop like every other setting. */
+    static const char *const ocr_keys[] = {"ocr", "ocr_languages", "ocr_dpi", "ocr_page_timeout"};
+    const char *ocr_flags[4] = {NULL, NULL, NULL, NULL};
     ws_error oerr;
-    if (ws_config_ocr(env->config, &opts.extract, &oerr) != WS_OK) {
-        cli_error("%s", oerr.msg);
-        free(roots);
-        return EXIT_ERROR;
-    }
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         if (only_args || a[0] != '-') {
@@ -239,11 +239,10 @@ int cmd_index(cli_env *env, int argc, char **argv)
             snprintf(key, sizeof key, "%s", a + 2);
             for (char *k = key; *k; k++)
                 *k = *k == '-' ? '_' : *k;
-            if (ws_config_ocr_set(&opts.extract, key, argv[++i], &oerr) != WS_OK) {
-                cli_error("%s", oerr.msg);
-                free(roots);
-                return EXIT_ERROR;
-            }
+            for (size_t k = 0; k < 4; k++)
+                if (!strcmp(key, ocr_keys[k]))
+                    ocr_flags[k] = argv[i + 1];
+            i++;
         } else if (!strcmp(a, "--")) {
             only_args = 1;
         } else if (!strcmp(a, "--rebuild")) {
@@ -296,6 +295,24 @@ int cmd_index(cli_env *env, int argc, char **argv)
             return EXIT_ERROR;
         }
     }
+    /* Settings: flag > environment > config > default (ws_config_resolve). */
+    ws_setting ocr_st, dict, syn, bro; /* ocr_languages points into a flag or the config */
+    for (size_t k = 0; k < 4; k++) {
+        if (ws_config_resolve(env->config, ocr_keys[k], ocr_flags[k], &ocr_st, &oerr) != WS_OK ||
+            (ocr_st.from != WS_FROM_DEFAULT &&
+             ws_config_ocr_set(&opts.extract, ocr_keys[k], ocr_st.value, &oerr) != WS_OK)) {
+            cli_error("%s", oerr.msg);
+            free(roots);
+            return EXIT_ERROR;
+        }
+    }
+    if (ws_config_resolve(env->config, "dictionary", dictionary, &dict, &oerr) != WS_OK ||
+        ws_config_resolve(env->config, "synonyms", synonyms, &syn, &oerr) != WS_OK ||
+        ws_config_resolve(env->config, "openthesaurus", broad, &bro, &oerr) != WS_OK) {
+        cli_error("%s", oerr.msg);
+        free(roots);
+        return EXIT_ERROR;
+    }
     if (!nroots) {
         cli_error("index: name at least one folder or file to index");
         free(roots);
@@ -322,16 +339,9 @@ int cmd_index(cli_env *env, int argc, char **argv)
         free(roots);
         return EXIT_ERROR;
     }
-    /* The word list for compounds: named, configured, or wngerman's. */
-    if (!dictionary)
-        dictionary = ws_config_get(env->config, "dictionary");
-    if (!dictionary || !*dictionary)
-        dictionary = getenv("WSEARCH_DICTIONARY");
-    int dict_default = !dictionary || !*dictionary;
-    if (dict_default)
-        dictionary = "/usr/share/dict/ngerman";
-    if (strcmp(dictionary, "none") != 0 && !(dict_default && access(dictionary, R_OK) != 0) &&
-        ws_index_set_dictionary(ix, dictionary, &err) != WS_OK) {
+    /* The word list for compounds; wngerman's by default, if installed. */
+    if (dict.value && !(dict.from == WS_FROM_DEFAULT && access(dict.value, R_OK) != 0) &&
+        ws_index_set_dictionary(ix, dict.value, &err) != WS_OK) {
         cli_error("%s", err.msg);
         ws_index_close(ix, NULL);
         free(roots);
@@ -345,22 +355,11 @@ int cmd_index(cli_env *env, int argc, char **argv)
         cli_error("warning: %s", err.msg);
         rc = WS_OK;
     }
-    /* The thesaurus: named, configured, or the system-wide one if any. */
-    if (!synonyms)
-        synonyms = ws_config_get(env->config, "synonyms");
-    if (!synonyms || !*synonyms)
-        synonyms = getenv("WSEARCH_SYNONYMS");
-    int syn_default = !synonyms || !*synonyms;
-    char syn_path[4096];
-    if (syn_default) { /* the installed one, wherever the prefix put it */
-        char *etc = ws_config_sysconf_dir();
-        snprintf(syn_path, sizeof syn_path, "%s/synonyms.txt", etc ? etc : WS_SYSCONFDIR);
-        free(etc);
-        synonyms = syn_path;
-    }
+    /* The thesaurus; the installed one by default, if any.  Off leaves
+     * the index's synonyms as they are. */
+    synonyms = syn.value;
     int syn_changed = 0;
-    if (rc == WS_OK && strcmp(synonyms, "none") != 0 &&
-        !(syn_default && access(synonyms, R_OK) != 0)) {
+    if (rc == WS_OK && synonyms && !(syn.from == WS_FROM_DEFAULT && access(synonyms, R_OK) != 0)) {
         ws_error serr;
         if (ws_index_load_synonyms(ix, synonyms, &syn_changed, &serr) != WS_OK) {
             /* the documents are indexed all the same; say what is wrong */
@@ -371,12 +370,7 @@ int cmd_index(cli_env *env, int argc, char **argv)
         }
     }
     /* OpenThesaurus is a switch: on when named, off (and removed) when not. */
-    if (!broad)
-        broad = ws_config_get(env->config, "openthesaurus");
-    if (!broad || !*broad)
-        broad = getenv("WSEARCH_OPENTHESAURUS");
-    if (broad && (!*broad || !strcmp(broad, "none") || !strcmp(broad, "off")))
-        broad = NULL;
+    broad = bro.value;
     int broad_changed = 0;
     if (rc == WS_OK) {
         ws_error berr;

@@ -16,9 +16,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "wsearch/analysis.h"
 #include "wsearch/search.h"
-#include "wsearch/xapian.h"
 
 void cli_error(const char *fmt, ...)
 {
@@ -109,12 +107,9 @@ static int cmd_search(cli_env *env, int argc, char **argv)
 {
     ws_search_options so = WS_SEARCH_OPTIONS_INIT;
     out_opts oo = {0, 0, NULL};
-    const char *color = ws_config_get(env->config, "color");
+    const char *color = NULL, *limit = NULL; /* the flags; resolved after the loop */
     int rewrite_only = 0, only_words = 0, direct = 0;
     const char *socket = NULL;
-    const char *cl = ws_config_get(env->config, "limit");
-    if (cl && parse_uint("limit (config)", cl, WS_SEARCH_MAX_LIMIT, &so.limit))
-        return EXIT_ERROR;
     /* The query is every non-option word joined by spaces. */
     size_t qcap = 1;
     for (int i = 0; i < argc; i++)
@@ -137,14 +132,11 @@ static int cmd_search(cli_env *env, int argc, char **argv)
         } else if (!strcmp(a, "--")) {
             only_words = 1;
         } else if ((!strcmp(a, "-n") || !strcmp(a, "--limit")) && has_val) {
-            if (parse_uint(a, argv[++i], WS_SEARCH_MAX_LIMIT, &so.limit))
-                goto done;
+            limit = argv[++i];
         } else if (!strncmp(a, "-n", 2) && a[2] >= '0' && a[2] <= '9') {
-            if (parse_uint("-n", a + 2, WS_SEARCH_MAX_LIMIT, &so.limit)) /* -n1 as -n 1 */
-                goto done;
+            limit = a + 2; /* -n1 as -n 1 */
         } else if (!strncmp(a, "--limit=", 8)) {
-            if (parse_uint("--limit", a + 8, WS_SEARCH_MAX_LIMIT, &so.limit))
-                goto done;
+            limit = a + 8;
         } else if (!strcmp(a, "--offset") && has_val) {
             if (parse_uint(a, argv[++i], 1000000, &so.offset))
                 goto done;
@@ -198,29 +190,36 @@ static int cmd_search(cli_env *env, int argc, char **argv)
         cli_error("no query given (see wsearch --help)");
         goto done;
     }
-    if (!color || !strcmp(color, "auto"))
-        oo.color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR") && !oo.json;
-    else if (!strcmp(color, "always"))
-        oo.color = !oo.json;
-    else if (!strcmp(color, "never"))
-        oo.color = 0;
-    else {
-        cli_error("--color wants auto, always or never, not '%s'", color);
+    /* Settings: flag > environment > config > default (ws_config_resolve). */
+    ws_error err;
+    ws_error_clear(&err);
+    ws_setting st;
+    if (ws_config_resolve(env->config, "limit", limit, &st, &err) != WS_OK) {
+        cli_error("%s", err.msg);
         goto done;
     }
+    if (st.from != WS_FROM_DEFAULT)
+        so.limit = st.number;
+    if (ws_config_resolve(env->config, "color", color, &st, &err) != WS_OK) {
+        cli_error("%s", err.msg);
+        goto done;
+    }
+    if (st.number == 0) /* auto */
+        oo.color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR") && !oo.json;
+    else
+        oo.color = st.number == 1 && !oo.json; /* always, never */
     oo.query = q;
 
     ws_results *r = NULL;
-    if (!rewrite_only && (socket || !direct)) {
-        char *def = NULL;
-        const char *sock = socket;
-        if (!sock)
-            sock = ws_config_get(env->config, "searchd.socket");
-        if (!sock || !*sock)
-            sock = def = ws_config_default_socket();
+    ws_setting sock;
+    if (ws_config_resolve(env->config, "searchd.socket", socket, &sock, &err) != WS_OK) {
+        cli_error("%s", err.msg);
+        goto done;
+    }
+    /* a socket that is off means: open the index directly */
+    if (!rewrite_only && (socket || !direct) && sock.value) {
         char msg[600];
-        int rr = remote_search(sock, env->index, q, &so, &r, msg, sizeof msg);
-        free(def);
+        int rr = remote_search(sock.value, env->index, q, &so, &r, msg, sizeof msg);
         if (rr == REMOTE_ERROR || (rr != REMOTE_OK && socket)) {
             cli_error("%s", msg);
             goto done;
@@ -233,8 +232,6 @@ static int cmd_search(cli_env *env, int argc, char **argv)
         /* no daemon, or one for another index: search directly */
     }
 
-    ws_error err;
-    ws_error_clear(&err);
     ws_searcher *s = NULL;
     if (ws_searcher_open(&s, env->index, &err) != WS_OK) {
         cli_error("%s", err.msg);
@@ -299,8 +296,10 @@ int cmd_info(cli_env *env, int argc, char **argv)
         ws_searcher_close(s);
         return EXIT_ERROR;
     }
+    ws_version_info v;
+    ws_version(&v);
     printf("index:     %s\ndocuments: %u\nanalysis:  %s\nxapian:    %s\n", env->index, n,
-           ws_analysis_signature(), ws_xapian_version());
+           v.analysis, v.xapian);
     ws_searcher_close(s);
     return 0;
 }
@@ -323,7 +322,9 @@ int main(int argc, char **argv)
             usage(stdout);
             return 0;
         } else if (!strcmp(a, "-V") || !strcmp(a, "--version")) {
-            printf("wsearch %s (xapian %s)\n", WS_VERSION, ws_xapian_version());
+            ws_version_info v;
+            ws_version(&v);
+            printf("wsearch %s (xapian %s)\n", v.wsearch, v.xapian);
             return 0;
         } else
             break;
@@ -339,24 +340,19 @@ int main(int argc, char **argv)
     const char *cfg = config_path ? config_path : cfg_default;
     int rc = cfg ? ws_config_load(&env.config, cfg, &err) : ws_config_new(&env.config, &err);
     free(cfg_default);
+    /* An unknown key or a bad value is an error at once, naming file:line. */
+    if (rc == WS_OK)
+        rc = ws_config_check(env.config, &err);
+    /* Precedence: --index, $WSEARCH_INDEX, the config's "index", default. */
+    static ws_setting idx; /* static: env.index points into it until exit */
+    if (rc == WS_OK)
+        rc = ws_config_resolve(env.config, "index", index, &idx, &err);
     if (rc != WS_OK) {
         cli_error("%s", err.msg);
-        return EXIT_ERROR;
-    }
-    /* Precedence: --index, $WSEARCH_INDEX, the config's "index", default. */
-    char *idx_default = NULL;
-    if (!index)
-        index = getenv("WSEARCH_INDEX");
-    if (!index || !*index)
-        index = ws_config_get(env.config, "index");
-    if (!index || !*index)
-        index = idx_default = ws_config_default_index();
-    if (!index) {
-        cli_error("no index path: set WSEARCH_INDEX or use --index DIR");
         ws_config_free(env.config);
         return EXIT_ERROR;
     }
-    env.index = index;
+    env.index = idx.value;
 
     const char *cmd = argv[first];
     if (!strcmp(cmd, "index"))
@@ -365,7 +361,6 @@ int main(int argc, char **argv)
         rc = cmd_info(&env, argc - first - 1, argv + first + 1);
     else
         rc = cmd_search(&env, argc - first, argv + first);
-    free(idx_default);
     ws_config_free(env.config);
     return rc;
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "wsearch/extract.h"
+#include "util/text.h"
 
 static void fuzz_check(int rc, ws_extracted *x, size_t max_text)
 {

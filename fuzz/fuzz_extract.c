@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "wsearch/extract.h"
+#include "util/text.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -12,6 +12,7 @@
 
 #include "query/query.h"
 #include "wsearch/extract.h"
+#include "util/text.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

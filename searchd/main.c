@@ -55,21 +55,40 @@ void sd_log(const char *fmt, ...)
 
 /* ---- settings ------------------------------------------------------------ */
 
-static int get_uint(const ws_config *c, const char *key, unsigned def, unsigned lo, unsigned hi,
-                    unsigned *out, char *err, size_t errlen)
+/* The command line's value for key, NULL if not given (see options). */
+static const char *flag_of(const char *key);
+
+/* key resolved through ws_config_resolve (flag > environment > file >
+ * default), its number in *out; -1 and the message in err if it is bad. */
+static int get_uint(const ws_config *c, const char *key, unsigned *out, char *err, size_t errlen)
 {
-    const char *v = ws_config_get(c, key);
-    if (!v || !*v) {
-        *out = def;
-        return 0;
-    }
-    char *end;
-    unsigned long n = strtoul(v, &end, 0);
-    if (*end || n < lo || n > hi) {
-        snprintf(err, errlen, "%s = %s: expected a number from %u to %u", key, v, lo, hi);
+    ws_setting st;
+    ws_error e;
+    if (ws_config_resolve(c, key, flag_of(key), &st, &e) != WS_OK) {
+        snprintf(err, errlen, "%s", e.msg);
         return -1;
     }
-    *out = (unsigned)n;
+    *out = st.number;
+    return 0;
+}
+
+/* The same for a string setting; *out malloc'd (NULL when off). */
+static int get_str(const ws_config *c, const char *key, char **out, ws_setting_from *from,
+                   char *err, size_t errlen)
+{
+    ws_setting st;
+    ws_error e;
+    *out = NULL;
+    if (ws_config_resolve(c, key, flag_of(key), &st, &e) != WS_OK) {
+        snprintf(err, errlen, "%s", e.msg);
+        return -1;
+    }
+    if (from)
+        *from = st.from;
+    if (st.value && !(*out = strdup(st.value))) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
     return 0;
 }
 
@@ -105,46 +124,34 @@ static char *default_web_root(void)
 int sd_settings_load(sd_settings *s, const ws_config *c, char *err, size_t errlen)
 {
     memset(s, 0, sizeof *s);
-    const char *idx = ws_config_get(c, "index");
-    char *def = NULL;
-    if (!idx || !*idx)
-        idx = def = ws_config_default_index();
-    if (!idx) {
-        snprintf(err, errlen, "no index configured (set 'index' or use --index)");
-        return -1;
-    }
-    s->index = strdup(idx);
-    free(def);
-    /* Resolved now: a daemon runs in "/" and SIGHUP may come later. */
-    const char *wr = ws_config_get(c, "searchd.web_root");
-    char *wr_default = NULL;
-    if (!wr || !*wr)
-        wr = wr_default = default_web_root();
-    s->web_root = wr ? realpath(wr, NULL) : NULL;
-    if (!s->web_root && wr)
-        s->web_root = strdup(wr);
-    free(wr_default);
-    unsigned ms = 0;
-    const char *log = ws_config_get(c, "searchd.log_requests");
-    s->log_requests = !log || strcmp(log, "off") != 0;
-    const char *sp = ws_config_get(c, "searchd.serve_private");
-    s->serve_private = sp && (!strcmp(sp, "true") || !strcmp(sp, "yes") || !strcmp(sp, "on"));
-    if (!s->index ||
-        get_uint(c, "searchd.max_query", 4096, 16, 1 << 20, &s->max_query, err, errlen) ||
-        get_uint(c, "searchd.max_page_size", 100, 1, 1000, &s->max_page_size, err, errlen) ||
-        get_uint(c, "searchd.max_inflight", 256, 1, 100000, &s->max_inflight, err, errlen) ||
-        get_uint(c, "searchd.search_timeout_ms", 2000, 0, 600000, &ms, err, errlen) ||
-        get_uint(c, "searchd.facet_values", 20, 0, 1000, &s->facet_values, err, errlen) ||
-        get_uint(c, "searchd.max_query_terms", WS_SEARCH_MAX_TERMS, 1, 100000, &s->max_terms, err,
-                 errlen) ||
-        get_uint(c, "searchd.max_expansion", WS_SEARCH_MAX_EXPANSION, 1, 1000000, &s->max_expansion,
-                 err, errlen)) {
+    unsigned ms = 0, log = 0, priv = 0;
+    char *wr = NULL;
+    ws_setting_from wr_from = WS_FROM_DEFAULT;
+    if (get_str(c, "index", &s->index, NULL, err, errlen) ||
+        get_str(c, "searchd.web_root", &wr, &wr_from, err, errlen) ||
+        get_uint(c, "searchd.log_requests", &log, err, errlen) ||
+        get_uint(c, "searchd.serve_private", &priv, err, errlen) ||
+        get_uint(c, "searchd.max_query", &s->max_query, err, errlen) ||
+        get_uint(c, "searchd.max_page_size", &s->max_page_size, err, errlen) ||
+        get_uint(c, "searchd.max_inflight", &s->max_inflight, err, errlen) ||
+        get_uint(c, "searchd.search_timeout_ms", &ms, err, errlen) ||
+        get_uint(c, "searchd.facet_values", &s->facet_values, err, errlen) ||
+        get_uint(c, "searchd.max_query_terms", &s->max_terms, err, errlen) ||
+        get_uint(c, "searchd.max_expansion", &s->max_expansion, err, errlen)) {
         free(s->index);
         s->index = NULL;
-        free(s->web_root);
-        s->web_root = NULL;
+        free(wr);
         return -1;
     }
+    /* Resolved now: a daemon runs in "/" and SIGHUP may come later. */
+    if (!wr)
+        wr = default_web_root();
+    s->web_root = wr ? realpath(wr, NULL) : NULL;
+    if (!s->web_root && wr)
+        s->web_root = wr, wr = NULL;
+    free(wr);
+    s->log_requests = (int)log;
+    s->serve_private = (int)priv;
     s->search_timeout = ms / 1000.0;
     return 0;
 }
@@ -164,6 +171,18 @@ typedef struct options {
     const char *threads;
     int foreground;
 } options;
+
+static options opt; /* the command line, read by flag_of */
+
+static const char *flag_of(const char *key)
+{
+    return !strcmp(key, "index")              ? opt.index
+           : !strcmp(key, "searchd.socket")   ? opt.socket
+           : !strcmp(key, "searchd.tcp")      ? opt.tcp
+           : !strcmp(key, "searchd.threads")  ? opt.threads
+           : !strcmp(key, "searchd.pid_file") ? opt.pid_file
+                                              : NULL;
+}
 
 static void usage(FILE *f)
 {
@@ -219,7 +238,8 @@ static int parse_args(int argc, char **argv, options *o)
     return 0;
 }
 
-/* The configuration with the command line's overrides applied. */
+/* The configuration file, checked: an unknown key or a bad value is an
+ * error naming the file and line (the flags are applied by flag_of). */
 static ws_config *load_config(const options *o, char *err, size_t errlen)
 {
     ws_error e;
@@ -227,23 +247,13 @@ static ws_config *load_config(const options *o, char *err, size_t errlen)
     char *path = o->config ? strdup(o->config) : ws_config_default_path();
     int rc = path ? ws_config_load(&c, path, &e) : ws_config_new(&c, &e);
     free(path);
+    if (rc == WS_OK)
+        rc = ws_config_check(c, &e);
     if (rc != WS_OK) {
         snprintf(err, errlen, "%s", e.msg);
+        ws_config_free(c);
         return NULL;
     }
-    const char *env = getenv("WSEARCH_INDEX");
-    if (env && *env && !o->index)
-        ws_config_set(c, "index", env, NULL);
-    if (o->index)
-        ws_config_set(c, "index", o->index, NULL);
-    if (o->socket)
-        ws_config_set(c, "searchd.socket", o->socket, NULL);
-    if (o->tcp)
-        ws_config_set(c, "searchd.tcp", o->tcp, NULL);
-    if (o->threads)
-        ws_config_set(c, "searchd.threads", o->threads, NULL);
-    if (o->pid_file)
-        ws_config_set(c, "searchd.pid_file", o->pid_file, NULL);
     return c;
 }
 
@@ -302,16 +312,15 @@ static void daemonize(void)
 
 int main(int argc, char **argv)
 {
-    options o;
     char err[512];
     /* Everything a failed start must release, for a clean exit. */
     ws_config *cfg = NULL;
-    char *sock_default = NULL, *pid_file = NULL;
+    char *sock_default = NULL, *pid_file = NULL, *tcp = NULL, *sp = NULL;
     const char *sock_path = NULL;
     int rc = 0;
-    if (parse_args(argc, argv, &o) != 0)
+    if (parse_args(argc, argv, &opt) != 0)
         return 2;
-    cfg = load_config(&o, err, sizeof err);
+    cfg = load_config(&opt, err, sizeof err);
     if (!cfg) {
         fprintf(stderr, "searchd: %s\n", err);
         return 2;
@@ -324,19 +333,17 @@ int main(int argc, char **argv)
     }
     unsigned threads = 0, mem = 0, mode = 0;
     sd_limits lim = {0};
-    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-    if (get_uint(cfg, "searchd.threads", ncpu > 0 ? (unsigned)ncpu : 2, 1, 256, &threads, err,
-                 sizeof err) ||
-        get_uint(cfg, "searchd.max_connections", 1024, 1, 100000, &lim.max_connections, err,
-                 sizeof err) ||
-        get_uint(cfg, "searchd.max_connections_per_ip", 64, 0, 100000, &lim.per_ip, err,
-                 sizeof err) ||
-        get_uint(cfg, "searchd.connection_timeout", 10, 1, 3600, &lim.connection_timeout, err,
-                 sizeof err) ||
-        get_uint(cfg, "searchd.request_timeout", 5, 1, 3600, &lim.request_timeout, err,
-                 sizeof err) ||
-        get_uint(cfg, "searchd.max_request", 32768, 1024, 1 << 24, &mem, err, sizeof err) ||
-        get_uint(cfg, "searchd.socket_mode", 0660, 0, 0777, &mode, err, sizeof err)) {
+    ws_setting_from sp_from = WS_FROM_DEFAULT;
+    if (get_uint(cfg, "searchd.threads", &threads, err, sizeof err) ||
+        get_uint(cfg, "searchd.max_connections", &lim.max_connections, err, sizeof err) ||
+        get_uint(cfg, "searchd.max_connections_per_ip", &lim.per_ip, err, sizeof err) ||
+        get_uint(cfg, "searchd.connection_timeout", &lim.connection_timeout, err, sizeof err) ||
+        get_uint(cfg, "searchd.request_timeout", &lim.request_timeout, err, sizeof err) ||
+        get_uint(cfg, "searchd.max_request", &mem, err, sizeof err) ||
+        get_uint(cfg, "searchd.socket_mode", &mode, err, sizeof err) ||
+        get_str(cfg, "searchd.socket", &sp, &sp_from, err, sizeof err) ||
+        get_str(cfg, "searchd.tcp", &tcp, NULL, err, sizeof err) ||
+        get_str(cfg, "searchd.pid_file", &pid_file, NULL, err, sizeof err)) {
         fprintf(stderr, "searchd: %s\n", err);
         rc = 2;
         goto out;
@@ -348,19 +355,13 @@ int main(int argc, char **argv)
     /* Sockets: those systemd passed, else the configured ones. */
     int fds[4], nfds = sd_listen_fds(fds, 4);
     if (!nfds) {
-        const char *sp = ws_config_get(cfg, "searchd.socket");
-        /* "off" is a word, not a file name in the current folder */
-        sock_path = sock_default = sp && !strcmp(sp, "off") ? strdup("off")
-                                   : sp && *sp              ? absolute(sp)
-                                                            : ws_config_default_socket();
-        const char *tcp = ws_config_get(cfg, "searchd.tcp");
-        const char *env_sock = getenv("WSEARCH_SOCKET");
         /* The default socket's folder (/run/wsearch, $XDG_RUNTIME_DIR/wsearch)
          * is made here when missing; if it still cannot be had, a daemon
          * asked for TCP serves TCP and says so, instead of giving up. */
-        int implicit = !(sp && *sp) && !(env_sock && *env_sock);
-        int want_tcp = tcp && *tcp && strcmp(tcp, "off") != 0;
-        if (sock_path && strcmp(sock_path, "off") != 0) {
+        sock_path = sock_default = sp ? absolute(sp) : NULL;
+        int implicit = sp_from == WS_FROM_DEFAULT;
+        int want_tcp = tcp != NULL;
+        if (sock_path) {
             if (implicit)
                 make_socket_dir(sock_path);
             int fd = sd_listen_unix(sock_path, mode, err, sizeof err);
@@ -381,7 +382,7 @@ int main(int argc, char **argv)
         } else {
             sock_path = NULL;
         }
-        if (tcp && *tcp && strcmp(tcp, "off") != 0) {
+        if (tcp) {
             int fd = sd_listen_tcp(tcp, err, sizeof err);
             if (fd < 0) {
                 fprintf(stderr, "searchd: %s\n", err);
@@ -406,9 +407,12 @@ int main(int argc, char **argv)
         sd_log("warning: %s", e.msg);
     ws_searcher_close(probe);
 
-    const char *pf_conf = ws_config_get(cfg, "searchd.pid_file");
-    pid_file = pf_conf && *pf_conf ? absolute(pf_conf) : NULL;
-    if (!o.foreground)
+    if (pid_file) {
+        char *abs = absolute(pid_file);
+        free(pid_file);
+        pid_file = abs;
+    }
+    if (!opt.foreground)
         daemonize();
     if (pid_file && *pid_file) {
         FILE *pf = fopen(pid_file, "w");
@@ -451,7 +455,7 @@ int main(int argc, char **argv)
         if (sigwait(&set, &sig) != 0)
             continue;
         if (sig == SIGHUP) {
-            ws_config *nc = load_config(&o, err, sizeof err);
+            ws_config *nc = load_config(&opt, err, sizeof err);
             sd_settings ns;
             if (!nc || sd_settings_load(&ns, nc, err, sizeof err) != 0) {
                 sd_log("reload failed, keeping the old configuration: %s", err);
@@ -494,6 +498,8 @@ out:
         unlink(pid_file);
     free(sock_default);
     free(pid_file);
+    free(sp);
+    free(tcp);
     sd_settings_free(&sd.settings);
     ws_config_free(cfg);
     return rc;

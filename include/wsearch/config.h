@@ -36,6 +36,56 @@ const char *ws_config_get(const ws_config *c, const char *key);
 int ws_config_set(ws_config *c, const char *key, const char *value, ws_error *err);
 
 /*
+ * Settings: every program (wsearch, wsearch index, searchd) resolves each
+ * setting through ws_config_resolve, so they agree on
+ *
+ *   precedence   command-line flag > environment variable > configuration
+ *                file > default, for every setting;
+ *   off          "off", "none" and "" all mean off, for every setting that
+ *                can be off (a thesaurus, the word list, a socket, ...);
+ *   checking     a value the setting does not allow is WS_EINVAL naming
+ *                where it came from ("FILE:LINE: key = 'value': expected
+ *                ...", "$WSEARCH_INDEX = ...", or "key = ..." for a flag).
+ *
+ * config/wsearch.conf lists the keys; docs/api.md the environment
+ * variables (WSEARCH_INDEX, WSEARCH_SOCKET, WSEARCH_SYNONYMS,
+ * WSEARCH_DICTIONARY, WSEARCH_OPENTHESAURUS).
+ */
+typedef enum ws_setting_from {
+    WS_FROM_DEFAULT = 0,
+    WS_FROM_CONFIG,
+    WS_FROM_ENV,
+    WS_FROM_FLAG
+} ws_setting_from;
+
+typedef struct ws_setting {
+    /* The value in effect; NULL when off (or unset without a default).
+     * Points into the flag, the environment, c or buf: valid while those
+     * are and this struct is. */
+    const char *value;
+    unsigned number;      /* numbers and on/off settings: the value */
+    int off;              /* 1: off ("off", "none" or empty) */
+    ws_setting_from from; /* where value came from */
+    char buf[4096];       /* a computed default (the default index path, ...) */
+} ws_setting;
+
+/*
+ * Resolve key (as in the file: "index", "searchd.threads") from flag (the
+ * command line's value, NULL when not given), its environment variable,
+ * c (may be NULL) and its default, and check it.  WS_EINVAL for an unknown
+ * key or a bad value.
+ */
+int ws_config_resolve(const ws_config *c, const char *key, const char *flag, ws_setting *out,
+                      ws_error *err);
+
+/*
+ * Every key c sets is one wsearch knows and every value is allowed: else
+ * WS_EINVAL "FILE:LINE: unknown key 'x'" (or the bad value).  Both
+ * programs read the same file, so searchd's keys are known to wsearch.
+ */
+int ws_config_check(const ws_config *c, ws_error *err);
+
+/*
  * OCR settings: one key ("ocr" auto|off, "ocr_languages" Tesseract names
  * joined by '+' such as deu+eng, "ocr_dpi" 70-1200, "ocr_page_timeout"
  * 1-3600 seconds) checked and stored in o; the `wsearch index` flags of the
@@ -44,8 +94,12 @@ int ws_config_set(ws_config *c, const char *key, const char *value, ws_error *er
  * allowed; unknown keys are ignored.
  */
 int ws_config_ocr_set(ws_extract_options *o, const char *key, const char *value, ws_error *err);
-/* Every OCR key that c sets, through ws_config_ocr_set (c owns the strings). */
-int ws_config_ocr(const ws_config *c, ws_extract_options *o, ws_error *err);
+
+/* Where the installed data (web/) is, found from where the running
+ * program is installed: PREFIX/bin/searchd -> PREFIX/share/wsearch, so
+ * `cmake --install --prefix P` works whatever the build was configured
+ * with; else the folder compiled in.  malloc'd. */
+char *ws_config_data_dir(void);
 
 /*
  * The first configuration file that exists of: $WSEARCH_CONFIG,
@@ -54,25 +108,6 @@ int ws_config_ocr(const ws_config *c, ws_extract_options *o, ws_error *err);
  * returned string is malloc'd; the caller frees it.
  */
 char *ws_config_default_path(void);
-
-/* The index path used when neither a flag, $WSEARCH_INDEX nor the
- * configuration names one: $XDG_DATA_HOME/wsearch/index (or
- * ~/.local/share/wsearch/index).  malloc'd; NULL if no home is known. */
-char *ws_config_default_index(void);
-
-/* Where the installed configuration (wsearch.conf, synonyms.txt) and data
- * (web/) are, found from where the running program is installed:
- * PREFIX/bin/wsearch -> PREFIX/etc/wsearch (/etc/wsearch for /usr) and
- * PREFIX/share/wsearch, so `cmake --install --prefix P` works whatever the
- * build was configured with; else the folders compiled in.  malloc'd. */
-char *ws_config_sysconf_dir(void);
-char *ws_config_data_dir(void);
-
-/* The daemon's socket when the configuration names none:
- * $XDG_RUNTIME_DIR/wsearch/searchd.sock for a user with a runtime folder,
- * else /run/wsearch/searchd.sock (the systemd unit's RuntimeDirectory).
- * malloc'd. */
-char *ws_config_default_socket(void);
 
 #ifdef __cplusplus
 }

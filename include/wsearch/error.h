@@ -59,6 +59,16 @@ int ws_error_set(ws_error *err, int code, const char *fmt, ...)
 /* Reset err to WS_OK with an empty message.  err may be NULL. */
 void ws_error_clear(ws_error *err);
 
+/* What this build of the library is: static strings, never NULL.  The
+ * analysis signature names the German analysis an index was built with
+ * (an index built with another one must be rebuilt). */
+typedef struct ws_version_info {
+    const char *wsearch;  /* "0.1.0" */
+    const char *xapian;   /* the xapian-core version linked in */
+    const char *analysis; /* the analysis signature stored in every index */
+} ws_version_info;
+void ws_version(ws_version_info *out);
+
 #ifdef __cplusplus
 }
 #endif

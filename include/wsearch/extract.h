@@ -255,33 +255,6 @@ int ws_extract_buffer(ws_doctype type, const char *data, size_t len, const char 
 
 void ws_extracted_free(ws_extracted *x);
 
-/*
- * Text decoding shared by all extractors: strip a UTF-8 BOM; if the bytes are
- * valid UTF-8 keep them, otherwise decode them as Windows-1252 (a superset
- * of Latin-1 for printable text); drop NUL and other C0 controls except tab
- * and newline (vertical tab and form feed become newlines), turn CR LF / CR
- * into LF; normalise to NFC.  *out is malloc'd and NUL-terminated; *outlen
- * (may be NULL) gets its length; *converted (may be NULL) says whether
- * decoding from Windows-1252 happened.  WS_EFORMAT if the data looks binary:
- * more than 1% (and at least two) of the first 8 KiB are NUL or control
- * bytes never found in text (this includes UTF-16, which is not supported).
- */
-int ws_text_decode(const char *in, size_t len, char **out, size_t *outlen, int *converted,
-                   ws_error *err);
-
-/* 1 if s[0..len) is well-formed UTF-8 (no overlongs, surrogates or values
- * above U+10FFFF). */
-int ws_utf8_valid(const char *s, size_t len);
-
-/*
- * Read a date at the start of s[0..len) -- 2025-03-19 (a time may follow),
- * 19.03.2025, 19. März 2025 or 19. Mär. 2025, optionally after a weekday
- * ("Mittwoch, 23. Juli 2025") -- and write it to out as "YYYY-MM-DD".
- * Returns 1 if s holds a full, possible date in 1900-2199, else 0 (month
- * and year alone, 31.02.2025 and 2025-13-01 are all refused).
- */
-int ws_date_parse(const char *s, size_t len, char out[11]);
-
 #ifdef __cplusplus
 }
 #endif

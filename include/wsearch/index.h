@@ -111,7 +111,9 @@ typedef void (*ws_index_report_fn)(void *ctx, const ws_index_event *ev);
 
 /*
  * Open (creating if needed) the index at path for writing.  opts may be
- * NULL for the defaults.  Fails with WS_ELOCKED when another process is
+ * NULL for the defaults, else start from WS_INDEX_OPTIONS_INIT (another
+ * version, or another opts->extract.version, is WS_EINVAL); it is copied,
+ * and its strings must outlive the handle.  Fails with WS_ELOCKED when another process is
  * writing, and with WS_EVERSION when the index was built with a different
  * analysis or schema (unless opts->rebuild).  Free with ws_index_close.
  */

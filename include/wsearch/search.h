@@ -116,6 +116,9 @@ typedef struct ws_facet {
     size_t nvalues;
 } ws_facet;
 
+/* Everything reachable from a ws_results (hits and their strings, marks,
+ * related documents, facets, corrected) is owned by it and released by
+ * ws_results_free; strings marked (static) are the library's. */
 typedef struct ws_results {
     ws_hit *hits;
     size_t nhits;
@@ -165,7 +168,9 @@ int ws_searcher_document(ws_searcher *s, uint32_t docid, char **out, size_t *len
 
 /*
  * Run query (len bytes, UTF-8; need not be NUL-terminated).  opts may be
- * NULL for the defaults.  *out is owned by the caller: ws_results_free.
+ * NULL for the defaults (else start from WS_SEARCH_OPTIONS_INIT: another
+ * version is WS_EINVAL); its strings are read during the call only.  *out
+ * is owned by the caller: ws_results_free.
  * WS_EQUERY with a message a user can act on for queries that cannot be
  * understood (unbalanced quotes or parentheses, invalid UTF-8, NUL bytes),
  * WS_ETOOBIG for an over-long query.

@@ -7,7 +7,7 @@
  * ws_analyze, so a word is cut and spelled the same everywhere.
  */
 #define _GNU_SOURCE /* memmem */
-#include "wsearch/analysis.h"
+#include "analysis/analysis.h"
 
 #include <libstemmer.h>
 #include <pthread.h>

@@ -18,61 +18,30 @@
 #include <stdlib.h>
 #include <string.h>
 #include "analysis/termgen.h"
-#include "wsearch/analysis.h"
+#include "analysis/analysis.h"
+#include "util/hash.h"
+#include "util/strset.h"
+
+/* At most this many words (ngerman has 356 000). */
+#define MAX_WORDS ((size_t)1 << 19)
 
 struct ws_compounds {
-    char *arena; /* folded words, NUL-separated */
-    size_t arena_len, arena_cap;
-    uint32_t *slots; /* open addressing: arena offset + 1, 0 = empty */
-    size_t nslots, nwords;
+    ws_strset *words; /* folded words */
+    size_t nwords;
     char id[64];
 };
 
-static uint64_t hash(const char *s, size_t n)
-{
-    uint64_t h = 1469598103934665603ULL;
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 1099511628211ULL;
-    }
-    return h;
-}
-
 static int lookup(const ws_compounds *d, const char *s, size_t n)
 {
-    if (!d->nslots)
-        return 0;
-    for (size_t i = hash(s, n) & (d->nslots - 1);; i = (i + 1) & (d->nslots - 1)) {
-        uint32_t o = d->slots[i];
-        if (!o)
-            return 0;
-        const char *w = d->arena + o - 1;
-        if (!strncmp(w, s, n) && w[n] == '\0')
-            return 1;
-    }
+    return ws_strset_find(d->words, s, n) >= 0;
 }
 
 static int add(ws_compounds *d, const char *w, size_t n)
 {
-    if (lookup(d, w, n))
-        return 0;
-    if (d->arena_len + n + 1 > d->arena_cap) {
-        size_t cap = d->arena_cap ? d->arena_cap * 2 : (size_t)1 << 20;
-        char *a = realloc(d->arena, cap);
-        if (!a)
-            return -1;
-        d->arena = a;
-        d->arena_cap = cap;
-    }
-    uint32_t off = (uint32_t)d->arena_len;
-    memcpy(d->arena + off, w, n);
-    d->arena[off + n] = '\0';
-    d->arena_len += n + 1;
-    size_t i = hash(w, n) & (d->nslots - 1);
-    while (d->slots[i])
-        i = (i + 1) & (d->nslots - 1);
-    d->slots[i] = off + 1;
-    d->nwords++;
+    int added = 0;
+    if (ws_strset_add(d->words, w, n, &added) < 0)
+        return -1;
+    d->nwords += (size_t)added;
     return 0;
 }
 
@@ -84,23 +53,19 @@ int ws_compounds_load(ws_compounds **out, const char *path, ws_error *err)
         return ws_error_set(err, errno == ENOENT ? WS_ENOTFOUND : WS_EIO, "%s: %s", path,
                             strerror(errno));
     ws_compounds *d = calloc(1, sizeof *d);
-    /* 2^20 slots: room for the 356 000 words of ngerman at a third full */
-    d->nslots = (size_t)1 << 20;
-    d->slots = d ? calloc(d->nslots, sizeof *d->slots) : NULL;
-    if (!d || !d->slots) {
+    if (d)
+        d->words = ws_strset_new(MAX_WORDS);
+    if (!d || !d->words) {
         free(d);
         fclose(f);
         return ws_error_set(err, WS_ENOMEM, "out of memory loading %s", path);
     }
     char line[256], w[256];
-    uint64_t sum = 1469598103934665603ULL;
+    uint64_t sum = WS_FNV1A_OFFSET;
     int rc = WS_OK;
     while (rc == WS_OK && fgets(line, sizeof line, f)) {
         size_t n = strcspn(line, "\r\n");
-        for (size_t i = 0; i < n; i++) {
-            sum ^= (unsigned char)line[i];
-            sum *= 1099511628211ULL;
-        }
+        sum = ws_fnv1a_add(sum, line, n);
         /* words only: no abbreviations with dots, no apostrophes.  Words
          * of three letters are kept to recognise them (amt in Bundesamt),
          * never to split one off (see split). */
@@ -109,7 +74,7 @@ int ws_compounds_load(ws_compounds **out, const char *path, ws_error *err)
         /* folded as terms are (ws_fold: the list has no apostrophes or
          * ignorable code points, so nothing else is dropped) */
         int fl = ws_fold(line, n, w, sizeof w);
-        if (fl >= WS_MIN_PART - 1 && d->nwords < d->nslots / 2 && add(d, w, (size_t)fl) != 0)
+        if (fl >= WS_MIN_PART - 1 && d->nwords < MAX_WORDS && add(d, w, (size_t)fl) != 0)
             rc = ws_error_set(err, WS_ENOMEM, "out of memory loading %s", path);
     }
     fclose(f);
@@ -126,8 +91,7 @@ void ws_compounds_free(ws_compounds *d)
 {
     if (!d)
         return;
-    free(d->arena);
-    free(d->slots);
+    ws_strset_free(d->words);
     free(d);
 }
 

@@ -37,7 +37,7 @@
 #include <stdint.h>
 
 #include "analysis/compound.h"
-#include "wsearch/analysis.h"
+#include "analysis/analysis.h"
 #include "wsearch/error.h"
 
 typedef enum ws_term_kind {

@@ -7,6 +7,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "wsearch/config.h"
 
+#include "config/config_int.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,11 +28,13 @@
 
 typedef struct entry {
     char *key, *value;
+    unsigned line; /* where the file set it; 0: set by a program */
 } entry;
 
 struct ws_config {
     entry *v;
     size_t n;
+    char *path; /* the file read, for messages; NULL for ws_config_new */
 };
 
 int ws_config_new(ws_config **out, ws_error *err)
@@ -48,6 +52,7 @@ void ws_config_free(ws_config *c)
         free(c->v[i].value);
     }
     free(c->v);
+    free(c->path);
     free(c);
 }
 
@@ -59,7 +64,31 @@ const char *ws_config_get(const ws_config *c, const char *key)
     return NULL;
 }
 
-int ws_config_set(ws_config *c, const char *key, const char *value, ws_error *err)
+int ws_config_entry(const ws_config *c, size_t i, const char **key, const char **value,
+                    unsigned *line)
+{
+    if (!c || i >= c->n)
+        return 0;
+    *key = c->v[i].key;
+    *value = c->v[i].value;
+    *line = c->v[i].line;
+    return 1;
+}
+
+const char *ws_config_path(const ws_config *c)
+{
+    return c ? c->path : NULL;
+}
+
+unsigned ws_config_line(const ws_config *c, const char *key)
+{
+    for (size_t i = 0; c && i < c->n; i++)
+        if (!strcmp(c->v[i].key, key))
+            return c->v[i].line;
+    return 0;
+}
+
+static int set_at(ws_config *c, const char *key, const char *value, unsigned line, ws_error *err)
 {
     char *v = strdup(value);
     if (!v)
@@ -68,6 +97,7 @@ int ws_config_set(ws_config *c, const char *key, const char *value, ws_error *er
         if (!strcmp(c->v[i].key, key)) {
             free(c->v[i].value);
             c->v[i].value = v;
+            c->v[i].line = line;
             return WS_OK;
         }
     if (c->n >= MAX_ENTRIES) {
@@ -86,8 +116,14 @@ int ws_config_set(ws_config *c, const char *key, const char *value, ws_error *er
     c->v = nv;
     c->v[c->n].key = k;
     c->v[c->n].value = v;
+    c->v[c->n].line = line;
     c->n++;
     return WS_OK;
+}
+
+int ws_config_set(ws_config *c, const char *key, const char *value, ws_error *err)
+{
+    return set_at(c, key, value, 0, err);
 }
 
 static char *trim(char *s)
@@ -109,6 +145,8 @@ int ws_config_load(ws_config **out, const char *path, ws_error *err)
                             strerror(errno));
     ws_config *c = NULL;
     int rc = ws_config_new(&c, err);
+    if (rc == WS_OK && !(c->path = strdup(path)))
+        rc = ws_error_set(err, WS_ENOMEM, "out of memory");
     char line[MAX_LINE + 2], section[128] = "";
     unsigned lineno = 0;
     while (rc == WS_OK && fgets(line, sizeof line, f)) {
@@ -157,7 +195,7 @@ int ws_config_load(ws_config **out, const char *path, ws_error *err)
             snprintf(full, sizeof full, "%s.%s", section, key);
         else
             snprintf(full, sizeof full, "%s", key);
-        rc = ws_config_set(c, full, val, err);
+        rc = set_at(c, full, val, lineno, err);
     }
     if (rc == WS_OK && ferror(f))
         rc = ws_error_set(err, WS_EIO, "%s: read error", path);

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/strset.h"
 #include "util/text.h"
 
 /* Append a run of non-blank bytes, preceded by whatever break is owed. */
@@ -306,7 +307,7 @@ void ws_xb_abort(ws_xb *b)
 {
     ws_buf_free(&b->cur);
     free(b->heading);
-    free(b->link_set);
+    ws_strset_free(b->link_set);
     ws_extracted_free(b->x);
     b->x = NULL;
 }
@@ -369,7 +370,7 @@ int ws_xb_finish(ws_xb *b, ws_extracted **out, ws_error *err)
         ws_xb_abort(b);
         return ws_error_set(err, WS_ENOMEM, "%s: out of memory", b->name);
     }
-    free(b->link_set);
+    ws_strset_free(b->link_set);
     b->link_set = NULL;
     *out = x;
     b->x = NULL;

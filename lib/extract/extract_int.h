@@ -21,6 +21,7 @@
 
 #include "util/buf.h"
 #include "wsearch/extract.h"
+#include "util/text.h"
 
 #define WS_X_FIELD_MAX    4096  /* bytes kept of a title, description, ... */
 #define WS_X_HEADING_MAX  4096  /* bytes kept of a heading */
@@ -56,9 +57,7 @@ typedef struct ws_xb {
     unsigned number;       /* number of the open PAGE or SLIDE passage */
     int pages_to_sections; /* at the end, a document of one page gets
                               SECTION passages instead of PAGE ones */
-    /* open-addressing set of indexes into x->links, for de-duplication */
-    size_t *link_set;
-    size_t link_set_cap;
+    struct ws_strset *link_set; /* the links seen, for de-duplication (util/strset.h) */
 } ws_xb;
 
 /* The extractors proper; they return a status and fill err with a message
@@ -167,5 +166,13 @@ static inline int is_blank_byte(unsigned char c)
 {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
+/*
+ * Read a date at the start of s[0..len) -- 2025-03-19 (a time may follow),
+ * 19.03.2025, 19. März 2025 or 19. Mär. 2025, optionally after a weekday
+ * ("Mittwoch, 23. Juli 2025") -- and write it to out as "YYYY-MM-DD".
+ * Returns 1 if s holds a full, possible date in 1900-2199, else 0 (month
+ * and year alone, 31.02.2025 and 2025-13-01 are all refused).
+ */
+int ws_date_parse(const char *s, size_t len, char out[11]);
 
 #endif /* WS_EXTRACT_INT_H */

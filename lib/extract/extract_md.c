@@ -302,30 +302,6 @@ static void md_emit(md_ctx *c, const char *s, size_t n, int flow)
         ws_xb_text(c->b, s, n, flow);
 }
 
-static size_t put_cp(char *o, uint32_t cp)
-{
-    if (cp < 0x80) {
-        o[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        o[0] = (char)(0xC0 | (cp >> 6));
-        o[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        o[0] = (char)(0xE0 | (cp >> 12));
-        o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        o[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    o[0] = (char)(0xF0 | (cp >> 18));
-    o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    o[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
-}
-
 /* Text between tags, with the common entities decoded; others stay as
  * written (cmark already decoded entities outside raw HTML). */
 static void html_text(md_ctx *c, const char *s, size_t n)
@@ -362,7 +338,7 @@ static void html_text(md_ctx *c, const char *s, size_t n)
             }
             if (digits && k < n && s[k] == ';' && cp && cp <= 0x10FFFF &&
                 !(cp >= 0xD800 && cp <= 0xDFFF)) {
-                olen = put_cp(out, cp);
+                olen = ws_utf8_encode(cp, out);
                 used = k + 1 - i;
             }
         } else {

@@ -20,6 +20,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/fdio.h"
+
 static int errno_error(ws_error *err, const char *path, int e)
 {
     char msg[128];
@@ -67,17 +69,16 @@ static int read_all(int fd, const char *path, size_t size_hint, size_t max, char
             buf = p;
             cap = ncap;
         }
-        ssize_t r = read(fd, buf + n, cap - n);
-        if (r < 0) {
-            if (errno == EINTR)
-                continue;
+        size_t got;
+        if (ws_read_full(fd, buf + n, cap - n, &got) != 0) {
             int e = errno;
             free(buf);
             return errno_error(err, path, e);
         }
-        if (r == 0)
+        int end = got < cap - n; /* short only at the end of the file */
+        n += got;
+        if (end)
             break;
-        n += (size_t)r;
     }
     if (n > max) {
         free(buf);

@@ -2,8 +2,8 @@
  * links.c - link targets a document names: from markup (href, Markdown
  * destinations) and bare URLs and domain names found in prose.
  *
- * Links are kept once each (an open-addressing set of indexes into
- * x->links, grown by doubling), over-long targets and javascript:/data:
+ * Links are kept once each (a string set, util/strset.h, beside
+ * x->links, which keeps their order), over-long targets and javascript:/data:
  * schemes are skipped, and a document keeps at most WS_X_MAX_LINKS, so a
  * page of a million links cannot grow the record without bound.
  */
@@ -15,35 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/strset.h"
 #include "util/text.h"
-
-static size_t str_hash(const char *s)
-{
-    size_t h = 14695981039346656037ull & SIZE_MAX; /* FNV-1a */
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * (size_t)1099511628211ull;
-    return h;
-}
-
-static int link_set_grow(ws_xb *b)
-{
-    size_t cap = b->link_set_cap ? b->link_set_cap * 2 : 64;
-    size_t *t = malloc(cap * sizeof *t);
-    if (!t)
-        return 0;
-    for (size_t i = 0; i < cap; i++)
-        t[i] = SIZE_MAX;
-    for (size_t i = 0; i < b->x->nlinks; i++) {
-        size_t h = str_hash(b->x->links[i]) & (cap - 1);
-        while (t[h] != SIZE_MAX)
-            h = (h + 1) & (cap - 1);
-        t[h] = i;
-    }
-    free(b->link_set);
-    b->link_set = t;
-    b->link_set_cap = cap;
-    return 1;
-}
 
 void ws_xb_link(ws_xb *b, const char *s, size_t n)
 {
@@ -64,26 +37,21 @@ void ws_xb_link(ws_xb *b, const char *s, size_t n)
     }
     if (!v)
         return;
-    if ((x->nlinks + 1) * 2 > b->link_set_cap && !link_set_grow(b)) {
+    /* each link once: the set holds the links seen, x->links their order */
+    int added = 0;
+    char **l = NULL;
+    if ((!b->link_set && !(b->link_set = ws_strset_new(0))) ||
+        ws_strset_add(b->link_set, v, strlen(v), &added) < 0 ||
+        (added && !(l = realloc(x->links, (x->nlinks + 1) * sizeof *l)))) {
         free(v);
         b->oom = 1;
         return;
     }
-    size_t mask = b->link_set_cap - 1, h = str_hash(v) & mask;
-    for (; b->link_set[h] != SIZE_MAX; h = (h + 1) & mask) {
-        if (strcmp(x->links[b->link_set[h]], v) == 0) {
-            free(v);
-            return;
-        }
-    }
-    char **l = realloc(x->links, (x->nlinks + 1) * sizeof *l);
-    if (!l) {
+    if (!added) {
         free(v);
-        b->oom = 1;
         return;
     }
     x->links = l;
-    b->link_set[h] = x->nlinks;
     l[x->nlinks++] = v;
 }
 

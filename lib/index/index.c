@@ -31,6 +31,9 @@
 #include <unistd.h>
 
 #include "util/buf.h"
+#include "util/hash.h"
+#include "util/strset.h"
+#include "util/text.h"
 #include "analysis/compound.h"
 #include "index/layout.h"
 #include "analysis/stopwords.h"
@@ -39,8 +42,8 @@
 #include "index/pool.h"
 #include "search/related.h"
 #include "index/schema.h"
-#include "wsearch/analysis.h"
-#include "wsearch/xapian.h"
+#include "analysis/analysis.h"
+#include "xapian/xapian.h"
 #include "index/index_int.h"
 
 /*
@@ -50,64 +53,21 @@
  * profiles.
  */
 typedef struct spell_set {
-    char **w;
-    uint32_t *n;
-    size_t used, cap; /* cap: 0 or a power of two */
+    ws_strset *words; /* each word's counter: its occurrences; NULL until the first */
     int oom;
 } spell_set;
-
-static size_t spell_hash(const char *s, size_t len)
-{
-    size_t h = 14695981039346656037ull & SIZE_MAX;
-    for (size_t i = 0; i < len; i++)
-        h = (h ^ (unsigned char)s[i]) * (size_t)1099511628211ull;
-    return h;
-}
 
 static void spell_add(spell_set *s, const char *w, size_t len)
 {
     if (s->oom)
         return;
-    if ((s->used + 1) * 2 > s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 256;
-        char **nw = calloc(cap, sizeof *nw);
-        uint32_t *nn = calloc(cap, sizeof *nn);
-        if (!nw || !nn) {
-            free(nw);
-            free(nn);
-            s->oom = 1;
-            return;
-        }
-        for (size_t i = 0; i < s->cap; i++) {
-            if (!s->w[i])
-                continue;
-            size_t h = spell_hash(s->w[i], strlen(s->w[i])) & (cap - 1);
-            while (nw[h])
-                h = (h + 1) & (cap - 1);
-            nw[h] = s->w[i];
-            nn[h] = s->n[i];
-        }
-        free(s->w);
-        free(s->n);
-        s->w = nw;
-        s->n = nn;
-        s->cap = cap;
-    }
-    size_t h = spell_hash(w, len) & (s->cap - 1);
-    for (; s->w[h]; h = (h + 1) & (s->cap - 1)) {
-        if (!strncmp(s->w[h], w, len) && !s->w[h][len]) {
-            s->n[h]++;
-            return;
-        }
-    }
-    if (!(s->w[h] = malloc(len + 1))) {
+    long i = -1;
+    if (s->words || (s->words = ws_strset_new(0)))
+        i = ws_strset_add(s->words, w, len, NULL);
+    if (i < 0)
         s->oom = 1;
-        return;
-    }
-    memcpy(s->w[h], w, len);
-    s->w[h][len] = '\0';
-    s->n[h] = 1;
-    s->used++;
+    else
+        (*ws_strset_counter(s->words, (size_t)i))++;
 }
 
 /* Add the counted words to the index (if rc is still WS_OK) and free. */
@@ -115,15 +75,10 @@ static int spell_flush(ws_xdb *db, spell_set *s, int rc, ws_error *err)
 {
     if (rc == WS_OK && s->oom)
         rc = ws_error_set(err, WS_ENOMEM, "out of memory");
-    for (size_t i = 0; i < s->cap; i++) {
-        if (!s->w[i])
-            continue;
-        if (rc == WS_OK)
-            rc = ws_xdb_add_spelling(db, s->w[i], s->n[i], err);
-        free(s->w[i]);
-    }
-    free(s->w);
-    free(s->n);
+    for (size_t i = 0; rc == WS_OK && i < ws_strset_size(s->words); i++)
+        rc = ws_xdb_add_spelling(db, ws_strset_at(s->words, i, NULL),
+                                 *ws_strset_counter(s->words, i), err);
+    ws_strset_free(s->words);
     memset(s, 0, sizeof *s);
     return rc;
 }
@@ -132,28 +87,7 @@ static int spell_flush(ws_xdb *db, spell_set *s, int rc, ws_error *err)
 
 static int check_signatures(ws_index *ix, const char *path, ws_error *err)
 {
-    char *schema = NULL, *analysis = NULL;
-    uint32_t docs = 0;
-    int rc = ws_xdb_doccount(ix->db, &docs, err);
-    if (rc == WS_OK)
-        rc = ws_xdb_get_metadata(ix->db, WS_META_SCHEMA, &schema, err);
-    if (rc == WS_OK)
-        rc = ws_xdb_get_metadata(ix->db, WS_META_ANALYSIS, &analysis, err);
-    if (rc == WS_OK && (docs > 0 || *schema || *analysis)) {
-        if (strcmp(schema, WS_SCHEMA_VERSION) != 0)
-            rc = ws_error_set(err, WS_EVERSION,
-                              "%s: index has schema version '%s', this wsearch writes '%s'; "
-                              "rebuild it with: wsearch index --rebuild",
-                              path, schema, WS_SCHEMA_VERSION);
-        else if (strcmp(analysis, ws_analysis_signature()) != 0)
-            rc = ws_error_set(err, WS_EVERSION,
-                              "%s: index was built with different text analysis (%s); "
-                              "rebuild it with: wsearch index --rebuild",
-                              path, analysis);
-    }
-    free(schema);
-    free(analysis);
-    return rc;
+    return ws_schema_check(ix->db, path, 0, err);
 }
 
 /* Write a metadata key only when it changes, so that a run which finds
@@ -223,6 +157,13 @@ int ws_index_open(ws_index **out, const char *path, const ws_index_options *opts
     *out = NULL;
     if (!path || !*path)
         return ws_error_set(err, WS_EINVAL, "no index path given");
+    if (opts && (opts->version != WS_INDEX_OPTIONS_VERSION ||
+                 opts->extract.version != WS_EXTRACT_OPTIONS_VERSION))
+        return ws_error_set(err, WS_EINVAL,
+                            "index options version %u (extract %u) is not supported: this "
+                            "wsearch has %u (%u); build with WS_INDEX_OPTIONS_INIT",
+                            opts->version, opts->extract.version, WS_INDEX_OPTIONS_VERSION,
+                            WS_EXTRACT_OPTIONS_VERSION);
     ws_index *ix = calloc(1, sizeof *ix);
     if (!ix || !(ix->path = strdup(path))) {
         free(ix);

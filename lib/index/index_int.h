@@ -27,9 +27,9 @@
 #include "analysis/compound.h"
 #include "analysis/termgen.h"
 #include "index/pool.h"
-#include "wsearch/analysis.h"
+#include "analysis/analysis.h"
 #include "wsearch/index.h"
-#include "wsearch/xapian.h"
+#include "xapian/xapian.h"
 
 struct spell_set;
 

@@ -58,6 +58,7 @@
 #include <libxml/parser.h>
 
 #include "util/buf.h"
+#include "util/fdio.h"
 #include "extract/extract_int.h"
 #include "extract/ocr.h"
 
@@ -362,17 +363,8 @@ static int write_all(int fd, const void *data, size_t len)
 
 static int read_all(int fd, void *data, size_t len)
 {
-    char *p = data;
-    while (len) {
-        ssize_t r = read(fd, p, len);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            return -1;
-        p += r;
-        len -= (size_t)r;
-    }
-    return 0;
+    size_t got;
+    return ws_read_full(fd, data, len, &got) == 0 && got == len ? 0 : -1;
 }
 
 static void send_msg(int fd, uint32_t status, const char *body, size_t len)

@@ -3,10 +3,20 @@
  */
 #include "index/schema.h"
 
+#include "analysis/analysis.h"
+#include "wsearch/error.h"
+#include "util/hash.h"
+#include "xapian/xapian.h"
+
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+#ifndef WS_VERSION
+#define WS_VERSION "unknown"
+#endif
 
 /* German and English names for every field, so a practitioner can type
  * either "referent:altmann" or "speaker:altmann". */
@@ -55,15 +65,44 @@ void ws_schema_idterm(const char *path, char *out)
     }
     /* Too long for a Xapian term: keep a head for prefix walks and make it
      * unique with a 64-bit FNV-1a hash of the whole path. */
-    uint64_t h = 1469598103934665603ULL;
-    for (size_t i = 0; i < len; i++) {
-        h ^= (unsigned char)path[i];
-        h *= 1099511628211ULL;
-    }
+    uint64_t h = ws_fnv1a(path, len);
     size_t keep = WS_MAX_IDTERM - pl - 17;
     /* do not cut a UTF-8 sequence in half */
     while (keep > 0 && ((unsigned char)path[keep] & 0xC0) == 0x80)
         keep--;
     memcpy(out + pl, path, keep);
     snprintf(out + pl + keep, 18, "#%016llx", (unsigned long long)h);
+}
+
+void ws_version(ws_version_info *out)
+{
+    out->wsearch = WS_VERSION;
+    out->xapian = ws_xapian_version();
+    out->analysis = ws_analysis_signature();
+}
+
+int ws_schema_check(ws_xdb *db, const char *path, int reading, ws_error *err)
+{
+    char *schema = NULL, *analysis = NULL;
+    uint32_t docs = 0;
+    int rc = ws_xdb_doccount(db, &docs, err);
+    if (rc == WS_OK)
+        rc = ws_xdb_get_metadata(db, WS_META_SCHEMA, &schema, err);
+    if (rc == WS_OK)
+        rc = ws_xdb_get_metadata(db, WS_META_ANALYSIS, &analysis, err);
+    if (rc == WS_OK && (docs > 0 || *schema || *analysis)) {
+        if (strcmp(schema, WS_SCHEMA_VERSION) != 0)
+            rc = ws_error_set(err, WS_EVERSION,
+                              "%s: index has schema version '%s', this wsearch %s '%s'; "
+                              "rebuild it with: wsearch index --rebuild",
+                              path, schema, reading ? "reads" : "writes", WS_SCHEMA_VERSION);
+        else if (strcmp(analysis, ws_analysis_signature()) != 0)
+            rc = ws_error_set(err, WS_EVERSION,
+                              "%s: index was built with different text analysis (%s)%s; "
+                              "rebuild it with: wsearch index --rebuild",
+                              path, analysis, reading ? ", searching it would miss matches" : "");
+    }
+    free(schema);
+    free(analysis);
+    return rc;
 }

@@ -29,7 +29,7 @@
 #define WS_PFX_MONTH   "M"  /* YYYYMM (boolean) */
 #define WS_PFX_DATE    "D"  /* YYYYMMDD (boolean) */
 #define WS_PFX_STEM    "Z"  /* stemmed form; "Z" + field prefix + stem */
-#define WS_PFX_EXACT   "E"  /* exact spelling, see ws_exact_term in wsearch/analysis.h */
+#define WS_PFX_EXACT   "E"  /* exact spelling, see ws_exact_term in analysis/analysis.h */
 /* Synonym-table keys that the query parser never looks up itself: */
 #define WS_PFX_MULTIWORD "XM" /* thesaurus entry of several words -> its other spellings */
 #define WS_PFX_BROAD     "XT" /* "Z" + stem -> OpenThesaurus stems (weaker expansion) */
@@ -79,5 +79,15 @@ extern const char *const ws_schema_date_fields[];
 
 /* 1 if word[0..len) (any case) names a query field or date field. */
 int ws_schema_is_field(const char *word, size_t len);
+
+struct ws_xdb;
+struct ws_error;
+/*
+ * Whether db (at path, for messages) holds this schema version and this
+ * analysis: WS_EVERSION saying to rebuild if not.  An empty index without
+ * metadata passes (it is new).  reading: 1 for the searcher, 0 for the
+ * indexer (the message says which side disagrees).
+ */
+int ws_schema_check(struct ws_xdb *db, const char *path, int reading, struct ws_error *err);
 
 #endif /* WS_SCHEMA_H */

@@ -18,6 +18,8 @@
 #include "index/index_int.h"
 #include "index/schema.h"
 #include "util/buf.h"
+#include "util/hash.h"
+#include "util/text.h"
 
 /* ---- the thesaurus ------------------------------------------------------ */
 
@@ -181,11 +183,7 @@ static int read_thesaurus(const char *path, ws_buf *b, char sum[32], ws_error *e
         return ws_error_set(err, WS_ENOMEM, "out of memory");
     if (!ws_utf8_valid(b->data, b->len))
         return ws_error_set(err, WS_EFORMAT, "%s: not UTF-8 text", path);
-    uint64_t h = 1469598103934665603ULL;
-    for (size_t i = 0; i < b->len; i++) {
-        h ^= (unsigned char)b->data[i];
-        h *= 1099511628211ULL;
-    }
+    uint64_t h = ws_fnv1a(b->data, b->len);
     snprintf(sum, 32, "%016llx", (unsigned long long)h);
     return WS_OK;
 }

@@ -29,8 +29,8 @@
 #include "index/schema.h"
 #include "search/searcher.h"
 #include "analysis/stopwords.h"
-#include "wsearch/analysis.h"
-#include "wsearch/xapian.h"
+#include "analysis/analysis.h"
+#include "xapian/xapian.h"
 
 /* "a NEAR b" without /n: b within 10 words of a (Xapian's window of 11
  * positions for two words, see Terms::as_near_query in queryparser). */

@@ -21,6 +21,7 @@
 #include "analysis/stopwords.h"
 #include "analysis/termgen.h"
 #include "wsearch/extract.h"
+#include "util/text.h"
 
 typedef struct qtok {
     size_t start, end;

@@ -8,7 +8,7 @@
 #include <stdint.h>
 
 #include "util/buf.h"
-#include "wsearch/analysis.h"
+#include "analysis/analysis.h"
 #include "wsearch/error.h"
 
 /*

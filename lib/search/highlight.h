@@ -12,9 +12,9 @@
 #include <stdint.h>
 
 #include "util/buf.h"
-#include "wsearch/analysis.h"
+#include "analysis/analysis.h"
 #include "wsearch/error.h"
-#include "wsearch/xapian.h"
+#include "xapian/xapian.h"
 
 typedef struct ws_highlight {
     ws_analyzer *an;

@@ -3,6 +3,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "search/related.h"
+#include "util/hash.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -101,11 +102,7 @@ void ws_related_term(const char *prefix, const char *value, char *out)
         memcpy(out + pl, value, len + 1);
         return;
     }
-    uint64_t h = 1469598103934665603ULL; /* FNV-1a, as ws_schema_idterm */
-    for (size_t i = 0; i < len; i++) {
-        h ^= (unsigned char)value[i];
-        h *= 1099511628211ULL;
-    }
+    uint64_t h = ws_fnv1a(value, len); /* as ws_schema_idterm */
     size_t keep = TERM_MAX - pl - 17;
     while (keep > 0 && ((unsigned char)value[keep] & 0xC0) == 0x80)
         keep--;

@@ -25,9 +25,10 @@
 #include "search/searcher.h"
 #include "search/snippet.h"
 #include "analysis/stopwords.h"
-#include "wsearch/analysis.h"
+#include "analysis/analysis.h"
 #include "wsearch/extract.h"
-#include "wsearch/xapian.h"
+#include "util/text.h"
+#include "xapian/xapian.h"
 
 /* Only this much of a very long text is scanned for the snippet. */
 #define WS_SNIPPET_SCAN ((size_t)4 << 20)
@@ -46,28 +47,7 @@ static int stop_cb(void *ctx, const char *word)
 
 static int check_index(ws_searcher *s, ws_error *err)
 {
-    char *schema = NULL, *analysis = NULL;
-    uint32_t docs = 0;
-    int rc = ws_xdb_doccount(s->db, &docs, err);
-    if (rc == WS_OK)
-        rc = ws_xdb_get_metadata(s->db, WS_META_SCHEMA, &schema, err);
-    if (rc == WS_OK)
-        rc = ws_xdb_get_metadata(s->db, WS_META_ANALYSIS, &analysis, err);
-    if (rc == WS_OK && (docs || *schema || *analysis)) {
-        if (strcmp(schema, WS_SCHEMA_VERSION) != 0)
-            rc = ws_error_set(err, WS_EVERSION,
-                              "%s: index has schema version '%s', this wsearch reads '%s'; "
-                              "rebuild it with: wsearch index --rebuild",
-                              s->path, schema, WS_SCHEMA_VERSION);
-        else if (strcmp(analysis, ws_analysis_signature()) != 0)
-            rc = ws_error_set(err, WS_EVERSION,
-                              "%s: index was built with different text analysis (%s), searching "
-                              "it would miss matches; rebuild it with: wsearch index --rebuild",
-                              s->path, analysis);
-    }
-    free(schema);
-    free(analysis);
-    return rc;
+    return ws_schema_check(s->db, s->path, 1, err);
 }
 
 static int setup_parser(ws_searcher *s, ws_error *err)
@@ -1110,6 +1090,11 @@ int ws_search(ws_searcher *s, const char *query, size_t len, const ws_search_opt
     *out = NULL;
     if (!s || (!query && len))
         return ws_error_set(err, WS_EINVAL, "ws_search: invalid argument");
+    if (opts && opts->version != WS_SEARCH_OPTIONS_VERSION)
+        return ws_error_set(err, WS_EINVAL,
+                            "search options version %u is not supported: this wsearch has %u; "
+                            "build with WS_SEARCH_OPTIONS_INIT",
+                            opts->version, WS_SEARCH_OPTIONS_VERSION);
     ws_search_options o = WS_SEARCH_OPTIONS_INIT;
     if (opts)
         o = *opts;

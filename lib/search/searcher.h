@@ -6,8 +6,8 @@
 #ifndef WS_SEARCHER_H
 #define WS_SEARCHER_H
 
-#include "wsearch/analysis.h"
-#include "wsearch/xapian.h"
+#include "analysis/analysis.h"
+#include "xapian/xapian.h"
 
 struct ws_searcher {
     ws_xdb *db;

@@ -6,7 +6,7 @@
 
 #include <stddef.h>
 
-#include "wsearch/analysis.h"
+#include "analysis/analysis.h"
 #include "wsearch/error.h"
 #include "wsearch/search.h"
 

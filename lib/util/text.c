@@ -123,8 +123,10 @@ int ws_text_looks_binary(const char *in, size_t len, size_t *bad)
     return count >= 2 && count * 100 > n;
 }
 
-static size_t put_utf8(char *o, uint32_t cp)
+size_t ws_utf8_encode(uint32_t cp, char *o)
 {
+    if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+        cp = 0xFFFD; /* not a character: the replacement character */
     if (cp < 0x80) {
         o[0] = (char)cp;
         return 1;
@@ -134,10 +136,17 @@ static size_t put_utf8(char *o, uint32_t cp)
         o[1] = (char)(0x80 | (cp & 0x3F));
         return 2;
     }
-    o[0] = (char)(0xE0 | (cp >> 12));
-    o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    o[2] = (char)(0x80 | (cp & 0x3F));
-    return 3; /* Windows-1252 maps only into the BMP */
+    if (cp < 0x10000) {
+        o[0] = (char)(0xE0 | (cp >> 12));
+        o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        o[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    o[0] = (char)(0xF0 | (cp >> 18));
+    o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    o[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
 }
 
 /* Decode to UTF-8, drop controls, unify line ends.  The result is at most
@@ -163,9 +172,9 @@ static char *to_clean_utf8(const char *in, size_t len, int valid, size_t *outlen
         } else if (c < 0x80 || valid) {
             out[o++] = (char)c;
         } else if (c < 0xA0) {
-            o += put_utf8(out + o, cp1252_high[c - 0x80]);
+            o += ws_utf8_encode(cp1252_high[c - 0x80], out + o);
         } else {
-            o += put_utf8(out + o, c);
+            o += ws_utf8_encode(c, out + o);
         }
     }
     out[o] = '\0';

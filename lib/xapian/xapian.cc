@@ -7,7 +7,7 @@
  * objects by value (Xapian's classes are reference-counted handles
  * themselves, so copies are cheap).
  */
-#include "wsearch/xapian.h"
+#include "xapian/xapian.h"
 
 #include <xapian.h>
 

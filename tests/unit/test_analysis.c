@@ -15,7 +15,7 @@
 
 #include "ws_skip.h"
 
-#include "wsearch/analysis.h"
+#include "analysis/analysis.h"
 
 typedef struct toks {
     char term[64][WS_MAX_TERM + 1];

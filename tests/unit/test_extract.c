@@ -29,6 +29,7 @@
 #include "ws_skip.h"
 
 #include "wsearch/extract.h"
+#include "util/text.h"
 
 #ifndef WS_TEST_DATA
 #define WS_TEST_DATA "tests/data"

@@ -19,7 +19,7 @@
 
 #include "wsearch/index.h"
 #include "wsearch/search.h"
-#include "wsearch/xapian.h"
+#include "xapian/xapian.h"
 
 static char dir[128], docs[160], idx[160];
 

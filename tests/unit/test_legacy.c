@@ -24,6 +24,7 @@
 #include "../../fuzz/olew.h"
 #include "wsearch/extract.h"
 #include "ws_testutil.h"
+#include "util/text.h"
 
 #ifndef WS_TEST_DATA
 #define WS_TEST_DATA "tests/data"

@@ -24,9 +24,11 @@
 
 #include "index/pool.h"
 #include "wsearch/config.h"
+#include "config/config_int.h"
 #include "wsearch/extract.h"
 #define WS_TESTUTIL_OWN_EXTRACT
 #include "ws_testutil.h"
+#include "util/text.h"
 
 #ifndef WS_TEST_DATA
 #define WS_TEST_DATA "tests/data"

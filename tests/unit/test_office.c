@@ -21,6 +21,7 @@
 
 #include "index/pool.h"
 #include "wsearch/extract.h"
+#include "util/text.h"
 #include "extract/zipx.h"
 #include "ws_testutil.h"
 

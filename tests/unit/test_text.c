@@ -14,6 +14,7 @@
 
 #include "util/text.h"
 #include "wsearch/extract.h"
+#include "extract/extract_int.h"
 
 /* Decode s (n bytes) and compare with want; returns the converted flag. */
 static int decode_eq(const char *s, size_t n, const char *want)

@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "wsearch/xapian.h"
+#include "xapian/xapian.h"
 
 static char tmpdir[256];
 

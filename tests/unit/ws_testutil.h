@@ -25,6 +25,7 @@
 #include <cmocka.h>
 
 #include "../../fuzz/zipw.h"
+#include "util/text.h"
 #include "wsearch/extract.h"
 
 #ifndef WS_TESTUTIL_OWN_EXTRACT
