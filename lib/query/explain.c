@@ -2,8 +2,9 @@
  * explain.c - how a query was understood, in plain German (wsearch
  * --explain, GET /explain).
  *
- * The query is walked the way Xapian's QueryParser reads it once query.c
- * has rewritten it: quotes open and close phrases; "-" and "+" before a
+ * The query's tokens come from the lexer (lexer.c), which reads it the way
+ * Xapian's QueryParser reads it once query.c has rewritten it, and are
+ * walked in order: quotes open and close phrases; "-" and "+" before a
  * word, phrase or bracket exclude or require it; AND, OR, NOT, XOR, NEAR
  * and ADJ are operators; "name:" starts a field and "datum:" a date range;
  * "word*" is a wildcard; words glued by punctuation (Dessau-Roßlau) are a
@@ -25,6 +26,7 @@
 
 #include "util/buf.h"
 #include "analysis/compound.h"
+#include "query/lexer.h"
 #include "query/query.h"
 #include "index/schema.h"
 #include "search/searcher.h"
@@ -32,9 +34,6 @@
 #include "wsearch/analysis.h"
 #include "wsearch/xapian.h"
 
-/* "a NEAR b" without /n: b within 10 words of a (Xapian's window of 11
- * positions for two words, see Terms::as_near_query in queryparser). */
-#define WS_NEAR_WINDOW 10
 /* Brackets nested deeper than this count as this deep. */
 #define WS_MAX_DEPTH 32
 
@@ -68,21 +67,9 @@ static void add_line(lines *l, const char *fmt, ...)
 
 /* ---- the query's tokens ------------------------------------------------ */
 
-enum { R_WORD, R_OP, R_FIELD, R_SKIP };
-enum { OP_AND, OP_OR, OP_NOT, OP_XOR, OP_NEAR, OP_ADJ };
-
-typedef struct tok {
-    size_t start, end;          /* the word in the query */
-    unsigned flags;             /* WS_TOK_* */
-    char term[WS_MAX_TERM + 1]; /* analysed, as typed */
-    int role;                   /* R_* */
-    int op;                     /* R_OP: OP_* */
-    unsigned window;            /* R_OP NEAR/ADJ: n of NEAR/n */
-    size_t next;                /* R_OP: after "/n"; R_FIELD: after the value or ':' */
-    const ws_field *field;      /* R_FIELD: the field, NULL for a date range */
-    int in_quote;               /* inside "..." */
-    int near;                   /* an operand of NEAR or ADJ */
-} tok;
+/* The tokens come from the lexer (query/lexer.h), which reads the query as
+ * the rewriter writes it and as Xapian's QueryParser then takes it. */
+typedef ws_qtoken tok;
 
 typedef struct explain {
     ws_searcher *s;
@@ -90,82 +77,12 @@ typedef struct explain {
     size_t len;
     lines *out;
     ws_compounds *dict; /* to show compound splits, or NULL */
-    tok *v;
-    size_t n, cap;
-    int oom;
+    const ws_qlex *lex;
+    const tok *v; /* lex->v */
+    size_t n;
     ws_buf qterms; /* the parsed query's terms, each followed by '\n' */
     int syntax;    /* operators, phrases, -, +, wildcards seen */
 } explain;
-
-static int collect(void *ctx, const ws_token *t)
-{
-    explain *e = ctx;
-    if (e->n == e->cap) {
-        size_t cap = e->cap ? e->cap * 2 : 16;
-        tok *v = realloc(e->v, cap * sizeof *v);
-        if (!v) {
-            e->oom = 1;
-            return 1;
-        }
-        e->v = v;
-        e->cap = cap;
-    }
-    tok *k = &e->v[e->n++];
-    memset(k, 0, sizeof *k);
-    k->start = t->start;
-    k->end = t->end;
-    k->flags = t->flags;
-    memcpy(k->term, t->term, t->term_len + 1);
-    return 0;
-}
-
-static const char *const op_names[] = {"AND", "OR", "NOT", "XOR", "NEAR", "ADJ"};
-
-static int operator_of(const char *s, size_t n)
-{
-    for (int i = 0; i < (int)(sizeof op_names / sizeof *op_names); i++)
-        if (strlen(op_names[i]) == n && !memcmp(op_names[i], s, n))
-            return i;
-    return -1;
-}
-
-/* The double quotes query.c reads as ": „ “ ” « » and the fullwidth
- * one.  Returns the byte length or 0. */
-static size_t quote_len(const char *s, size_t n)
-{
-    static const char *qs[] = {"\"",       "\xe2\x80\x9e", "\xe2\x80\x9c", "\xe2\x80\x9d",
-                               "\xc2\xab", "\xc2\xbb",     "\xef\xbc\x82"};
-    for (size_t i = 0; i < sizeof qs / sizeof *qs; i++) {
-        size_t l = strlen(qs[i]);
-        if (n >= l && !memcmp(s, qs[i], l))
-            return l;
-    }
-    return 0;
-}
-
-static int is_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-static const ws_field *field_of(const char *s, size_t n)
-{
-    for (const ws_field *f = ws_schema_fields; f->name; f++)
-        if (strlen(f->name) == n && !strncasecmp(f->name, s, n))
-            return f;
-    return NULL;
-}
-
-/* "-" or "+" right before position p, itself at the start or after a
- * space or "(": Xapian's -word and +word (a hyphen inside a word joins). */
-static char modifier(const char *q, size_t p)
-{
-    if (p == 0 || (q[p - 1] != '-' && q[p - 1] != '+'))
-        return 0;
-    if (p >= 2 && !is_space(q[p - 2]) && q[p - 2] != '(')
-        return 0;
-    return q[p - 1];
-}
 
 /* Are tokens i and i + 1 glued by punctuation alone (Dessau-Roßlau,
  * 12.03.2024)?  query.c writes such a gap as "-", which Xapian reads as a
@@ -173,98 +90,8 @@ static char modifier(const char *q, size_t p)
 static int glued(const explain *e, size_t i)
 {
     const tok *a = &e->v[i], *b = &e->v[i + 1];
-    if (a->role != R_WORD || b->role != R_WORD || a->in_quote || b->start <= a->end)
-        return 0;
-    for (size_t j = a->end; j < b->start; j++) {
-        char c = e->q[j];
-        if (is_space(c) || c == '(' || c == ')' || c == '+' || c == '*' ||
-            quote_len(e->q + j, b->start - j))
-            return 0;
-    }
-    return 1;
-}
-
-/* Give each token its role, as query.c and then Xapian read it. */
-static void classify(explain *e)
-{
-    const char *q = e->q;
-    int in_quote = 0;
-    size_t at = 0; /* bytes before this were taken by an operator or field */
-    for (size_t i = 0; i < e->n; i++) {
-        tok *k = &e->v[i];
-        if (k->start < at) {
-            k->role = R_SKIP;
-            continue;
-        }
-        for (size_t j = at; j < k->start;) {
-            size_t ql = quote_len(q + j, k->start - j);
-            if (ql)
-                in_quote = !in_quote;
-            j += ql ? ql : 1;
-        }
-        k->in_quote = in_quote;
-        at = k->end;
-        const char *s = q + k->start;
-        size_t n = k->end - k->start;
-        int op = in_quote ? -1 : operator_of(s, n);
-        size_t d = k->end;
-        unsigned w = WS_NEAR_WINDOW;
-        if ((op == OP_NEAR || op == OP_ADJ) && d < e->len && q[d] == '/') {
-            /* NEAR/3: Xapian takes a width above 0 followed by a space or
-             * the end; NEAR/0 or NEAR/3x are words to it */
-            for (w = 0, d++; d < e->len && q[d] >= '0' && q[d] <= '9'; d++)
-                w = w < 100000 ? w * 10 + (unsigned)(q[d] - '0') : w;
-            if (!w || (d < e->len && !is_space(q[d])))
-                op = -1;
-        }
-        if (op >= 0) {
-            k->role = R_OP;
-            k->op = op;
-            k->window = w;
-            at = k->next = d;
-            continue;
-        }
-        if (!in_quote && k->end + 1 < e->len && q[k->end] == ':' && ws_schema_is_field(s, n)) {
-            /* "title:" is a field as Xapian reads one: followed by a
-             * phrase, a bracket or (after any . - / : \ @) a word; a
-             * filter by anything up to a space or ")" */
-            size_t v = k->end + 1;
-            const ws_field *f = field_of(s, n);
-            int is_field = !is_space(q[v]) && q[v] != ')';
-            if (is_field && f && !f->boolean && !quote_len(q + v, e->len - v) && q[v] != '(') {
-                is_field = q[v] != ':';
-                while (v < e->len && q[v] && strchr(".-/:\\@", q[v]))
-                    v++;
-                is_field &= i + 1 < e->n && e->v[i + 1].start == v;
-            }
-            if (is_field) {
-                k->role = R_FIELD;
-                k->field = f;
-                at = k->next = v;
-                if (!f || f->boolean) {
-                    /* a date range and a filter's value run to the next
-                     * space or ")", as query.c and Xapian take them */
-                    while (at < e->len && !is_space(q[at]) && q[at] != ')')
-                        at++;
-                    k->next = at;
-                }
-                continue;
-            }
-        }
-        k->role = R_WORD;
-    }
-    /* NEAR and ADJ match their neighbours as written, like a phrase */
-    for (size_t i = 0; i < e->n; i++) {
-        if (e->v[i].role != R_OP || (e->v[i].op != OP_NEAR && e->v[i].op != OP_ADJ))
-            continue;
-        if (i > 0 && e->v[i - 1].role == R_WORD)
-            e->v[i - 1].near = 1;
-        size_t j = i + 1;
-        while (j < e->n && e->v[j].role == R_SKIP)
-            j++;
-        if (j < e->n && e->v[j].role == R_WORD)
-            e->v[j].near = 1;
-    }
+    return a->kind == WS_QK_WORD && b->kind == WS_QK_WORD && !(a->flags & WS_QF_XPHRASE) &&
+           (b->flags & WS_QF_GLUED);
 }
 
 /* ---- what the index and the parser say --------------------------------- */
@@ -284,39 +111,16 @@ static int query_has(explain *e, const char *term)
     return 0;
 }
 
-/* The term query.c makes of token k: its rewrite run on the word alone,
- * quoted when it stands in a phrase (whose words are read as typed when
- * the index has them) and with its "*" when a wildcard (whose letters are
- * never read as umlauts). */
+/* The term query.c makes of token k: its analysed form, with ae/oe/ue
+ * read as umlauts the index knows (as in a phrase when phrase is set) and
+ * none when a wildcard (whose letters are a beginning, not a word). */
 static void word_term(explain *e, const tok *k, int phrase, int wild, char *out)
 {
-    ws_buf in = WS_BUF_INIT, rw = WS_BUF_INIT;
     memcpy(out, k->term, strlen(k->term) + 1);
-    /* Alone, "NEAR" would be rewritten as the operator; as a word it is
-     * just folded (and has no ae/oe/ue to read) */
-    if (operator_of(e->q + k->start, k->end - k->start) >= 0)
+    /* an operator's name as a word ("NEAR" in a phrase) is just folded */
+    if (wild || ws_operator_of(e->q + k->start, k->end - k->start) >= 0)
         return;
-    if (phrase)
-        ws_buf_putc(&in, '"');
-    ws_buf_append(&in, e->q + k->start, k->end - k->start);
-    if (phrase)
-        ws_buf_putc(&in, '"');
-    if (wild)
-        ws_buf_putc(&in, '*');
-    const char *src = ws_buf_cstr(&in);
-    if (src && ws_query_rewrite_known(e->s->an, src, in.len, 0, ws_searcher_knows, e->s->db, &rw,
-                                      NULL) == WS_OK) {
-        const char *r = ws_buf_cstr(&rw);
-        size_t a = r ? strspn(r, "\" ") : 0, b = r ? strlen(r) : 0;
-        while (b > a && (r[b - 1] == '"' || r[b - 1] == '*' || r[b - 1] == ' '))
-            b--;
-        if (r && b > a && b - a <= WS_MAX_TERM && !memchr(r + a, ' ', b - a)) {
-            memcpy(out, r + a, b - a);
-            out[b - a] = '\0';
-        }
-    }
-    ws_buf_free(&in);
-    ws_buf_free(&rw);
+    ws_query_transliterate_as(e->s->an, ws_searcher_knows, e->s->db, out, phrase);
 }
 
 typedef struct syn_list {
@@ -408,10 +212,10 @@ static void explain_word(explain *e, const tok *k, const word_use *u)
     const char *pfx = u->field ? u->field->prefix : "";
     const char *surf = e->q + k->start;
     int sl = (int)(k->end - k->start);
-    word_term(e, k, k->in_quote, 0, term);
+    word_term(e, k, (k->flags & WS_QF_XPHRASE) != 0, 0, term);
     size_t tl = strlen(term);
     ws_buf notes = WS_BUF_INIT;
-    if (k->flags & WS_TOK_GENDER)
+    if (k->tflags & WS_TOK_GENDER)
         ws_buf_puts(&notes, u->exact ? "; Genderform, als ein Wort"
                                      : "; Genderform, trifft auch die Grundform");
     else if (!u->exact && ws_feminine_base(term, tl) != tl)
@@ -421,7 +225,7 @@ static void explain_word(explain *e, const tok *k, const word_use *u)
     if (strcmp(term, k->term) != 0)
         ws_buf_printf(&notes, "; %s als Umlaut gelesen: %s (im Index bekannt)", k->term, term);
     int n = -1;
-    if (!u->exact && !(k->flags & WS_TOK_NUMBER))
+    if (!u->exact && !(k->tflags & WS_TOK_NUMBER))
         n = ws_analyzer_stem(e->s->an, term, tl, stem, sizeof stem);
     char zkey[WS_MAX_TERM + 8] = "";
     if (n > 0)
@@ -613,47 +417,23 @@ static void explain_wildcard(explain *e, const tok *k, const word_use *u)
              excluded_note(u->excluded, u->loved));
 }
 
-/* Text of a bracket from "(" at p to its ")" (or the end). */
-static size_t bracket_end(const char *q, size_t len, size_t p)
-{
-    int depth = 0;
-    for (size_t j = p; j < len; j++) {
-        if (q[j] == '(')
-            depth++;
-        else if (q[j] == ')' && --depth == 0)
-            return j + 1;
-    }
-    return len;
-}
-
-/* Where the quote opened at p closes (or the end), and the closing
- * quote's length. */
-static size_t quote_end(const char *q, size_t len, size_t p, size_t *ql)
-{
-    for (size_t j = p; j < len; j++)
-        if ((*ql = quote_len(q + j, len - j)))
-            return j;
-    *ql = 0;
-    return len;
-}
-
 static void explain_operator(explain *e, size_t i, int pure)
 {
     const tok *k = &e->v[i];
     switch (k->op) {
-    case OP_AND:
+    case WS_QOP_AND:
         add_line(e->out, "AND: beide Seiten müssen vorkommen (wie zwischen Wörtern ohne Operator)");
         break;
-    case OP_OR:
+    case WS_QOP_OR:
         add_line(e->out, "OR: eines der Wörter genügt – ohne Klammern alles davor oder alles "
                          "danach: „a b OR c“ heißt „(a b) OR c“");
         break;
-    case OP_NOT: {
+    case WS_QOP_NOT: {
         size_t words = 0;
         for (size_t j = i + 1; j < e->n; j++) {
-            if (e->v[j].role == R_OP && e->v[j].op != OP_NEAR && e->v[j].op != OP_ADJ)
+            if (e->v[j].kind == WS_QK_OP && e->v[j].op != WS_QOP_NEAR && e->v[j].op != WS_QOP_ADJ)
                 break;
-            words += e->v[j].role == R_WORD;
+            words += e->v[j].kind == WS_QK_WORD;
         }
         add_line(e->out, "NOT: %s%s",
                  pure ? "alle Dokumente außer denen mit dem, was folgt"
@@ -661,27 +441,27 @@ static void explain_operator(explain *e, size_t i, int pure)
                  words > 1 ? " (bei mehreren Wörtern: Treffer mit ihnen allen)" : "");
         break;
     }
-    case OP_XOR:
+    case WS_QOP_XOR:
         add_line(e->out, "XOR: genau eine der beiden Seiten, nicht beide");
         break;
     default: { /* NEAR, ADJ */
         ws_buf words = WS_BUF_INIT;
         char t[WS_MAX_TERM + 1];
-        if (i > 0 && e->v[i - 1].near) {
+        if (i > 0 && (e->v[i - 1].flags & WS_QF_NEAR)) {
             word_term(e, &e->v[i - 1], 0, 0, t);
             ws_buf_printf(&words, "„%s“", t);
         }
         for (size_t j = i + 1; j < e->n; j++) {
-            if (e->v[j].role == R_SKIP)
+            if (e->v[j].kind == WS_QK_PART)
                 continue;
-            if (e->v[j].near) {
+            if (e->v[j].flags & WS_QF_NEAR) {
                 word_term(e, &e->v[j], 0, 0, t);
                 ws_buf_printf(&words, "%s„%s“", words.len ? " und " : "", t);
             }
             break;
         }
         const char *w = ws_buf_cstr(&words) ? ws_buf_cstr(&words) : "";
-        if (k->op == OP_NEAR)
+        if (k->op == WS_QOP_NEAR)
             add_line(e->out,
                      "NEAR: die Wörter höchstens %u %s voneinander entfernt, in beliebiger "
                      "Reihenfolge (%s%sgenau diese Wortformen, ohne Stamm und Synonyme)",
@@ -696,238 +476,305 @@ static void explain_operator(explain *e, size_t i, int pure)
     }
 }
 
-/* Walk the query part by part. */
-static void walk(explain *e)
-{
-    const char *q = e->q;
+/* ---- the walk over the tokens ------------------------------------------ */
+
+/* Where the walk stands: brackets, phrases, a field waiting for its value,
+ * a NOT's reach, a run of glued words. */
+typedef struct walker {
+    explain *e;
     struct {
         int excluded;
         const ws_field *field;
     } grp[WS_MAX_DEPTH + 1];
-    memset(grp, 0, sizeof grp);
-    int depth = 0, deeper = 0, in_quote = 0, phrase_excluded = 0, seen = 0, after_and = 0;
-    int not_depth = -1; /* words are NOT's operand from here on, at this depth or deeper */
-    const ws_field *phrase_field = NULL, *pend_field = NULL, *glue_field = NULL;
-    char pend_mod = 0;
-    size_t pend_at = (size_t)-1, glue_last = 0, at = 0;
-    int in_glue = 0, glue_excluded = 0;
-    for (size_t i = 0; i < e->n; i++) {
-        tok *k = &e->v[i];
-        if (k->role == R_SKIP)
-            continue;
-        int outer_excluded = not_depth >= 0 && depth >= not_depth;
-        for (int d = 1; d <= depth; d++)
-            outer_excluded |= grp[d].excluded;
-        /* what lies before the token: quotes and brackets */
-        for (size_t j = at; j < k->start;) {
-            size_t ql = quote_len(q + j, k->start - j);
-            if (ql && !in_quote) {
-                size_t cl = 0, close = quote_end(q, e->len, j + ql, &cl);
-                char mod = modifier(q, j);
-                phrase_field = NULL;
-                if (pend_field && pend_at == j) {
-                    phrase_field = pend_field;
-                    mod = pend_mod;
-                }
-                for (int d = depth; !phrase_field && d > 0; d--)
-                    phrase_field = grp[d].field;
-                pend_field = NULL;
-                phrase_excluded = mod == '-' || outer_excluded;
-                in_quote = 1;
-                j += ql;
-                if (close < k->start)
-                    continue; /* "": no words, nothing for Xapian to read */
-                seen = 1;
-                after_and = 0;
-                e->syntax++;
-                const char *label = NULL, *scope = NULL;
-                if (phrase_field)
-                    field_label(phrase_field, &label, &scope);
-                add_line(e->out,
-                         "Phrase „%.*s“: die Wörter in dieser Reihenfolge (Stoppwörter zählen "
-                         "hier mit), direkt hintereinander, jedes in genau dieser Form – ohne "
-                         "Stamm und Synonyme%s%s%s",
-                         (int)(close - j), q + j, phrase_field ? "; " : "",
-                         phrase_field ? scope : "", excluded_note(phrase_excluded, mod == '+'));
-                continue;
-            } else if (ql) {
-                in_quote = 0;
-                phrase_field = NULL;
-                phrase_excluded = 0;
-            } else if (!in_quote && q[j] == '(') {
-                char mod = modifier(q, j);
-                const ws_field *f = NULL;
-                if (pend_field && pend_at == j) {
-                    f = pend_field;
-                    mod = pend_mod;
-                }
-                pend_field = NULL;
-                int ex = mod == '-' || outer_excluded;
-                if (depth < WS_MAX_DEPTH) {
-                    depth++;
-                    grp[depth].excluded = mod == '-';
-                    grp[depth].field = f;
-                } else {
-                    deeper++; /* followed as the deepest level */
-                }
-                seen = after_and = 0;
-                e->syntax += mod != 0;
-                size_t end = bracket_end(q, e->len, j);
-                const char *label = NULL, *scope = NULL;
-                if (f)
-                    field_label(f, &label, &scope);
-                add_line(e->out, "Klammer %.*s: zusammen ein Teil der Anfrage%s%s%s",
-                         (int)(end - j), q + j, f ? "; " : "", f ? scope : "",
-                         excluded_note(ex, mod == '+'));
-            } else if (!in_quote && q[j] == ')' && deeper > 0) {
-                deeper--;
-            } else if (!in_quote && q[j] == ')' && depth > 0) {
-                grp[depth].excluded = 0;
-                grp[depth].field = NULL;
-                depth--;
-                if (not_depth > depth)
-                    not_depth = -1;
-                seen = 1;
-            }
-            j += ql ? ql : 1;
-        }
-        at = k->end;
-        outer_excluded = not_depth >= 0 && depth >= not_depth;
-        for (int d = 1; d <= depth; d++)
-            outer_excluded |= grp[d].excluded;
+    int depth, deeper, in_quote, phrase_excluded, seen, after_and;
+    int not_depth; /* words are NOT's operand from here on, at this depth or deeper */
+    const ws_field *phrase_field, *pend_field, *glue_field;
+    char pend_mod;
+    size_t pend_at, glue_last, mark;
+    int in_glue, glue_excluded;
+} walker;
 
-        if (k->role == R_OP) {
-            explain_operator(e, i, k->op == OP_NOT && !seen && !after_and);
-            after_and = k->op == OP_AND;
-            e->syntax++;
-            if (k->op == OP_NOT)
-                not_depth = depth;
-            else if (k->op != OP_NEAR && k->op != OP_ADJ && not_depth == depth)
-                not_depth = -1;
-            if (k->op != OP_NEAR && k->op != OP_ADJ)
-                seen = 0;
-            at = k->next;
-            continue;
-        }
-        if (k->role == R_FIELD) {
-            char mod = modifier(q, k->start);
-            int nl = (int)(k->end - k->start);
-            seen = 1;
-            after_and = 0;
-            e->syntax += mod != 0;
-            at = k->next;
-            if (!k->field) {
-                explain_dates(e, k);
-                continue;
-            }
-            const char *label, *scope;
-            field_label(k->field, &label, &scope);
-            if (k->field->boolean) {
-                /* Xapian ORs the filters of one field name, ANDs the rest */
-                unsigned same = 0;
-                for (size_t j = 0; j < e->n; j++)
-                    same += e->v[j].role == R_FIELD && e->v[j].field &&
-                            e->v[j].end - e->v[j].start == (size_t)nl &&
-                            !strncasecmp(q + e->v[j].start, q + k->start, (size_t)nl);
-                add_line(e->out,
-                         "%.*s: Feld %s – %s: „%.*s“ (Filter, zählt nicht für die "
-                         "Rangfolge)%s%s",
-                         nl, q + k->start, label, scope, (int)(k->next - k->end - 1),
-                         q + k->end + 1,
-                         same > 1 ? "; mehrere Werte dieses Felds: einer genügt" : "",
-                         excluded_note(mod == '-' || outer_excluded, 0));
-                continue;
-            }
-            add_line(e->out, "%.*s: Feld %s – %s%s", nl, q + k->start, label, scope,
-                     excluded_note(mod == '-' || outer_excluded, mod == '+'));
-            pend_field = k->field;
-            pend_mod = mod;
-            pend_at = k->next;
-            continue;
-        }
+static int outer_excluded(const walker *w)
+{
+    int ex = w->not_depth >= 0 && w->depth >= w->not_depth;
+    for (int d = 1; d <= w->depth; d++)
+        ex |= w->grp[d].excluded;
+    return ex;
+}
 
-        /* a word */
-        word_use u = {NULL, NULL, 0, 0, 0};
-        char mod = 0;
-        int value = pend_field && pend_at == k->start;
-        if (value) {
-            u.field = pend_field;
-            mod = pend_mod;
-        } else if (in_quote) {
-            u.field = phrase_field;
-        } else if (in_glue) {
-            u.field = glue_field;
-        } else {
-            mod = modifier(q, k->start);
-            for (int d = depth; !u.field && d > 0; d--)
-                u.field = grp[d].field;
+/* A quote: the line of the phrase it opens, if it holds words. */
+static void walk_quote(walker *w, const ws_qmark *m, size_t word_start, int outer)
+{
+    explain *e = w->e;
+    if (m->kind == WS_QM_QUOTE_CLOSE) {
+        w->in_quote = 0;
+        w->phrase_field = NULL;
+        w->phrase_excluded = 0;
+        return;
+    }
+    size_t j = m->at + m->len;
+    char mod = m->mod;
+    w->phrase_field = NULL;
+    if (w->pend_field && w->pend_at == m->at) {
+        w->phrase_field = w->pend_field;
+        mod = w->pend_mod;
+    }
+    for (int d = w->depth; !w->phrase_field && d > 0; d--)
+        w->phrase_field = w->grp[d].field;
+    w->pend_field = NULL;
+    w->phrase_excluded = mod == '-' || outer;
+    w->in_quote = 1;
+    if (m->close < word_start)
+        return; /* "": no words, nothing for Xapian to read */
+    w->seen = 1;
+    w->after_and = 0;
+    e->syntax++;
+    const char *label = NULL, *scope = NULL;
+    if (w->phrase_field)
+        field_label(w->phrase_field, &label, &scope);
+    add_line(e->out,
+             "Phrase „%.*s“: die Wörter in dieser Reihenfolge (Stoppwörter zählen "
+             "hier mit), direkt hintereinander, jedes in genau dieser Form – ohne "
+             "Stamm und Synonyme%s%s%s",
+             (int)(m->close - j), e->q + j, w->phrase_field ? "; " : "",
+             w->phrase_field ? scope : "", excluded_note(w->phrase_excluded, mod == '+'));
+}
+
+/* A bracket opened or closed. */
+static void walk_bracket(walker *w, const ws_qmark *m, int outer)
+{
+    explain *e = w->e;
+    if (m->kind == WS_QM_CLOSE) {
+        if (w->deeper > 0) {
+            w->deeper--;
+        } else if (w->depth > 0) {
+            w->grp[w->depth].excluded = 0;
+            w->grp[w->depth].field = NULL;
+            w->depth--;
+            if (w->not_depth > w->depth)
+                w->not_depth = -1;
+            w->seen = 1;
         }
-        pend_field = NULL;
-        seen = 1;
-        after_and = 0;
-        e->syntax += mod != 0;
-        if (in_quote)
-            u.excluded = phrase_excluded;
-        else if (in_glue)
-            u.excluded = glue_excluded;
+        return;
+    }
+    char mod = m->mod;
+    const ws_field *f = NULL;
+    if (w->pend_field && w->pend_at == m->at) {
+        f = w->pend_field;
+        mod = w->pend_mod;
+    }
+    w->pend_field = NULL;
+    int ex = mod == '-' || outer;
+    if (w->depth < WS_MAX_DEPTH) {
+        w->depth++;
+        w->grp[w->depth].excluded = mod == '-';
+        w->grp[w->depth].field = f;
+    } else {
+        w->deeper++; /* followed as the deepest level */
+    }
+    w->seen = w->after_and = 0;
+    e->syntax += mod != 0;
+    const char *label = NULL, *scope = NULL;
+    if (f)
+        field_label(f, &label, &scope);
+    add_line(e->out, "Klammer %.*s: zusammen ein Teil der Anfrage%s%s%s", (int)(m->close - m->at),
+             e->q + m->at, f ? "; " : "", f ? scope : "", excluded_note(ex, mod == '+'));
+}
+
+/* The quotes and brackets before the word at word_start. */
+static void walk_marks(walker *w, size_t word_start)
+{
+    const ws_qlex *l = w->e->lex;
+    int outer = outer_excluded(w);
+    for (; w->mark < l->nmarks && l->marks[w->mark].at < word_start; w->mark++) {
+        const ws_qmark *m = &l->marks[w->mark];
+        if (m->kind == WS_QM_QUOTE_OPEN || m->kind == WS_QM_QUOTE_CLOSE)
+            walk_quote(w, m, word_start, outer);
         else
-            u.excluded = mod == '-' || outer_excluded;
-        u.loved = !in_quote && !in_glue && mod == '+';
-        int wild = !in_quote && k->end < e->len && q[k->end] == '*';
-        if (!in_quote && !in_glue && i + 1 < e->n && glued(e, i)) {
-            /* Dessau-Roßlau: a phrase of its own */
-            size_t g = i;
-            int hyphens = 1;
-            while (g + 1 < e->n && glued(e, g)) {
-                for (size_t j = e->v[g].end; j < e->v[g + 1].start; j++)
-                    hyphens &= q[j] == '-';
-                g++;
-            }
-            const char *label = NULL, *scope = NULL;
-            if (u.field)
-                field_label(u.field, &label, &scope);
+            walk_bracket(w, m, outer);
+    }
+}
+
+static void walk_operator(walker *w, size_t i)
+{
+    const tok *k = &w->e->v[i];
+    int near = k->op == WS_QOP_NEAR || k->op == WS_QOP_ADJ;
+    explain_operator(w->e, i, k->op == WS_QOP_NOT && !w->seen && !w->after_and);
+    w->after_and = k->op == WS_QOP_AND;
+    w->e->syntax++;
+    if (k->op == WS_QOP_NOT)
+        w->not_depth = w->depth;
+    else if (!near && w->not_depth == w->depth)
+        w->not_depth = -1;
+    if (!near)
+        w->seen = 0;
+}
+
+static char mod_of(const tok *k)
+{
+    return k->flags & WS_QF_NEG ? '-' : k->flags & WS_QF_LOVE ? '+' : 0;
+}
+
+static void walk_field(walker *w, size_t i)
+{
+    explain *e = w->e;
+    const tok *k = &e->v[i];
+    const char *q = e->q;
+    char mod = mod_of(k);
+    int nl = (int)(k->end - k->start), outer = outer_excluded(w);
+    w->seen = 1;
+    w->after_and = 0;
+    e->syntax += mod != 0;
+    if (!k->field) {
+        explain_dates(e, k);
+        return;
+    }
+    const char *label, *scope;
+    field_label(k->field, &label, &scope);
+    if (k->field->boolean) {
+        /* Xapian ORs the filters of one field name, ANDs the rest */
+        unsigned same = 0;
+        for (size_t j = 0; j < e->n; j++)
+            same += e->v[j].kind == WS_QK_FIELD && e->v[j].field &&
+                    e->v[j].end - e->v[j].start == (size_t)nl &&
+                    !strncasecmp(q + e->v[j].start, q + k->start, (size_t)nl);
+        add_line(e->out,
+                 "%.*s: Feld %s – %s: „%.*s“ (Filter, zählt nicht für die "
+                 "Rangfolge)%s%s",
+                 nl, q + k->start, label, scope, (int)(k->next - k->end - 1), q + k->end + 1,
+                 same > 1 ? "; mehrere Werte dieses Felds: einer genügt" : "",
+                 excluded_note(mod == '-' || outer, 0));
+        return;
+    }
+    add_line(e->out, "%.*s: Feld %s – %s%s", nl, q + k->start, label, scope,
+             excluded_note(mod == '-' || outer, mod == '+'));
+    w->pend_field = k->field;
+    w->pend_mod = mod;
+    w->pend_at = k->next;
+}
+
+/* Dessau-Roßlau: words glued by punctuation, a phrase of their own. */
+static void walk_glue(walker *w, size_t i, const word_use *u)
+{
+    explain *e = w->e;
+    const char *q = e->q;
+    size_t g = i;
+    int hyphens = 1;
+    while (g + 1 < e->n && glued(e, g)) {
+        for (size_t j = e->v[g].end; j < e->v[g + 1].start; j++)
+            hyphens &= q[j] == '-';
+        g++;
+    }
+    const char *label = NULL, *scope = NULL;
+    if (u->field)
+        field_label(u->field, &label, &scope);
+    add_line(e->out,
+             "%s„%.*s“: %s, direkt hintereinander wie eine Phrase (genau diese "
+             "Wortformen, ohne Stamm und Synonyme)%s%s%s",
+             hyphens ? "Bindestrich-Wort " : "", (int)(e->v[g].end - e->v[i].start),
+             q + e->v[i].start, hyphens ? "die Teile" : "durch Satzzeichen verbundene Teile",
+             u->field ? "; " : "", u->field ? scope : "", excluded_note(u->excluded, u->loved));
+    w->in_glue = 1;
+    w->glue_last = g;
+    w->glue_field = u->field;
+    w->glue_excluded = u->excluded;
+}
+
+/* How the word stands: its field, its modifier, what excludes it. */
+static char word_place(walker *w, const tok *k, word_use *u, int *value)
+{
+    char mod = 0;
+    *value = w->pend_field && w->pend_at == k->start;
+    if (*value) {
+        u->field = w->pend_field;
+        mod = w->pend_mod;
+    } else if (w->in_quote) {
+        u->field = w->phrase_field;
+    } else if (w->in_glue) {
+        u->field = w->glue_field;
+    } else {
+        mod = mod_of(k);
+        for (int d = w->depth; !u->field && d > 0; d--)
+            u->field = w->grp[d].field;
+    }
+    if (w->in_quote)
+        u->excluded = w->phrase_excluded;
+    else if (w->in_glue)
+        u->excluded = w->glue_excluded;
+    else
+        u->excluded = mod == '-' || outer_excluded(w);
+    u->loved = !w->in_quote && !w->in_glue && mod == '+';
+    return mod;
+}
+
+static void walk_word(walker *w, size_t i)
+{
+    explain *e = w->e;
+    const tok *k = &e->v[i];
+    word_use u = {NULL, NULL, 0, 0, 0};
+    int value;
+    char mod = word_place(w, k, &u, &value);
+    w->pend_field = NULL;
+    w->seen = 1;
+    w->after_and = 0;
+    e->syntax += mod != 0;
+    int wild = !w->in_quote && (k->flags & WS_QF_WILD);
+    if (!w->in_quote && !w->in_glue && i + 1 < e->n && glued(e, i))
+        walk_glue(w, i, &u);
+    if (w->in_quote || w->in_glue || (k->flags & WS_QF_NEAR))
+        u.exact = w->in_quote  ? "in der Phrase"
+                  : w->in_glue ? "im Bindestrich-Wort"
+                               : "bei NEAR/ADJ";
+    /* Under the line of its phrase, bracket or field, a word is
+     * indented; its own -, + or NOT gets a line of its own. */
+    int part = w->in_quote || w->in_glue || value;
+    u.indent = part || w->depth > 0 ? 2 : 0;
+    int own_excluded = !part && (mod == '-' || (w->not_depth >= 0 && w->not_depth == w->depth));
+    int sl = (int)(k->end - k->start);
+    if (wild) {
+        e->syntax++;
+        explain_wildcard(e, k, &u);
+    } else {
+        if (own_excluded) {
             add_line(e->out,
-                     "%s„%.*s“: %s, direkt hintereinander wie eine Phrase (genau diese "
-                     "Wortformen, ohne Stamm und Synonyme)%s%s%s",
-                     hyphens ? "Bindestrich-Wort " : "", (int)(e->v[g].end - k->start),
-                     q + k->start, hyphens ? "die Teile" : "durch Satzzeichen verbundene Teile",
-                     u.field ? "; " : "", u.field ? scope : "", excluded_note(u.excluded, u.loved));
-            in_glue = 1;
-            glue_last = g;
-            glue_field = u.field;
-            glue_excluded = u.excluded;
+                     "%*s„%.*s“ ausgeschlossen (-Wort / NOT): Treffer mit diesem Wort fallen "
+                     "weg",
+                     u.indent, "", sl, e->q + k->start);
+            u.indent += 2;
+        } else if (u.loved) {
+            add_line(e->out,
+                     "%*s„%.*s“ Pflichtwort (+Wort): muss vorkommen – wie jedes Wort ohne "
+                     "Operator; ein Stoppwort wird so doch gesucht",
+                     u.indent, "", sl, e->q + k->start);
+            u.indent += 2;
         }
-        if (in_quote || in_glue || k->near)
-            u.exact = in_quote ? "in der Phrase" : in_glue ? "im Bindestrich-Wort" : "bei NEAR/ADJ";
-        /* Under the line of its phrase, bracket or field, a word is
-         * indented; its own -, + or NOT gets a line of its own. */
-        int part = in_quote || in_glue || value;
-        u.indent = part || depth > 0 ? 2 : 0;
-        int own_excluded = !part && (mod == '-' || (not_depth >= 0 && not_depth == depth));
-        if (wild) {
-            e->syntax++;
-            explain_wildcard(e, k, &u);
-            at = k->end + 1;
-        } else {
-            if (own_excluded) {
-                add_line(e->out,
-                         "%*s„%.*s“ ausgeschlossen (-Wort / NOT): Treffer mit diesem Wort fallen "
-                         "weg",
-                         u.indent, "", (int)(k->end - k->start), q + k->start);
-                u.indent += 2;
-            } else if (u.loved) {
-                add_line(e->out,
-                         "%*s„%.*s“ Pflichtwort (+Wort): muss vorkommen – wie jedes Wort ohne "
-                         "Operator; ein Stoppwort wird so doch gesucht",
-                         u.indent, "", (int)(k->end - k->start), q + k->start);
-                u.indent += 2;
-            }
-            explain_word(e, k, &u);
-            if (in_quote && k->end < e->len && q[k->end] == '*')
-                add_line(e->out, "%*s  * gilt in einer Phrase nicht als Platzhalter", u.indent, "");
-        }
-        if (in_glue && i == glue_last)
-            in_glue = 0;
+        explain_word(e, k, &u);
+        if (w->in_quote && (k->flags & WS_QF_WILD))
+            add_line(e->out, "%*s  * gilt in einer Phrase nicht als Platzhalter", u.indent, "");
+    }
+    if (w->in_glue && i == w->glue_last)
+        w->in_glue = 0;
+}
+
+/* Walk the query part by part. */
+static void walk(explain *e)
+{
+    walker w;
+    memset(&w, 0, sizeof w);
+    w.e = e;
+    w.not_depth = -1;
+    w.pend_at = (size_t)-1;
+    for (size_t i = 0; i < e->n; i++) {
+        const tok *k = &e->v[i];
+        if (k->kind == WS_QK_PART)
+            continue;
+        walk_marks(&w, k->start);
+        if (k->kind == WS_QK_OP)
+            walk_operator(&w, i);
+        else if (k->kind == WS_QK_FIELD)
+            walk_field(&w, i);
+        else
+            walk_word(&w, i);
     }
 }
 
@@ -939,7 +786,8 @@ int ws_search_explain(ws_searcher *s, const char *query, size_t len, char ***out
     if (!s || (!query && len))
         return ws_error_set(err, WS_EINVAL, "ws_search_explain: invalid argument");
     char *rw = NULL, *exact = NULL;
-    int rc = ws_searcher_prepare(s, query ? query : "", len, 0, &rw, &exact, err);
+    ws_query *pq = NULL;
+    int rc = ws_searcher_prepare_query(s, query ? query : "", len, 0, &pq, &rw, &exact, err);
     if (rc != WS_OK)
         return rc;
     /* The query is valid UTF-8 without NUL here: a C string from now on. */
@@ -947,6 +795,8 @@ int ws_search_explain(ws_searcher *s, const char *query, size_t len, char ***out
     lines l = {0};
     if (!q) {
         free(rw);
+        free(exact);
+        ws_query_free(pq);
         return ws_error_set(err, WS_ENOMEM, "out of memory");
     }
     if (len)
@@ -957,7 +807,8 @@ int ws_search_explain(ws_searcher *s, const char *query, size_t len, char ***out
     const char *dpath = getenv("WSEARCH_DICTIONARY");
     ws_compounds *dict = NULL;
     ws_compounds_load(&dict, dpath && *dpath ? dpath : "/usr/share/dict/ngerman", NULL);
-    explain e = {s, q, len, &l, dict, NULL, 0, 0, 0, WS_BUF_INIT, 0};
+    const ws_qlex *lex = ws_query_tokens(pq);
+    explain e = {s, q, len, &l, dict, lex, lex->v, lex->n, WS_BUF_INIT, 0};
 
     /* Xapian's reading of the rewritten query, asked first: which words
      * it kept decides what the lines say about stopwords. */
@@ -969,11 +820,7 @@ int ws_search_explain(ws_searcher *s, const char *query, size_t len, char ***out
     if (parsed)
         ws_xquery_terms(xq, ws_take_line, &e.qterms, NULL);
 
-    rc = ws_analyze(s->an, q, len, 1, NULL, collect, &e, err);
-    if (rc == WS_OK && e.oom)
-        rc = ws_error_set(err, WS_ENOMEM, "out of memory");
     if (rc == WS_OK) {
-        classify(&e);
         walk(&e);
         /* On a plain syntax error (a query of nothing but -words, say)
          * Xapian reads the query again without any syntax: then it reads
@@ -1025,7 +872,7 @@ int ws_search_explain(ws_searcher *s, const char *query, size_t len, char ***out
     ws_xquery_free(xq);
     ws_compounds_free(dict);
     ws_buf_free(&e.qterms);
-    free(e.v);
+    ws_query_free(pq);
     free(q);
     free(rw);
     if (rc == WS_OK && l.oom)
