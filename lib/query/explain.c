@@ -25,7 +25,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "query/explain.h"
 #include "query/query.h"
@@ -82,6 +81,7 @@ typedef struct walker {
     char pend_mod;
     size_t pend_at, glue_last, mark;
     int in_glue, glue_excluded;
+    unsigned *field_uses; /* per ws_schema_fields entry: how often the query names it */
 } walker;
 
 static int outer_excluded(const walker *w)
@@ -225,11 +225,7 @@ static void walk_field(walker *w, size_t i)
     ws_explain_field_label(k->field, &label, &scope);
     if (k->field->boolean) {
         /* Xapian ORs the filters of one field name, ANDs the rest */
-        unsigned same = 0;
-        for (size_t j = 0; j < e->n; j++)
-            same += e->v[j].kind == WS_QK_FIELD && e->v[j].field &&
-                    e->v[j].end - e->v[j].start == (size_t)nl &&
-                    !strncasecmp(q + e->v[j].start, q + k->start, (size_t)nl);
+        unsigned same = w->field_uses ? w->field_uses[k->field - ws_schema_fields] : 1;
         ws_explain_line(e->out,
                         "%.*s: Feld %s – %s: „%.*s“ (Filter, zählt nicht für die "
                         "Rangfolge)%s%s",
@@ -351,6 +347,19 @@ static void walk_word(walker *w, size_t i)
         w->in_glue = 0;
 }
 
+/* How often the query names each field: counted once, not per field. */
+static unsigned *count_fields(const explain *e)
+{
+    size_t nf = 0;
+    while (ws_schema_fields[nf].name)
+        nf++;
+    unsigned *uses = calloc(nf ? nf : 1, sizeof *uses);
+    for (size_t i = 0; uses && i < e->n; i++)
+        if (e->v[i].kind == WS_QK_FIELD && e->v[i].field)
+            uses[e->v[i].field - ws_schema_fields]++;
+    return uses;
+}
+
 /* Walk the query part by part. */
 static void walk(explain *e)
 {
@@ -359,6 +368,7 @@ static void walk(explain *e)
     w.e = e;
     w.not_depth = -1;
     w.pend_at = (size_t)-1;
+    w.field_uses = count_fields(e);
     for (size_t i = 0; i < e->n; i++) {
         const tok *k = &e->v[i];
         if (k->kind == WS_QK_PART)
@@ -371,6 +381,7 @@ static void walk(explain *e)
         else
             walk_word(&w, i);
     }
+    free(w.field_uses);
 }
 
 /* The lines of the walk, then what Xapian made of the rewritten query. */

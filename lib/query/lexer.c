@@ -357,31 +357,43 @@ static void lex_neighbours(ws_qlex *l)
 }
 
 /* Where each quote opened closes and each bracket ends, from the query's
- * bytes: the text a line of --explain quotes. */
-static void lex_marks(ws_qlex *l)
+ * bytes (every bracket counts, as in validate): the text a line of
+ * --explain quotes.  One pass with a stack, so a query of 10 000 brackets
+ * costs no more than one of 10 000 letters. */
+static void lex_marks(lexer *x)
 {
+    ws_qlex *l = x->l;
     const char *q = l->q;
-    for (size_t m = 0; m < l->nmarks; m++) {
+    size_t opens = 0, depth = 0, m = 0;
+    for (size_t j = 0; j < l->len; j++)
+        opens += q[j] == '(';
+    size_t *stack = opens ? malloc(opens * sizeof *stack) : NULL;
+    if (opens && !stack) {
+        x->oom = 1;
+        return;
+    }
+    for (size_t j = 0; j < l->len; j++) {
+        while (m < l->nmarks && l->marks[m].at < j)
+            m++;
+        int is_mark = m < l->nmarks && l->marks[m].at == j;
+        if (q[j] == '(')
+            stack[depth++] = is_mark && l->marks[m].kind == WS_QM_OPEN ? m : (size_t)-1;
+        else if (q[j] == ')' && depth > 0 && stack[--depth] != (size_t)-1)
+            l->marks[stack[depth]].close = j + 1;
+    }
+    free(stack);
+    /* a quote closes at the next quote: each scan ends where the next
+     * one's quote begins, so the scans together read the query once */
+    for (m = 0; m < l->nmarks; m++) {
         ws_qmark *k = &l->marks[m];
-        if (k->kind == WS_QM_QUOTE_OPEN) {
-            k->close = l->len;
-            for (size_t j = k->at + k->len; j < l->len; j++)
-                if (ws_quote_len(q + j, l->len - j)) {
-                    k->close = j;
-                    break;
-                }
-        } else if (k->kind == WS_QM_OPEN) {
-            size_t depth = 0;
-            k->close = l->len;
-            for (size_t j = k->at; j < l->len; j++) {
-                if (q[j] == '(')
-                    depth++;
-                else if (q[j] == ')' && --depth == 0) {
-                    k->close = j + 1;
-                    break;
-                }
+        if (k->kind != WS_QM_QUOTE_OPEN)
+            continue;
+        k->close = l->len;
+        for (size_t j = k->at + k->len; j < l->len; j++)
+            if (ws_quote_len(q + j, l->len - j)) {
+                k->close = j;
+                break;
             }
-        }
     }
 }
 
@@ -479,7 +491,7 @@ int ws_query_lex(ws_analyzer *a, const char *q, size_t len, size_t max, ws_qlex 
     if (rc == WS_OK) {
         classify(&x);
         lex_neighbours(out);
-        lex_marks(out);
+        lex_marks(&x);
         if (x.oom)
             rc = ws_error_set(err, WS_ENOMEM, "out of memory analysing the query");
     }
