@@ -4,12 +4,15 @@
  * and a rewritten query must be valid UTF-8.  Runs the plain rewrite and
  * the one a search uses (transliteration against a vocabulary, thesaurus
  * entries of several words, hyphenated compounds, exact-spelling terms),
- * with a vocabulary and a thesaurus made up here.
+ * with a vocabulary and a thesaurus made up here.  The lexer's tokens are
+ * checked on their own (offsets in order and inside the query, marks
+ * between them) and the spelling correction runs on them.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "query/lexer.h"
 #include "query/query.h"
 #include "wsearch/extract.h"
 #include "util/text.h"
@@ -41,6 +44,40 @@ static int phrases(void *ctx, const char *key, ws_buf *alts)
     return 0;
 }
 
+/* Every word beginning with "x" is misspelt for "kita". */
+static int suggest(void *ctx, const char *term, char *out, size_t cap, ws_error *err)
+{
+    (void)ctx;
+    (void)err;
+    if (term[0] != 'x' || cap < 5)
+        return 0;
+    memcpy(out, "kita", 5);
+    return 4;
+}
+
+/* Tokens in order, inside the query, each within its syntax; marks in
+ * order between them. */
+static void check_tokens(const ws_qlex *l, size_t size)
+{
+    size_t prev = 0;
+    for (size_t i = 0; i < l->n; i++) {
+        const ws_qtoken *k = &l->v[i];
+        if (k->start < prev || k->end <= k->start || k->end > size || k->next < k->end ||
+            k->next > size || k->raw_end < k->end || k->raw_end > size || k->kind > WS_QK_PART ||
+            strlen(k->term) > WS_MAX_TERM)
+            abort();
+        if (k->kind == WS_QK_OP && (k->op < 0 || k->op > WS_QOP_ADJ || (k->flags & WS_QF_XPHRASE)))
+            abort();
+        prev = k->end;
+    }
+    for (size_t m = 0; m < l->nmarks; m++) {
+        const ws_qmark *k = &l->marks[m];
+        if (k->at + k->len > size || (m && k->at < l->marks[m - 1].at + l->marks[m - 1].len) ||
+            k->close > size)
+            abort();
+    }
+}
+
 static void check(const ws_buf *b)
 {
     if (b->oom)
@@ -65,6 +102,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (ws_query_prepare(an, (const char *)data, size, 4096, knows, NULL, &x, &rw, &e) == WS_OK) {
         check(&rw);
         check(&exact);
+    }
+    ws_query *p = NULL;
+    if (ws_query_parse(an, (const char *)data, size, 4096, knows, NULL, &p, &e) == WS_OK) {
+        check_tokens(ws_query_tokens(p), size);
+        ws_buf c = WS_BUF_INIT;
+        int corrected = 0;
+        if (ws_query_suggest(p, suggest, NULL, &c, &corrected, &e) == WS_OK)
+            check(&c);
+        ws_buf_free(&c);
+        ws_query_free(p);
     }
     ws_buf_free(&b);
     ws_buf_free(&rw);

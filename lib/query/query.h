@@ -1,5 +1,7 @@
 /*
  * query.h - a user's query, made ready for Xapian's query parser (internal).
+ * The query is read by the lexer (query/lexer.h); this module rewrites its
+ * tokens into the string Xapian's QueryParser reads.
  */
 #ifndef WS_QUERY_H
 #define WS_QUERY_H
@@ -36,13 +38,18 @@ typedef uint32_t (*ws_known_fn)(void *ctx, const char *term);
 /* The transliteration step of ws_query_rewrite_known on one folded term
  * (capacity WS_MAX_TERM + 1), in place. */
 void ws_query_transliterate(ws_analyzer *a, ws_known_fn known, void *ctx, char *term);
+/* The same for a word in a phrase (in_phrase 1), which matches words: the
+ * typed form wins when the index has it. */
+void ws_query_transliterate_as(ws_analyzer *a, ws_known_fn known, void *ctx, char *term,
+                               int in_phrase);
 
 int ws_query_rewrite_known(ws_analyzer *a, const char *q, size_t len, size_t max, ws_known_fn known,
                            void *ctx, ws_buf *out, ws_error *err);
 
 /* Write a known spelling close to term into out (capacity cap); returns
- * its length, or 0 when there is none. */
-typedef int (*ws_suggest_fn)(void *ctx, const char *term, char *out, size_t cap);
+ * its length, 0 when there is none, or a negative WS_E* code with err set
+ * (the index changed under the reader: WS_EMODIFIED). */
+typedef int (*ws_suggest_fn)(void *ctx, const char *term, char *out, size_t cap, ws_error *err);
 
 /*
  * The query as ws_query_rewrite_known writes it, with every word the index
@@ -71,5 +78,25 @@ typedef struct ws_query_extras {
 /* ws_query_rewrite_known with the extras above. */
 int ws_query_prepare(ws_analyzer *a, const char *q, size_t len, size_t max, ws_known_fn known,
                      void *ctx, ws_query_extras *x, ws_buf *out, ws_error *err);
+
+/*
+ * A query lexed once (query/lexer.h) with its words' umlaut readings
+ * (known may be NULL: none), kept so that writing it for the parser and
+ * correcting its spelling read the same tokens.  ws_query_rewrite and the
+ * functions above are this in one call.
+ */
+typedef struct ws_query ws_query;
+struct ws_qlex;
+
+int ws_query_parse(ws_analyzer *a, const char *q, size_t len, size_t max, ws_known_fn known,
+                   void *ctx, ws_query **out, ws_error *err);
+/* The tokens, owned by the query. */
+const struct ws_qlex *ws_query_tokens(const ws_query *p);
+/* The query for Xapian's parser, appended to out (extras may be NULL). */
+int ws_query_write(ws_query *p, ws_query_extras *x, ws_buf *out, ws_error *err);
+/* ws_query_correct on the tokens already lexed (p is not changed). */
+int ws_query_suggest(const ws_query *p, ws_suggest_fn suggest, void *ctx, ws_buf *out,
+                     int *corrected, ws_error *err);
+void ws_query_free(ws_query *p);
 
 #endif /* WS_QUERY_H */

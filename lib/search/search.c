@@ -648,14 +648,19 @@ static int ymd(const char *d, char out[9])
     return 1;
 }
 
-/* Xapian's spelling table proposes the closest frequent word. */
-static int spelling_of(void *ctx, const char *term, char *out, size_t cap)
+/* Xapian's spelling table proposes the closest frequent word.  Its error
+ * goes back to the search: "index changed, retry" must reach the retry. */
+static int spelling_of(void *ctx, const char *term, char *out, size_t cap, ws_error *err)
 {
     char *sug = NULL;
     int n = 0;
+    int rc = ws_xdb_spelling(ctx, term, 2, &sug, err);
+    if (rc != WS_OK) {
+        free(sug);
+        return rc;
+    }
     /* never a stopword: Seminar -> "seiner" helps nobody */
-    if (ws_xdb_spelling(ctx, term, 2, &sug, NULL) == WS_OK && sug && *sug && strlen(sug) < cap &&
-        !ws_is_stopword(sug)) {
+    if (sug && *sug && strlen(sug) < cap && !ws_is_stopword(sug)) {
         memcpy(out, sug, strlen(sug) + 1);
         n = (int)strlen(sug);
     }
@@ -663,14 +668,14 @@ static int spelling_of(void *ctx, const char *term, char *out, size_t cap)
     return n;
 }
 
-/* "Meinten Sie": the query with its unknown words corrected, or NULL. */
-static int correct_query(ws_searcher *s, const char *q, size_t len, char **out, ws_error *err)
+/* "Meinten Sie": the query's tokens, already lexed for the search, with
+ * their unknown words corrected, or NULL. */
+static int correct_query(ws_searcher *s, const ws_query *pq, char **out, ws_error *err)
 {
     ws_buf b = WS_BUF_INIT;
     int corrected = 0;
     *out = NULL;
-    int rc =
-        ws_query_correct(s->an, q, len, ws_searcher_knows, spelling_of, s->db, &b, &corrected, err);
+    int rc = ws_query_suggest(pq, spelling_of, s->db, &b, &corrected, err);
     if (rc == WS_OK && corrected)
         *out = ws_buf_steal(&b, NULL);
     ws_buf_free(&b);
@@ -913,13 +918,18 @@ int ws_searcher_parse_budget(ws_searcher *s, const char *rewritten, const char *
     return WS_OK;
 }
 
-int ws_searcher_prepare(ws_searcher *s, const char *query, size_t len, size_t max, char **rewritten,
-                        char **exact, ws_error *err)
+int ws_searcher_prepare_query(ws_searcher *s, const char *query, size_t len, size_t max,
+                              ws_query **pq, char **rewritten, char **exact, ws_error *err)
 {
     ws_buf rw = WS_BUF_INIT, ex = WS_BUF_INIT;
     ws_query_extras x = {phrase_synonyms, s->db, &ex};
+    ws_query *p = NULL;
     *rewritten = *exact = NULL;
-    int rc = ws_query_prepare(s->an, query, len, max, ws_searcher_knows, s->db, &x, &rw, err);
+    if (pq)
+        *pq = NULL;
+    int rc = ws_query_parse(s->an, query, len, max, ws_searcher_knows, s->db, &p, err);
+    if (rc == WS_OK)
+        rc = ws_query_write(p, &x, &rw, err);
     if (rc == WS_OK) {
         *rewritten = ws_buf_steal(&rw, NULL);
         *exact = ws_buf_steal(&ex, NULL);
@@ -933,7 +943,17 @@ int ws_searcher_prepare(ws_searcher *s, const char *query, size_t len, size_t ma
         free(*exact);
         *rewritten = *exact = NULL;
     }
+    if (rc == WS_OK && pq)
+        *pq = p;
+    else
+        ws_query_free(p);
     return rc;
+}
+
+int ws_searcher_prepare(ws_searcher *s, const char *query, size_t len, size_t max, char **rewritten,
+                        char **exact, ws_error *err)
+{
+    return ws_searcher_prepare_query(s, query, len, max, NULL, rewritten, exact, err);
 }
 
 /* A type filter nothing can match is a typo: say which types exist. */
@@ -955,8 +975,8 @@ static double mono_now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static int run_once(ws_searcher *s, const char *query, size_t qlen, const char *rewritten,
-                    const char *exact, const ws_search_options *o, ws_results *r, ws_error *err)
+static int run_once(ws_searcher *s, const ws_query *pq, const char *rewritten, const char *exact,
+                    const ws_search_options *o, ws_results *r, ws_error *err)
 {
     ws_xquery *q = NULL;
     ws_xenquire *enq = NULL;
@@ -1070,7 +1090,7 @@ static int run_once(ws_searcher *s, const char *query, size_t qlen, const char *
         }
     }
     if (rc == WS_OK && r->nhits == 0)
-        rc = correct_query(s, query, qlen, &corr, err);
+        rc = correct_query(s, pq, &corr, err);
     /* A suggestion is for a query that found nothing: stems already
      * match other forms of a word, so "kommune" needs no correction. */
     if (rc == WS_OK && r->nhits == 0 && corr && *corr) {
@@ -1102,7 +1122,9 @@ int ws_search(ws_searcher *s, const char *query, size_t len, const ws_search_opt
     clock_gettime(CLOCK_MONOTONIC, &t0);
 
     char *rw = NULL, *exact = NULL;
-    int rc = ws_searcher_prepare(s, query ? query : "", len, o.max_query, &rw, &exact, err);
+    ws_query *pq = NULL;
+    int rc =
+        ws_searcher_prepare_query(s, query ? query : "", len, o.max_query, &pq, &rw, &exact, err);
     if (rc != WS_OK)
         return rc;
     ws_results *r = NULL;
@@ -1115,7 +1137,7 @@ int ws_search(ws_searcher *s, const char *query, size_t len, const ws_search_opt
             rc = ws_error_set(err, WS_ENOMEM, "out of memory");
             break;
         }
-        rc = run_once(s, query ? query : "", len, rw, exact, &o, r, err);
+        rc = run_once(s, pq, rw, exact, &o, r, err);
         if (rc != WS_EMODIFIED)
             break;
         rc = ws_searcher_reopen(s, err);
@@ -1125,6 +1147,7 @@ int ws_search(ws_searcher *s, const char *query, size_t len, const ws_search_opt
     }
     free(rw);
     free(exact);
+    ws_query_free(pq);
     if (rc != WS_OK) {
         ws_results_free(r);
         return rc;

@@ -8,6 +8,7 @@
 
 #include "analysis/analysis.h"
 #include "xapian/xapian.h"
+#include "query/query.h"
 
 struct ws_searcher {
     ws_xdb *db;
@@ -39,6 +40,10 @@ int ws_take_line(void *buf, const char *term, size_t len, uint32_t freq);
  */
 int ws_searcher_prepare(ws_searcher *s, const char *query, size_t len, size_t max, char **rewritten,
                         char **exact, ws_error *err);
+/* The same, and *pq (when pq is not NULL) the lexed query, for its spelling
+ * suggestion (ws_query_suggest); the caller frees it with ws_query_free. */
+int ws_searcher_prepare_query(ws_searcher *s, const char *query, size_t len, size_t max,
+                              ws_query **pq, char **rewritten, char **exact, ws_error *err);
 
 /* Parse what ws_searcher_prepare wrote into the query a search runs (before
  * its filters): parsed, widened by OpenThesaurus if the index holds it, the

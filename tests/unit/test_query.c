@@ -119,12 +119,50 @@ static void test_hostile(void **state)
     free(big);
 }
 
+/* The lexed query written out is what the one-call rewrite writes, and a
+ * hyphenated compound is searched as written or closed. */
+static void test_parse_then_write(void **state)
+{
+    (void)state;
+    const char *queries[] = {"Kita OR Schule NOT Hort",
+                             "\"Integration vor Ort\" -Kita",
+                             "datum:2024-01-01..2024-12-31 Kita",
+                             "Sprache NEAR/3 Kurs",
+                             "Dessau-Roßlau",
+                             "-Kita",
+                             "der die das"};
+    for (size_t i = 0; i < sizeof queries / sizeof *queries; i++) {
+        ws_buf a = WS_BUF_INIT, b = WS_BUF_INIT;
+        ws_error e;
+        ws_query *p = NULL;
+        const char *q = queries[i];
+        assert_int_equal(ws_query_rewrite(an, q, strlen(q), 4096, &a, &e), WS_OK);
+        assert_int_equal(ws_query_parse(an, q, strlen(q), 4096, NULL, NULL, &p, &e), WS_OK);
+        assert_int_equal(ws_query_write(p, NULL, &b, &e), WS_OK);
+        assert_string_equal(ws_buf_cstr(&a), ws_buf_cstr(&b));
+        ws_query_free(p);
+        ws_buf_free(&a);
+        ws_buf_free(&b);
+    }
+    expect("-Kita", "NOT kita");
+    expect("der die das", "\"der\" \"die\" \"das\"");
+    ws_buf b = WS_BUF_INIT, ex = WS_BUF_INIT;
+    ws_error e;
+    ws_query_extras x = {NULL, NULL, &ex};
+    assert_int_equal(
+        ws_query_prepare(an, "Online-Austausch Straße", 24, 4096, NULL, NULL, &x, &b, &e), WS_OK);
+    assert_string_equal(ws_buf_cstr(&b), "(online-austausch OR onlineaustausch) strasse");
+    assert_non_null(strstr(ws_buf_cstr(&ex), "strasse\n"));
+    ws_buf_free(&b);
+    ws_buf_free(&ex);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_words),   cmocka_unit_test(test_syntax_kept),
         cmocka_unit_test(test_fields),  cmocka_unit_test(test_glued_words),
-        cmocka_unit_test(test_hostile),
+        cmocka_unit_test(test_hostile), cmocka_unit_test(test_parse_then_write),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
