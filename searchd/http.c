@@ -509,8 +509,8 @@ static enum MHD_Result do_explain(struct MHD_Connection *c, request *rq)
  * docs/schema.md gives them (absent when empty), its passages and text. */
 static json_t *doc_json(const ws_document *doc)
 {
-    static const char *const fields[WS_FIELD_COUNT_] = {"path", "title", "date", "description",
-                                                         "organisation", "event"};
+    static const char *const fields[WS_FIELD_COUNT_] = {"path",        "title",        "date",
+                                                        "description", "organisation", "event"};
     static const char *const lists[WS_LIST_COUNT_] = {"speakers", "tags", "links"};
     json_t *d = json_object();
     if (!d)

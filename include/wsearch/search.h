@@ -86,8 +86,8 @@ typedef struct ws_hit {
     ws_range *marks; /* nmarks highlighted ranges in snippet, ascending */
     size_t nmarks;
     ws_passage_kind passage_kind; /* where the snippet is (ws_passage_kind_name) */
-    unsigned passage_number;  /* 1-based number of that passage */
-    char *passage_heading;    /* heading of the passage, or NULL */
+    unsigned passage_number;      /* 1-based number of that passage */
+    char *passage_heading;        /* heading of the passage, or NULL */
     /* Documents linked with this one: recaps that link to this deck, and
      * the decks this recap links to (by path, or by file name when the
      * deck lives elsewhere in the index); at most 5, self excluded. */
@@ -99,7 +99,7 @@ typedef struct ws_hit {
 /* A document related to a hit (see ws_hit.related). */
 typedef struct ws_related {
     uint32_t docid;
-    char *path;  /* absolute path */
+    char *path;      /* absolute path */
     char *title;     /* never NULL */
     ws_doctype type; /* ws_doctype_name gives "md", "pdf", ... */
 } ws_related;
@@ -247,8 +247,8 @@ typedef struct ws_json_request {
  * "truncated_by"?, "index"}; with WS_JSON_HITS_ONLY just the hits (req
  * may be NULL then).  *out is malloc'd and NUL-terminated, *len its length.
  */
-int ws_results_to_json(const ws_results *r, const ws_json_request *req, unsigned flags,
-                       char **out, size_t *len, ws_error *err);
+int ws_results_to_json(const ws_results *r, const ws_json_request *req, unsigned flags, char **out,
+                       size_t *len, ws_error *err);
 
 /*
  * The reverse, for a client of searchd: the hits, total, suggestion and

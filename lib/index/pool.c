@@ -6,7 +6,8 @@
  * Design.  Each worker is a fork of the indexer joined to it by a
  * socketpair.  The parent sends a request (length-prefixed path); the
  * worker extracts with ws_extract_file and answers with one length-prefixed
- * message: the serialised ws_extracted or the error.  Workers run with
+ * message: the document's record in the index's own encoding (record.h)
+ * plus the run-only fields, or the error.  Workers run with
  * setrlimit limits: address space (RLIMIT_AS, not under AddressSanitizer,
  * which reserves terabytes of shadow memory) and CPU time, re-armed before
  * every file because RLIMIT_CPU counts the whole process's life.  The
@@ -24,8 +25,9 @@
  *
  * The parent treats every byte from a worker as hostile: a message is
  * capped in size, every length and count is checked against what is left
- * and against the extractor's own limits, strings must be UTF-8 without
- * NUL bytes, and the joined text is rebuilt here rather than trusted.
+ * and against the extractor's own limits by the same decoder the searcher
+ * uses (ws_record_open), strings must be UTF-8 without NUL bytes, and the
+ * passages must join exactly into the text.
  *
  * Workers close every inherited descriptor but their socket (the Xapian
  * database's included), drop stdio to /dev/null, and ask the kernel to kill
@@ -169,8 +171,7 @@ static char *dup_cstr(const char *s, const char **why)
     return s ? dup_view(s, strlen(s), why) : NULL;
 }
 
-static void copy_list(const ws_record *rec, ws_doc_list l, char ***out, size_t *n,
-                      const char **why)
+static void copy_list(const ws_record *rec, ws_doc_list l, char ***out, size_t *n, const char **why)
 {
     if (!rec->nlist[l] || *why)
         return;
@@ -236,7 +237,9 @@ int ws_pool_decode(const char *buf, size_t len, ws_doctype type, size_t max_text
     if (len < 4 || rl > len - 4)
         why = "record ends early";
     else if (ws_record_open(&rec, buf + 4, rl, &rerr) != WS_OK)
-        why = rerr.code == WS_ENOMEM ? "out of memory" : rerr.msg;
+        why = rerr.code == WS_ENOMEM                      ? "out of memory"
+              : !strncmp(rerr.msg, "stored record: ", 15) ? rerr.msg + 15
+                                                          : rerr.msg;
     else if (ws_record_check_text(&rec, &rerr) != WS_OK)
         why = "string is not clean UTF-8";
     else
