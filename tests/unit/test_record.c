@@ -20,6 +20,10 @@
 
 #include "index/pool.h"
 #include "index/record.h"
+#include "index/schema.h"
+#include "wsearch/index.h"
+#include "wsearch/search.h"
+#include "wsearch/xapian.h"
 #include "ws_skip.h"
 
 /* ---- building records ------------------------------------------------------ */
@@ -386,6 +390,102 @@ static void test_corrupt(void **state)
     ws_extracted_free(x);
 }
 
+/* Through the library: a hit and ws_searcher_document read the binary
+ * record; a damaged one is WS_ECORRUPT with a message naming the
+ * document, never a crash or a half-filled hit. */
+static void test_index_record(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/ws-test-record-XXXXXX", docs[64], idx[64], file[96], cmd[128];
+    assert_non_null(mkdtemp(dir));
+    snprintf(docs, sizeof docs, "%s/docs", dir);
+    snprintf(idx, sizeof idx, "%s/index", dir);
+    snprintf(file, sizeof file, "%s/wohnraum.md", docs);
+    snprintf(cmd, sizeof cmd, "mkdir -p '%s'", docs);
+    assert_int_equal(system(cmd), 0);
+    FILE *f = fopen(file, "w");
+    assert_non_null(f);
+    fputs("---\ntitle: Wohnraum\nspeakers: [Dr. Aylin Kaya]\n---\n\n# Einleitung\n\nVorwort.\n\n"
+          "# Diskussion\n\nDie Kommune sucht Wohnraum.\n",
+          f);
+    fclose(f);
+    ws_index *ix = NULL;
+    ws_error e;
+    ws_index_stats st;
+    const char *roots[] = {docs};
+    assert_int_equal(ws_index_open(&ix, idx, NULL, &e), WS_OK);
+    assert_int_equal(ws_index_update(ix, roots, 1, NULL, NULL, &st, &e), WS_OK);
+    assert_int_equal(ws_index_close(ix, &e), WS_OK);
+
+    ws_searcher *s = NULL;
+    assert_int_equal(ws_searcher_open(&s, idx, &e), WS_OK);
+    ws_results *r = NULL;
+    assert_int_equal(ws_search(s, "Kommune", 7, NULL, &r, &e), WS_OK);
+    assert_int_equal(r->nhits, 1);
+    assert_string_equal(r->hits[0].title, "Wohnraum");
+    assert_int_equal(r->hits[0].type, WS_DOC_MD);
+    assert_int_equal(r->hits[0].passage_kind, WS_PASSAGE_SECTION);
+    assert_string_equal(r->hits[0].passage_heading, "Diskussion");
+    ws_results_free(r);
+    ws_document *d = NULL;
+    assert_int_equal(ws_searcher_document(s, 1, &d, &e), WS_OK);
+    const char *const *v;
+    assert_int_equal(ws_document_list(d, WS_LIST_SPEAKERS, &v), 1);
+    assert_string_equal(v[0], "Dr. Aylin Kaya");
+    const ws_document_passage *p;
+    assert_int_equal(ws_document_passages(d, &p), 2);
+    size_t tl;
+    const char *t = ws_document_text(d, &tl);
+    assert_memory_equal(t + p[1].start, "Die Kommune", 11);
+    assert_null(ws_document_field(d, WS_FIELD_EVENT));
+    ws_document_free(d);
+    ws_searcher_close(s);
+
+    /* damage the stored record: the second passage ends past the text */
+    ws_xdb *db = NULL;
+    assert_int_equal(ws_xdb_open_write(&db, idx, WS_XDB_OPEN, &e), WS_OK);
+    ws_xdoc *doc = NULL;
+    char *data = NULL;
+    size_t len = 0;
+    assert_int_equal(ws_xdb_get_document(db, 1, &doc, &e), WS_OK);
+    assert_int_equal(ws_xdoc_get_data(doc, &data, &len, &e), WS_OK);
+    ws_record rec;
+    assert_int_equal(ws_record_open(&rec, data, len, &e), WS_OK);
+    /* find the second passage's end (its u32 equals the text length) */
+    size_t end_at = 0;
+    for (size_t i = WS_RECORD_HEADER; i + 4 <= len; i++) {
+        uint32_t u = (uint32_t)(unsigned char)data[i] | (uint32_t)(unsigned char)data[i + 1] << 8 |
+                     (uint32_t)(unsigned char)data[i + 2] << 16 |
+                     (uint32_t)(unsigned char)data[i + 3] << 24;
+        if (u == rec.text_len && i > end_at && i < (size_t)(rec.text - data) - 4) {
+            end_at = i;
+            break;
+        }
+    }
+    ws_record_free(&rec);
+    assert_true(end_at > 0);
+    put32(data + end_at, 0x7fffffffu);
+    assert_int_equal(ws_xdoc_set_data(doc, data, len, &e), WS_OK);
+    char idterm[WS_MAX_IDTERM + 1];
+    ws_schema_idterm(file, idterm);
+    assert_int_equal(ws_xdb_replace_by_term(db, idterm, doc, NULL, &e), WS_OK);
+    assert_int_equal(ws_xdb_commit(db, &e), WS_OK);
+    ws_xdoc_free(doc);
+    free(data);
+    ws_xdb_close(db);
+
+    assert_int_equal(ws_searcher_open(&s, idx, &e), WS_OK);
+    r = NULL;
+    assert_int_equal(ws_search(s, "Kommune", 7, NULL, &r, &e), WS_ECORRUPT);
+    assert_null(r);
+    assert_non_null(strstr(e.msg, "passage outside the text"));
+    assert_int_equal(ws_searcher_document(s, 1, &d, &e), WS_ECORRUPT);
+    assert_null(d);
+    ws_searcher_close(s);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 static void test_names(void **state)
 {
     (void)state;
@@ -404,6 +504,7 @@ int main(void)
         cmocka_unit_test(test_metadata_without_text),
         cmocka_unit_test(test_truncated),
         cmocka_unit_test(test_corrupt),
+        cmocka_unit_test(test_index_record),
         cmocka_unit_test(test_names),
     };
     return WS_RESULT(cmocka_run_group_tests(tests, NULL, NULL));
