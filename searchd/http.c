@@ -506,7 +506,8 @@ static enum MHD_Result do_explain(struct MHD_Connection *c, request *rq)
 }
 
 /* A document as /doc sends it: the stored record's fields under the names
- * docs/schema.md gives them (absent when empty), its passages and text. */
+ * docs/schema.md gives them (absent when empty), its passages and text.
+ * NULL when out of memory or the text is damaged. */
 static json_t *doc_json(const ws_document *doc)
 {
     static const char *const fields[WS_FIELD_COUNT_] = {"path",        "title",        "date",
@@ -550,6 +551,10 @@ static json_t *doc_json(const ws_document *doc)
     json_object_set_new(d, "passages", ps);
     size_t tl = 0;
     const char *t = ws_document_text(doc, &tl);
+    if (!t) { /* a damaged text: no answer rather than a wrong one */
+        json_decref(d);
+        return NULL;
+    }
     json_object_set_new(d, "text", json_stringn(t, tl));
     return d;
 }
@@ -574,7 +579,7 @@ static enum MHD_Result do_doc(struct MHD_Connection *c, request *rq, const char 
     json_t *d = doc_json(doc);
     ws_document_free(doc);
     if (!d)
-        return send_error(c, rq, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory");
+        return send_error(c, rq, MHD_HTTP_INTERNAL_SERVER_ERROR, "stored record is damaged");
     json_object_set_new(d, "id", json_integer((json_int_t)id));
     return send_json(c, rq, MHD_HTTP_OK, d);
 }

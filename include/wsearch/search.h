@@ -198,9 +198,10 @@ typedef struct ws_document_passage {
     int ocr; /* 1: recognised from a scan */
 } ws_document_passage;
 
-/* Read document docid's record; its text is checked to be UTF-8.  Free
- * *out with ws_document_free.  WS_ENOTFOUND for an unused id, WS_ECORRUPT
- * for a damaged record. */
+/* Read document docid's record: its metadata and passage table are
+ * checked here, its text only when asked for.  Free *out with
+ * ws_document_free.  WS_ENOTFOUND for an unused id, WS_ECORRUPT for a
+ * damaged record. */
 int ws_searcher_document(ws_searcher *s, uint32_t docid, ws_document **out, ws_error *err);
 void ws_document_free(ws_document *d);
 ws_doctype ws_document_type(const ws_document *d);
@@ -210,7 +211,8 @@ const char *ws_document_field(const ws_document *d, ws_doc_field f);
 size_t ws_document_list(const ws_document *d, ws_doc_list l, const char *const **items);
 /* *out gets the n passages (n returned), in text order. */
 size_t ws_document_passages(const ws_document *d, const ws_document_passage **out);
-/* All passages' text joined by "\n\n", NUL-terminated, UTF-8. */
+/* All passages' text joined by blank lines, NUL-terminated; checked to be
+ * UTF-8 without NUL on each call: NULL for a damaged text. */
 const char *ws_document_text(const ws_document *d, size_t *len);
 
 /*

@@ -255,9 +255,6 @@ int ws_searcher_document(ws_searcher *s, uint32_t docid, ws_document **out, ws_e
         rc = ws_error_set(err, WS_ENOMEM, "out of memory");
     if (rc == WS_OK)
         rc = open_record(x, docid, &d->data, &d->rec, err);
-    ws_error e;
-    if (rc == WS_OK && ws_record_check_text(&d->rec, &e) != WS_OK)
-        rc = ws_error_set(err, WS_ECORRUPT, "document %u: %s", docid, e.msg);
     ws_xdoc_free(x);
     if (rc != WS_OK) {
         ws_document_free(d);
@@ -304,6 +301,12 @@ size_t ws_document_passages(const ws_document *d, const ws_document_passage **ou
 
 const char *ws_document_text(const ws_document *d, size_t *len)
 {
+    ws_error e;
+    if (len)
+        *len = 0;
+    /* checked here, not when opened: /file needs only the path */
+    if (ws_record_check_text(&d->rec, &e) != WS_OK)
+        return NULL;
     if (len)
         *len = d->rec.text_len;
     return d->rec.text;
