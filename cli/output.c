@@ -2,14 +2,13 @@
  * output.c - search results for people (text) and programs (JSON).
  */
 #define _POSIX_C_SOURCE 200809L
-#include <jansson.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
-#include "wsearch/json.h"
+#include "wsearch/search.h"
 
 #define BOLD  "\033[1m"
 #define DIM   "\033[2m"
@@ -47,13 +46,13 @@ static void put_snippet(FILE *f, const ws_hit *h, int color)
 
 static const char *passage_label(const ws_hit *h, char *buf, size_t cap)
 {
-    if (!strcmp(h->passage_kind, "page"))
+    if (h->passage_kind == WS_PASSAGE_PAGE)
         snprintf(buf, cap, "page %u", h->passage_number);
-    else if (!strcmp(h->passage_kind, "slide"))
+    else if (h->passage_kind == WS_PASSAGE_SLIDE)
         snprintf(buf, cap, "slide %u", h->passage_number);
-    else if (!strcmp(h->passage_kind, "sheet") && h->passage_heading)
+    else if (h->passage_kind == WS_PASSAGE_SHEET && h->passage_heading)
         snprintf(buf, cap, "sheet \"%s\"", h->passage_heading);
-    else if (!strcmp(h->passage_kind, "section") && h->passage_heading)
+    else if (h->passage_kind == WS_PASSAGE_SECTION && h->passage_heading)
         snprintf(buf, cap, "section \"%s\"", h->passage_heading);
     else
         return NULL;
@@ -84,11 +83,11 @@ static void out_text(FILE *f, const ws_results *r, const out_opts *o)
             fputc('\n', f);
         fprintf(f, "%zu. %s%s%s\n", i + 1, o->color ? BOLD : "", h->title, o->color ? RESET : "");
         fprintf(f, "   %s%s · %s", o->color ? DIM : "", display_path(h->path, cwd, sizeof cwd),
-                h->type ? h->type : "?");
+                ws_doctype_name(h->type));
         if (h->date)
             fprintf(f, " · %s", h->date);
         /* A first section under the document's own title says nothing new. */
-        const char *p = !strcmp(h->passage_kind, "section") && h->passage_heading &&
+        const char *p = h->passage_kind == WS_PASSAGE_SECTION && h->passage_heading &&
                                 !strcmp(h->passage_heading, h->title)
                             ? NULL
                             : passage_label(h, pl, sizeof pl);
@@ -112,10 +111,15 @@ void out_results(FILE *f, const ws_results *r, const out_opts *o)
         out_text(f, r, o);
         return;
     }
-    json_t *a = json_array();
-    for (size_t i = 0; i < r->nhits; i++)
-        json_array_append_new(a, ws_hit_to_json(&r->hits[i], 0));
-    json_dumpf(a, f, JSON_INDENT(2));
+    /* the library's JSON edge, as searchd's; only the hits, indented */
+    char *js = NULL;
+    size_t len = 0;
+    ws_error err;
+    if (ws_results_to_json(r, NULL, WS_JSON_HITS_ONLY, &js, &len, &err) != WS_OK) {
+        fprintf(stderr, "wsearch: %s\n", err.msg);
+        return;
+    }
+    fwrite(js, 1, len, f);
     fputc('\n', f);
-    json_decref(a);
+    free(js);
 }

@@ -2,8 +2,9 @@
  * remote.c - searching through a running searchd instead of opening the
  * index: the daemon has the index open and warm, so answers come faster.
  *
- * The daemon's JSON is turned back into a ws_results, so output.c prints
- * exactly what it prints for a direct search.  libcurl speaks HTTP over
+ * The daemon's JSON is turned back into a ws_results by the library's
+ * ws_results_from_json (one parse), so output.c prints exactly what it
+ * prints for a direct search.  libcurl speaks HTTP over
  * the UNIX socket.
  */
 #define _XOPEN_SOURCE 700
@@ -14,7 +15,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "wsearch/json.h"
+#include "wsearch/search.h"
 
 typedef struct body {
     char *data;
@@ -52,38 +53,6 @@ static void add_param(CURL *c, char *url, size_t cap, const char *key, const cha
     size_t n = strlen(url);
     snprintf(url + n, cap - n, "&%s=%s", key, e);
     curl_free(e);
-}
-
-/* searchd's JSON -> ws_results with the same ownership as ws_search's. */
-static ws_results *to_results(json_t *j)
-{
-    ws_results *r = calloc(1, sizeof *r);
-    if (!r)
-        return NULL;
-    json_t *hits = json_object_get(j, "hits");
-    size_t n = json_array_size(hits);
-    r->estimated = (uint32_t)json_integer_value(json_object_get(j, "total"));
-    json_t *by = json_object_get(j, "truncated_by");
-    for (size_t i = 0; i < json_array_size(by); i++) {
-        const char *w = json_string_value(json_array_get(by, i));
-        r->truncated |= !w                       ? 0
-                        : !strcmp(w, "time")     ? WS_TRUNCATED_TIME
-                        : !strcmp(w, "synonyms") ? WS_TRUNCATED_SYNONYMS
-                                                 : WS_TRUNCATED_WILDCARDS;
-    }
-    const char *sug = json_string_value(json_object_get(j, "suggestion"));
-    if ((sug && !(r->corrected = strdup(sug))) || (n && !(r->hits = calloc(n, sizeof *r->hits)))) {
-        ws_results_free(r);
-        return NULL;
-    }
-    for (size_t i = 0; i < n; i++) {
-        if (ws_hit_from_json(json_array_get(hits, i), &r->hits[i]) != 0) {
-            ws_results_free(r);
-            return NULL;
-        }
-        r->nhits = i + 1;
-    }
-    return r;
 }
 
 int remote_search(const char *socket, const char *index, const char *q, const ws_search_options *so,
@@ -137,36 +106,45 @@ int remote_search(const char *socket, const char *index, const char *q, const ws
                  b.too_big ? "answer too large" : curl_easy_strerror(cc));
         rc = REMOTE_ERROR;
     }
-    json_error_t je;
-    json_t *j = rc == REMOTE_OK ? json_loadb(b.data ? b.data : "", b.len, 0, &je) : NULL;
-    free(b.data);
-    if (rc != REMOTE_OK)
+    if (rc != REMOTE_OK) {
+        free(b.data);
         return rc;
-    if (!json_is_object(j)) {
-        json_decref(j);
-        snprintf(err, errlen, "%s: answer is not JSON (HTTP %ld)", socket, status);
-        return REMOTE_ERROR;
     }
     if (status != 200) {
+        json_t *j = json_loadb(b.data ? b.data : "", b.len, 0, NULL);
+        free(b.data);
+        if (!json_is_object(j)) {
+            json_decref(j);
+            snprintf(err, errlen, "%s: answer is not JSON (HTTP %ld)", socket, status);
+            return REMOTE_ERROR;
+        }
         const char *m = json_string_value(json_object_get(json_object_get(j, "error"), "message"));
         snprintf(err, errlen, "%s", m ? m : "searchd refused the query");
         json_decref(j);
         /* 503: the daemon cannot serve right now; the index may still open */
         return status == 503 ? REMOTE_UNAVAILABLE : REMOTE_ERROR;
     }
+    /* One parse of the answer, straight into a ws_results. */
+    char *their = NULL;
+    ws_error we;
+    int wrc = ws_results_from_json(b.data ? b.data : "", b.len, out, &their, &we);
+    free(b.data);
+    if (wrc != WS_OK) {
+        if (wrc == WS_ENOMEM)
+            snprintf(err, errlen, "out of memory");
+        else
+            snprintf(err, errlen, "%s: answer is not JSON (HTTP %ld)", socket, status);
+        return REMOTE_ERROR;
+    }
     /* A daemon serving another index must not answer for this one. */
-    const char *their = json_string_value(json_object_get(j, "index"));
     char a[PATH_MAX], b2[PATH_MAX];
     if (index && (!their || !realpath(their, a) || !realpath(index, b2) || strcmp(a, b2))) {
         snprintf(err, errlen, "%s serves %s, not %s", socket, their ? their : "?", index);
-        json_decref(j);
+        free(their);
+        ws_results_free(*out);
+        *out = NULL;
         return REMOTE_OTHER_INDEX;
     }
-    *out = to_results(j);
-    json_decref(j);
-    if (!*out) {
-        snprintf(err, errlen, "out of memory");
-        return REMOTE_ERROR;
-    }
+    free(their);
     return REMOTE_OK;
 }

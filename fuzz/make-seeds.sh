@@ -43,17 +43,26 @@ for f in glob.glob(docs + "/*.*") + glob.glob(docs + "/hostile/*.*") + glob.glob
             w("%s/%s/parts-%s" % (out, kind, name), bytes([sel[ext]]) + data)
     except zipfile.BadZipFile:
         pass
-# one record as a worker sends it: type pptx (5), two passages
+# records in the binary layout of lib/index/record.h (docs/schema.md): one
+# as a worker sends it (type pptx = 5, two slides, then the run's fields)
+# and the same as the index stores it, with a path
 def s(v):
-    return struct.pack("<I", 0xFFFFFFFF) if v is None else struct.pack("<I", len(v)) + v
-rec = struct.pack("<II", 5, 0) + s("Titel".encode()) + s(b"2024-05-15") + s(None) + s(None) + s(None)
-rec += struct.pack("<I", 1) + s("Dr. Mira Lenz".encode()) + struct.pack("<I", 0) + struct.pack("<I", 1) + s(b"https://example.org")
-rec += struct.pack("<I", 2)
-rec += struct.pack("<II", 3, 1) + s("Folie eins".encode()) + s("Text auf Folie eins".encode())
-rec += struct.pack("<II", 3, 2) + s(None) + s("Gemeindehaus".encode())
-rec += s(None)  # no note
-rec += struct.pack("<III", 0, 0, 0)  # OCR: pages, pages skipped, milliseconds
-w("%s/record/two-slides" % out, bytes([200]) + rec)
+    return struct.pack("<I", 0xFFFFFFFF) if v is None else struct.pack("<I", len(v)) + v + b"\0"
+def record(path):
+    t1, t2 = "Text auf Folie eins".encode(), "Gemeindehaus".encode()
+    text = t1 + b"\n\n" + t2
+    meta = s(path) + s("Titel".encode()) + s(b"2024-05-15") + s(None) + s(None) + s(None)
+    meta += struct.pack("<I", 1) + s("Dr. Mira Lenz".encode()) + struct.pack("<I", 0)
+    meta += struct.pack("<I", 1) + s(b"https://example.org")
+    meta += struct.pack("<I", 2)
+    meta += struct.pack("<IIII", 3, 1, 0, len(t1)) + s("Folie eins".encode())
+    meta += struct.pack("<IIII", 3 | 0x100, 2, len(t1) + 2, len(text)) + s(None)
+    head = b"WSR\x01" + bytes([5, 0, 0, 0]) + struct.pack("<I", len(meta))
+    return head + meta + struct.pack("<I", len(text)) + text + b"\0"
+rec = record(None)
+msg = struct.pack("<I", len(rec)) + rec + struct.pack("<I", 0) + s(None) + struct.pack("<III", 1, 0, 20)
+w("%s/record/two-slides" % out, bytes([200]) + msg)
+w("%s/record/stored-two-slides" % out, bytes([1]) + record(b"/srv/korpus/folien.pptx"))
 # the images of the OCR fixtures, behind fuzz_image's type byte
 for f in glob.glob(docs + "/../ocr/*.*"):
     ext = f.rsplit(".", 1)[1]

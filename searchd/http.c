@@ -11,6 +11,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <jansson.h>
+#include <limits.h>
 #include <microhttpd.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -19,7 +20,6 @@
 #include <string.h>
 
 #include "searchd.h"
-#include "wsearch/json.h"
 #include "wsearch/search.h"
 
 static atomic_uint inflight;
@@ -102,14 +102,13 @@ typedef struct request {
     struct search_job *job; /* a heavy search handed to a worker */
 } request;
 
-static enum MHD_Result send_json(struct MHD_Connection *c, request *rq, unsigned status,
-                                 json_t *body)
+/* Send the JSON text s (malloc'd, len bytes; taken over). */
+static enum MHD_Result send_body(struct MHD_Connection *c, request *rq, unsigned status, char *s,
+                                 size_t len)
 {
-    char *s = json_dumps(body, JSON_COMPACT);
-    json_decref(body);
     if (!s)
         return MHD_NO;
-    struct MHD_Response *r = MHD_create_response_from_buffer(strlen(s), s, MHD_RESPMEM_MUST_FREE);
+    struct MHD_Response *r = MHD_create_response_from_buffer(len, s, MHD_RESPMEM_MUST_FREE);
     if (!r) {
         free(s);
         return MHD_NO;
@@ -125,6 +124,14 @@ static enum MHD_Result send_json(struct MHD_Connection *c, request *rq, unsigned
     MHD_destroy_response(r);
     rq->status = status;
     return ret;
+}
+
+static enum MHD_Result send_json(struct MHD_Connection *c, request *rq, unsigned status,
+                                 json_t *body)
+{
+    char *s = json_dumps(body, JSON_COMPACT);
+    json_decref(body);
+    return send_body(c, rq, status, s, s ? strlen(s) : 0);
 }
 
 static enum MHD_Result send_error(struct MHD_Connection *c, request *rq, unsigned status,
@@ -243,7 +250,8 @@ typedef struct search_job {
     ws_search_options o;
     unsigned status;            /* of the answer */
     char msg[WS_ERROR_MSG_MAX]; /* when status is an error */
-    json_t *out;                /* when status is 200 */
+    char *out;                  /* when status is 200: the JSON body */
+    size_t out_len;
     struct search_job *next;
 } search_job;
 
@@ -263,45 +271,30 @@ static void run_search(search_job *j)
         snprintf(j->msg, sizeof j->msg, "%s", err.msg);
         return;
     }
-    json_t *out = json_object();
-    json_object_set_new(out, "query", json_stringn(j->q, j->qlen));
-    json_object_set_new(out, "total", json_integer(r->estimated));
-    json_object_set_new(out, "offset", json_integer(j->o.offset));
-    json_object_set_new(out, "size", json_integer(j->o.limit));
-    json_t *hits = json_array();
-    for (size_t i = 0; i < r->nhits; i++)
-        json_array_append_new(hits, ws_hit_to_json(&r->hits[i], WS_JSON_SNIPPET_HTML));
-    json_object_set_new(out, "hits", hits);
-    json_object_set_new(out, "facets", ws_facets_to_json(r));
-    json_object_set_new(out, "suggestion", r->corrected ? json_string(r->corrected) : json_null());
-    json_object_set_new(out, "took_ms", json_real(r->seconds * 1000.0));
-    /* A budget cut the search: these are the best hits found within it. */
-    json_object_set_new(out, "truncated", json_boolean(r->truncated != 0));
-    if (r->truncated) {
-        json_t *by = json_array();
-        if (r->truncated & WS_TRUNCATED_WILDCARDS)
-            json_array_append_new(by, json_string("wildcards"));
-        if (r->truncated & WS_TRUNCATED_TIME)
-            json_array_append_new(by, json_string("time"));
-        if (r->truncated & WS_TRUNCATED_SYNONYMS)
-            json_array_append_new(by, json_string("synonyms"));
-        json_object_set_new(out, "truncated_by", by);
-    }
+    /* One encoding of the answer, the library's (ws_results_to_json). */
     pthread_rwlock_rdlock(&sd.lock);
-    json_object_set_new(out, "index", json_string(sd.settings.index));
+    char index[PATH_MAX];
+    int have_index = sd.settings.index != NULL;
+    snprintf(index, sizeof index, "%s", have_index ? sd.settings.index : "");
     pthread_rwlock_unlock(&sd.lock);
+    ws_json_request req = {j->q, j->qlen, j->o.offset, j->o.limit, have_index ? index : NULL};
+    rc = ws_results_to_json(r, &req, WS_JSON_SNIPPET_HTML, &j->out, &j->out_len, &err);
     ws_results_free(r);
+    if (rc != WS_OK) {
+        j->status = status_for(rc);
+        snprintf(j->msg, sizeof j->msg, "%s", err.msg);
+        return;
+    }
     j->status = MHD_HTTP_OK;
-    j->out = out;
 }
 
 static enum MHD_Result reply(struct MHD_Connection *c, request *rq, search_job *j)
 {
     if (j->status != MHD_HTTP_OK)
         return send_error(c, rq, j->status, j->msg);
-    json_t *out = j->out;
+    char *out = j->out;
     j->out = NULL;
-    return send_json(c, rq, MHD_HTTP_OK, out);
+    return send_body(c, rq, MHD_HTTP_OK, out, j->out_len);
 }
 
 /* ---- heavy workers --------------------------------------------------------- */
@@ -512,6 +505,60 @@ static enum MHD_Result do_explain(struct MHD_Connection *c, request *rq)
     return send_lines(c, rq, q, qlen, "explanation", v, n);
 }
 
+/* A document as /doc sends it: the stored record's fields under the names
+ * docs/schema.md gives them (absent when empty), its passages and text.
+ * NULL when out of memory or the text is damaged. */
+static json_t *doc_json(const ws_document *doc)
+{
+    static const char *const fields[WS_FIELD_COUNT_] = {"path",        "title",        "date",
+                                                        "description", "organisation", "event"};
+    static const char *const lists[WS_LIST_COUNT_] = {"speakers", "tags", "links"};
+    json_t *d = json_object();
+    if (!d)
+        return NULL;
+    for (int f = 0; f < WS_FIELD_COUNT_; f++) {
+        if (f == WS_FIELD_DATE) /* the type sits between title and date */
+            json_object_set_new(d, "type", json_string(ws_doctype_name(ws_document_type(doc))));
+        const char *v = ws_document_field(doc, (ws_doc_field)f);
+        if (v && *v)
+            json_object_set_new(d, fields[f], json_string(v));
+    }
+    for (int l = 0; l < WS_LIST_COUNT_; l++) {
+        const char *const *v;
+        size_t n = ws_document_list(doc, (ws_doc_list)l, &v);
+        if (!n)
+            continue;
+        json_t *a = json_array();
+        for (size_t i = 0; i < n; i++)
+            json_array_append_new(a, json_string(v[i]));
+        json_object_set_new(d, lists[l], a);
+    }
+    const ws_document_passage *p;
+    size_t np = ws_document_passages(doc, &p);
+    json_t *ps = json_array();
+    for (size_t i = 0; i < np; i++) {
+        json_t *po = json_object();
+        json_object_set_new(po, "kind", json_string(ws_passage_kind_name(p[i].kind)));
+        json_object_set_new(po, "n", json_integer(p[i].number));
+        if (p[i].heading && *p[i].heading)
+            json_object_set_new(po, "heading", json_string(p[i].heading));
+        json_object_set_new(po, "start", json_integer((json_int_t)p[i].start));
+        json_object_set_new(po, "end", json_integer((json_int_t)p[i].end));
+        if (p[i].ocr)
+            json_object_set_new(po, "ocr", json_true());
+        json_array_append_new(ps, po);
+    }
+    json_object_set_new(d, "passages", ps);
+    size_t tl = 0;
+    const char *t = ws_document_text(doc, &tl);
+    if (!t) { /* a damaged text: no answer rather than a wrong one */
+        json_decref(d);
+        return NULL;
+    }
+    json_object_set_new(d, "text", json_stringn(t, tl));
+    return d;
+}
+
 static enum MHD_Result do_doc(struct MHD_Connection *c, request *rq, const char *idstr)
 {
     char *end;
@@ -523,18 +570,16 @@ static enum MHD_Result do_doc(struct MHD_Connection *c, request *rq, const char 
     ws_searcher *s = thread_searcher(&err);
     if (!s)
         return send_error(c, rq, MHD_HTTP_SERVICE_UNAVAILABLE, err.msg);
-    char *data = NULL;
-    size_t len = 0;
-    int rc = ws_searcher_document(s, (uint32_t)id, &data, &len, &err);
+    ws_document *doc = NULL;
+    int rc = ws_searcher_document(s, (uint32_t)id, &doc, &err);
+    if (rc == WS_ECORRUPT)
+        return send_error(c, rq, MHD_HTTP_INTERNAL_SERVER_ERROR, "stored record is damaged");
     if (rc != WS_OK)
         return send_error(c, rq, status_for(rc), err.msg);
-    json_error_t je;
-    json_t *d = json_loadb(data, len, 0, &je);
-    free(data);
-    if (!json_is_object(d)) {
-        json_decref(d);
+    json_t *d = doc_json(doc);
+    ws_document_free(doc);
+    if (!d)
         return send_error(c, rq, MHD_HTTP_INTERNAL_SERVER_ERROR, "stored record is damaged");
-    }
     json_object_set_new(d, "id", json_integer((json_int_t)id));
     return send_json(c, rq, MHD_HTTP_OK, d);
 }
@@ -683,7 +728,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         struct search_job *j = rq->job;
         rq->job = NULL;
         enum MHD_Result ret = reply(c, rq, j);
-        json_decref(j->out);
+        free(j->out);
         free(j);
         return ret;
     }

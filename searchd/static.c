@@ -21,7 +21,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <jansson.h>
 #include <limits.h>
 #include <microhttpd.h>
 #include <stdio.h>
@@ -279,17 +278,18 @@ void sd_file_serve(struct MHD_Connection *c, struct ws_searcher *s, const char *
         return;
     }
     ws_error err;
-    char *data = NULL;
-    size_t len = 0;
-    int rc = ws_searcher_document(s, (uint32_t)id, &data, &len, &err);
+    ws_document *d = NULL;
+    int rc = ws_searcher_document(s, (uint32_t)id, &d, &err);
+    if (rc == WS_ECORRUPT) {
+        fail(out, MHD_HTTP_NOT_FOUND, "no file for this document");
+        return;
+    }
     if (rc != WS_OK) {
         fail(out, rc == WS_ENOTFOUND ? MHD_HTTP_NOT_FOUND : MHD_HTTP_SERVICE_UNAVAILABLE, err.msg);
         return;
     }
-    json_t *d = json_loadb(data, len, 0, NULL);
-    free(data);
-    const char *path = json_string_value(json_object_get(d, "path"));
-    const char *type = json_string_value(json_object_get(d, "type"));
+    const char *path = ws_document_field(d, WS_FIELD_PATH);
+    const char *type = ws_doctype_name(ws_document_type(d));
     const char *mime = NULL;
     int inline_ = 0;
     for (size_t i = 0; type && i < sizeof doc_types / sizeof *doc_types; i++)
@@ -298,7 +298,7 @@ void sd_file_serve(struct MHD_Connection *c, struct ws_searcher *s, const char *
             inline_ = doc_types[i].inline_;
         }
     if (!path || path[0] != '/' || !mime) {
-        json_decref(d);
+        ws_document_free(d);
         fail(out, MHD_HTTP_NOT_FOUND, "no file for this document");
         return;
     }
@@ -306,7 +306,7 @@ void sd_file_serve(struct MHD_Connection *c, struct ws_searcher *s, const char *
      * or a moved file is not followed. */
     char *real = realpath(path, NULL);
     if (!real) {
-        json_decref(d);
+        ws_document_free(d);
         fail(out, MHD_HTTP_NOT_FOUND, "the document's file no longer exists");
         return;
     }
@@ -321,7 +321,7 @@ void sd_file_serve(struct MHD_Connection *c, struct ws_searcher *s, const char *
     if (fd >= 0 && fstat(fd, &fst) == 0 && !(fst.st_mode & S_IROTH) && over_tcp(c) &&
         !private_ok()) {
         close(fd);
-        json_decref(d);
+        ws_document_free(d);
         fail(out, MHD_HTTP_FORBIDDEN,
              "the document's file is not readable by others; not served over TCP "
              "(searchd.serve_private = true allows it)");
@@ -331,7 +331,7 @@ void sd_file_serve(struct MHD_Connection *c, struct ws_searcher *s, const char *
         mime = "text/plain; charset=windows-1252";
     struct MHD_Response *r = fd >= 0 ? file_response(fd) : NULL;
     if (!r) {
-        json_decref(d);
+        ws_document_free(d);
         fail(out, MHD_HTTP_FORBIDDEN,
              same ? "the document's file cannot be read"
                   : "the document's file is reached through a symbolic link; not served");
@@ -342,6 +342,6 @@ void sd_file_serve(struct MHD_Connection *c, struct ws_searcher *s, const char *
     if (strcmp(type, "pdf") != 0)
         MHD_add_response_header(r, "Content-Security-Policy", DOC_CSP);
     disposition(r, path, inline_);
-    json_decref(d);
+    ws_document_free(d);
     queue(c, r, out);
 }

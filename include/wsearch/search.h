@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "wsearch/error.h"
+#include "wsearch/extract.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -79,14 +80,14 @@ typedef struct ws_hit {
     int percent;     /* 0-100, relative to the best hit */
     char *path;      /* absolute path of the file */
     char *title;     /* never NULL */
-    char *type;      /* "txt", "md", "html", ... */
+    ws_doctype type; /* ws_doctype_name gives "txt", "md", "html", ... */
     char *date;      /* "YYYY-MM-DD" or NULL */
     char *snippet;   /* UTF-8, may start/end with "…"; never NULL */
     ws_range *marks; /* nmarks highlighted ranges in snippet, ascending */
     size_t nmarks;
-    const char *passage_kind; /* "section", "page", "slide", "sheet", "body" (static) */
-    unsigned passage_number;  /* 1-based number of that passage */
-    char *passage_heading;    /* heading of the passage, or NULL */
+    ws_passage_kind passage_kind; /* where the snippet is (ws_passage_kind_name) */
+    unsigned passage_number;      /* 1-based number of that passage */
+    char *passage_heading;        /* heading of the passage, or NULL */
     /* Documents linked with this one: recaps that link to this deck, and
      * the decks this recap links to (by path, or by file name when the
      * deck lives elsewhere in the index); at most 5, self excluded. */
@@ -98,9 +99,9 @@ typedef struct ws_hit {
 /* A document related to a hit (see ws_hit.related). */
 typedef struct ws_related {
     uint32_t docid;
-    char *path;  /* absolute path */
-    char *title; /* never NULL */
-    char *type;  /* "md", "pdf", ... */
+    char *path;      /* absolute path */
+    char *title;     /* never NULL */
+    ws_doctype type; /* ws_doctype_name gives "md", "pdf", ... */
 } ws_related;
 
 /* One value of a facet and how many matching documents have it. */
@@ -162,9 +163,60 @@ int ws_searcher_suggest(ws_searcher *s, const char *q, size_t len, size_t max, c
                         size_t *n, ws_error *err);
 void ws_strings_free(char **v, size_t n);
 
-/* The stored record of a document (JSON, see docs/schema.md).  *out is
- * malloc'd.  WS_ENOTFOUND for an unused id. */
-int ws_searcher_document(ws_searcher *s, uint32_t docid, char **out, size_t *len, ws_error *err);
+/* Stable names of passage kinds for output: "body", "section", "page",
+ * "slide", "sheet"; and back (anything else is WS_PASSAGE_BODY). */
+const char *ws_passage_kind_name(ws_passage_kind k);
+ws_passage_kind ws_passage_kind_from_name(const char *name);
+
+/* ---- stored documents --------------------------------------------------- */
+
+/* A document's stored record, decoded (see docs/schema.md, "Document
+ * data").  Every string an accessor returns points into the document and
+ * stays valid until ws_document_free. */
+typedef struct ws_document ws_document;
+
+typedef enum ws_doc_field {
+    WS_FIELD_PATH = 0, /* absolute path of the file */
+    WS_FIELD_TITLE,
+    WS_FIELD_DATE, /* "YYYY-MM-DD" */
+    WS_FIELD_DESCRIPTION,
+    WS_FIELD_ORGANISATION,
+    WS_FIELD_EVENT,
+    WS_FIELD_COUNT_ /* not a field */
+} ws_doc_field;
+
+typedef enum ws_doc_list {
+    WS_LIST_SPEAKERS = 0,
+    WS_LIST_TAGS,
+    WS_LIST_LINKS, /* link targets as written in the document */
+    WS_LIST_COUNT_ /* not a list */
+} ws_doc_list;
+
+/* A passage: [start, end) are byte offsets into the text. */
+typedef struct ws_document_passage {
+    ws_passage_kind kind;
+    unsigned number;     /* 1-based page/slide/sheet/section number; 0 for BODY */
+    const char *heading; /* NULL if none */
+    size_t start, end;
+    int ocr; /* 1: recognised from a scan */
+} ws_document_passage;
+
+/* Read document docid's record: its metadata and passage table are
+ * checked here, its text only when asked for.  Free *out with
+ * ws_document_free.  WS_ENOTFOUND for an unused id, WS_ECORRUPT for a
+ * damaged record. */
+int ws_searcher_document(ws_searcher *s, uint32_t docid, ws_document **out, ws_error *err);
+void ws_document_free(ws_document *d);
+ws_doctype ws_document_type(const ws_document *d);
+/* The field, or NULL when the document has none. */
+const char *ws_document_field(const ws_document *d, ws_doc_field f);
+/* *items gets the list's n strings (n returned). */
+size_t ws_document_list(const ws_document *d, ws_doc_list l, const char *const **items);
+/* *out gets the n passages (n returned), in text order. */
+size_t ws_document_passages(const ws_document *d, const ws_document_passage **out);
+/* All passages' text joined by blank lines, NUL-terminated; checked to be
+ * UTF-8 without NUL on each call: NULL for a damaged text. */
+const char *ws_document_text(const ws_document *d, size_t *len);
 
 /*
  * Run query (len bytes, UTF-8; need not be NUL-terminated).  opts may be
@@ -180,6 +232,40 @@ int ws_search(ws_searcher *s, const char *query, size_t len, const ws_search_opt
 void ws_results_free(ws_results *r);
 /* Free what a hit holds (not the hit itself) and zero it. */
 void ws_hit_clear(ws_hit *h);
+
+/* ---- results as JSON (what searchd sends, what the CLI prints) ---------- */
+
+enum {
+    WS_JSON_SNIPPET_HTML = 1 << 0, /* hits get "snippet_html": escaped, matches in <mark> */
+    WS_JSON_HITS_ONLY = 1 << 1     /* only the array of hits, indented (the CLI's --json) */
+};
+
+/* The request a response answers, for its envelope (searchd's /search). */
+typedef struct ws_json_request {
+    const char *query; /* query_len bytes */
+    size_t query_len;
+    unsigned offset, limit;
+    const char *index; /* the index searched, or NULL */
+} ws_json_request;
+
+/*
+ * r as JSON (docs/api.md, GET /search): {"query", "total", "offset",
+ * "size", "hits": [...], "facets", "suggestion", "took_ms", "truncated",
+ * "truncated_by"?, "index"}; with WS_JSON_HITS_ONLY just the hits (req
+ * may be NULL then).  *out is malloc'd and NUL-terminated, *len its length.
+ */
+int ws_results_to_json(const ws_results *r, const ws_json_request *req, unsigned flags, char **out,
+                       size_t *len, ws_error *err);
+
+/*
+ * The reverse, for a client of searchd: the hits, total, suggestion and
+ * truncation of a /search answer as a ws_results (free with
+ * ws_results_free), parsed once.  Offsets that do not fit their snippet are
+ * dropped.  index (may be NULL) gets a malloc'd copy of the answer's
+ * "index", or NULL.  WS_EFORMAT for JSON that is not an object, WS_ENOMEM.
+ */
+int ws_results_from_json(const char *json, size_t len, ws_results **out, char **index,
+                         ws_error *err);
 
 /*
  * The query string as Xapian's parser receives it after German analysis

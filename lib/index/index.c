@@ -22,7 +22,6 @@
 #include "wsearch/index.h"
 
 #include <errno.h>
-#include <jansson.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,6 +39,7 @@
 #include "analysis/termgen.h"
 #include "extract/ocr.h"
 #include "index/pool.h"
+#include "index/record.h"
 #include "search/related.h"
 #include "index/schema.h"
 #include "analysis/analysis.h"
@@ -360,79 +360,6 @@ static int index_field(ws_index *ix, term_ctx *c, const char *prefix, const char
     return rc;
 }
 
-static const char *passage_kind_name(ws_passage_kind k)
-{
-    switch (k) {
-    case WS_PASSAGE_SECTION:
-        return "section";
-    case WS_PASSAGE_PAGE:
-        return "page";
-    case WS_PASSAGE_SLIDE:
-        return "slide";
-    case WS_PASSAGE_SHEET:
-        return "sheet";
-    default:
-        return "body";
-    }
-}
-
-static json_t *string_array(char **v, size_t n)
-{
-    json_t *a = json_array();
-    for (size_t i = 0; a && i < n; i++)
-        json_array_append_new(a, json_string(v[i]));
-    return a;
-}
-
-static void set_str(json_t *o, const char *key, const char *v)
-{
-    if (v && *v)
-        json_object_set_new(o, key, json_string(v));
-}
-
-/* The stored record: everything a result line or snippet needs, so
- * searching never goes back to the file. */
-static char *document_data(const char *path, const char *title, const ws_extracted *x)
-{
-    json_t *o = json_object();
-    if (!o)
-        return NULL;
-    set_str(o, "path", path);
-    set_str(o, "title", title);
-    set_str(o, "type", ws_doctype_name(x->type));
-    set_str(o, "date", x->date);
-    set_str(o, "description", x->description);
-    set_str(o, "organisation", x->organisation);
-    set_str(o, "event", x->event);
-    if (x->nspeakers)
-        json_object_set_new(o, "speakers", string_array(x->speakers, x->nspeakers));
-    if (x->ntags)
-        json_object_set_new(o, "tags", string_array(x->tags, x->ntags));
-    if (x->nlinks)
-        json_object_set_new(o, "links", string_array(x->links, x->nlinks));
-    json_t *ps = json_array();
-    size_t off = 0;
-    for (size_t i = 0; ps && i < x->npassages; i++) {
-        const ws_passage *p = &x->passages[i];
-        json_t *po = json_object();
-        json_object_set_new(po, "kind", json_string(passage_kind_name(p->kind)));
-        json_object_set_new(po, "n", json_integer(p->number));
-        if (p->heading && *p->heading)
-            json_object_set_new(po, "heading", json_string(p->heading));
-        json_object_set_new(po, "start", json_integer((json_int_t)off));
-        json_object_set_new(po, "end", json_integer((json_int_t)(off + p->text_len)));
-        if (p->ocr) /* recognised from a scan: only then, so other records stay as they were */
-            json_object_set_new(po, "ocr", json_true());
-        json_array_append_new(ps, po);
-        off += p->text_len + 2; /* passages are joined by "\n\n" */
-    }
-    json_object_set_new(o, "passages", ps);
-    json_object_set_new(o, "text", json_stringn(x->text, x->text_len));
-    char *s = json_dumps(o, JSON_COMPACT);
-    json_decref(o);
-    return s;
-}
-
 /* A title for documents that have none: the file name without extension. */
 static char *title_from_path(const char *path)
 {
@@ -591,11 +518,12 @@ static int build_document(ws_index *ix, const file_entry *f, const ws_extracted 
     if (rc == WS_OK)
         rc = ws_xdoc_add_boolean_term(doc, bt, err);
     if (rc == WS_OK) {
-        data = document_data(f->path, title, x);
-        if (!data)
-            rc = ws_error_set(err, WS_ENOMEM, "out of memory storing %s", f->path);
-        else
-            rc = ws_xdoc_set_data(doc, data, strlen(data), err);
+        /* The stored record (record.h): everything a result line or
+         * snippet needs, so searching never goes back to the file. */
+        size_t dlen = 0;
+        rc = ws_record_encode(x, f->path, title, &data, &dlen, err);
+        if (rc == WS_OK)
+            rc = ws_xdoc_set_data(doc, data, dlen, err);
     }
 done:
     free(title);

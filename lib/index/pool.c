@@ -6,7 +6,8 @@
  * Design.  Each worker is a fork of the indexer joined to it by a
  * socketpair.  The parent sends a request (length-prefixed path); the
  * worker extracts with ws_extract_file and answers with one length-prefixed
- * message: the serialised ws_extracted or the error.  Workers run with
+ * message: the document's record in the index's own encoding (record.h)
+ * plus the run-only fields, or the error.  Workers run with
  * setrlimit limits: address space (RLIMIT_AS, not under AddressSanitizer,
  * which reserves terabytes of shadow memory) and CPU time, re-armed before
  * every file because RLIMIT_CPU counts the whole process's life.  The
@@ -24,8 +25,9 @@
  *
  * The parent treats every byte from a worker as hostile: a message is
  * capped in size, every length and count is checked against what is left
- * and against the extractor's own limits, strings must be UTF-8 without
- * NUL bytes, and the joined text is rebuilt here rather than trusted.
+ * and against the extractor's own limits by the same decoder the searcher
+ * uses (ws_record_open), strings must be UTF-8 without NUL bytes, and the
+ * passages must join exactly into the text.
  *
  * Workers close every inherited descriptor but their socket (the Xapian
  * database's included), drop stdio to /dev/null, and ask the kernel to kill
@@ -61,6 +63,7 @@
 #include "util/fdio.h"
 #include "extract/extract_int.h"
 #include "extract/ocr.h"
+#include "index/record.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define WS_ASAN 1
@@ -98,55 +101,39 @@ struct ws_pool {
 
 /* ---- serialisation --------------------------------------------------------- */
 
+/* A worker's answer is the stored record's encoding (record.h), decoded by
+ * the same function, followed by what only this run needs:
+ *   u32 record_len, record, u32 flags (converted | truncated << 1),
+ *   str note, u32 ocr_pages, u32 ocr_skipped, u32 ocr_ms
+ * (str as in a record: u32 length or 0xffffffff, bytes, NUL). */
+
 static void put_u32(ws_buf *b, uint32_t v)
 {
-    ws_buf_append(b, (const char *)&v, sizeof v);
-}
-
-static void put_str(ws_buf *b, const char *s, size_t n)
-{
-    if (!s) {
-        put_u32(b, UINT32_MAX);
-        return;
-    }
-    put_u32(b, (uint32_t)n);
-    ws_buf_append(b, s, n);
-}
-
-static void put_cstr(ws_buf *b, const char *s)
-{
-    put_str(b, s, s ? strlen(s) : 0);
+    char c[4] = {(char)(v & 0xff), (char)((v >> 8) & 0xff), (char)((v >> 16) & 0xff),
+                 (char)(v >> 24)};
+    ws_buf_append(b, c, 4);
 }
 
 int ws_pool_encode(const ws_extracted *x, char **out, size_t *len)
 {
     ws_buf b = WS_BUF_INIT;
-    put_u32(&b, (uint32_t)x->type);
-    put_u32(&b, (uint32_t)x->converted | (uint32_t)(x->truncated ? 2 : 0)); /* flag bits */
-    put_cstr(&b, x->title);
-    put_cstr(&b, x->date);
-    put_cstr(&b, x->description);
-    put_cstr(&b, x->organisation);
-    put_cstr(&b, x->event);
-    put_u32(&b, (uint32_t)x->nspeakers);
-    for (size_t i = 0; i < x->nspeakers; i++)
-        put_cstr(&b, x->speakers[i]);
-    put_u32(&b, (uint32_t)x->ntags);
-    for (size_t i = 0; i < x->ntags; i++)
-        put_cstr(&b, x->tags[i]);
-    put_u32(&b, (uint32_t)x->nlinks);
-    for (size_t i = 0; i < x->nlinks; i++)
-        put_cstr(&b, x->links[i]);
-    put_u32(&b, (uint32_t)x->npassages);
-    for (size_t i = 0; i < x->npassages; i++) {
-        const ws_passage *p = &x->passages[i];
-        /* bit 8 of the kind: recognised text */
-        put_u32(&b, (uint32_t)p->kind | (p->ocr ? 0x100u : 0));
-        put_u32(&b, p->number);
-        put_cstr(&b, p->heading);
-        put_str(&b, p->text, p->text_len);
+    put_u32(&b, 0); /* record_len, patched below */
+    int rc = ws_record_append(&b, x, NULL, NULL);
+    if (rc != WS_OK) {
+        ws_buf_free(&b);
+        return rc;
     }
-    put_cstr(&b, x->note);
+    uint32_t rl = (uint32_t)(b.len - 4);
+    for (int k = 0; k < 4; k++)
+        b.data[k] = (char)((rl >> (8 * k)) & 0xff);
+    put_u32(&b, (uint32_t)x->converted | (uint32_t)(x->truncated ? 2 : 0));
+    if (x->note) {
+        put_u32(&b, (uint32_t)strlen(x->note));
+        ws_buf_puts(&b, x->note);
+        ws_buf_putc(&b, '\0');
+    } else {
+        put_u32(&b, UINT32_MAX);
+    }
     put_u32(&b, x->ocr_pages);
     put_u32(&b, x->ocr_skipped);
     double ms = x->ocr_seconds * 1000;
@@ -161,190 +148,187 @@ int ws_pool_encode(const ws_extracted *x, char **out, size_t *len)
     return WS_OK;
 }
 
-typedef struct reader {
-    const char *p;
-    size_t left;
-    const char *why; /* first problem found */
-} reader;
-
-static int get_u32(reader *r, uint32_t *v)
+static uint32_t get_u32(const unsigned char *p)
 {
-    if (r->left < sizeof *v) {
-        r->why = r->why ? r->why : "record ends early";
-        return 0;
-    }
-    memcpy(v, r->p, sizeof *v);
-    r->p += sizeof *v;
-    r->left -= sizeof *v;
-    return 1;
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-/* A string: NULL allowed only if nullable; UTF-8, no NUL, at most max. */
-static int get_str(reader *r, char **out, size_t *olen, size_t max, int nullable)
+static char *dup_view(const char *s, size_t n, const char **why)
 {
-    uint32_t n;
-    *out = NULL;
-    if (olen)
-        *olen = 0;
-    if (!get_u32(r, &n))
-        return 0;
-    if (n == UINT32_MAX) {
-        if (!nullable)
-            r->why = r->why ? r->why : "missing string";
-        return nullable;
+    if (!s)
+        return NULL;
+    char *d = malloc(n + 1);
+    if (!d) {
+        *why = "out of memory";
+        return NULL;
     }
-    if (n > r->left || n > max) {
-        r->why = r->why ? r->why : "string longer than allowed";
-        return 0;
-    }
-    if (memchr(r->p, '\0', n) || !ws_utf8_valid(r->p, n)) {
-        r->why = r->why ? r->why : "string is not clean UTF-8";
-        return 0;
-    }
-    char *s = malloc((size_t)n + 1);
-    if (!s) {
-        r->why = "out of memory";
-        return 0;
-    }
-    memcpy(s, r->p, n);
-    s[n] = '\0';
-    r->p += n;
-    r->left -= n;
-    *out = s;
-    if (olen)
-        *olen = n;
-    return 1;
+    memcpy(d, s, n);
+    d[n] = '\0';
+    return d;
 }
 
-static int get_list(reader *r, char ***list, size_t *count, size_t maxn, size_t maxlen)
+static char *dup_cstr(const char *s, const char **why)
 {
-    uint32_t n;
-    if (!get_u32(r, &n))
-        return 0;
-    if (n > maxn || n > r->left / 4) {
-        r->why = r->why ? r->why : "too many list entries";
-        return 0;
+    return s ? dup_view(s, strlen(s), why) : NULL;
+}
+
+static void copy_list(const ws_record *rec, ws_doc_list l, char ***out, size_t *n, const char **why)
+{
+    if (!rec->nlist[l] || *why)
+        return;
+    if (!(*out = calloc(rec->nlist[l], sizeof **out))) {
+        *why = "out of memory";
+        return;
     }
-    if (!n)
-        return 1;
-    *list = calloc(n, sizeof **list);
-    if (!*list) {
-        r->why = "out of memory";
-        return 0;
+    for (size_t i = 0; i < rec->nlist[l] && !*why; i++) {
+        (*out)[i] = dup_cstr(rec->list[l][i], why);
+        *n = i + 1;
     }
-    for (uint32_t i = 0; i < n; i++) {
-        if (!get_str(r, &(*list)[i], NULL, maxlen, 0))
-            return 0;
-        *count = i + 1;
+}
+
+/* What a worker may send beyond what a stored record may hold: the
+ * extractors' own limits, the passages exactly joined by "\n\n", and no
+ * more text than max_text. */
+static const char *check_sent(const ws_record *rec, ws_doctype type, size_t max_text)
+{
+    if (rec->type != type)
+        return "wrong document type";
+    if (rec->str[WS_FIELD_PATH])
+        return "a worker does not name the file";
+    for (int i = WS_FIELD_TITLE; i < WS_FIELD_COUNT_; i++)
+        if (rec->str_len[i] > WS_X_FIELD_MAX)
+            return "string longer than allowed";
+    char d[11];
+    const char *date = rec->str[WS_FIELD_DATE];
+    if (date && (rec->str_len[WS_FIELD_DATE] != 10 || !ws_date_parse(date, 10, d)))
+        return "invalid date";
+    if (rec->nlist[WS_LIST_SPEAKERS] > WS_X_MAX_LIST || rec->nlist[WS_LIST_TAGS] > WS_X_MAX_LIST ||
+        rec->nlist[WS_LIST_LINKS] > WS_X_MAX_LINKS || rec->npassages > WS_X_MAX_PASSAGES)
+        return "too many list entries";
+    size_t total = 0;
+    for (size_t i = 0; i < rec->npassages; i++) {
+        const ws_record_passage *p = &rec->passages[i];
+        size_t want = i ? rec->passages[i - 1].end + 2 : 0;
+        if (p->start != want || (i && memcmp(rec->text + want - 2, "\n\n", 2) != 0))
+            return "passages do not join into the text";
+        size_t hl = p->heading ? strlen(p->heading) : 0;
+        if (hl > WS_X_HEADING_MAX)
+            return "string longer than allowed";
+        if (p->end == p->start && !p->heading)
+            return "empty passage"; /* the builder never keeps one */
+        total += (i ? 2 : 0) + (p->end - p->start) + hl;
+        if (p->end - p->start > max_text || total > max_text + 2)
+            return "more text than max_text";
     }
-    return 1;
+    if ((rec->npassages ? rec->passages[rec->npassages - 1].end : 0) != rec->text_len)
+        return "passages do not join into the text";
+    return NULL;
 }
 
 int ws_pool_decode(const char *buf, size_t len, ws_doctype type, size_t max_text,
                    ws_extracted **out, ws_error *err)
 {
     *out = NULL;
-    reader r = {buf, len, NULL};
-    ws_extracted *x = calloc(1, sizeof *x);
-    if (!x)
-        return ws_error_set(err, WS_ENOMEM, "out of memory");
-    uint32_t t, conv, np = 0;
-    size_t total = 0;
-    if (get_u32(&r, &t) && t != (uint32_t)type)
-        r.why = "wrong document type";
-    x->type = type;
-    if (!r.why && get_u32(&r, &conv)) {
-        x->converted = (conv & 1) != 0;
-        x->truncated = (conv & 2) != 0;
-    }
-    int ok = !r.why && get_str(&r, &x->title, NULL, WS_X_FIELD_MAX, 1) &&
-             get_str(&r, &x->date, NULL, 10, 1) &&
-             get_str(&r, &x->description, NULL, WS_X_FIELD_MAX, 1) &&
-             get_str(&r, &x->organisation, NULL, WS_X_FIELD_MAX, 1) &&
-             get_str(&r, &x->event, NULL, WS_X_FIELD_MAX, 1) &&
-             get_list(&r, &x->speakers, &x->nspeakers, WS_X_MAX_LIST, WS_X_FIELD_MAX) &&
-             get_list(&r, &x->tags, &x->ntags, WS_X_MAX_LIST, WS_X_FIELD_MAX) &&
-             get_list(&r, &x->links, &x->nlinks, WS_X_MAX_LINKS, WS_X_LINK_MAX) && get_u32(&r, &np);
-    if (!ok && !r.why)
-        r.why = "malformed record";
-    char d[11];
-    if (!r.why && x->date && (strlen(x->date) != 10 || !ws_date_parse(x->date, 10, d)))
-        r.why = "invalid date";
-    if (!r.why && (np > WS_X_MAX_PASSAGES || np > r.left / 16))
-        r.why = "too many passages";
-    if (!r.why && np) {
-        x->passages = calloc(np, sizeof *x->passages);
-        if (!x->passages)
-            r.why = "out of memory";
-    }
-    for (uint32_t i = 0; !r.why && i < np; i++) {
-        ws_passage *p = &x->passages[i];
-        uint32_t kind, number;
-        if (!get_u32(&r, &kind) || !get_u32(&r, &number))
-            break;
-        p->ocr = (kind & 0x100u) != 0;
-        kind &= ~0x100u;
-        if (kind > WS_PASSAGE_SHEET) {
-            r.why = "unknown passage kind";
-            break;
-        }
-        p->kind = (ws_passage_kind)kind;
-        p->number = number;
-        x->npassages = i + 1; /* so a failure below frees what was read */
-        if (!get_str(&r, &p->heading, NULL, WS_X_HEADING_MAX, 1) ||
-            !get_str(&r, &p->text, &p->text_len, max_text, 0))
-            break;
-        if (!p->text_len && !p->heading) {
-            r.why = "empty passage"; /* the builder never keeps one */
-            break;
-        }
-        total += (i ? 2 : 0) + p->text_len + (p->heading ? strlen(p->heading) : 0);
-        if (total > max_text + 2) {
-            r.why = "more text than max_text";
-            break;
-        }
-    }
-    if (!r.why && x->npassages == np)
-        get_str(&r, &x->note, NULL, WS_X_FIELD_MAX, 1);
-    uint32_t ocr_pages = 0, ocr_skipped = 0, ocr_ms = 0;
-    if (!r.why && (!get_u32(&r, &ocr_pages) || !get_u32(&r, &ocr_skipped) || !get_u32(&r, &ocr_ms)))
-        r.why = r.why ? r.why : "record ends early";
-    if (!r.why && (ocr_pages > WS_OCR_MAX_PAGES || ocr_skipped > WS_OCR_MAX_PAGES))
-        r.why = "more OCR pages than allowed";
-    x->ocr_pages = ocr_pages;
-    x->ocr_skipped = ocr_skipped;
-    x->ocr_seconds = ocr_ms / 1000.0;
-    if (!r.why && r.left)
-        r.why = "trailing bytes";
-    /* The joined text is ours to build, not the worker's to claim. */
-    size_t tl = 0;
-    for (size_t i = 0; !r.why && i < x->npassages; i++)
-        tl += (i ? 2 : 0) + x->passages[i].text_len;
-    if (!r.why && !(x->text = malloc(tl + 1)))
-        r.why = "out of memory";
-    if (!r.why) {
-        size_t o = 0;
-        for (size_t i = 0; i < x->npassages; i++) {
-            if (i) {
-                memcpy(x->text + o, "\n\n", 2);
-                o += 2;
+    const unsigned char *u = (const unsigned char *)buf;
+    const char *why = NULL;
+    ws_record rec;
+    memset(&rec, 0, sizeof rec);
+    ws_error rerr;
+    size_t rl = len >= 4 ? get_u32(u) : 0;
+    if (len < 4 || rl > len - 4)
+        why = "record ends early";
+    else if (ws_record_open(&rec, buf + 4, rl, &rerr) != WS_OK)
+        why = rerr.code == WS_ENOMEM                      ? "out of memory"
+              : !strncmp(rerr.msg, "stored record: ", 15) ? rerr.msg + 15
+                                                          : rerr.msg;
+    else if (ws_record_check_text(&rec, &rerr) != WS_OK)
+        why = "string is not clean UTF-8";
+    else
+        why = check_sent(&rec, type, max_text);
+    /* the run-only trailer */
+    const unsigned char *t = u + 4 + rl;
+    size_t left = why ? 0 : len - 4 - rl;
+    uint32_t flags = 0, nl = 0, ocr_pages = 0, ocr_skipped = 0, ocr_ms = 0;
+    const char *note = NULL;
+    if (!why && left < 8)
+        why = "record ends early";
+    if (!why) {
+        flags = get_u32(t);
+        nl = get_u32(t + 4);
+        t += 8;
+        left -= 8;
+        if (flags > 3)
+            why = "unknown flags";
+        else if (nl != UINT32_MAX) {
+            if (nl > WS_X_FIELD_MAX || (size_t)nl >= left)
+                why = "string longer than allowed";
+            else if (t[nl] || memchr(t, '\0', nl) || !ws_utf8_valid((const char *)t, nl))
+                why = "string is not clean UTF-8";
+            else {
+                note = (const char *)t;
+                t += (size_t)nl + 1;
+                left -= (size_t)nl + 1;
             }
-            memcpy(x->text + o, x->passages[i].text, x->passages[i].text_len);
-            o += x->passages[i].text_len;
         }
-        x->text[o] = '\0';
-        x->text_len = o;
     }
-    if (r.why) {
+    if (!why && left != 12)
+        why = left < 12 ? "record ends early" : "trailing bytes";
+    if (!why) {
+        ocr_pages = get_u32(t);
+        ocr_skipped = get_u32(t + 4);
+        ocr_ms = get_u32(t + 8);
+        if (ocr_pages > WS_OCR_MAX_PAGES || ocr_skipped > WS_OCR_MAX_PAGES)
+            why = "more OCR pages than allowed";
+    }
+    ws_extracted *x = NULL;
+    if (!why && !(x = calloc(1, sizeof *x)))
+        why = "out of memory";
+    if (!why) {
+        x->type = type;
+        x->converted = (flags & 1) != 0;
+        x->truncated = (flags & 2) != 0;
+        x->title = dup_cstr(rec.str[WS_FIELD_TITLE], &why);
+        x->date = dup_cstr(rec.str[WS_FIELD_DATE], &why);
+        x->description = dup_cstr(rec.str[WS_FIELD_DESCRIPTION], &why);
+        x->organisation = dup_cstr(rec.str[WS_FIELD_ORGANISATION], &why);
+        x->event = dup_cstr(rec.str[WS_FIELD_EVENT], &why);
+        x->note = dup_cstr(note, &why);
+        copy_list(&rec, WS_LIST_SPEAKERS, &x->speakers, &x->nspeakers, &why);
+        copy_list(&rec, WS_LIST_TAGS, &x->tags, &x->ntags, &why);
+        copy_list(&rec, WS_LIST_LINKS, &x->links, &x->nlinks, &why);
+        x->ocr_pages = ocr_pages;
+        x->ocr_skipped = ocr_skipped;
+        x->ocr_seconds = ocr_ms / 1000.0;
+        x->text = dup_view(rec.text, rec.text_len, &why);
+        x->text_len = rec.text_len;
+        if (!why && !x->text)
+            why = "out of memory";
+    }
+    if (!why && rec.npassages && !(x->passages = calloc(rec.npassages, sizeof *x->passages)))
+        why = "out of memory";
+    for (size_t i = 0; !why && i < rec.npassages; i++) {
+        const ws_record_passage *rp = &rec.passages[i];
+        ws_passage *p = &x->passages[i];
+        p->kind = rp->kind;
+        p->number = rp->number;
+        p->ocr = rp->ocr;
+        x->npassages = i + 1; /* so a failure below frees what was read */
+        p->heading = dup_cstr(rp->heading, &why);
+        p->text = dup_view(rec.text + rp->start, rp->end - rp->start, &why);
+        p->text_len = rp->end - rp->start;
+        if (!why && !p->text)
+            why = "out of memory";
+    }
+    ws_record_free(&rec);
+    if (why) {
         /* ws_extracted_free copes with the half-built record. */
         ws_extracted_free(x);
-        return ws_error_set(err, WS_EFORMAT, "invalid record from the extractor: %s", r.why);
+        return ws_error_set(err, !strcmp(why, "out of memory") ? WS_ENOMEM : WS_EFORMAT,
+                            "invalid record from the extractor: %s", why);
     }
     *out = x;
     return WS_OK;
 }
-
-/* ---- the worker side ----------------------------------------------------- */
 
 static int write_all(int fd, const void *data, size_t len)
 {

@@ -46,10 +46,12 @@ size_t ws_pool_busy(const ws_pool *p);
  */
 int ws_pool_wait(ws_pool *p, size_t *tag, ws_extracted **x, ws_error *xerr, ws_error *err);
 
-/* Serialisation of a record, as a worker sends it (exposed for tests and
- * the fuzzer: the parent must survive anything a worker sends).
- * ws_pool_encode: *out malloc'd.  ws_pool_decode validates everything and
- * rebuilds the joined text itself; WS_EFORMAT with a reason otherwise. */
+/* A worker's answer (exposed for tests and the fuzzer: the parent must
+ * survive anything a worker sends): the record codec's encoding (record.h)
+ * followed by the run-only fields (flags, note, OCR counters).
+ * ws_pool_encode: *out malloc'd.  ws_pool_decode validates everything with
+ * ws_record_open plus the extractors' limits (passages joined exactly into
+ * the text, max_text); WS_EFORMAT with a reason otherwise. */
 int ws_pool_encode(const ws_extracted *x, char **out, size_t *len);
 int ws_pool_decode(const char *buf, size_t len, ws_doctype type, size_t max_text,
                    ws_extracted **out, ws_error *err);

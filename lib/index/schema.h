@@ -11,7 +11,7 @@
 #include <stddef.h>
 
 /* Schema version: bump when the layout below changes incompatibly. */
-#define WS_SCHEMA_VERSION "2"
+#define WS_SCHEMA_VERSION "3" /* 3: binary records (index/record.h) */
 
 /* Metadata keys. */
 #define WS_META_SCHEMA   "wsearch.schema"

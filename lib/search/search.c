@@ -3,13 +3,12 @@
  *
  * The query is rewritten by ws_query_rewrite (German analysis), parsed by
  * Xapian's QueryParser with our libstemmer-backed stemmer plugged in, and
- * run with Enquire.  Each hit's stored record (JSON, see docs/schema.md)
- * gives its metadata and the full text the snippet is cut from.
+ * run with Enquire.  Each hit is filled in hits.c from its stored record
+ * (index/record.h, docs/schema.md).
  */
 #define _GNU_SOURCE /* memmem */
 #include "wsearch/search.h"
 
-#include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +19,7 @@
 #include "analysis/compound.h"
 #include "query/query.h"
 #include "search/highlight.h"
+#include "search/hits.h"
 #include "search/related.h"
 #include "index/schema.h"
 #include "search/searcher.h"
@@ -29,9 +29,6 @@
 #include "wsearch/extract.h"
 #include "util/text.h"
 #include "xapian/xapian.h"
-
-/* Only this much of a very long text is scanned for the snippet. */
-#define WS_SNIPPET_SCAN ((size_t)4 << 20)
 
 /* Xapian's parser calls this for every word it stems. */
 static int stem_cb(void *ctx, const char *word, size_t len, char *out, size_t cap)
@@ -251,21 +248,6 @@ int ws_searcher_suggest(ws_searcher *s, const char *q, size_t len, size_t max, c
     return rc;
 }
 
-int ws_searcher_document(ws_searcher *s, uint32_t docid, char **out, size_t *len, ws_error *err)
-{
-    *out = NULL;
-    if (!docid)
-        return ws_error_set(err, WS_ENOTFOUND, "no document 0");
-    ws_xdoc *d = NULL;
-    int rc = ws_xdb_get_document(s->db, docid, &d, err);
-    if (rc == WS_ENOTFOUND)
-        rc = ws_error_set(err, rc, "no document %u", docid);
-    if (rc == WS_OK)
-        rc = ws_xdoc_get_data(d, out, len, err);
-    ws_xdoc_free(d);
-    return rc;
-}
-
 uint32_t ws_searcher_knows(void *db, const char *term)
 {
     uint32_t n = 0;
@@ -308,222 +290,18 @@ int ws_search_rewrite(ws_searcher *s, const char *query, size_t len, char **out,
 
 /* ---- results ------------------------------------------------------------ */
 
-void ws_hit_clear(ws_hit *h)
-{
-    free(h->path);
-    free(h->title);
-    free(h->type);
-    free(h->date);
-    free(h->snippet);
-    free(h->marks);
-    free(h->passage_heading);
-    for (size_t i = 0; i < h->nrelated; i++) {
-        free(h->related[i].path);
-        free(h->related[i].title);
-        free(h->related[i].type);
-    }
-    free(h->related);
-    memset(h, 0, sizeof *h);
-}
-
-void ws_results_free(ws_results *r)
-{
-    if (!r)
-        return;
-    for (size_t i = 0; i < r->nhits; i++)
-        ws_hit_clear(&r->hits[i]);
-    free(r->hits);
-    free(r->corrected);
-    for (size_t i = 0; i < r->nfacets; i++) {
-        for (size_t k = 0; k < r->facets[i].nvalues; k++)
-            free(r->facets[i].values[k].value);
-        free(r->facets[i].values);
-    }
-    free(r->facets);
-    free(r);
-}
-
-static char *json_strdup(json_t *o, const char *key)
-{
-    const char *v = json_string_value(json_object_get(o, key));
-    return v ? strdup(v) : NULL;
-}
-
-/* ---- related documents (recap <-> presentation, see related.h) ---------- */
-
-typedef struct related_ids {
-    uint32_t id[WS_RELATED_MAX];
-    size_t n;
-    uint32_t self;
-} related_ids;
-
-static int related_add_term(ws_searcher *s, related_ids *r, const char *prefix, const char *value,
-                            ws_error *err)
-{
-    char term[256];
-    uint32_t *ids = NULL;
-    size_t n = 0;
-    ws_related_term(prefix, value, term);
-    int rc = ws_xdb_postings(s->db, term, &ids, &n, err);
-    for (size_t i = 0; rc == WS_OK && i < n && r->n < WS_RELATED_MAX; i++) {
-        size_t k = 0;
-        while (k < r->n && r->id[k] != ids[i])
-            k++;
-        if (ids[i] != r->self && k == r->n)
-            r->id[r->n++] = ids[i];
-    }
-    free(ids);
-    return rc;
-}
-
-/* Documents linking to the hit's file, and the hit's links that are
- * documents of the index; j is the hit's stored record. */
-static int fill_related(ws_searcher *s, ws_hit *h, json_t *j, ws_error *err)
-{
-    related_ids r = {{0}, 0, h->docid};
-    char name[1024], target[4096];
-    int rc = WS_OK;
-    if (!h->path)
-        return WS_OK;
-    rc = related_add_term(s, &r, WS_PFX_LINK, h->path, err);
-    if (rc == WS_OK && ws_related_name(h->path, name, sizeof name))
-        rc = related_add_term(s, &r, WS_PFX_LINKNAME, name, err);
-    size_t k;
-    json_t *l;
-    json_array_foreach(json_object_get(j, "links"), k, l)
-    {
-        const char *link = json_string_value(l);
-        if (rc != WS_OK || r.n >= WS_RELATED_MAX)
-            break;
-        if (!link || !ws_related_resolve(h->path, link, target, sizeof target))
-            continue;
-        char idterm[WS_MAX_IDTERM + 1];
-        ws_schema_idterm(target, idterm);
-        uint32_t *ids = NULL;
-        size_t n = 0;
-        rc = ws_xdb_postings(s->db, idterm, &ids, &n, err);
-        if (rc == WS_OK && n) {
-            free(ids);
-            rc = related_add_term(s, &r, WS_PFX_ID, target, err);
-        } else {
-            free(ids);
-            if (rc == WS_OK && ws_related_name(target, name, sizeof name))
-                rc = related_add_term(s, &r, WS_PFX_NAME, name, err);
-        }
-    }
-    if (rc != WS_OK || !r.n)
-        return rc;
-    h->related = calloc(r.n, sizeof *h->related);
-    if (!h->related)
-        return ws_error_set(err, WS_ENOMEM, "out of memory");
-    for (size_t i = 0; rc == WS_OK && i < r.n; i++) {
-        ws_xdoc *doc = NULL;
-        char *data = NULL;
-        size_t dlen = 0;
-        rc = ws_xdb_get_document(s->db, r.id[i], &doc, err);
-        if (rc == WS_ENOTFOUND) { /* deleted since the posting was read */
-            rc = WS_OK;
-            continue;
-        }
-        if (rc == WS_OK)
-            rc = ws_xdoc_get_data(doc, &data, &dlen, err);
-        json_t *o = rc == WS_OK ? json_loadb(data, dlen, 0, NULL) : NULL;
-        if (o) {
-            ws_related *e = &h->related[h->nrelated++];
-            e->docid = r.id[i];
-            e->path = json_strdup(o, "path");
-            e->title = json_strdup(o, "title");
-            e->type = json_strdup(o, "type");
-            if (!e->title)
-                e->title = strdup(e->path ? e->path : "");
-            if (!e->title)
-                rc = ws_error_set(err, WS_ENOMEM, "out of memory");
-        }
-        json_decref(o);
-        free(data);
-        ws_xdoc_free(doc);
-    }
-    return rc;
-}
-
+/* A hit (hits.c), with the query's terms that matched its document for
+ * the highlighter (highlight.c). */
 static int fill_hit(ws_searcher *s, ws_xenquire *enq, ws_xmset *ms, uint32_t i,
                     const ws_search_options *o, ws_hit *h, ws_error *err)
 {
-    ws_xdoc *doc = NULL;
-    char *data = NULL;
-    size_t dlen = 0;
-    json_t *j = NULL;
     ws_highlight m = {s->an, s->db, "", {0}, err};
-    h->docid = ws_xmset_docid(ms, i);
-    h->score = ws_xmset_weight(ms, i);
-    h->percent = ws_xmset_percent(ms, i);
-    h->passage_kind = "body";
-    int rc = ws_xmset_document(ms, i, &doc, err);
-    if (rc == WS_OK)
-        rc = ws_xdoc_get_data(doc, &data, &dlen, err);
-    if (rc == WS_OK) {
-        json_error_t je;
-        j = json_loadb(data, dlen, 0, &je);
-        if (!j)
-            rc = ws_error_set(err, WS_ECORRUPT, "document %u: stored record is not JSON: %s",
-                              h->docid, je.text);
-    }
-    if (rc == WS_OK)
-        rc = ws_xenquire_matching_terms(enq, h->docid, ws_highlight_add_term, &m, err);
+    int rc = ws_xenquire_matching_terms(enq, ws_xmset_docid(ms, i), ws_highlight_add_term, &m, err);
     if (rc == WS_OK && m.terms.oom)
         rc = ws_error_set(err, WS_ENOMEM, "out of memory");
-    if (rc == WS_OK) {
-        h->path = json_strdup(j, "path");
-        h->title = json_strdup(j, "title");
-        h->type = json_strdup(j, "type");
-        h->date = json_strdup(j, "date");
-        if (!h->title)
-            h->title = strdup(h->path ? h->path : "");
-        json_t *text = json_object_get(j, "text");
-        const char *tx = json_string_value(text);
-        size_t tlen = tx ? json_string_length(text) : 0;
-        ws_snippet sn;
-        m.text = tx ? tx : "";
-        ws_analyzer_set_stemming(s->an, 0);
-        rc = ws_snippet_make(s->an, tx ? tx : "", tlen, o->snippet_bytes, WS_SNIPPET_SCAN,
-                             ws_highlight_match, &m, &sn, err);
-        ws_analyzer_set_stemming(s->an, 1);
-        if (rc == WS_OK) {
-            h->snippet = sn.text;
-            h->marks = sn.marks;
-            h->nmarks = sn.nmarks;
-            /* The passage the snippet comes from names where the hit is. */
-            json_t *ps = json_object_get(j, "passages");
-            size_t k;
-            json_t *p;
-            json_array_foreach(ps, k, p)
-            {
-                json_int_t st = json_integer_value(json_object_get(p, "start"));
-                json_int_t en = json_integer_value(json_object_get(p, "end"));
-                if ((json_int_t)sn.src_start >= st && (json_int_t)sn.src_start <= en) {
-                    const char *kind = json_string_value(json_object_get(p, "kind"));
-                    h->passage_kind = !kind                      ? "body"
-                                      : !strcmp(kind, "section") ? "section"
-                                      : !strcmp(kind, "page")    ? "page"
-                                      : !strcmp(kind, "slide")   ? "slide"
-                                      : !strcmp(kind, "sheet")   ? "sheet"
-                                                                 : "body";
-                    h->passage_number = (unsigned)json_integer_value(json_object_get(p, "n"));
-                    h->passage_heading = json_strdup(p, "heading");
-                    h->ocr = json_is_true(json_object_get(p, "ocr"));
-                    break;
-                }
-            }
-        }
-        if (rc == WS_OK && (!h->title || !h->snippet))
-            rc = ws_error_set(err, WS_ENOMEM, "out of memory");
-        if (rc == WS_OK)
-            rc = fill_related(s, h, j, err);
-    }
+    if (rc == WS_OK)
+        rc = ws_hit_fill(s, ms, i, o, ws_highlight_match, &m, &m.text, h, err);
     ws_strlist_free(&m.terms);
-    json_decref(j);
-    free(data);
-    ws_xdoc_free(doc);
     return rc;
 }
 

@@ -1,11 +1,18 @@
 /*
- * json.c - results to and from JSON (see wsearch/json.h).
+ * json.c - the JSON edge: results to JSON (searchd's /search answer, the
+ * CLI's --json) and back (the CLI reading searchd), in one place, so output
+ * through the daemon stays identical to a direct search.
+ *
+ * jansson stays inside this file: the public API (wsearch/search.h) hands
+ * out and takes strings.  Types and passage kinds become names here and
+ * nowhere earlier.
  */
 #define _POSIX_C_SOURCE 200809L
-#include "wsearch/json.h"
-
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "wsearch/search.h"
 
 /* The snippet as HTML: text escaped, matches in <mark>, so a browser never
  * has to insert document text as markup. */
@@ -51,7 +58,7 @@ static json_t *str_or_null(const char *s)
     return s ? json_string(s) : json_null();
 }
 
-json_t *ws_hit_to_json(const ws_hit *h, unsigned flags)
+static json_t *hit_to_json(const ws_hit *h, unsigned flags)
 {
     json_t *o = json_object();
     if (!o)
@@ -59,7 +66,7 @@ json_t *ws_hit_to_json(const ws_hit *h, unsigned flags)
     json_object_set_new(o, "id", json_integer(h->docid));
     json_object_set_new(o, "path", json_string(h->path ? h->path : ""));
     json_object_set_new(o, "title", json_string(h->title));
-    json_object_set_new(o, "type", json_string(h->type ? h->type : ""));
+    json_object_set_new(o, "type", json_string(ws_doctype_name(h->type)));
     json_object_set_new(o, "date", str_or_null(h->date));
     json_object_set_new(o, "score", json_real(h->score));
     json_object_set_new(o, "percent", json_integer(h->percent));
@@ -72,14 +79,14 @@ json_t *ws_hit_to_json(const ws_hit *h, unsigned flags)
             marks, json_pack("[II]", (json_int_t)h->marks[i].start, (json_int_t)h->marks[i].end));
     json_object_set_new(o, "highlights", marks);
     json_t *p = json_object();
-    json_object_set_new(p, "kind", json_string(h->passage_kind));
+    json_object_set_new(p, "kind", json_string(ws_passage_kind_name(h->passage_kind)));
     if (h->passage_number)
         json_object_set_new(p, "number", json_integer(h->passage_number));
     if (h->passage_heading)
         json_object_set_new(p, "heading", json_string(h->passage_heading));
     json_object_set_new(o, "passage", p);
     /* "slide": 7 / "page": 3 and a location a viewer opens there. */
-    int paged = !strcmp(h->passage_kind, "page"), slide = !strcmp(h->passage_kind, "slide");
+    int paged = h->passage_kind == WS_PASSAGE_PAGE, slide = h->passage_kind == WS_PASSAGE_SLIDE;
     if ((paged || slide) && h->passage_number) {
         json_object_set_new(o, paged ? "page" : "slide", json_integer(h->passage_number));
         json_t *loc = json_sprintf("%s#%s=%u", h->path ? h->path : "", paged ? "page" : "slide",
@@ -87,7 +94,7 @@ json_t *ws_hit_to_json(const ws_hit *h, unsigned flags)
         json_object_set_new(o, "location", loc ? loc : json_null());
     }
     /* "sheet": "Kurse": a sheet is known by its name. */
-    if (!strcmp(h->passage_kind, "sheet") && h->passage_heading)
+    if (h->passage_kind == WS_PASSAGE_SHEET && h->passage_heading)
         json_object_set_new(o, "sheet", json_string(h->passage_heading));
     if (h->ocr) /* the snippet's text was recognised from a scan */
         json_object_set_new(o, "ocr", json_true());
@@ -97,7 +104,7 @@ json_t *ws_hit_to_json(const ws_hit *h, unsigned flags)
         json_object_set_new(e, "id", json_integer(h->related[i].docid));
         json_object_set_new(e, "path", json_string(h->related[i].path ? h->related[i].path : ""));
         json_object_set_new(e, "title", json_string(h->related[i].title));
-        json_object_set_new(e, "type", json_string(h->related[i].type ? h->related[i].type : ""));
+        json_object_set_new(e, "type", json_string(ws_doctype_name(h->related[i].type)));
         json_array_append_new(rel, e);
     }
     json_object_set_new(o, "related", rel);
@@ -110,19 +117,9 @@ static char *dup_str(const json_t *v)
     return s ? strdup(s) : NULL;
 }
 
-static const char *kind_static(const char *k)
-{
-    static const char *kinds[] = {"section", "page", "slide", "sheet"};
-    for (size_t i = 0; k && i < sizeof kinds / sizeof *kinds; i++)
-        if (!strcmp(k, kinds[i]))
-            return kinds[i];
-    return "body";
-}
-
-int ws_hit_from_json(const json_t *j, ws_hit *o)
+static int hit_from_json(const json_t *j, ws_hit *o)
 {
     memset(o, 0, sizeof *o);
-    o->passage_kind = "body";
     if (!json_is_object(j))
         return -1;
     o->docid = (uint32_t)json_integer_value(json_object_get(j, "id"));
@@ -130,7 +127,7 @@ int ws_hit_from_json(const json_t *j, ws_hit *o)
     o->percent = (int)json_integer_value(json_object_get(j, "percent"));
     o->path = dup_str(json_object_get(j, "path"));
     o->title = dup_str(json_object_get(j, "title"));
-    o->type = dup_str(json_object_get(j, "type"));
+    o->type = ws_doctype_from_name(json_string_value(json_object_get(j, "type")));
     o->date = dup_str(json_object_get(j, "date"));
     o->snippet = dup_str(json_object_get(j, "snippet"));
     if (!o->title)
@@ -138,7 +135,7 @@ int ws_hit_from_json(const json_t *j, ws_hit *o)
     if (!o->snippet)
         o->snippet = strdup("");
     json_t *p = json_object_get(j, "passage");
-    o->passage_kind = kind_static(json_string_value(json_object_get(p, "kind")));
+    o->passage_kind = ws_passage_kind_from_name(json_string_value(json_object_get(p, "kind")));
     o->passage_number = (unsigned)json_integer_value(json_object_get(p, "number"));
     o->passage_heading = dup_str(json_object_get(p, "heading"));
     o->ocr = json_is_true(json_object_get(j, "ocr"));
@@ -168,7 +165,7 @@ int ws_hit_from_json(const json_t *j, ws_hit *o)
         r->docid = (uint32_t)json_integer_value(json_object_get(e, "id"));
         r->path = dup_str(json_object_get(e, "path"));
         r->title = dup_str(json_object_get(e, "title"));
-        r->type = dup_str(json_object_get(e, "type"));
+        r->type = ws_doctype_from_name(json_string_value(json_object_get(e, "type")));
         if (!r->title && !(r->title = strdup("")))
             goto oom;
     }
@@ -180,7 +177,7 @@ oom:
     return -1;
 }
 
-json_t *ws_facets_to_json(const ws_results *r)
+static json_t *facets_to_json(const ws_results *r)
 {
     json_t *facets = json_object();
     for (size_t i = 0; facets && i < r->nfacets; i++) {
@@ -192,4 +189,108 @@ json_t *ws_facets_to_json(const ws_results *r)
         json_object_set_new(facets, r->facets[i].name, vals);
     }
     return facets;
+}
+
+int ws_results_to_json(const ws_results *r, const ws_json_request *req, unsigned flags, char **out,
+                       size_t *len, ws_error *err)
+{
+    *out = NULL;
+    json_t *hits = json_array();
+    for (size_t i = 0; hits && i < r->nhits; i++)
+        if (json_array_append_new(hits, hit_to_json(&r->hits[i], flags)) != 0) {
+            json_decref(hits);
+            hits = NULL;
+        }
+    json_t *o = hits;
+    if (hits && !(flags & WS_JSON_HITS_ONLY)) {
+        static const ws_json_request none = {"", 0, 0, 0, NULL};
+        if (!req)
+            req = &none;
+        o = json_object();
+        if (o) {
+            json_object_set_new(o, "query", json_stringn(req->query, req->query_len));
+            json_object_set_new(o, "total", json_integer(r->estimated));
+            json_object_set_new(o, "offset", json_integer(req->offset));
+            json_object_set_new(o, "size", json_integer(req->limit));
+            json_object_set_new(o, "hits", hits);
+            json_object_set_new(o, "facets", facets_to_json(r));
+            json_object_set_new(o, "suggestion",
+                                r->corrected ? json_string(r->corrected) : json_null());
+            json_object_set_new(o, "took_ms", json_real(r->seconds * 1000.0));
+            /* A budget cut the search: these are the best hits found within it. */
+            json_object_set_new(o, "truncated", json_boolean(r->truncated != 0));
+            if (r->truncated) {
+                json_t *by = json_array();
+                if (r->truncated & WS_TRUNCATED_WILDCARDS)
+                    json_array_append_new(by, json_string("wildcards"));
+                if (r->truncated & WS_TRUNCATED_TIME)
+                    json_array_append_new(by, json_string("time"));
+                if (r->truncated & WS_TRUNCATED_SYNONYMS)
+                    json_array_append_new(by, json_string("synonyms"));
+                json_object_set_new(o, "truncated_by", by);
+            }
+            if (req->index)
+                json_object_set_new(o, "index", json_string(req->index));
+        } else {
+            json_decref(hits);
+        }
+    }
+    char *s = o ? json_dumps(o, flags & WS_JSON_HITS_ONLY ? JSON_INDENT(2) : JSON_COMPACT) : NULL;
+    json_decref(o);
+    if (!s)
+        return ws_error_set(err, WS_ENOMEM, "out of memory writing JSON");
+    *out = s;
+    if (len)
+        *len = strlen(s);
+    return WS_OK;
+}
+
+int ws_results_from_json(const char *json, size_t len, ws_results **out, char **index,
+                         ws_error *err)
+{
+    *out = NULL;
+    if (index)
+        *index = NULL;
+    json_error_t je;
+    json_t *j = json_loadb(json, len, 0, &je);
+    if (!json_is_object(j)) {
+        json_decref(j);
+        return ws_error_set(err, WS_EFORMAT, "not a search answer: %s",
+                            j ? "not an object" : je.text);
+    }
+    ws_results *r = calloc(1, sizeof *r);
+    if (!r) {
+        json_decref(j);
+        return ws_error_set(err, WS_ENOMEM, "out of memory");
+    }
+    json_t *hits = json_object_get(j, "hits");
+    size_t n = json_array_size(hits);
+    r->estimated = (uint32_t)json_integer_value(json_object_get(j, "total"));
+    json_t *by = json_object_get(j, "truncated_by");
+    for (size_t i = 0; i < json_array_size(by); i++) {
+        const char *w = json_string_value(json_array_get(by, i));
+        r->truncated |= !w                       ? 0
+                        : !strcmp(w, "time")     ? WS_TRUNCATED_TIME
+                        : !strcmp(w, "synonyms") ? WS_TRUNCATED_SYNONYMS
+                                                 : WS_TRUNCATED_WILDCARDS;
+    }
+    const char *sug = json_string_value(json_object_get(j, "suggestion"));
+    int rc = WS_OK;
+    if ((sug && !(r->corrected = strdup(sug))) || (n && !(r->hits = calloc(n, sizeof *r->hits))))
+        rc = ws_error_set(err, WS_ENOMEM, "out of memory");
+    for (size_t i = 0; rc == WS_OK && i < n; i++) {
+        if (hit_from_json(json_array_get(hits, i), &r->hits[i]) != 0)
+            rc = ws_error_set(err, WS_ENOMEM, "out of memory reading a hit");
+        r->nhits = i + 1;
+    }
+    const char *ix = json_string_value(json_object_get(j, "index"));
+    if (rc == WS_OK && index && ix && !(*index = strdup(ix)))
+        rc = ws_error_set(err, WS_ENOMEM, "out of memory");
+    json_decref(j);
+    if (rc != WS_OK) {
+        ws_results_free(r);
+        return rc;
+    }
+    *out = r;
+    return WS_OK;
 }

@@ -202,7 +202,7 @@ static void test_snippet_and_metadata(void **state)
     assert_int_equal(r->nhits, 1);
     ws_hit *h = &r->hits[0];
     assert_string_equal(h->title, "Kommunaler Praxisdialog: Wohnraum");
-    assert_string_equal(h->type, "txt");
+    assert_int_equal(h->type, WS_DOC_TXT);
     assert_string_equal(h->date, "2023-03-12");
     assert_true(h->nmarks >= 2);
     /* the marks cover the surface forms, which differ from the query */
@@ -218,7 +218,7 @@ static void test_snippet_and_metadata(void **state)
     /* a section of a Markdown document names its heading */
     assert_int_equal(ws_search(s, "Lindenau", 8, NULL, &r, &e), WS_OK);
     assert_int_equal(r->nhits, 1);
-    assert_string_equal(r->hits[0].passage_kind, "section");
+    assert_int_equal(r->hits[0].passage_kind, WS_PASSAGE_SECTION);
     assert_string_equal(r->hits[0].passage_heading, "Diskussion");
     ws_results_free(r);
     /* bad queries are errors with a message, not crashes */
@@ -264,7 +264,7 @@ static void test_facets_filters_suggest(void **state)
     o.speaker = "Kaya";
     assert_int_equal(ws_search(s, "Ehrenamtliche", 13, &o, &r, &e), WS_OK);
     assert_int_equal(r->nhits, 1);
-    assert_string_equal(r->hits[0].type, "md");
+    assert_int_equal(r->hits[0].type, WS_DOC_MD);
     ws_results_free(r);
     o.speaker = NULL;
     o.organisation = "brückenschlag";
@@ -297,12 +297,14 @@ static void test_facets_filters_suggest(void **state)
     assert_int_equal(ws_searcher_suggest(s, "\xff", 1, 5, &v, &n, &e), WS_EQUERY);
 
     /* the stored record and the revision */
-    char *data = NULL;
+    ws_document *doc = NULL;
     size_t len = 0;
-    assert_int_equal(ws_searcher_document(s, 1, &data, &len, &e), WS_OK);
-    assert_non_null(strstr(data, "\"text\""));
-    free(data);
-    assert_int_equal(ws_searcher_document(s, 99999, &data, &len, &e), WS_ENOTFOUND);
+    assert_int_equal(ws_searcher_document(s, 1, &doc, &e), WS_OK);
+    assert_non_null(ws_document_text(doc, &len));
+    assert_true(len > 0);
+    assert_non_null(ws_document_field(doc, WS_FIELD_PATH));
+    ws_document_free(doc);
+    assert_int_equal(ws_searcher_document(s, 99999, &doc, &e), WS_ENOTFOUND);
     uint64_t rev = 0;
     assert_int_equal(ws_searcher_revision(s, &rev, &e), WS_OK);
     assert_true(rev >= 1);

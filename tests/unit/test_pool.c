@@ -288,7 +288,7 @@ static void test_related(void **state)
     assert_int_equal(ws_search(s, q, strlen(q), NULL, &r, &err), WS_OK);
     assert_int_equal(r->nhits, 1);
     ws_hit *h = &r->hits[0];
-    assert_string_equal(h->passage_kind, "slide");
+    assert_int_equal(h->passage_kind, WS_PASSAGE_SLIDE);
     assert_int_equal(h->passage_number, 3);
     assert_int_equal(h->nrelated, 1);
     assert_string_equal(h->related[0].title, "Rückblick Praxisdialog");
@@ -298,7 +298,7 @@ static void test_related(void **state)
     q = "Zugvogel type:pdf";
     assert_int_equal(ws_search(s, q, strlen(q), NULL, &r, &err), WS_OK);
     assert_int_equal(r->nhits, 1);
-    assert_string_equal(r->hits[0].passage_kind, "page");
+    assert_int_equal(r->hits[0].passage_kind, WS_PASSAGE_PAGE);
     assert_int_equal(r->hits[0].passage_number, 3);
     assert_int_equal(r->hits[0].nrelated, 1);
     ws_results_free(r);
@@ -322,7 +322,7 @@ static void test_related(void **state)
     assert_int_equal(r->hits[0].nrelated, 3);
     int types = 0;
     for (size_t i = 0; i < r->hits[0].nrelated; i++) {
-        const char *t = r->hits[0].related[i].type;
+        const char *t = ws_doctype_name(r->hits[0].related[i].type);
         types |= !strcmp(t, "pptx") ? 1 : !strcmp(t, "pdf") ? 2 : !strcmp(t, "odp") ? 4 : 8;
     }
     assert_int_equal(types, 7);

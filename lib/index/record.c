@@ -1,0 +1,364 @@
+/*
+ * record.c - encoding and decoding the stored per-document record (see
+ * record.h for the layout and why it is shaped so).
+ *
+ * Integers are written byte by byte, little-endian, so an index moves
+ * between machines.  The decoder reads the metadata and the passage table
+ * into views (pointers into the buffer, one small allocation for the
+ * tables) and never reads the text's bytes: a hit in a 10 MB document
+ * costs what a hit in a 10 KB one does until its text is asked for.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "index/record.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/buf.h"
+#include "util/text.h"
+
+#define STR_ABSENT UINT32_MAX
+
+static const char magic[3] = {'W', 'S', 'R'};
+
+/* ---- encoding ---------------------------------------------------------- */
+
+static void put_u32(ws_buf *b, uint32_t v)
+{
+    char c[4] = {(char)(v & 0xff), (char)((v >> 8) & 0xff), (char)((v >> 16) & 0xff),
+                 (char)(v >> 24)};
+    ws_buf_append(b, c, 4);
+}
+
+static void put_str(ws_buf *b, const char *s, size_t n)
+{
+    if (!s || n >= STR_ABSENT) {
+        put_u32(b, STR_ABSENT);
+        return;
+    }
+    put_u32(b, (uint32_t)n);
+    ws_buf_append(b, s, n);
+    ws_buf_putc(b, '\0');
+}
+
+static void put_cstr(ws_buf *b, const char *s)
+{
+    put_str(b, s, s ? strlen(s) : 0);
+}
+
+static void put_field(ws_buf *b, const char *s)
+{
+    put_cstr(b, s && *s ? s : NULL);
+}
+
+static void put_list(ws_buf *b, char *const *v, size_t n)
+{
+    put_u32(b, (uint32_t)n);
+    for (size_t i = 0; i < n; i++)
+        put_cstr(b, v[i]);
+}
+
+int ws_record_append(ws_buf *b, const ws_extracted *x, const char *path, const char *title)
+{
+    size_t at = b->len;
+    ws_buf_append(b, magic, 3);
+    ws_buf_putc(b, (char)WS_RECORD_VERSION);
+    ws_buf_putc(b, (char)(unsigned char)x->type);
+    ws_buf_putc(b, 0); /* flags: none yet */
+    ws_buf_putc(b, 0);
+    ws_buf_putc(b, 0);
+    put_u32(b, 0); /* meta_len, patched below */
+    size_t meta = b->len;
+    /* an empty field is stored as absent, as the JSON records did */
+    put_field(b, path);
+    put_field(b, title ? title : x->title);
+    put_field(b, x->date);
+    put_field(b, x->description);
+    put_field(b, x->organisation);
+    put_field(b, x->event);
+    put_list(b, x->speakers, x->nspeakers);
+    put_list(b, x->tags, x->ntags);
+    put_list(b, x->links, x->nlinks);
+    put_u32(b, (uint32_t)x->npassages);
+    size_t off = 0;
+    for (size_t i = 0; i < x->npassages; i++) {
+        const ws_passage *p = &x->passages[i];
+        put_u32(b, (uint32_t)p->kind | (p->ocr ? 0x100u : 0)); /* bit 8: recognised text */
+        put_u32(b, p->number);
+        put_u32(b, (uint32_t)off);
+        put_u32(b, (uint32_t)(off + p->text_len));
+        put_cstr(b, p->heading);
+        off += p->text_len + 2; /* passages are joined by "\n\n" */
+    }
+    if (b->oom || b->len - meta > UINT32_MAX || x->text_len > WS_RECORD_TEXT_MAX)
+        return b->oom ? WS_ENOMEM : WS_ETOOBIG;
+    uint32_t ml = (uint32_t)(b->len - meta);
+    for (int k = 0; k < 4; k++)
+        b->data[at + 8 + (size_t)k] = (char)((ml >> (8 * k)) & 0xff);
+    put_u32(b, (uint32_t)x->text_len);
+    ws_buf_append(b, x->text ? x->text : "", x->text_len);
+    ws_buf_putc(b, '\0');
+    return b->oom ? WS_ENOMEM : WS_OK;
+}
+
+int ws_record_encode(const ws_extracted *x, const char *path, const char *title, char **out,
+                     size_t *len, ws_error *err)
+{
+    ws_buf b = WS_BUF_INIT;
+    *out = NULL;
+    int rc = ws_record_append(&b, x, path, title);
+    if (rc == WS_OK && !(*out = ws_buf_steal(&b, len)))
+        rc = WS_ENOMEM;
+    ws_buf_free(&b);
+    if (rc == WS_ETOOBIG)
+        return ws_error_set(err, rc, "%s: record too large to store", path ? path : "document");
+    if (rc != WS_OK)
+        return ws_error_set(err, rc, "out of memory encoding a record");
+    return WS_OK;
+}
+
+/* ---- decoding ---------------------------------------------------------- */
+
+typedef struct reader {
+    const unsigned char *p;
+    size_t left;
+    const char *why; /* first problem found */
+} reader;
+
+static int bad(reader *r, const char *why)
+{
+    if (!r->why)
+        r->why = why;
+    return 0;
+}
+
+static int get_u32(reader *r, uint32_t *v)
+{
+    if (r->left < 4)
+        return bad(r, "record ends early");
+    *v = (uint32_t)r->p[0] | (uint32_t)r->p[1] << 8 | (uint32_t)r->p[2] << 16 |
+         (uint32_t)r->p[3] << 24;
+    r->p += 4;
+    r->left -= 4;
+    return 1;
+}
+
+/* A string view: at most max bytes, NUL right after it, none inside, UTF-8. */
+static int get_str(reader *r, const char **out, size_t *olen, size_t max)
+{
+    uint32_t n;
+    *out = NULL;
+    if (olen)
+        *olen = 0;
+    if (!get_u32(r, &n))
+        return 0;
+    if (n == STR_ABSENT)
+        return 1;
+    if (n > max || (size_t)n >= r->left)
+        return bad(r, n > max ? "string longer than allowed" : "record ends early");
+    const char *s = (const char *)r->p;
+    if (s[n] != '\0' || memchr(s, '\0', n) || !ws_utf8_valid(s, n))
+        return bad(r, "string is not clean UTF-8");
+    r->p += (size_t)n + 1;
+    r->left -= (size_t)n + 1;
+    *out = s;
+    if (olen)
+        *olen = n;
+    return 1;
+}
+
+static const size_t str_max[WS_FIELD_COUNT_] = {
+    WS_RECORD_PATH_MAX,  WS_RECORD_FIELD_MAX, 10,
+    WS_RECORD_FIELD_MAX, WS_RECORD_FIELD_MAX, WS_RECORD_FIELD_MAX};
+static const size_t list_max[WS_LIST_COUNT_] = {WS_RECORD_MAX_LIST, WS_RECORD_MAX_LIST,
+                                                WS_RECORD_MAX_LINKS};
+static const size_t item_max[WS_LIST_COUNT_] = {WS_RECORD_FIELD_MAX, WS_RECORD_FIELD_MAX,
+                                                WS_RECORD_LINK_MAX};
+
+void ws_record_free(ws_record *r)
+{
+    if (!r)
+        return;
+    free(r->list[0]);
+    free(r->passages);
+    memset(r, 0, sizeof *r);
+}
+
+/* The lists: counts first (each entry takes at least 4 bytes), then one
+ * block of pointers for all three. */
+static int read_lists(reader *r, ws_record *rec)
+{
+    reader save = *r;
+    size_t total = 0;
+    for (int l = 0; l < WS_LIST_COUNT_; l++) {
+        uint32_t n;
+        if (!get_u32(r, &n))
+            return 0;
+        if (n > list_max[l] || n > r->left / 4)
+            return bad(r, "too many list entries");
+        for (uint32_t i = 0; i < n; i++) {
+            const char *s;
+            if (!get_str(r, &s, NULL, item_max[l]))
+                return 0;
+            if (!s)
+                return bad(r, "missing string");
+        }
+        rec->nlist[l] = n;
+        total += n;
+    }
+    if (!total)
+        return 1;
+    const char **v = malloc(total * sizeof *v);
+    if (!v)
+        return bad(r, "out of memory");
+    *r = save;
+    size_t k = 0;
+    for (int l = 0; l < WS_LIST_COUNT_; l++) {
+        uint32_t n;
+        get_u32(r, &n);
+        rec->list[l] = v + k;
+        for (uint32_t i = 0; i < n; i++)
+            get_str(r, &v[k++], NULL, item_max[l]);
+    }
+    return 1;
+}
+
+static int read_passages(reader *r, ws_record *rec, size_t text_len)
+{
+    uint32_t n;
+    if (!get_u32(r, &n))
+        return 0;
+    /* an entry takes at least 20 bytes */
+    if (n > WS_RECORD_MAX_PASSAGES || n > r->left / 20)
+        return bad(r, "too many passages");
+    if (!n)
+        return 1;
+    rec->passages = calloc(n, sizeof *rec->passages);
+    if (!rec->passages)
+        return bad(r, "out of memory");
+    size_t prev = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        ws_record_passage *p = &rec->passages[i];
+        uint32_t kind, number, start, end;
+        if (!get_u32(r, &kind) || !get_u32(r, &number) || !get_u32(r, &start) ||
+            !get_u32(r, &end) || !get_str(r, &p->heading, NULL, WS_RECORD_FIELD_MAX))
+            return 0;
+        p->ocr = (kind & 0x100u) != 0;
+        kind &= ~0x100u;
+        if (kind > WS_PASSAGE_SHEET)
+            return bad(r, "unknown passage kind");
+        if (start < prev || end < start || end > text_len)
+            return bad(r, "passage outside the text");
+        p->kind = (ws_passage_kind)kind;
+        p->number = number;
+        p->start = start;
+        p->end = end;
+        prev = end;
+        rec->npassages = i + 1;
+    }
+    return 1;
+}
+
+int ws_record_open(ws_record *rec, const char *buf, size_t len, ws_error *err)
+{
+    memset(rec, 0, sizeof *rec);
+    const unsigned char *u = (const unsigned char *)buf;
+    if (!buf || len < WS_RECORD_HEADER + 5 || memcmp(buf, magic, 3) != 0)
+        return ws_error_set(err, WS_ECORRUPT, "stored record is not a wsearch record");
+    if (u[3] != WS_RECORD_VERSION)
+        return ws_error_set(err, WS_ECORRUPT, "stored record has version %u, this wsearch reads %u",
+                            u[3], WS_RECORD_VERSION);
+    if (u[4] >= WS_DOC_COUNT_ || u[5] || u[6] || u[7])
+        return ws_error_set(err, WS_ECORRUPT, "stored record: unknown type or flags");
+    reader h = {u + 8, 4, NULL};
+    uint32_t meta_len, text_len;
+    get_u32(&h, &meta_len);
+    if (meta_len > len - WS_RECORD_HEADER - 5)
+        return ws_error_set(err, WS_ECORRUPT, "stored record: record ends early");
+    /* the text's length first: passages are checked against it */
+    reader t = {u + WS_RECORD_HEADER + meta_len, 4, NULL};
+    get_u32(&t, &text_len);
+    size_t text_at = WS_RECORD_HEADER + (size_t)meta_len + 4;
+    if (text_len > WS_RECORD_TEXT_MAX || (size_t)text_len + 1 != len - text_at ||
+        buf[len - 1] != '\0')
+        return ws_error_set(err, WS_ECORRUPT, "stored record: text length does not match");
+    rec->buf = buf;
+    rec->len = len;
+    rec->type = (ws_doctype)u[4];
+    rec->text = buf + text_at;
+    rec->text_len = text_len;
+    reader r = {u + WS_RECORD_HEADER, meta_len, NULL};
+    for (int i = 0; i < WS_FIELD_COUNT_ && !r.why; i++)
+        get_str(&r, &rec->str[i], &rec->str_len[i], str_max[i]);
+    if (!r.why)
+        read_lists(&r, rec);
+    if (!r.why)
+        read_passages(&r, rec, text_len);
+    if (!r.why && r.left)
+        r.why = "trailing bytes in the metadata";
+    if (r.why) {
+        ws_record_free(rec);
+        int code = !strcmp(r.why, "out of memory") ? WS_ENOMEM : WS_ECORRUPT;
+        return ws_error_set(err, code, "stored record: %s", r.why);
+    }
+    return WS_OK;
+}
+
+int ws_record_check_text(const ws_record *r, ws_error *err)
+{
+    if (memchr(r->text, '\0', r->text_len) || !ws_utf8_valid(r->text, r->text_len))
+        return ws_error_set(err, WS_ECORRUPT, "stored record: text is not clean UTF-8");
+    return WS_OK;
+}
+
+int ws_record_passage_text(const ws_record *r, size_t i, const char **text, size_t *len,
+                           ws_error *err)
+{
+    *text = "";
+    *len = 0;
+    if (i >= r->npassages)
+        return ws_error_set(err, WS_EINVAL, "no passage %zu", i);
+    const ws_record_passage *p = &r->passages[i];
+    const char *s = r->text + p->start;
+    size_t n = p->end - p->start;
+    if (memchr(s, '\0', n) || !ws_utf8_valid(s, n))
+        return ws_error_set(err, WS_ECORRUPT, "stored record: passage text is not clean UTF-8");
+    *text = s;
+    *len = n;
+    return WS_OK;
+}
+
+int ws_record_text_prefix(const ws_record *r, size_t max, const char **text, size_t *len,
+                          ws_error *err)
+{
+    size_t n = ws_utf8_cut(r->text, r->text_len, max);
+    if (memchr(r->text, '\0', n) || !ws_utf8_valid(r->text, n))
+        return ws_error_set(err, WS_ECORRUPT, "stored record: text is not clean UTF-8");
+    *text = r->text;
+    *len = n;
+    return WS_OK;
+}
+
+const char *ws_passage_kind_name(ws_passage_kind k)
+{
+    switch (k) {
+    case WS_PASSAGE_SECTION:
+        return "section";
+    case WS_PASSAGE_PAGE:
+        return "page";
+    case WS_PASSAGE_SLIDE:
+        return "slide";
+    case WS_PASSAGE_SHEET:
+        return "sheet";
+    default:
+        return "body";
+    }
+}
+
+ws_passage_kind ws_passage_kind_from_name(const char *name)
+{
+    for (int k = WS_PASSAGE_SECTION; name && k <= WS_PASSAGE_SHEET; k++)
+        if (!strcmp(name, ws_passage_kind_name((ws_passage_kind)k)))
+            return (ws_passage_kind)k;
+    return WS_PASSAGE_BODY;
+}

@@ -1,0 +1,98 @@
+/*
+ * record.h - the one codec for what is stored per document (internal).
+ *
+ * A record is what a worker sends its parent and what the index keeps as a
+ * Xapian document's data: the same bytes, decoded by the same function.
+ * It is compact binary with the metadata and the passage table before the
+ * text, so a searcher reads a hit's title and passages without touching its
+ * text, and one passage's text is a slice of the buffer, not a copy.
+ *
+ * Layout (little-endian; see docs/schema.md "Document data"):
+ *   "WSR" version(u8)  u8 doctype  u8 flags(0)  u16 0  u32 meta_len
+ *   meta (meta_len bytes):  str path, title, date, description,
+ *                           organisation, event;
+ *                           3 lists (speakers, tags, links): u32 n, n x str;
+ *                           u32 npassages, each: u32 kind | ocr << 8,
+ *                           u32 number, u32 start, u32 end, str heading
+ *   text:                   u32 text_len, the bytes, '\0'
+ *   str: u32 length (0xffffffff: absent), the bytes, '\0'
+ * Every string is NUL-terminated inside the buffer, so a decoded field is a
+ * C string pointing into it (zero copy).  Passages are [start, end) ranges
+ * of the text, ascending, not overlapping.
+ *
+ * Decoding treats the buffer as hostile: every length, count and offset is
+ * checked against what is left and against the extractors' limits, strings
+ * must be UTF-8 without NUL; anything else is WS_ECORRUPT with a reason,
+ * never a crash.  The text itself is checked only by ws_record_check_text
+ * (the parent does it for what a worker sends) or per passage slice.
+ *
+ * Issue 13 stores passages on their own: the passage table and
+ * ws_record_passage_text are the API that step keeps.
+ */
+#ifndef WS_RECORD_H
+#define WS_RECORD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/buf.h"
+#include "wsearch/error.h"
+#include "wsearch/extract.h"
+#include "wsearch/search.h"
+
+#define WS_RECORD_VERSION 1
+#define WS_RECORD_HEADER  12 /* magic + version, type, flags, meta_len */
+/* Bounds a decoder enforces whatever the caller's limits (extract_int.h). */
+#define WS_RECORD_PATH_MAX     4096
+#define WS_RECORD_FIELD_MAX    4096
+#define WS_RECORD_LINK_MAX     2048
+#define WS_RECORD_MAX_LIST     256
+#define WS_RECORD_MAX_LINKS    10000
+#define WS_RECORD_MAX_PASSAGES 65536
+#define WS_RECORD_TEXT_MAX     ((size_t)1 << 30)
+
+/* Fields and lists are indexed by ws_doc_field / ws_doc_list
+ * (wsearch/search.h); a passage is a ws_document_passage. */
+typedef ws_document_passage ws_record_passage;
+
+/* A decoded record: views into the caller's buffer, which must outlive it. */
+typedef struct ws_record {
+    const char *buf;
+    size_t len;
+    ws_doctype type;
+    const char *str[WS_FIELD_COUNT_]; /* NULL when absent */
+    size_t str_len[WS_FIELD_COUNT_];
+    const char **list[WS_LIST_COUNT_]; /* one malloc'd block for all three */
+    size_t nlist[WS_LIST_COUNT_];
+    ws_record_passage *passages; /* malloc'd */
+    size_t npassages;
+    const char *text; /* into the buffer, NUL-terminated; not checked */
+    size_t text_len;
+} ws_record;
+
+/* What the encoder stores: the extracted record under the given path and
+ * title (either may be NULL; title NULL stores x->title). */
+int ws_record_encode(const ws_extracted *x, const char *path, const char *title, char **out,
+                     size_t *len, ws_error *err);
+/* The same, appended to b (for the worker's message). */
+int ws_record_append(ws_buf *b, const ws_extracted *x, const char *path, const char *title);
+
+/* Decode buf[0..len): header, metadata and passage table (the text's bytes
+ * are not read).  *r holds views into buf; release with ws_record_free.
+ * WS_ECORRUPT with the reason, WS_ENOMEM; *r is zeroed on failure. */
+int ws_record_open(ws_record *r, const char *buf, size_t len, ws_error *err);
+void ws_record_free(ws_record *r);
+
+/* The whole text is UTF-8 without NUL: WS_ECORRUPT otherwise. */
+int ws_record_check_text(const ws_record *r, ws_error *err);
+
+/* Passage i's text as a slice of the buffer, checked to be UTF-8. */
+int ws_record_passage_text(const ws_record *r, size_t i, const char **text, size_t *len,
+                           ws_error *err);
+
+/* The first up to `max` bytes of the text (cut back to a character
+ * boundary), checked to be UTF-8: what a snippet scans. */
+int ws_record_text_prefix(const ws_record *r, size_t max, const char **text, size_t *len,
+                          ws_error *err);
+
+#endif /* WS_RECORD_H */
