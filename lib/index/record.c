@@ -214,8 +214,10 @@ static int read_lists(reader *r, ws_record *rec)
     *r = save;
     size_t k = 0;
     for (int l = 0; l < WS_LIST_COUNT_; l++) {
-        uint32_t n;
-        get_u32(r, &n);
+        uint32_t n = 0;
+        (void)get_u32(r, &n); /* the first pass checked every count and string */
+        if (n > rec->nlist[l])
+            n = (uint32_t)rec->nlist[l];
         rec->list[l] = v + k;
         for (uint32_t i = 0; i < n; i++)
             get_str(r, &v[k++], NULL, item_max[l]);

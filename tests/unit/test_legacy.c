@@ -200,7 +200,7 @@ static void test_refused(void **state)
     expect_file(LEG("hostile/geheim.ppt"), WS_EUNSUPPORTED,
                 "geheim.ppt: encrypted (password-protected) PowerPoint file");
     expect_file(LEG("hostile/abgeschnitten.ppt"), WS_EFORMAT, "damaged or truncated OLE container");
-    size_t len;
+    size_t len = 0;
     char *ppt = slurp(LEG("alt-folien.ppt"), &len);
     expect(WS_DOC_DOC, ppt, len, WS_EFORMAT,
            "content is a PowerPoint file (ppt), not a doc (wrong extension?)");
@@ -283,8 +283,8 @@ static int build(const char *const *names, bytes *const *parts, size_t n, uint8_
 static void expect_ole(ws_doctype t, const char *const *names, bytes *const *parts, size_t n,
                        int code, const char *why)
 {
-    uint8_t *ole;
-    size_t len;
+    uint8_t *ole = NULL;
+    size_t len = 0;
     assert_int_equal(build(names, parts, n, &ole, &len), 0);
     expect(t, ole, len, code, why);
     free(ole);
@@ -354,8 +354,8 @@ static void test_doc_bounds(void **state)
         put16(&tbl, 0);
         bytes *parts[] = {&wd, &tbl};
         if (bad == 0) {
-            uint8_t *ole;
-            size_t len;
+            uint8_t *ole = NULL;
+            size_t len = 0;
             assert_int_equal(build(names, parts, 2, &ole, &len), 0);
             ws_extracted *x;
             ws_error err;
@@ -410,8 +410,8 @@ static void test_word6(void **state)
             expect_ole(WS_DOC_DOC, names, parts, 1, WS_EUNSUPPORTED,
                        "fast-saved Word 6/95 document, not supported");
         } else {
-            uint8_t *ole;
-            size_t len;
+            uint8_t *ole = NULL;
+            size_t len = 0;
             assert_int_equal(build(names, parts, 1, &ole, &len), 0);
             ws_extracted *x;
             ws_error err;
@@ -463,8 +463,8 @@ static void test_ppt_bounds(void **state)
         put32(&d, 0);
     current_user(&cu, 0xE391C05Fu, (uint32_t)edit);
     bytes *parts[] = {&d, &cu};
-    uint8_t *ole;
-    size_t len;
+    uint8_t *ole = NULL;
+    size_t len = 0;
     assert_int_equal(build(names, parts, 2, &ole, &len), 0);
     ws_extracted *x;
     ws_error err;
@@ -628,8 +628,8 @@ static void test_ppt_persist(void **state)
 
     const char *names[] = {"PowerPoint Document", "Current User"};
     bytes *parts[] = {&d, &cu};
-    uint8_t *ole;
-    size_t len;
+    uint8_t *ole = NULL;
+    size_t len = 0;
     assert_int_equal(build(names, parts, 2, &ole, &len), 0);
     ws_extracted *x;
     ws_error err;
@@ -675,8 +675,8 @@ static void test_xls_bounds(void **state)
     biff(&v, 0x00FC, "\x05\x00\x00\x00\xff\xff\xff\x7f\x02\x00\x00hi", 13);
     biff(&v, 0x000A, "", 0);
     bytes *vp[] = {&v};
-    uint8_t *ole;
-    size_t len;
+    uint8_t *ole = NULL;
+    size_t len = 0;
     assert_int_equal(build(names, vp, 1, &ole, &len), 0);
     ws_extracted *x;
     ws_error err;
