@@ -204,195 +204,233 @@ static void usage_index(FILE *f)
           f);
 }
 
-int cmd_index(cli_env *env, int argc, char **argv)
+/* OCR: the flags of the same names as the config's keys, resolved
+ * after the command line like every other setting. */
+static const char *const ocr_keys[] = {"ocr", "ocr_languages", "ocr_dpi", "ocr_page_timeout"};
+
+/* What the command line asked for, before the settings are resolved. */
+typedef struct index_args {
+    ws_index_options opts;
+    progress pr;
+    const char **roots;
+    size_t nroots;
+    const char *synonyms, *dictionary, *broad;
+    const char *ocr_flags[4];
+    int watch;
+} index_args;
+
+/* The resolved settings; ocr_languages points into a flag or the config. */
+typedef struct index_settings {
+    ws_setting dict, syn, bro;
+} index_settings;
+
+#define ARGS_GO_ON (-1) /* parse_number/parse_index_args: no exit code yet */
+
+/* --batch, -j/--jobs, --timeout, and -jN (glued); ARGS_GO_ON or the exit code. */
+static int parse_number(index_args *a, const char *opt, const char *val, int glued)
 {
-    ws_index_options opts = WS_INDEX_OPTIONS_INIT;
-    progress pr = {0};
-    const char **roots = calloc((size_t)argc + 1, sizeof *roots);
-    size_t nroots = 0;
-    int only_args = 0;
-    const char *synonyms = NULL, *dictionary = NULL, *broad = NULL;
-    int watch = 0;
-    if (!roots) {
-        cli_error("out of memory");
-        return EXIT_ERROR;
+    char *end;
+    if (!strcmp(opt, "--batch")) {
+        long n = strtol(val, &end, 10);
+        if (*end || n < 1 || n > 1000000) {
+            cli_error("--batch wants a number from 1 to 1000000, not '%s'", val);
+            return EXIT_ERROR;
+        }
+        a->opts.batch_docs = (unsigned)n;
+    } else if (glued) {
+        long n = strtol(val, &end, 10);
+        if (*end || n > 256) {
+            cli_error("-j wants a number from 1 to 256, not '%s'", val);
+            return EXIT_ERROR;
+        }
+        a->opts.jobs = (unsigned)n;
+    } else {
+        long n = strtol(val, &end, 10);
+        if (*end || n < 1 || n > (strcmp(opt, "--timeout") ? 256 : 86400)) {
+            cli_error("%s wants a number from 1 to %d, not '%s'", opt,
+                      strcmp(opt, "--timeout") ? 256 : 86400, val);
+            return EXIT_ERROR;
+        }
+        if (!strcmp(opt, "--timeout"))
+            a->opts.timeout = a->opts.cpu_limit = (unsigned)n;
+        else
+            a->opts.jobs = (unsigned)n;
     }
-    /* OCR: the flags of the same names as the config's keys, resolved
-     * after the loop like every other setting. */
-    static const char *const ocr_keys[] = {"ocr", "ocr_languages", "ocr_dpi", "ocr_page_timeout"};
-    const char *ocr_flags[4] = {NULL, NULL, NULL, NULL};
-    ws_error oerr;
+    return ARGS_GO_ON;
+}
+
+/* --ocr, --ocr-languages, ... name the config key with '-' for '_'. */
+static void set_ocr_flag(index_args *a, const char *opt, const char *val)
+{
+    char key[32];
+    snprintf(key, sizeof key, "%s", opt + 2);
+    for (char *k = key; *k; k++)
+        *k = *k == '-' ? '_' : *k;
+    for (size_t k = 0; k < 4; k++)
+        if (!strcmp(key, ocr_keys[k]))
+            a->ocr_flags[k] = val;
+}
+
+/* The option loop; ARGS_GO_ON or the exit code (0 after --help). */
+static int parse_index_args(index_args *ia, int argc, char **argv)
+{
+    int only_args = 0;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
+        int rc = ARGS_GO_ON;
         if (only_args || a[0] != '-') {
-            roots[nroots++] = a;
+            ia->roots[ia->nroots++] = a;
         } else if (!strcmp(a, "--synonyms") && i + 1 < argc) {
-            synonyms = argv[++i];
+            ia->synonyms = argv[++i];
         } else if (!strcmp(a, "--dictionary") && i + 1 < argc) {
-            dictionary = argv[++i];
+            ia->dictionary = argv[++i];
         } else if (!strcmp(a, "--openthesaurus") && i + 1 < argc) {
-            broad = argv[++i];
+            ia->broad = argv[++i];
         } else if ((!strcmp(a, "--ocr") || !strcmp(a, "--ocr-languages") ||
                     !strcmp(a, "--ocr-dpi") || !strcmp(a, "--ocr-page-timeout")) &&
                    i + 1 < argc) {
-            char key[32];
-            snprintf(key, sizeof key, "%s", a + 2);
-            for (char *k = key; *k; k++)
-                *k = *k == '-' ? '_' : *k;
-            for (size_t k = 0; k < 4; k++)
-                if (!strcmp(key, ocr_keys[k]))
-                    ocr_flags[k] = argv[i + 1];
-            i++;
+            set_ocr_flag(ia, a, argv[++i]);
         } else if (!strcmp(a, "--")) {
             only_args = 1;
         } else if (!strcmp(a, "--rebuild")) {
-            opts.rebuild = 1;
+            ia->opts.rebuild = 1;
         } else if (!strcmp(a, "--watch")) {
-            watch = 1;
+            ia->watch = 1;
         } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
-            pr.quiet = 1;
+            ia->pr.quiet = 1;
         } else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
-            pr.verbose = 1;
-        } else if (!strcmp(a, "--batch") && i + 1 < argc) {
-            char *end;
-            long n = strtol(argv[++i], &end, 10);
-            if (*end || n < 1 || n > 1000000) {
-                cli_error("--batch wants a number from 1 to 1000000, not '%s'", argv[i]);
-                free(roots);
-                return EXIT_ERROR;
-            }
-            opts.batch_docs = (unsigned)n;
-        } else if ((!strcmp(a, "-j") || !strcmp(a, "--jobs") || !strcmp(a, "--timeout")) &&
+            ia->pr.verbose = 1;
+        } else if ((!strcmp(a, "--batch") || !strcmp(a, "-j") || !strcmp(a, "--jobs") ||
+                    !strcmp(a, "--timeout")) &&
                    i + 1 < argc) {
-            char *end;
-            long n = strtol(argv[++i], &end, 10);
-            if (*end || n < 1 || n > (strcmp(a, "--timeout") ? 256 : 86400)) {
-                cli_error("%s wants a number from 1 to %d, not '%s'", a,
-                          strcmp(a, "--timeout") ? 256 : 86400, argv[i]);
-                free(roots);
-                return EXIT_ERROR;
-            }
-            if (!strcmp(a, "--timeout"))
-                opts.timeout = opts.cpu_limit = (unsigned)n;
-            else
-                opts.jobs = (unsigned)n;
+            rc = parse_number(ia, a, argv[i + 1], 0);
+            i++;
         } else if (!strncmp(a, "-j", 2) && a[2] >= '1' && a[2] <= '9') {
-            char *end;
-            long n = strtol(a + 2, &end, 10);
-            if (*end || n > 256) {
-                cli_error("-j wants a number from 1 to 256, not '%s'", a + 2);
-                free(roots);
-                return EXIT_ERROR;
-            }
-            opts.jobs = (unsigned)n;
+            rc = parse_number(ia, a, a + 2, 1);
         } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             usage_index(stdout);
-            free(roots);
             return 0;
         } else {
             cli_error("index: unknown option '%s' (see wsearch index --help)", a);
-            free(roots);
             return EXIT_ERROR;
         }
+        if (rc != ARGS_GO_ON)
+            return rc;
     }
-    /* Settings: flag > environment > config > default (ws_config_resolve). */
-    ws_setting ocr_st, dict, syn, bro; /* ocr_languages points into a flag or the config */
+    return ARGS_GO_ON;
+}
+
+/* Settings: flag > environment > config > default (ws_config_resolve). */
+static int resolve_settings(const cli_env *env, index_args *ia, index_settings *s)
+{
+    ws_error oerr;
+    ws_setting ocr_st;
     for (size_t k = 0; k < 4; k++) {
-        if (ws_config_resolve(env->config, ocr_keys[k], ocr_flags[k], &ocr_st, &oerr) != WS_OK ||
+        if (ws_config_resolve(env->config, ocr_keys[k], ia->ocr_flags[k], &ocr_st, &oerr) !=
+                WS_OK ||
             (ocr_st.from != WS_FROM_DEFAULT &&
-             ws_config_ocr_set(&opts.extract, ocr_keys[k], ocr_st.value, &oerr) != WS_OK)) {
+             ws_config_ocr_set(&ia->opts.extract, ocr_keys[k], ocr_st.value, &oerr) != WS_OK)) {
             cli_error("%s", oerr.msg);
-            free(roots);
             return EXIT_ERROR;
         }
     }
-    if (ws_config_resolve(env->config, "dictionary", dictionary, &dict, &oerr) != WS_OK ||
-        ws_config_resolve(env->config, "synonyms", synonyms, &syn, &oerr) != WS_OK ||
-        ws_config_resolve(env->config, "openthesaurus", broad, &bro, &oerr) != WS_OK) {
+    if (ws_config_resolve(env->config, "dictionary", ia->dictionary, &s->dict, &oerr) != WS_OK ||
+        ws_config_resolve(env->config, "synonyms", ia->synonyms, &s->syn, &oerr) != WS_OK ||
+        ws_config_resolve(env->config, "openthesaurus", ia->broad, &s->bro, &oerr) != WS_OK) {
         cli_error("%s", oerr.msg);
-        free(roots);
         return EXIT_ERROR;
     }
-    if (!nroots) {
+    return ARGS_GO_ON;
+}
+
+/* What is checked before the index is opened; ARGS_GO_ON or the exit code. */
+static int check_index_args(const cli_env *env, index_args *ia)
+{
+    if (!ia->nroots) {
         cli_error("index: name at least one folder or file to index");
-        free(roots);
         return EXIT_ERROR;
     }
-    if (watch && opts.rebuild) {
+    if (ia->watch && ia->opts.rebuild) {
         cli_error("index: --watch and --rebuild do not go together (rebuild first, then watch)");
-        free(roots);
         return EXIT_ERROR;
     }
-    pr.tty = isatty(STDERR_FILENO);
+    ia->pr.tty = isatty(STDERR_FILENO);
     if (make_parents(env->index) != 0) {
         cli_error("%s: cannot create the index's folder: %s", env->index, strerror(errno));
-        free(roots);
         return EXIT_ERROR;
     }
+    return ARGS_GO_ON;
+}
 
-    ws_error err;
-    ws_error_clear(&err);
-    ws_index *ix = NULL;
-    int rc = open_waiting(&ix, env->index, &opts, &err);
-    if (rc != WS_OK) {
-        cli_error("%s", err.msg);
-        free(roots);
-        return EXIT_ERROR;
-    }
-    /* The word list for compounds; wngerman's by default, if installed. */
-    if (dict.value && !(dict.from == WS_FROM_DEFAULT && access(dict.value, R_OK) != 0) &&
-        ws_index_set_dictionary(ix, dict.value, &err) != WS_OK) {
-        cli_error("%s", err.msg);
-        ws_index_close(ix, NULL);
-        free(roots);
-        return EXIT_ERROR;
-    }
-    ws_index_stats st;
-    rc = ws_index_update(ix, roots, nroots, on_event, &pr, &st, &err);
-    clear_bar(&pr);
-    if (watch && rc == WS_ENOTFOUND) {
-        /* a watched folder may not be there yet: it is picked up when it comes */
-        cli_error("warning: %s", err.msg);
-        rc = WS_OK;
-    }
+/* The thesauri, after the documents; a failure counts as a failed file. */
+static void load_thesauri(ws_index *ix, const index_settings *s, const progress *pr,
+                          ws_index_stats *st)
+{
     /* The thesaurus; the installed one by default, if any.  Off leaves
      * the index's synonyms as they are. */
-    synonyms = syn.value;
+    const char *synonyms = s->syn.value;
     int syn_changed = 0;
-    if (rc == WS_OK && synonyms && !(syn.from == WS_FROM_DEFAULT && access(synonyms, R_OK) != 0)) {
+    if (synonyms && !(s->syn.from == WS_FROM_DEFAULT && access(synonyms, R_OK) != 0)) {
         ws_error serr;
         if (ws_index_load_synonyms(ix, synonyms, &syn_changed, &serr) != WS_OK) {
             /* the documents are indexed all the same; say what is wrong */
             cli_error("%s", serr.msg);
-            st.failed++;
-        } else if (syn_changed && !pr.quiet) {
+            st->failed++;
+        } else if (syn_changed && !pr->quiet) {
             printf("synonyms loaded from %s\n", synonyms);
         }
     }
     /* OpenThesaurus is a switch: on when named, off (and removed) when not. */
-    broad = bro.value;
+    const char *broad = s->bro.value;
     int broad_changed = 0;
-    if (rc == WS_OK) {
-        ws_error berr;
-        if (ws_index_load_broad_synonyms(ix, broad, &broad_changed, &berr) != WS_OK) {
-            cli_error("%s", berr.msg);
-            st.failed++;
-        } else if (broad_changed && !pr.quiet) {
-            if (broad)
-                printf("broad synonyms loaded from %s\n", broad);
-            else
-                printf("broad synonyms (OpenThesaurus) removed\n");
-        }
+    ws_error berr;
+    if (ws_index_load_broad_synonyms(ix, broad, &broad_changed, &berr) != WS_OK) {
+        cli_error("%s", berr.msg);
+        st->failed++;
+    } else if (broad_changed && !pr->quiet) {
+        if (broad)
+            printf("broad synonyms loaded from %s\n", broad);
+        else
+            printf("broad synonyms (OpenThesaurus) removed\n");
     }
+}
+
+/* Open, update, load the thesauri, watch if asked, close; the exit code. */
+static int run_index(cli_env *env, index_args *ia, const index_settings *s)
+{
+    ws_error err;
+    ws_error_clear(&err);
+    ws_index *ix = NULL;
+    int rc = open_waiting(&ix, env->index, &ia->opts, &err);
+    if (rc != WS_OK) {
+        cli_error("%s", err.msg);
+        return EXIT_ERROR;
+    }
+    /* The word list for compounds; wngerman's by default, if installed. */
+    if (s->dict.value && !(s->dict.from == WS_FROM_DEFAULT && access(s->dict.value, R_OK) != 0) &&
+        ws_index_set_dictionary(ix, s->dict.value, &err) != WS_OK) {
+        cli_error("%s", err.msg);
+        ws_index_close(ix, NULL);
+        return EXIT_ERROR;
+    }
+    ws_index_stats st;
+    rc = ws_index_update(ix, ia->roots, ia->nroots, on_event, &ia->pr, &st, &err);
+    clear_bar(&ia->pr);
+    if (ia->watch && rc == WS_ENOTFOUND) {
+        /* a watched folder may not be there yet: it is picked up when it comes */
+        cli_error("warning: %s", err.msg);
+        rc = WS_OK;
+    }
+    if (rc == WS_OK)
+        load_thesauri(ix, s, &ia->pr, &st);
     int wrc = 0;
-    if (watch && rc == WS_OK) {
-        print_summary(env, &st, pr.verbose);
+    if (ia->watch && rc == WS_OK) {
+        print_summary(env, &st, ia->pr.verbose);
         fflush(stdout);
-        wrc = cli_watch(ix, roots, nroots, on_event, &pr, pr.quiet);
+        wrc = cli_watch(ix, ia->roots, ia->nroots, on_event, &ia->pr, ia->pr.quiet);
     }
     ws_error cerr;
     int crc = ws_index_close(ix, &cerr);
-    free(roots);
     if (rc != WS_OK) {
         cli_error("%s", err.msg);
         return EXIT_ERROR;
@@ -401,9 +439,29 @@ int cmd_index(cli_env *env, int argc, char **argv)
         cli_error("%s", cerr.msg);
         return EXIT_ERROR;
     }
-    if (watch)
+    if (ia->watch)
         return wrc;
-    print_summary(env, &st, pr.verbose);
+    print_summary(env, &st, ia->pr.verbose);
     /* Failed files were reported above; the index itself is consistent. */
     return st.failed ? EXIT_NOHITS : 0;
+}
+
+int cmd_index(cli_env *env, int argc, char **argv)
+{
+    index_args ia = {.opts = WS_INDEX_OPTIONS_INIT};
+    index_settings s;
+    ia.roots = calloc((size_t)argc + 1, sizeof *ia.roots);
+    if (!ia.roots) {
+        cli_error("out of memory");
+        return EXIT_ERROR;
+    }
+    int rc = parse_index_args(&ia, argc, argv);
+    if (rc == ARGS_GO_ON)
+        rc = resolve_settings(env, &ia, &s);
+    if (rc == ARGS_GO_ON)
+        rc = check_index_args(env, &ia);
+    if (rc == ARGS_GO_ON)
+        rc = run_index(env, &ia, &s);
+    free(ia.roots);
+    return rc;
 }

@@ -103,176 +103,224 @@ static int print_results(const ws_results *r, const out_opts *oo, const char *q)
     return r->nhits ? EXIT_HITS : EXIT_NOHITS;
 }
 
-static int cmd_search(cli_env *env, int argc, char **argv)
+/* What the command line asked for; color and limit are resolved after it. */
+typedef struct search_args {
+    ws_search_options so;
+    out_opts oo;
+    const char *color, *limit, *socket;
+    int rewrite_only, direct; /* rewrite_only: 1 --rewrite, 2 --explain */
+    char *q;                  /* every non-option word joined by spaces */
+    size_t ql;
+} search_args;
+
+static void append_word(search_args *sa, const char *a)
 {
-    ws_search_options so = WS_SEARCH_OPTIONS_INIT;
-    out_opts oo = {0, 0, NULL};
-    const char *color = NULL, *limit = NULL; /* the flags; resolved after the loop */
-    int rewrite_only = 0, only_words = 0, direct = 0;
-    const char *socket = NULL;
-    /* The query is every non-option word joined by spaces. */
-    size_t qcap = 1;
-    for (int i = 0; i < argc; i++)
-        qcap += strlen(argv[i]) + 1;
-    char *q = malloc(qcap);
-    if (!q) {
-        cli_error("out of memory");
-        return EXIT_ERROR;
+    if (sa->ql)
+        sa->q[sa->ql++] = ' ';
+    memcpy(sa->q + sa->ql, a, strlen(a));
+    sa->ql += strlen(a);
+}
+
+/* --sort's value; 0, or -1 after saying why. */
+static int parse_sort(ws_search_options *so, const char *s)
+{
+    if (!strcmp(s, "relevance"))
+        so->sort = WS_SORT_RELEVANCE;
+    else if (!strcmp(s, "date"))
+        so->sort = WS_SORT_DATE_DESC;
+    else if (!strcmp(s, "date-asc"))
+        so->sort = WS_SORT_DATE_ASC;
+    else {
+        cli_error("--sort wants relevance, date or date-asc, not '%s'", s);
+        return -1;
     }
-    size_t ql = 0;
-    int rc = EXIT_ERROR;
+    return 0;
+}
+
+/* The option loop and the query; 0, or -1 after saying why. */
+static int parse_search_args(cli_env *env, search_args *sa, int argc, char **argv)
+{
+    int only_words = 0;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         int has_val = i + 1 < argc;
         if (only_words || a[0] != '-' || !a[1]) {
-            if (ql)
-                q[ql++] = ' ';
-            memcpy(q + ql, a, strlen(a));
-            ql += strlen(a);
+            append_word(sa, a);
         } else if (!strcmp(a, "--")) {
             only_words = 1;
         } else if ((!strcmp(a, "-n") || !strcmp(a, "--limit")) && has_val) {
-            limit = argv[++i];
+            sa->limit = argv[++i];
         } else if (!strncmp(a, "-n", 2) && a[2] >= '0' && a[2] <= '9') {
-            limit = a + 2; /* -n1 as -n 1 */
+            sa->limit = a + 2; /* -n1 as -n 1 */
         } else if (!strncmp(a, "--limit=", 8)) {
-            limit = a + 8;
+            sa->limit = a + 8;
         } else if (!strcmp(a, "--offset") && has_val) {
-            if (parse_uint(a, argv[++i], 1000000, &so.offset))
-                goto done;
+            if (parse_uint(a, argv[++i], 1000000, &sa->so.offset))
+                return -1;
         } else if (!strcmp(a, "--type") && has_val) {
-            so.type = argv[++i];
+            sa->so.type = argv[++i];
         } else if (!strcmp(a, "--from") && has_val) {
-            so.date_from = argv[++i];
+            sa->so.date_from = argv[++i];
         } else if (!strcmp(a, "--to") && has_val) {
-            so.date_to = argv[++i];
+            sa->so.date_to = argv[++i];
         } else if (!strcmp(a, "--sort") && has_val) {
-            const char *s = argv[++i];
-            if (!strcmp(s, "relevance"))
-                so.sort = WS_SORT_RELEVANCE;
-            else if (!strcmp(s, "date"))
-                so.sort = WS_SORT_DATE_DESC;
-            else if (!strcmp(s, "date-asc"))
-                so.sort = WS_SORT_DATE_ASC;
-            else {
-                cli_error("--sort wants relevance, date or date-asc, not '%s'", s);
-                goto done;
-            }
+            if (parse_sort(&sa->so, argv[++i]))
+                return -1;
         } else if (!strcmp(a, "--json")) {
-            oo.json = 1;
+            sa->oo.json = 1;
         } else if (!strcmp(a, "--rewrite")) {
-            rewrite_only = 1;
+            sa->rewrite_only = 1;
         } else if (!strcmp(a, "--explain")) {
-            rewrite_only = 2;
+            sa->rewrite_only = 2;
         } else if ((!strcmp(a, "-i") || !strcmp(a, "--index")) && has_val) {
             env->index = argv[++i]; /* also accepted after other options */
         } else if (!strcmp(a, "--direct")) {
-            direct = 1;
+            sa->direct = 1;
         } else if (!strcmp(a, "--socket") && has_val) {
-            socket = argv[++i];
+            sa->socket = argv[++i];
         } else if (!strcmp(a, "--color") && has_val) {
-            color = argv[++i];
+            sa->color = argv[++i];
         } else if (!strncmp(a, "--color=", 8)) {
-            color = a + 8;
+            sa->color = a + 8;
         } else if (a[1] != '-' && !strchr("ncih", a[1])) {
             /* "-wort" is a query word excluding wort, as in the syntax. */
-            if (ql)
-                q[ql++] = ' ';
-            memcpy(q + ql, a, strlen(a));
-            ql += strlen(a);
+            append_word(sa, a);
         } else {
             cli_error("unknown option '%s' (see wsearch --help)", a);
-            goto done;
+            return -1;
         }
     }
-    q[ql] = '\0';
-    if (!ql) {
+    sa->q[sa->ql] = '\0';
+    if (!sa->ql) {
         cli_error("no query given (see wsearch --help)");
-        goto done;
+        return -1;
     }
-    /* Settings: flag > environment > config > default (ws_config_resolve). */
+    return 0;
+}
+
+/* Settings: flag > environment > config > default (ws_config_resolve);
+ * 0, or -1 after saying why. */
+static int resolve_search_settings(const cli_env *env, search_args *sa, ws_setting *sock)
+{
     ws_error err;
     ws_error_clear(&err);
     ws_setting st;
-    if (ws_config_resolve(env->config, "limit", limit, &st, &err) != WS_OK) {
+    if (ws_config_resolve(env->config, "limit", sa->limit, &st, &err) != WS_OK) {
         cli_error("%s", err.msg);
-        goto done;
+        return -1;
     }
     if (st.from != WS_FROM_DEFAULT)
-        so.limit = st.number;
-    if (ws_config_resolve(env->config, "color", color, &st, &err) != WS_OK) {
+        sa->so.limit = st.number;
+    if (ws_config_resolve(env->config, "color", sa->color, &st, &err) != WS_OK) {
         cli_error("%s", err.msg);
-        goto done;
+        return -1;
     }
     if (st.number == 0) /* auto */
-        oo.color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR") && !oo.json;
+        sa->oo.color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR") && !sa->oo.json;
     else
-        oo.color = st.number == 1 && !oo.json; /* always, never */
-    oo.query = q;
+        sa->oo.color = st.number == 1 && !sa->oo.json; /* always, never */
+    sa->oo.query = sa->q;
 
-    ws_results *r = NULL;
-    ws_setting sock;
-    if (ws_config_resolve(env->config, "searchd.socket", socket, &sock, &err) != WS_OK) {
+    if (ws_config_resolve(env->config, "searchd.socket", sa->socket, sock, &err) != WS_OK) {
         cli_error("%s", err.msg);
-        goto done;
+        return -1;
     }
+    return 0;
+}
+
+/* Through searchd when one serves this index; 1 when done (*rc set),
+ * 0 to search directly. */
+static int search_remote(const cli_env *env, const search_args *sa, const ws_setting *sock, int *rc)
+{
     /* a socket that is off means: open the index directly */
-    if (!rewrite_only && (socket || !direct) && sock.value) {
-        char msg[600];
-        int rr = remote_search(sock.value, env->index, q, &so, &r, msg, sizeof msg);
-        if (rr == REMOTE_ERROR || (rr != REMOTE_OK && socket)) {
-            cli_error("%s", msg);
-            goto done;
-        }
-        if (rr == REMOTE_OK) {
-            rc = print_results(r, &oo, q);
-            ws_results_free(r);
-            goto done;
-        }
-        /* no daemon, or one for another index: search directly */
+    if (sa->rewrite_only || !(sa->socket || !sa->direct) || !sock->value)
+        return 0;
+    ws_results *r = NULL;
+    char msg[600];
+    int rr = remote_search(sock->value, env->index, sa->q, &sa->so, &r, msg, sizeof msg);
+    if (rr == REMOTE_ERROR || (rr != REMOTE_OK && sa->socket)) {
+        cli_error("%s", msg);
+        return 1;
     }
+    if (rr == REMOTE_OK) {
+        *rc = print_results(r, &sa->oo, sa->q);
+        ws_results_free(r);
+        return 1;
+    }
+    /* no daemon, or one for another index: search directly */
+    return 0;
+}
 
-    ws_searcher *s = NULL;
-    if (ws_searcher_open(&s, env->index, &err) != WS_OK) {
-        cli_error("%s", err.msg);
-        goto done;
-    }
-    if (rewrite_only == 2) {
+/* --explain and --rewrite print what the query becomes; the exit code. */
+static int print_rewrite(ws_searcher *s, const search_args *sa, ws_error *err)
+{
+    int rc = EXIT_ERROR;
+    if (sa->rewrite_only == 2) {
         char **lines = NULL;
         size_t nl = 0;
-        if (ws_search_explain(s, q, ql, &lines, &nl, &err) != WS_OK) {
-            cli_error("%s", err.msg);
+        if (ws_search_explain(s, sa->q, sa->ql, &lines, &nl, err) != WS_OK) {
+            cli_error("%s", err->msg);
         } else {
             for (size_t i = 0; i < nl; i++)
                 puts(lines[i]);
             rc = 0;
         }
         ws_strings_free(lines, nl);
-        ws_searcher_close(s);
-        goto done;
+        return rc;
     }
-    if (rewrite_only) {
-        char *rw = NULL;
-        if (ws_search_rewrite(s, q, ql, &rw, &err) != WS_OK) {
-            cli_error("%s", err.msg);
-        } else {
-            puts(rw);
-            rc = 0;
-        }
-        free(rw);
-        ws_searcher_close(s);
-        goto done;
+    char *rw = NULL;
+    if (ws_search_rewrite(s, sa->q, sa->ql, &rw, err) != WS_OK) {
+        cli_error("%s", err->msg);
+    } else {
+        puts(rw);
+        rc = 0;
     }
-    if (ws_search(s, q, ql, &so, &r, &err) != WS_OK) {
+    free(rw);
+    return rc;
+}
+
+/* The index opened here, not through searchd; the exit code. */
+static int search_direct(const cli_env *env, const search_args *sa)
+{
+    ws_error err;
+    ws_error_clear(&err);
+    ws_searcher *s = NULL;
+    if (ws_searcher_open(&s, env->index, &err) != WS_OK) {
         cli_error("%s", err.msg);
-        ws_searcher_close(s);
-        goto done;
+        return EXIT_ERROR;
     }
-    rc = print_results(r, &oo, q);
-    ws_results_free(r);
+    int rc = EXIT_ERROR;
+    ws_results *r = NULL;
+    if (sa->rewrite_only) {
+        rc = print_rewrite(s, sa, &err);
+    } else if (ws_search(s, sa->q, sa->ql, &sa->so, &r, &err) != WS_OK) {
+        cli_error("%s", err.msg);
+    } else {
+        rc = print_results(r, &sa->oo, sa->q);
+        ws_results_free(r);
+    }
     ws_searcher_close(s);
-done:
-    free(q);
+    return rc;
+}
+
+static int cmd_search(cli_env *env, int argc, char **argv)
+{
+    search_args sa = {.so = WS_SEARCH_OPTIONS_INIT, .oo = {0, 0, NULL}};
+    /* The query is every non-option word joined by spaces. */
+    size_t qcap = 1;
+    for (int i = 0; i < argc; i++)
+        qcap += strlen(argv[i]) + 1;
+    sa.q = malloc(qcap);
+    if (!sa.q) {
+        cli_error("out of memory");
+        return EXIT_ERROR;
+    }
+    int rc = EXIT_ERROR;
+    ws_setting sock;
+    if (parse_search_args(env, &sa, argc, argv) == 0 &&
+        resolve_search_settings(env, &sa, &sock) == 0 && !search_remote(env, &sa, &sock, &rc))
+        rc = search_direct(env, &sa);
+    free(sa.q);
     if (fflush(stdout) != 0 && rc != EXIT_ERROR) {
         cli_error("cannot write the results");
         rc = EXIT_ERROR;

@@ -55,6 +55,78 @@ static void add_param(CURL *c, char *url, size_t cap, const char *key, const cha
     curl_free(e);
 }
 
+/* /search?q=...&size=... into url (cap bytes); 0, or -1 when the query
+ * cannot go into a URL. */
+static int build_url(CURL *c, const char *q, const ws_search_options *so, char *url, size_t cap)
+{
+    char *e = curl_easy_escape(c, q, 0);
+    if (!e || strlen(e) > 12000) {
+        curl_free(e);
+        return -1;
+    }
+    snprintf(url + strlen(url), cap - strlen(url), "q=%s", e);
+    curl_free(e);
+    char num[32];
+    snprintf(num, sizeof num, "%u", so->limit);
+    add_param(c, url, cap, "size", num);
+    snprintf(num, sizeof num, "%u", so->offset);
+    add_param(c, url, cap, "offset", num);
+    add_param(c, url, cap, "type", so->type);
+    add_param(c, url, cap, "from", so->date_from);
+    add_param(c, url, cap, "to", so->date_to);
+    add_param(c, url, cap, "sort",
+              so->sort == WS_SORT_DATE_DESC  ? "date"
+              : so->sort == WS_SORT_DATE_ASC ? "date-asc"
+                                             : NULL);
+    return 0;
+}
+
+/* An answer other than 200: the daemon's message; frees the body. */
+static int refusal(const char *socket, long status, body *b, char *err, size_t errlen)
+{
+    json_t *j = json_loadb(b->data ? b->data : "", b->len, 0, NULL);
+    free(b->data);
+    if (!json_is_object(j)) {
+        json_decref(j);
+        snprintf(err, errlen, "%s: answer is not JSON (HTTP %ld)", socket, status);
+        return REMOTE_ERROR;
+    }
+    const char *m = json_string_value(json_object_get(json_object_get(j, "error"), "message"));
+    snprintf(err, errlen, "%s", m ? m : "searchd refused the query");
+    json_decref(j);
+    /* 503: the daemon cannot serve right now; the index may still open */
+    return status == 503 ? REMOTE_UNAVAILABLE : REMOTE_ERROR;
+}
+
+/* A 200 answer into *out, if it is for this index; frees the body. */
+static int read_answer(const char *socket, const char *index, long status, body *b,
+                       ws_results **out, char *err, size_t errlen)
+{
+    /* One parse of the answer, straight into a ws_results. */
+    char *their = NULL;
+    ws_error we;
+    int wrc = ws_results_from_json(b->data ? b->data : "", b->len, out, &their, &we);
+    free(b->data);
+    if (wrc != WS_OK) {
+        if (wrc == WS_ENOMEM)
+            snprintf(err, errlen, "out of memory");
+        else
+            snprintf(err, errlen, "%s: answer is not JSON (HTTP %ld)", socket, status);
+        return REMOTE_ERROR;
+    }
+    /* A daemon serving another index must not answer for this one. */
+    char a[PATH_MAX], b2[PATH_MAX];
+    if (index && (!their || !realpath(their, a) || !realpath(index, b2) || strcmp(a, b2))) {
+        snprintf(err, errlen, "%s serves %s, not %s", socket, their ? their : "?", index);
+        free(their);
+        ws_results_free(*out);
+        *out = NULL;
+        return REMOTE_OTHER_INDEX;
+    }
+    free(their);
+    return REMOTE_OK;
+}
+
 int remote_search(const char *socket, const char *index, const char *q, const ws_search_options *so,
                   ws_results **out, char *err, size_t errlen)
 {
@@ -65,26 +137,10 @@ int remote_search(const char *socket, const char *index, const char *q, const ws
         return REMOTE_ERROR;
     }
     char url[16384] = "http://localhost/search?";
-    char *e = curl_easy_escape(c, q, 0);
-    if (!e || strlen(e) > 12000) {
-        curl_free(e);
+    if (build_url(c, q, so, url, sizeof url) != 0) {
         curl_easy_cleanup(c);
         return REMOTE_UNAVAILABLE; /* let the direct path say what is wrong */
     }
-    snprintf(url + strlen(url), sizeof url - strlen(url), "q=%s", e);
-    curl_free(e);
-    char num[32];
-    snprintf(num, sizeof num, "%u", so->limit);
-    add_param(c, url, sizeof url, "size", num);
-    snprintf(num, sizeof num, "%u", so->offset);
-    add_param(c, url, sizeof url, "offset", num);
-    add_param(c, url, sizeof url, "type", so->type);
-    add_param(c, url, sizeof url, "from", so->date_from);
-    add_param(c, url, sizeof url, "to", so->date_to);
-    add_param(c, url, sizeof url, "sort",
-              so->sort == WS_SORT_DATE_DESC  ? "date"
-              : so->sort == WS_SORT_DATE_ASC ? "date-asc"
-                                             : NULL);
     body b = {NULL, 0, 0};
     curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, socket);
     curl_easy_setopt(c, CURLOPT_URL, url);
@@ -110,41 +166,7 @@ int remote_search(const char *socket, const char *index, const char *q, const ws
         free(b.data);
         return rc;
     }
-    if (status != 200) {
-        json_t *j = json_loadb(b.data ? b.data : "", b.len, 0, NULL);
-        free(b.data);
-        if (!json_is_object(j)) {
-            json_decref(j);
-            snprintf(err, errlen, "%s: answer is not JSON (HTTP %ld)", socket, status);
-            return REMOTE_ERROR;
-        }
-        const char *m = json_string_value(json_object_get(json_object_get(j, "error"), "message"));
-        snprintf(err, errlen, "%s", m ? m : "searchd refused the query");
-        json_decref(j);
-        /* 503: the daemon cannot serve right now; the index may still open */
-        return status == 503 ? REMOTE_UNAVAILABLE : REMOTE_ERROR;
-    }
-    /* One parse of the answer, straight into a ws_results. */
-    char *their = NULL;
-    ws_error we;
-    int wrc = ws_results_from_json(b.data ? b.data : "", b.len, out, &their, &we);
-    free(b.data);
-    if (wrc != WS_OK) {
-        if (wrc == WS_ENOMEM)
-            snprintf(err, errlen, "out of memory");
-        else
-            snprintf(err, errlen, "%s: answer is not JSON (HTTP %ld)", socket, status);
-        return REMOTE_ERROR;
-    }
-    /* A daemon serving another index must not answer for this one. */
-    char a[PATH_MAX], b2[PATH_MAX];
-    if (index && (!their || !realpath(their, a) || !realpath(index, b2) || strcmp(a, b2))) {
-        snprintf(err, errlen, "%s serves %s, not %s", socket, their ? their : "?", index);
-        free(their);
-        ws_results_free(*out);
-        *out = NULL;
-        return REMOTE_OTHER_INDEX;
-    }
-    free(their);
-    return REMOTE_OK;
+    if (status != 200)
+        return refusal(socket, status, &b, err, errlen);
+    return read_answer(socket, index, status, &b, out, err, errlen);
 }

@@ -436,6 +436,119 @@ static char *absolute_path(const char *p)
     return a;
 }
 
+/* Every root as an absolute path; 0, or -1 when out of memory. */
+static int init_roots(watcher *w, const char *const *paths, size_t n)
+{
+    w->roots = calloc(n, sizeof *w->roots);
+    for (size_t i = 0; w->roots && i < n; i++) {
+        w->roots[w->nroots].parent_wd = -1;
+        if ((w->roots[w->nroots].path = absolute_path(paths[i])))
+            w->nroots++;
+    }
+    return !w->roots || w->nroots != n ? -1 : 0;
+}
+
+/* SIGTERM and SIGINT blocked but for ppoll (wait_mask), so a batch is never cut. */
+static void block_signals(sigset_t *orig, sigset_t *wait_mask)
+{
+    sigset_t block;
+    sigemptyset(&block);
+    sigaddset(&block, SIGTERM);
+    sigaddset(&block, SIGINT);
+    sigprocmask(SIG_BLOCK, &block, orig);
+    struct sigaction sa = {0};
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    *wait_mask = *orig;
+    sigdelset(wait_mask, SIGTERM);
+    sigdelset(wait_mask, SIGINT);
+}
+
+/* Drain the inotify descriptor (non-blocking) into the batch. */
+static void read_events(watcher *w)
+{
+    char buf[64 * 1024] __attribute__((aligned(__alignof__(struct inotify_event))));
+    ssize_t len;
+    while ((len = read(w->fd, buf, sizeof buf)) > 0) {
+        for (char *p = buf; p < buf + len;) {
+            const struct inotify_event *ev = (const struct inotify_event *)p;
+            handle(w, ev);
+            p += sizeof *ev + ev->len;
+        }
+    }
+}
+
+/* Roots (or their parents) that were missing may be back. */
+static void recheck_roots(watcher *w)
+{
+    for (size_t i = 0; i < w->nroots; i++) {
+        root *r = &w->roots[i];
+        if (r->parent_wd >= 0 && dir_watched(w, r->path))
+            continue;
+        size_t before = w->ndirs;
+        watch_root(w, r);
+        if (w->ndirs > before)
+            pend(w, r->path);
+    }
+}
+
+/* Events into batches until a signal; EXIT_HITS, or EXIT_ERROR. */
+static int watch_loop(watcher *w, ws_index *ix, ws_index_report_fn report, void *ctx, int quiet,
+                      const sigset_t *wait_mask)
+{
+    double next_retry = now_ms() + RETRY_MS;
+    while (!stop_signal) {
+        double t = now_ms();
+        long timeout = (long)(next_retry - t);
+        if (w->npending || w->overflow) {
+            double due = w->last + QUIET_MS;
+            if (w->first + MAX_WAIT_MS < due)
+                due = w->first + MAX_WAIT_MS;
+            if (w->retry_at > due)
+                due = w->retry_at;
+            timeout = (long)(due - t);
+            if (timeout <= 0) {
+                int frc = flush(w, ix, report, ctx, quiet);
+                if (frc != WS_OK && frc != WS_ELOCKED)
+                    return EXIT_ERROR;
+                continue;
+            }
+        }
+        if (timeout < 0)
+            timeout = 0;
+        struct timespec ts = {timeout / 1000, (timeout % 1000) * 1000000L};
+        struct pollfd pfd = {w->fd, POLLIN, 0};
+        int pr = ppoll(&pfd, 1, &ts, wait_mask);
+        if (pr < 0 && errno != EINTR) {
+            cli_error("--watch: poll: %s", strerror(errno));
+            return EXIT_ERROR;
+        }
+        if (pr > 0)
+            read_events(w);
+        if (now_ms() >= next_retry) {
+            recheck_roots(w);
+            next_retry = now_ms() + RETRY_MS;
+        }
+    }
+    return EXIT_HITS;
+}
+
+static void free_watcher(watcher *w)
+{
+    for (size_t i = 0; i < w->ndirs; i++)
+        free(w->dirs[i].path);
+    free(w->dirs);
+    for (size_t i = 0; i < w->nroots; i++)
+        free(w->roots[i].path);
+    free(w->roots);
+    for (size_t i = 0; i < w->npending; i++)
+        free(w->pending[i]);
+    free(w->pending);
+    close(w->fd);
+}
+
 int cli_watch(ws_index *ix, const char *const *paths, size_t n, ws_index_report_fn report,
               void *ctx, int quiet)
 {
@@ -445,101 +558,28 @@ int cli_watch(ws_index *ix, const char *const *paths, size_t n, ws_index_report_
         cli_error("--watch: inotify: %s", strerror(errno));
         return EXIT_ERROR;
     }
-    int rc = EXIT_HITS;
-    w.roots = calloc(n, sizeof *w.roots);
-    for (size_t i = 0; w.roots && i < n; i++) {
-        w.roots[w.nroots].parent_wd = -1;
-        if ((w.roots[w.nroots].path = absolute_path(paths[i])))
-            w.nroots++;
-    }
-    if (!w.roots || w.nroots != n) {
+    if (init_roots(&w, paths, n) != 0) {
         cli_error("out of memory");
-        rc = EXIT_ERROR;
-        goto out;
+        free_watcher(&w);
+        return EXIT_ERROR;
     }
     for (size_t i = 0; i < w.nroots; i++)
         watch_root(&w, &w.roots[i]);
     ws_error lerr;
     if (ws_index_release(ix, &lerr) != WS_OK) { /* others may write between batches */
         cli_error("%s", lerr.msg);
-        rc = EXIT_ERROR;
-        goto out;
+        free_watcher(&w);
+        return EXIT_ERROR;
     }
 
-    sigset_t block, orig;
-    sigemptyset(&block);
-    sigaddset(&block, SIGTERM);
-    sigaddset(&block, SIGINT);
-    sigprocmask(SIG_BLOCK, &block, &orig);
-    struct sigaction sa = {0};
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGINT, &sa, NULL);
-    sigset_t wait_mask = orig;
-    sigdelset(&wait_mask, SIGTERM);
-    sigdelset(&wait_mask, SIGINT);
+    sigset_t orig, wait_mask;
+    block_signals(&orig, &wait_mask);
     if (!quiet) {
         printf("watching %zu folder%s (%zu watched folders); stop with SIGTERM or ^C\n", w.nroots,
                w.nroots == 1 ? "" : "s", w.ndirs);
         fflush(stdout);
     }
-
-    char buf[64 * 1024] __attribute__((aligned(__alignof__(struct inotify_event))));
-    double next_retry = now_ms() + RETRY_MS;
-    while (!stop_signal) {
-        double t = now_ms();
-        long timeout = (long)(next_retry - t);
-        if (w.npending || w.overflow) {
-            double due = w.last + QUIET_MS;
-            if (w.first + MAX_WAIT_MS < due)
-                due = w.first + MAX_WAIT_MS;
-            if (w.retry_at > due)
-                due = w.retry_at;
-            timeout = (long)(due - t);
-            if (timeout <= 0) {
-                int frc = flush(&w, ix, report, ctx, quiet);
-                if (frc != WS_OK && frc != WS_ELOCKED) {
-                    rc = EXIT_ERROR;
-                    break;
-                }
-                continue;
-            }
-        }
-        if (timeout < 0)
-            timeout = 0;
-        struct timespec ts = {timeout / 1000, (timeout % 1000) * 1000000L};
-        struct pollfd pfd = {w.fd, POLLIN, 0};
-        int pr = ppoll(&pfd, 1, &ts, &wait_mask);
-        if (pr < 0 && errno != EINTR) {
-            cli_error("--watch: poll: %s", strerror(errno));
-            rc = EXIT_ERROR;
-            break;
-        }
-        if (pr > 0) {
-            ssize_t len;
-            while ((len = read(w.fd, buf, sizeof buf)) > 0) {
-                for (char *p = buf; p < buf + len;) {
-                    const struct inotify_event *ev = (const struct inotify_event *)p;
-                    handle(&w, ev);
-                    p += sizeof *ev + ev->len;
-                }
-            }
-        }
-        if (now_ms() >= next_retry) {
-            /* roots (or their parents) that were missing may be back */
-            for (size_t i = 0; i < w.nroots; i++) {
-                root *r = &w.roots[i];
-                if (r->parent_wd >= 0 && dir_watched(&w, r->path))
-                    continue;
-                size_t before = w.ndirs;
-                watch_root(&w, r);
-                if (w.ndirs > before)
-                    pend(&w, r->path);
-            }
-            next_retry = now_ms() + RETRY_MS;
-        }
-    }
+    int rc = watch_loop(&w, ix, report, ctx, quiet, &wait_mask);
     /* What came in before the signal is written before we go, unless
      * another process holds the lock: then the walk on the next start
      * catches it (waiting here could outlast systemd's stop timeout). */
@@ -555,16 +595,6 @@ int cli_watch(ws_index *ix, const char *const *paths, size_t n, ws_index_report_
     sigprocmask(SIG_SETMASK, &orig, NULL);
     if (!quiet && stop_signal)
         printf("stopped (%s)\n", stop_signal == SIGTERM ? "SIGTERM" : "SIGINT");
-out:
-    for (size_t i = 0; i < w.ndirs; i++)
-        free(w.dirs[i].path);
-    free(w.dirs);
-    for (size_t i = 0; i < w.nroots; i++)
-        free(w.roots[i].path);
-    free(w.roots);
-    for (size_t i = 0; i < w.npending; i++)
-        free(w.pending[i]);
-    free(w.pending);
-    close(w.fd);
+    free_watcher(&w);
     return rc;
 }

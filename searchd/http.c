@@ -367,6 +367,74 @@ static void heavy_stop(void)
     hw.n = 0;
 }
 
+/* The search options from the query string and the limits in st; NULL,
+ * or why the request is bad (a 400). */
+static const char *search_options(struct MHD_Connection *c, const sd_settings *st,
+                                  ws_search_options *o)
+{
+    o->max_query = st->max_query;
+    o->time_limit = st->search_timeout;
+    o->max_terms = st->max_terms;
+    o->max_expansion = st->max_expansion;
+    o->facet_values = st->facet_values;
+    long size = uint_arg(c, "size", 10, st->max_page_size);
+    long offset = uint_arg(c, "offset", -2, 100000);
+    long page = uint_arg(c, "page", 1, 100000);
+    if (size < 0)
+        return "size must be a number from 0 to the "
+               "page size limit";
+    if (offset == -1 || page <= 0)
+        return "offset and page must be numbers "
+               "(page starts at 1)";
+    o->limit = (unsigned)size;
+    o->offset = offset >= 0 ? (unsigned)offset : (unsigned)((page - 1) * size);
+    int bad = 0;
+    o->type = text_arg(c, "type", &bad);
+    o->date_from = text_arg(c, "from", &bad);
+    o->date_to = text_arg(c, "to", &bad);
+    o->speaker = text_arg(c, "speaker", &bad);
+    o->organisation = text_arg(c, "org", &bad);
+    o->event = text_arg(c, "event", &bad);
+    o->year = text_arg(c, "year", &bad);
+    const char *sort = text_arg(c, "sort", &bad);
+    if (bad)
+        return "a parameter contains a NUL byte";
+    if (!sort || !strcmp(sort, "relevance"))
+        o->sort = WS_SORT_RELEVANCE;
+    else if (!strcmp(sort, "date"))
+        o->sort = WS_SORT_DATE_DESC;
+    else if (!strcmp(sort, "date-asc"))
+        o->sort = WS_SORT_DATE_ASC;
+    else
+        return "sort must be relevance, date or date-asc";
+    return NULL;
+}
+
+/* A heavy query goes to the worker queue; the connection is suspended
+ * until the worker resumes it. */
+static enum MHD_Result queue_heavy(struct MHD_Connection *c, request *rq, const search_job *job,
+                                   int held)
+{
+    search_job *j = malloc(sizeof *j);
+    if (!j) {
+        heavy_leave(held);
+        return send_error(c, rq, MHD_HTTP_SERVICE_UNAVAILABLE, "out of memory");
+    }
+    *j = *job;
+    rq->job = j;
+    /* Suspended before the worker can resume it. */
+    MHD_suspend_connection(c);
+    pthread_mutex_lock(&hw.lock);
+    if (hw.tail)
+        hw.tail->next = j;
+    else
+        hw.head = j;
+    hw.tail = j;
+    pthread_cond_signal(&hw.cond);
+    pthread_mutex_unlock(&hw.lock);
+    return MHD_YES; /* answered when the worker resumes the connection */
+}
+
 static enum MHD_Result do_search(struct MHD_Connection *c, request *rq)
 {
     size_t qlen = 0;
@@ -383,68 +451,16 @@ static enum MHD_Result do_search(struct MHD_Connection *c, request *rq)
     job.q = q;
     job.qlen = qlen;
     ws_search_options o = WS_SEARCH_OPTIONS_INIT;
-    o.max_query = st.max_query;
-    o.time_limit = st.search_timeout;
-    o.max_terms = st.max_terms;
-    o.max_expansion = st.max_expansion;
-    o.facet_values = st.facet_values;
-    long size = uint_arg(c, "size", 10, st.max_page_size);
-    long offset = uint_arg(c, "offset", -2, 100000);
-    long page = uint_arg(c, "page", 1, 100000);
-    if (size < 0)
-        return send_error(c, rq, MHD_HTTP_BAD_REQUEST,
-                          "size must be a number from 0 to the "
-                          "page size limit");
-    if (offset == -1 || page <= 0)
-        return send_error(c, rq, MHD_HTTP_BAD_REQUEST,
-                          "offset and page must be numbers "
-                          "(page starts at 1)");
-    o.limit = (unsigned)size;
-    o.offset = offset >= 0 ? (unsigned)offset : (unsigned)((page - 1) * size);
-    int bad = 0;
-    o.type = text_arg(c, "type", &bad);
-    o.date_from = text_arg(c, "from", &bad);
-    o.date_to = text_arg(c, "to", &bad);
-    o.speaker = text_arg(c, "speaker", &bad);
-    o.organisation = text_arg(c, "org", &bad);
-    o.event = text_arg(c, "event", &bad);
-    o.year = text_arg(c, "year", &bad);
-    const char *sort = text_arg(c, "sort", &bad);
-    if (bad)
-        return send_error(c, rq, MHD_HTTP_BAD_REQUEST, "a parameter contains a NUL byte");
-    if (!sort || !strcmp(sort, "relevance"))
-        o.sort = WS_SORT_RELEVANCE;
-    else if (!strcmp(sort, "date"))
-        o.sort = WS_SORT_DATE_DESC;
-    else if (!strcmp(sort, "date-asc"))
-        o.sort = WS_SORT_DATE_ASC;
-    else
-        return send_error(c, rq, MHD_HTTP_BAD_REQUEST, "sort must be relevance, date or date-asc");
+    const char *why = search_options(c, &st, &o);
+    if (why)
+        return send_error(c, rq, MHD_HTTP_BAD_REQUEST, why);
     job.o = o;
 
     int held = 0;
     if (!heavy_enter(q, qlen, &held))
         return send_error(c, rq, MHD_HTTP_SERVICE_UNAVAILABLE, HEAVY_BUSY);
-    if (held) {
-        search_job *j = malloc(sizeof *j);
-        if (!j) {
-            heavy_leave(held);
-            return send_error(c, rq, MHD_HTTP_SERVICE_UNAVAILABLE, "out of memory");
-        }
-        *j = job;
-        rq->job = j;
-        /* Suspended before the worker can resume it. */
-        MHD_suspend_connection(c);
-        pthread_mutex_lock(&hw.lock);
-        if (hw.tail)
-            hw.tail->next = j;
-        else
-            hw.head = j;
-        hw.tail = j;
-        pthread_cond_signal(&hw.cond);
-        pthread_mutex_unlock(&hw.lock);
-        return MHD_YES; /* answered when the worker resumes the connection */
-    }
+    if (held)
+        return queue_heavy(c, rq, &job, held);
     run_search(&job);
     return reply(c, rq, &job);
 }
@@ -675,6 +691,77 @@ static enum MHD_Result refuse_early(struct MHD_Connection *c, request *rq, const
     return MHD_YES;
 }
 
+/* A request's first call: count it, refuse what can be refused before
+ * the body is read. */
+static enum MHD_Result arrive(sd_guard *g, struct MHD_Connection *c, const char *url,
+                              const char *version, void **con_cls)
+{
+    request *rq = calloc(1, sizeof *rq);
+    if (!rq)
+        return MHD_NO;
+    rq->start = sd_now();
+    rq->late = sd.stopping;
+    rq->endpoint = "other";
+    rq->uri = strdup(url ? url : "");
+    *con_cls = rq;
+    /* Admission is decided when a request arrives: one admitted is
+     * served even if others pile up behind it. */
+    pthread_rwlock_rdlock(&sd.lock);
+    unsigned max_inflight = sd.settings.max_inflight;
+    pthread_rwlock_unlock(&sd.lock);
+    rq->overload = atomic_fetch_add(&inflight, 1) + 1 > max_inflight;
+    rq->counted = 1;
+    int refused = 0;
+    enum MHD_Result ret = refuse_early(c, rq, version, &refused);
+    if (refused) {
+        sd_guard_serving(g, c, 1);
+        return ret;
+    }
+    /* A body announced too large is refused before it is read. */
+    const char *cl =
+        MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    if (cl && strtoull(cl, NULL, 10) > sd.max_body) {
+        sd_guard_serving(g, c, 1);
+        return send_error(c, rq, MHD_HTTP_CONTENT_TOO_LARGE, "request body too large");
+    }
+    return MHD_YES;
+}
+
+/* The endpoint for url; it names the request for the statistics. */
+static enum MHD_Result route(struct MHD_Connection *c, request *rq, const char *url)
+{
+    if (!strcmp(url, "/search")) {
+        rq->endpoint = "search";
+        return do_search(c, rq);
+    }
+    if (!strcmp(url, "/suggest")) {
+        rq->endpoint = "suggest";
+        return do_suggest(c, rq);
+    }
+    if (!strcmp(url, "/explain")) {
+        rq->endpoint = "search";
+        return do_explain(c, rq);
+    }
+    if (!strncmp(url, "/doc/", 5)) {
+        rq->endpoint = "doc";
+        return do_doc(c, rq, url + 5);
+    }
+    if (!strcmp(url, "/health")) {
+        rq->endpoint = "health";
+        return do_health(c, rq);
+    }
+    if (!strcmp(url, "/stats")) {
+        rq->endpoint = "stats";
+        return do_stats(c, rq);
+    }
+    const char *st = sd_static_route(url);
+    if (st) {
+        rq->endpoint = st;
+        return do_static(c, rq, url);
+    }
+    return send_error(c, rq, MHD_HTTP_NOT_FOUND, "no such endpoint");
+}
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
                               const char *method, const char *version, const char *upload_data,
                               size_t *upload_data_size, void **con_cls)
@@ -682,37 +769,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     sd_guard *g = cls;
     (void)upload_data;
     request *rq = *con_cls;
-    if (!rq) {
-        rq = calloc(1, sizeof *rq);
-        if (!rq)
-            return MHD_NO;
-        rq->start = sd_now();
-        rq->late = sd.stopping;
-        rq->endpoint = "other";
-        rq->uri = strdup(url ? url : "");
-        *con_cls = rq;
-        /* Admission is decided when a request arrives: one admitted is
-         * served even if others pile up behind it. */
-        pthread_rwlock_rdlock(&sd.lock);
-        unsigned max_inflight = sd.settings.max_inflight;
-        pthread_rwlock_unlock(&sd.lock);
-        rq->overload = atomic_fetch_add(&inflight, 1) + 1 > max_inflight;
-        rq->counted = 1;
-        int refused = 0;
-        enum MHD_Result ret = refuse_early(c, rq, version, &refused);
-        if (refused) {
-            sd_guard_serving(g, c, 1);
-            return ret;
-        }
-        /* A body announced too large is refused before it is read. */
-        const char *cl =
-            MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-        if (cl && strtoull(cl, NULL, 10) > sd.max_body) {
-            sd_guard_serving(g, c, 1);
-            return send_error(c, rq, MHD_HTTP_CONTENT_TOO_LARGE, "request body too large");
-        }
-        return MHD_YES;
-    }
+    if (!rq)
+        return arrive(g, c, url, version, con_cls);
     if (*upload_data_size) {
         /* GET takes no body: swallow a small one; drop a client that
          * streams more than it may (chunked, so no length was announced). */
@@ -748,37 +806,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     if (rq->overload)
         return send_error(c, rq, MHD_HTTP_SERVICE_UNAVAILABLE,
                           "too many requests at once; try again shortly");
-
-    if (!strcmp(url, "/search")) {
-        rq->endpoint = "search";
-        return do_search(c, rq);
-    }
-    if (!strcmp(url, "/suggest")) {
-        rq->endpoint = "suggest";
-        return do_suggest(c, rq);
-    }
-    if (!strcmp(url, "/explain")) {
-        rq->endpoint = "search";
-        return do_explain(c, rq);
-    }
-    if (!strncmp(url, "/doc/", 5)) {
-        rq->endpoint = "doc";
-        return do_doc(c, rq, url + 5);
-    }
-    if (!strcmp(url, "/health")) {
-        rq->endpoint = "health";
-        return do_health(c, rq);
-    }
-    if (!strcmp(url, "/stats")) {
-        rq->endpoint = "stats";
-        return do_stats(c, rq);
-    }
-    const char *st = sd_static_route(url);
-    if (st) {
-        rq->endpoint = st;
-        return do_static(c, rq, url);
-    }
-    return send_error(c, rq, MHD_HTTP_NOT_FOUND, "no such endpoint");
+    return route(c, rq, url);
 }
 
 /* After the response went out (or the client vanished): log and count. */

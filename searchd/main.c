@@ -310,172 +310,142 @@ static void daemonize(void)
     }
 }
 
-int main(int argc, char **argv)
+/* Everything a start holds and a failed start must release. */
+typedef struct start {
+    ws_config *cfg;
+    char *sock_default, *pid_file, *tcp, *sp;
+    const char *sock_path;
+    unsigned threads, mem, mode;
+    sd_limits lim;
+    ws_setting_from sp_from;
+    int fds[4], nfds;
+} start;
+
+/* The searchd.* keys; 0, or -1 with the message in err. */
+static int read_settings(start *st, char *err, size_t errlen)
 {
-    char err[512];
-    /* Everything a failed start must release, for a clean exit. */
-    ws_config *cfg = NULL;
-    char *sock_default = NULL, *pid_file = NULL, *tcp = NULL, *sp = NULL;
-    const char *sock_path = NULL;
-    int rc = 0;
-    if (parse_args(argc, argv, &opt) != 0)
+    const ws_config *cfg = st->cfg;
+    if (get_uint(cfg, "searchd.threads", &st->threads, err, errlen) ||
+        get_uint(cfg, "searchd.max_connections", &st->lim.max_connections, err, errlen) ||
+        get_uint(cfg, "searchd.max_connections_per_ip", &st->lim.per_ip, err, errlen) ||
+        get_uint(cfg, "searchd.connection_timeout", &st->lim.connection_timeout, err, errlen) ||
+        get_uint(cfg, "searchd.request_timeout", &st->lim.request_timeout, err, errlen) ||
+        get_uint(cfg, "searchd.max_request", &st->mem, err, errlen) ||
+        get_uint(cfg, "searchd.socket_mode", &st->mode, err, errlen) ||
+        get_str(cfg, "searchd.socket", &st->sp, &st->sp_from, err, errlen) ||
+        get_str(cfg, "searchd.tcp", &st->tcp, NULL, err, errlen) ||
+        get_str(cfg, "searchd.pid_file", &st->pid_file, NULL, err, errlen))
+        return -1;
+    return 0;
+}
+
+/* The configured UNIX socket, if any; 0 or the exit code. */
+static int listen_unix(start *st, char *err, size_t errlen)
+{
+    /* The default socket's folder (/run/wsearch, $XDG_RUNTIME_DIR/wsearch)
+     * is made here when missing; if it still cannot be had, a daemon
+     * asked for TCP serves TCP and says so, instead of giving up. */
+    st->sock_path = st->sock_default = st->sp ? absolute(st->sp) : NULL;
+    int implicit = st->sp_from == WS_FROM_DEFAULT;
+    int want_tcp = st->tcp != NULL;
+    if (!st->sock_path)
+        return 0;
+    if (implicit)
+        make_socket_dir(st->sock_path);
+    int fd = sd_listen_unix(st->sock_path, st->mode, err, errlen);
+    if (fd < 0 && implicit && want_tcp) {
+        fprintf(stderr,
+                "searchd: warning: no UNIX socket (%s); serving TCP only "
+                "(--socket PATH to choose one, --socket off to silence this)\n",
+                err);
+        st->sock_path = NULL;
+    } else if (fd < 0) {
+        fprintf(stderr, "searchd: %s\n", err);
+        st->sock_path = NULL; /* not ours: never remove it */
+        return 1;
+    } else {
+        st->fds[st->nfds++] = fd;
+    }
+    return 0;
+}
+
+/* Sockets: those systemd passed, else the configured ones; 0 or the exit code. */
+static int open_listeners(start *st, char *err, size_t errlen)
+{
+    st->nfds = sd_listen_fds(st->fds, 4);
+    if (st->nfds)
+        return 0;
+    int rc = listen_unix(st, err, errlen);
+    if (rc)
+        return rc;
+    if (st->tcp) {
+        int fd = sd_listen_tcp(st->tcp, err, errlen);
+        if (fd < 0) {
+            fprintf(stderr, "searchd: %s\n", err);
+            return 1;
+        }
+        st->fds[st->nfds++] = fd;
+    }
+    if (!st->nfds) {
+        fprintf(stderr, "searchd: nothing to listen on (socket and tcp are both off)\n");
         return 2;
-    cfg = load_config(&opt, err, sizeof err);
-    if (!cfg) {
-        fprintf(stderr, "searchd: %s\n", err);
-        return 2;
     }
-    pthread_rwlock_init(&sd.lock, NULL);
-    if (sd_settings_load(&sd.settings, cfg, err, sizeof err) != 0) {
-        fprintf(stderr, "searchd: %s\n", err);
-        rc = 2;
-        goto out;
-    }
-    unsigned threads = 0, mem = 0, mode = 0;
-    sd_limits lim = {0};
-    ws_setting_from sp_from = WS_FROM_DEFAULT;
-    if (get_uint(cfg, "searchd.threads", &threads, err, sizeof err) ||
-        get_uint(cfg, "searchd.max_connections", &lim.max_connections, err, sizeof err) ||
-        get_uint(cfg, "searchd.max_connections_per_ip", &lim.per_ip, err, sizeof err) ||
-        get_uint(cfg, "searchd.connection_timeout", &lim.connection_timeout, err, sizeof err) ||
-        get_uint(cfg, "searchd.request_timeout", &lim.request_timeout, err, sizeof err) ||
-        get_uint(cfg, "searchd.max_request", &mem, err, sizeof err) ||
-        get_uint(cfg, "searchd.socket_mode", &mode, err, sizeof err) ||
-        get_str(cfg, "searchd.socket", &sp, &sp_from, err, sizeof err) ||
-        get_str(cfg, "searchd.tcp", &tcp, NULL, err, sizeof err) ||
-        get_str(cfg, "searchd.pid_file", &pid_file, NULL, err, sizeof err)) {
-        fprintf(stderr, "searchd: %s\n", err);
-        rc = 2;
-        goto out;
-    }
-    sd.threads = threads;
-    sd.max_body = mem / 2;
-    lim.max_request = mem;
+    return 0;
+}
 
-    /* Sockets: those systemd passed, else the configured ones. */
-    int fds[4], nfds = sd_listen_fds(fds, 4);
-    if (!nfds) {
-        /* The default socket's folder (/run/wsearch, $XDG_RUNTIME_DIR/wsearch)
-         * is made here when missing; if it still cannot be had, a daemon
-         * asked for TCP serves TCP and says so, instead of giving up. */
-        sock_path = sock_default = sp ? absolute(sp) : NULL;
-        int implicit = sp_from == WS_FROM_DEFAULT;
-        int want_tcp = tcp != NULL;
-        if (sock_path) {
-            if (implicit)
-                make_socket_dir(sock_path);
-            int fd = sd_listen_unix(sock_path, mode, err, sizeof err);
-            if (fd < 0 && implicit && want_tcp) {
-                fprintf(stderr,
-                        "searchd: warning: no UNIX socket (%s); serving TCP only "
-                        "(--socket PATH to choose one, --socket off to silence this)\n",
-                        err);
-                sock_path = NULL;
-            } else if (fd < 0) {
-                fprintf(stderr, "searchd: %s\n", err);
-                sock_path = NULL; /* not ours: never remove it */
-                rc = 1;
-                goto out;
-            } else {
-                fds[nfds++] = fd;
-            }
-        } else {
-            sock_path = NULL;
-        }
-        if (tcp) {
-            int fd = sd_listen_tcp(tcp, err, sizeof err);
-            if (fd < 0) {
-                fprintf(stderr, "searchd: %s\n", err);
-                rc = 1;
-                goto out;
-            }
-            fds[nfds++] = fd;
-        }
-        if (!nfds) {
-            fprintf(stderr, "searchd: nothing to listen on (socket and tcp are both off)\n");
-            rc = 2;
-            goto out;
-        }
+/* The pid file, after daemonize (the pid is the daemon's); 0 or the exit code. */
+static int write_pid_file(start *st)
+{
+    if (!st->pid_file || !*st->pid_file)
+        return 0;
+    FILE *pf = fopen(st->pid_file, "w");
+    if (!pf || fprintf(pf, "%ld\n", (long)getpid()) < 0 || fclose(pf) != 0) {
+        sd_log("cannot write pid file %s: %s", st->pid_file, strerror(errno));
+        free(st->pid_file);
+        st->pid_file = NULL; /* not written: never remove it */
+        return 1;
     }
+    return 0;
+}
 
-    /* Say early if the index cannot be opened, but keep serving: /health
-     * reports it and the next request retries (the indexer may be about
-     * to create it). */
-    ws_searcher *probe = NULL;
-    ws_error e;
-    if (ws_searcher_open(&probe, sd.settings.index, &e) != WS_OK)
-        sd_log("warning: %s", e.msg);
-    ws_searcher_close(probe);
-
-    if (pid_file) {
-        char *abs = absolute(pid_file);
-        free(pid_file);
-        pid_file = abs;
+/* SIGHUP: the new settings, or the old ones kept if the new do not load. */
+static void reload(char *err, size_t errlen)
+{
+    ws_config *nc = load_config(&opt, err, errlen);
+    sd_settings ns;
+    if (!nc || sd_settings_load(&ns, nc, err, errlen) != 0) {
+        sd_log("reload failed, keeping the old configuration: %s", err);
+        ws_config_free(nc);
+        return;
     }
-    if (!opt.foreground)
-        daemonize();
-    if (pid_file && *pid_file) {
-        FILE *pf = fopen(pid_file, "w");
-        if (!pf || fprintf(pf, "%ld\n", (long)getpid()) < 0 || fclose(pf) != 0) {
-            sd_log("cannot write pid file %s: %s", pid_file, strerror(errno));
-            free(pid_file);
-            pid_file = NULL; /* not written: never remove it */
-            rc = 1;
-            goto out;
-        }
-    }
+    pthread_rwlock_wrlock(&sd.lock);
+    sd_settings old = sd.settings;
+    sd.settings = ns;
+    sd.generation++;
+    pthread_rwlock_unlock(&sd.lock);
+    sd_settings_free(&old);
+    ws_config_free(nc);
+    sd_log("reloaded configuration; reopening %s", ns.index);
+}
 
-    /* Block the signals before any thread exists; the main thread takes
-     * them with sigwait(). */
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGHUP);
-    sigaddset(&set, SIGTERM);
-    sigaddset(&set, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &set, NULL);
-    signal(SIGPIPE, SIG_IGN);
-
-    sd.started = sd_now();
-    struct MHD_Daemon *d[4] = {NULL};
-    for (int i = 0; i < nfds; i++) {
-        d[i] = sd_http_start(fds[i], threads, &lim, err, sizeof err);
-        if (!d[i]) {
-            sd_log("%s", err);
-            for (int k = 0; k < i; k++)
-                sd_http_stop(d[k]);
-            rc = 1;
-            goto out;
-        }
-    }
-    sd_log("searchd %s serving %s on %d socket%s%s%s (%u threads)", WS_VERSION, sd.settings.index,
-           nfds, nfds == 1 ? "" : "s", sock_path ? ": " : "", sock_path ? sock_path : "", threads);
-
+/* The main thread's life: signals until SIGTERM or SIGINT. */
+static void wait_for_stop(const sigset_t *set, char *err, size_t errlen)
+{
     for (;;) {
         int sig = 0;
-        if (sigwait(&set, &sig) != 0)
+        if (sigwait(set, &sig) != 0)
             continue;
         if (sig == SIGHUP) {
-            ws_config *nc = load_config(&opt, err, sizeof err);
-            sd_settings ns;
-            if (!nc || sd_settings_load(&ns, nc, err, sizeof err) != 0) {
-                sd_log("reload failed, keeping the old configuration: %s", err);
-                ws_config_free(nc);
-                continue;
-            }
-            pthread_rwlock_wrlock(&sd.lock);
-            sd_settings old = sd.settings;
-            sd.settings = ns;
-            sd.generation++;
-            pthread_rwlock_unlock(&sd.lock);
-            sd_settings_free(&old);
-            ws_config_free(nc);
-            sd_log("reloaded configuration; reopening %s", ns.index);
+            reload(err, errlen);
             continue;
         }
         break;
     }
+}
 
-    /* Orderly stop: no new connections, let requests in flight finish. */
+/* Orderly stop: no new connections, let requests in flight finish. */
+static void stop_serving(struct MHD_Daemon **d, int nfds)
+{
     sd_log("stopping: finishing %u request(s) in flight", sd_http_inflight());
     sd.stopping = 1;
     for (int i = 0; i < nfds; i++) {
@@ -491,16 +461,96 @@ int main(int argc, char **argv)
     for (int i = 0; i < nfds; i++)
         sd_http_stop(d[i]);
     sd_log("stopped");
-out:
-    if (sock_path)
-        unlink(sock_path);
-    if (pid_file)
-        unlink(pid_file);
-    free(sock_default);
-    free(pid_file);
-    free(sp);
-    free(tcp);
+}
+
+/* From the open sockets to the stop; the exit code. */
+static int serve(start *st, char *err, size_t errlen)
+{
+    /* Say early if the index cannot be opened, but keep serving: /health
+     * reports it and the next request retries (the indexer may be about
+     * to create it). */
+    ws_searcher *probe = NULL;
+    ws_error e;
+    if (ws_searcher_open(&probe, sd.settings.index, &e) != WS_OK)
+        sd_log("warning: %s", e.msg);
+    ws_searcher_close(probe);
+
+    if (st->pid_file) {
+        char *abs = absolute(st->pid_file);
+        free(st->pid_file);
+        st->pid_file = abs;
+    }
+    if (!opt.foreground)
+        daemonize();
+    int rc = write_pid_file(st);
+    if (rc)
+        return rc;
+
+    /* Block the signals before any thread exists; the main thread takes
+     * them with sigwait(). */
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGHUP);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    sd.started = sd_now();
+    struct MHD_Daemon *d[4] = {NULL};
+    for (int i = 0; i < st->nfds; i++) {
+        d[i] = sd_http_start(st->fds[i], st->threads, &st->lim, err, errlen);
+        if (!d[i]) {
+            sd_log("%s", err);
+            for (int k = 0; k < i; k++)
+                sd_http_stop(d[k]);
+            return 1;
+        }
+    }
+    sd_log("searchd %s serving %s on %d socket%s%s%s (%u threads)", WS_VERSION, sd.settings.index,
+           st->nfds, st->nfds == 1 ? "" : "s", st->sock_path ? ": " : "",
+           st->sock_path ? st->sock_path : "", st->threads);
+    wait_for_stop(&set, err, errlen);
+    stop_serving(d, st->nfds);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    char err[512];
+    start st = {0};
+    int rc = 0;
+    if (parse_args(argc, argv, &opt) != 0)
+        return 2;
+    st.cfg = load_config(&opt, err, sizeof err);
+    if (!st.cfg) {
+        fprintf(stderr, "searchd: %s\n", err);
+        return 2;
+    }
+    pthread_rwlock_init(&sd.lock, NULL);
+    if (sd_settings_load(&sd.settings, st.cfg, err, sizeof err) != 0) {
+        fprintf(stderr, "searchd: %s\n", err);
+        rc = 2;
+    } else if (read_settings(&st, err, sizeof err) != 0) {
+        fprintf(stderr, "searchd: %s\n", err);
+        rc = 2;
+    } else {
+        sd.threads = st.threads;
+        sd.max_body = st.mem / 2;
+        st.lim.max_request = st.mem;
+        rc = open_listeners(&st, err, sizeof err);
+        if (!rc)
+            rc = serve(&st, err, sizeof err);
+    }
+    if (st.sock_path)
+        unlink(st.sock_path);
+    if (st.pid_file)
+        unlink(st.pid_file);
+    free(st.sock_default);
+    free(st.pid_file);
+    free(st.sp);
+    free(st.tcp);
     sd_settings_free(&sd.settings);
-    ws_config_free(cfg);
+    ws_config_free(st.cfg);
     return rc;
 }
