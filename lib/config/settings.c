@@ -114,11 +114,107 @@ static void origin(const ws_config *c, const def *d, ws_setting_from from, char 
         snprintf(out, n, "%s", d->key);
 }
 
+static int check_path(const ws_config *c, const def *d, const char *v, ws_setting_from from,
+                      ws_setting *out, ws_error *err)
+{
+    char where[600];
+    if (is_off(v)) {
+        if (d->kind == K_PATH_OFF) {
+            out->value = NULL;
+            out->off = 1;
+            return WS_OK;
+        }
+        origin(c, d, from, where, sizeof where);
+        return ws_error_set(err, WS_EINVAL, "%s = '%.64s': expected a path (this cannot be off)",
+                            where, v);
+    }
+    if (strlen(v) >= sizeof out->buf) {
+        origin(c, d, from, where, sizeof where);
+        return ws_error_set(err, WS_EINVAL, "%s: the path is too long (%zu bytes)", where,
+                            strlen(v));
+    }
+    return WS_OK;
+}
+
+static int check_uint(const ws_config *c, const def *d, const char *v, ws_setting_from from,
+                      ws_setting *out, ws_error *err)
+{
+    char where[600];
+    char *end = NULL;
+    errno = 0;
+    unsigned long n = *v == '-' ? 0 : strtoul(v, &end, d->base);
+    if (*v == '-' || errno || end == v || *end || n < d->lo || n > d->hi) {
+        origin(c, d, from, where, sizeof where);
+        return ws_error_set(err, WS_EINVAL, "%s = '%.64s': expected a number from %u to %u", where,
+                            v, d->lo, d->hi);
+    }
+    out->number = (unsigned)n;
+    return WS_OK;
+}
+
+static int check_bool(const ws_config *c, const def *d, const char *v, ws_setting_from from,
+                      ws_setting *out, ws_error *err)
+{
+    char where[600];
+    if (is_off(v) || !strcmp(v, "false") || !strcmp(v, "no")) {
+        out->off = 1;
+        out->value = NULL;
+        return WS_OK;
+    }
+    if (!strcmp(v, "on") || !strcmp(v, "true") || !strcmp(v, "yes")) {
+        out->number = 1;
+        out->value = "on";
+        return WS_OK;
+    }
+    origin(c, d, from, where, sizeof where);
+    return ws_error_set(err, WS_EINVAL, "%s = '%.64s': expected on or off", where, v);
+}
+
+static int check_enum(const ws_config *c, const def *d, const char *v, ws_setting_from from,
+                      ws_setting *out, ws_error *err)
+{
+    char where[600];
+    int i = choice(d->choices, v);
+    if (i < 0 && is_off(v))
+        i = choice(d->choices, "off");
+    if (i < 0) {
+        origin(c, d, from, where, sizeof where);
+        return ws_error_set(err, WS_EINVAL, "%s = '%.64s': expected one of %s", where, v,
+                            d->choices);
+    }
+    out->number = (unsigned)i;
+    if (choice(d->choices, "off") == i) {
+        out->off = 1;
+        out->value = "off";
+    }
+    return WS_OK;
+}
+
+/* Checked by ws_config_ocr_set, the code that applies them. */
+static int check_ocr(const ws_config *c, const def *d, const char *v, ws_setting_from from,
+                     ws_setting *out, ws_error *err)
+{
+    char where[600];
+    ws_extract_options scratch = WS_EXTRACT_OPTIONS_INIT;
+    ws_error e;
+    if (ws_config_ocr_set(&scratch, d->key, v, &e) != WS_OK) {
+        origin(c, d, from, where, sizeof where);
+        /* e.msg starts with the key already: keep only the origin's prefix */
+        size_t kl = strlen(d->key), wl = strlen(where);
+        if (wl >= kl)
+            where[wl - kl] = '\0';
+        return ws_error_set(err, WS_EINVAL, "%s%s", where, e.msg);
+    }
+    out->number = !strcmp(d->key, "ocr_dpi")            ? scratch.ocr_dpi
+                  : !strcmp(d->key, "ocr_page_timeout") ? scratch.ocr_page_timeout
+                                                        : 0;
+    return WS_OK;
+}
+
 /* Check v for d and fill out; WS_EINVAL naming the origin. */
 static int check(const ws_config *c, const def *d, const char *v, ws_setting_from from,
                  ws_setting *out, ws_error *err)
 {
-    char where[600];
     out->value = v;
     out->from = from;
     out->off = 0;
@@ -126,79 +222,15 @@ static int check(const ws_config *c, const def *d, const char *v, ws_setting_fro
     switch (d->kind) {
     case K_PATH:
     case K_PATH_OFF:
-        if (is_off(v)) {
-            if (d->kind == K_PATH_OFF) {
-                out->value = NULL;
-                out->off = 1;
-                return WS_OK;
-            }
-            origin(c, d, from, where, sizeof where);
-            return ws_error_set(err, WS_EINVAL,
-                                "%s = '%.64s': expected a path (this cannot be off)", where, v);
-        }
-        if (strlen(v) >= sizeof out->buf) {
-            origin(c, d, from, where, sizeof where);
-            return ws_error_set(err, WS_EINVAL, "%s: the path is too long (%zu bytes)", where,
-                                strlen(v));
-        }
-        return WS_OK;
-    case K_UINT: {
-        char *end = NULL;
-        errno = 0;
-        unsigned long n = *v == '-' ? 0 : strtoul(v, &end, d->base);
-        if (*v == '-' || errno || end == v || *end || n < d->lo || n > d->hi) {
-            origin(c, d, from, where, sizeof where);
-            return ws_error_set(err, WS_EINVAL, "%s = '%.64s': expected a number from %u to %u",
-                                where, v, d->lo, d->hi);
-        }
-        out->number = (unsigned)n;
-        return WS_OK;
-    }
+        return check_path(c, d, v, from, out, err);
+    case K_UINT:
+        return check_uint(c, d, v, from, out, err);
     case K_BOOL:
-        if (is_off(v) || !strcmp(v, "false") || !strcmp(v, "no")) {
-            out->off = 1;
-            out->value = NULL;
-            return WS_OK;
-        }
-        if (!strcmp(v, "on") || !strcmp(v, "true") || !strcmp(v, "yes")) {
-            out->number = 1;
-            out->value = "on";
-            return WS_OK;
-        }
-        origin(c, d, from, where, sizeof where);
-        return ws_error_set(err, WS_EINVAL, "%s = '%.64s': expected on or off", where, v);
-    case K_ENUM: {
-        int i = choice(d->choices, v);
-        if (i < 0 && is_off(v))
-            i = choice(d->choices, "off");
-        if (i < 0) {
-            origin(c, d, from, where, sizeof where);
-            return ws_error_set(err, WS_EINVAL, "%s = '%.64s': expected one of %s", where, v,
-                                d->choices);
-        }
-        out->number = (unsigned)i;
-        if (choice(d->choices, "off") == i) {
-            out->off = 1;
-            out->value = "off";
-        }
-        return WS_OK;
-    }
-    case K_OCR: {
-        ws_extract_options scratch = WS_EXTRACT_OPTIONS_INIT;
-        ws_error e;
-        if (ws_config_ocr_set(&scratch, d->key, v, &e) != WS_OK) {
-            origin(c, d, from, where, sizeof where);
-            /* e.msg starts with the key already: keep only the origin's prefix */
-            size_t kl = strlen(d->key), wl = strlen(where);
-            if (wl >= kl)
-                where[wl - kl] = '\0';
-            return ws_error_set(err, WS_EINVAL, "%s%s", where, e.msg);
-        }
-        out->number = !strcmp(d->key, "ocr_dpi")            ? scratch.ocr_dpi
-                      : !strcmp(d->key, "ocr_page_timeout") ? scratch.ocr_page_timeout
-                                                            : 0;
-        return WS_OK;
-    }
+        return check_bool(c, d, v, from, out, err);
+    case K_ENUM:
+        return check_enum(c, d, v, from, out, err);
+    case K_OCR:
+        return check_ocr(c, d, v, from, out, err);
     }
     return ws_error_set(err, WS_EINVAL, "%s: unknown kind of setting", d->key);
 }

@@ -80,6 +80,40 @@ int ws_x_resolve_options(const ws_extract_options *opts, ws_extract_options *o, 
     return WS_OK;
 }
 
+/* The extractor for type (one per format). */
+static int dispatch(ws_xb *b, ws_doctype type, const char *data, size_t len, ws_error *err)
+{
+    switch (type) {
+    case WS_DOC_TXT:
+        return ws_extract_txt(b, data, len, err);
+    case WS_DOC_MD:
+        return ws_extract_md(b, data, len, err);
+    case WS_DOC_HTML:
+        return ws_extract_html(b, data, len, err);
+    case WS_DOC_PDF:
+        return ws_extract_pdf(b, data, len, err);
+    case WS_DOC_PPTX:
+    case WS_DOC_DOCX:
+        return ws_extract_ooxml(b, data, len, err);
+    case WS_DOC_XLSX:
+    case WS_DOC_ODS:
+        return ws_extract_sheet(b, data, len, err);
+    case WS_DOC_DOC:
+    case WS_DOC_PPT:
+    case WS_DOC_XLS:
+        return len >= 5 && !memcmp(data, "{\\rtf", 5) ? ws_extract_rtf(b, data, len, err)
+                                                      : ws_extract_ole(b, data, len, err);
+    case WS_DOC_RTF:
+        return ws_extract_rtf(b, data, len, err);
+    case WS_DOC_PNG:
+    case WS_DOC_JPEG:
+    case WS_DOC_TIFF:
+        return ws_extract_image(b, data, len, err);
+    default:
+        return ws_extract_odf(b, data, len, err);
+    }
+}
+
 int ws_extract_buffer(ws_doctype type, const char *data, size_t len, const char *name,
                       const ws_extract_options *opts, ws_extracted **out, ws_error *err)
 {
@@ -115,45 +149,7 @@ int ws_extract_buffer(ws_doctype type, const char *data, size_t len, const char 
     b.x->type = type;
     if (!data)
         data = "";
-    switch (type) {
-    case WS_DOC_TXT:
-        rc = ws_extract_txt(&b, data, len, err);
-        break;
-    case WS_DOC_MD:
-        rc = ws_extract_md(&b, data, len, err);
-        break;
-    case WS_DOC_HTML:
-        rc = ws_extract_html(&b, data, len, err);
-        break;
-    case WS_DOC_PDF:
-        rc = ws_extract_pdf(&b, data, len, err);
-        break;
-    case WS_DOC_PPTX:
-    case WS_DOC_DOCX:
-        rc = ws_extract_ooxml(&b, data, len, err);
-        break;
-    case WS_DOC_XLSX:
-    case WS_DOC_ODS:
-        rc = ws_extract_sheet(&b, data, len, err);
-        break;
-    case WS_DOC_DOC:
-    case WS_DOC_PPT:
-    case WS_DOC_XLS:
-        rc = len >= 5 && !memcmp(data, "{\\rtf", 5) ? ws_extract_rtf(&b, data, len, err)
-                                                    : ws_extract_ole(&b, data, len, err);
-        break;
-    case WS_DOC_RTF:
-        rc = ws_extract_rtf(&b, data, len, err);
-        break;
-    case WS_DOC_PNG:
-    case WS_DOC_JPEG:
-    case WS_DOC_TIFF:
-        rc = ws_extract_image(&b, data, len, err);
-        break;
-    default:
-        rc = ws_extract_odf(&b, data, len, err);
-        break;
-    }
+    rc = dispatch(&b, type, data, len, err);
     if (rc == WS_OK && b.oom)
         rc = ws_error_set(err, WS_ENOMEM, "%s: out of memory", name);
     if (rc) {

@@ -378,6 +378,55 @@ static int damaged(doc *d, const char *why, ws_error *err)
     return ws_error_set(err, WS_EFORMAT, "%s: damaged Word document (%s)", d->b->name, why);
 }
 
+/* The piece table in the table stream's Clx at fc_clx. */
+static int read_pieces(doc *d, const unsigned char *tbl, size_t tlen, uint32_t fc_clx,
+                       uint32_t lcb_clx, pieces *pt, ws_error *err)
+{
+    size_t i = 0;
+    const unsigned char *clx = tbl + fc_clx;
+    if (!lcb_clx || !ws_in(tlen, fc_clx, lcb_clx))
+        return damaged(d, "no piece table", err);
+    while (i < lcb_clx && clx[i] == 0x01) { /* Prc: property modifiers, skipped */
+        if (!ws_in(lcb_clx, i, 3))
+            break;
+        i += 3 + (size_t)ws_le16(clx + i + 1);
+    }
+    if (!ws_in(lcb_clx, i, 5) || clx[i] != 0x02)
+        return damaged(d, "bad piece table", err);
+    size_t plen = ws_le32(clx + i + 1);
+    if (!ws_in(lcb_clx, i + 5, plen) || plen < 16 || (plen - 4) % 12)
+        return damaged(d, "bad piece table", err);
+    pt->n = (plen - 4) / 12;
+    pt->cp = clx + i + 5;
+    pt->pcd = pt->cp + 4 * (pt->n + 1);
+    for (size_t k = 0; k < pt->n; k++)
+        if (ws_le32(pt->cp + 4 * k + 4) < ws_le32(pt->cp + 4 * k))
+            return damaged(d, "piece table out of order", err);
+    return WS_OK;
+}
+
+static int read_stories(doc *d, const pieces *pt, const uint32_t *ccp, ws_error *err)
+{
+    int rc = WS_OK;
+    /* Main text, then footnotes, endnotes and text boxes, each where it
+     * lies in CP space after the stories before it. */
+    uint64_t at = 0;
+    static const int read[8] = {1, 1, 0, 0, 1, 1, 1, 0};
+    for (int s = 0; s < 8 && rc == WS_OK && !d->b->full && !d->b->oom; s++) {
+        if (s == 3)
+            continue; /* the reserved slot is not a story */
+        uint64_t end = at + ccp[s];
+        if (read[s] && ccp[s] && end <= UINT32_MAX) {
+            if (s > 0)
+                ws_xb_break(d->b, 2);
+            if (read_range(d, pt, (uint32_t)at, (uint32_t)end) < 0)
+                rc = damaged(d, "piece outside the WordDocument stream", err);
+        }
+        at = end;
+    }
+    return rc;
+}
+
 /* Word 97 and later: the FIB's variable parts, then the piece table. */
 static int word97(doc *d, ws_ole *o, uint16_t flags, ws_error *err)
 {
@@ -419,51 +468,9 @@ static int word97(doc *d, ws_ole *o, uint16_t flags, ws_error *err)
         d->bte_pn = d->bte_fc + 4 * (d->nbte + 1);
     }
     pieces pt = {NULL, NULL, 0};
-    size_t i = 0;
-    const unsigned char *clx = tbl + fc_clx;
-    if (!lcb_clx || !ws_in(tlen, fc_clx, lcb_clx)) {
-        rc = damaged(d, "no piece table", err);
-        goto out;
-    }
-    while (i < lcb_clx && clx[i] == 0x01) { /* Prc: property modifiers, skipped */
-        if (!ws_in(lcb_clx, i, 3))
-            break;
-        i += 3 + (size_t)ws_le16(clx + i + 1);
-    }
-    if (!ws_in(lcb_clx, i, 5) || clx[i] != 0x02) {
-        rc = damaged(d, "bad piece table", err);
-        goto out;
-    }
-    size_t plen = ws_le32(clx + i + 1);
-    if (!ws_in(lcb_clx, i + 5, plen) || plen < 16 || (plen - 4) % 12) {
-        rc = damaged(d, "bad piece table", err);
-        goto out;
-    }
-    pt.n = (plen - 4) / 12;
-    pt.cp = clx + i + 5;
-    pt.pcd = pt.cp + 4 * (pt.n + 1);
-    for (size_t k = 0; k < pt.n; k++)
-        if (ws_le32(pt.cp + 4 * k + 4) < ws_le32(pt.cp + 4 * k)) {
-            rc = damaged(d, "piece table out of order", err);
-            goto out;
-        }
-    /* Main text, then footnotes, endnotes and text boxes, each where it
-     * lies in CP space after the stories before it. */
-    uint64_t at = 0;
-    static const int read[8] = {1, 1, 0, 0, 1, 1, 1, 0};
-    for (int s = 0; s < 8 && rc == WS_OK && !d->b->full && !d->b->oom; s++) {
-        if (s == 3)
-            continue; /* the reserved slot is not a story */
-        uint64_t end = at + ccp[s];
-        if (read[s] && ccp[s] && end <= UINT32_MAX) {
-            if (s > 0)
-                ws_xb_break(d->b, 2);
-            if (read_range(d, &pt, (uint32_t)at, (uint32_t)end) < 0)
-                rc = damaged(d, "piece outside the WordDocument stream", err);
-        }
-        at = end;
-    }
-out:
+    rc = read_pieces(d, tbl, tlen, fc_clx, lcb_clx, &pt, err);
+    if (rc == WS_OK)
+        rc = read_stories(d, &pt, ccp, err);
     d->nbte = 0; /* the bin table lived in tbl */
     free(tbl);
     return rc;

@@ -136,6 +136,99 @@ static int has_anchor(const yaml_event_t *ev)
 
 enum { ST_STREAM, ST_DOC, ST_ROOT, ST_KEY, ST_VALUE, ST_SEQ, ST_SKIP, ST_DONE, ST_FAIL };
 
+typedef struct fm_state {
+    ws_xb *b;
+    ws_extracted *fm;
+    int st, back;   /* the state, and where ST_SKIP returns to */
+    unsigned depth; /* nesting inside a skipped value */
+    enum fm_key key;
+} fm_state;
+
+/* A nested mapping or sequence is skipped to its end. */
+static void fm_skip(fm_state *s, yaml_event_type_t t)
+{
+    if (t == YAML_SEQUENCE_START_EVENT || t == YAML_MAPPING_START_EVENT) {
+        if (++s->depth > s->b->max_depth)
+            s->st = ST_FAIL;
+    } else if ((t == YAML_SEQUENCE_END_EVENT || t == YAML_MAPPING_END_EVENT) && --s->depth == 0) {
+        s->st = s->back;
+    }
+}
+
+/* ST_VALUE: a key's value; ST_SEQ: an item of a sequence value. */
+static void fm_value_event(fm_state *s, const yaml_event_t *ev)
+{
+    yaml_event_type_t t = ev->type;
+    if (s->st == ST_VALUE) {
+        if (t == YAML_SCALAR_EVENT) {
+            if (!yaml_null(ev))
+                fm_value(s->b, s->fm, s->key, (const char *)ev->data.scalar.value,
+                         ev->data.scalar.length, 0);
+            s->st = ST_KEY;
+        } else if (t == YAML_SEQUENCE_START_EVENT) {
+            s->st = ST_SEQ;
+        } else if (t == YAML_MAPPING_START_EVENT) {
+            s->depth = 1;
+            s->back = ST_KEY;
+            s->st = ST_SKIP;
+        } else {
+            s->st = ST_FAIL;
+        }
+        return;
+    }
+    if (t == YAML_SCALAR_EVENT) {
+        if (!yaml_null(ev))
+            fm_value(s->b, s->fm, s->key, (const char *)ev->data.scalar.value,
+                     ev->data.scalar.length, 1);
+    } else if (t == YAML_SEQUENCE_END_EVENT) {
+        s->st = ST_KEY;
+    } else if (t == YAML_SEQUENCE_START_EVENT || t == YAML_MAPPING_START_EVENT) {
+        s->depth = 1;
+        s->back = ST_SEQ;
+        s->st = ST_SKIP;
+    } else {
+        s->st = ST_FAIL;
+    }
+}
+
+static void fm_step(fm_state *s, const yaml_event_t *ev)
+{
+    yaml_event_type_t t = ev->type;
+    switch (s->st) {
+    case ST_STREAM:
+        s->st = t == YAML_STREAM_START_EVENT ? ST_DOC : ST_FAIL;
+        break;
+    case ST_DOC:
+        s->st = t == YAML_DOCUMENT_START_EVENT ? ST_ROOT
+                : t == YAML_STREAM_END_EVENT   ? ST_DONE
+                                               : ST_FAIL;
+        break;
+    case ST_ROOT:
+        /* A bare scalar is prose between two rules, not front matter. */
+        s->st = t == YAML_MAPPING_START_EVENT  ? ST_KEY
+                : t == YAML_DOCUMENT_END_EVENT ? ST_DONE
+                                               : ST_FAIL;
+        break;
+    case ST_KEY:
+        if (t == YAML_MAPPING_END_EVENT) {
+            s->st = ST_DONE;
+        } else if (t == YAML_SCALAR_EVENT) {
+            s->key = fm_key_of((const char *)ev->data.scalar.value, ev->data.scalar.length);
+            s->st = ST_VALUE;
+        } else {
+            s->st = ST_FAIL; /* complex keys */
+        }
+        break;
+    case ST_VALUE:
+    case ST_SEQ:
+        fm_value_event(s, ev);
+        break;
+    default:
+        s->st = ST_FAIL;
+        break;
+    }
+}
+
 /* Parse the front matter y[0..n) into fm; 1 if it is a valid flat mapping. */
 static int fm_parse(ws_xb *b, const char *y, size_t n, ws_extracted *fm)
 {
@@ -146,92 +239,23 @@ static int fm_parse(ws_xb *b, const char *y, size_t n, ws_extracted *fm)
     }
     yaml_parser_set_input_string(&p, (const unsigned char *)y, n);
     yaml_parser_set_encoding(&p, YAML_UTF8_ENCODING);
-    int st = ST_STREAM, back = ST_KEY;
-    unsigned depth = 0;
-    enum fm_key key = FM_NONE;
-    while (st != ST_DONE && st != ST_FAIL) {
+    fm_state s = {b, fm, ST_STREAM, ST_KEY, 0, FM_NONE};
+    while (s.st != ST_DONE && s.st != ST_FAIL) {
         yaml_event_t ev;
         if (!yaml_parser_parse(&p, &ev)) {
-            st = ST_FAIL;
+            s.st = ST_FAIL;
             break;
         }
-        yaml_event_type_t t = ev.type;
-        if (has_anchor(&ev)) {
-            st = ST_FAIL;
-        } else if (st == ST_SKIP) {
-            if (t == YAML_SEQUENCE_START_EVENT || t == YAML_MAPPING_START_EVENT) {
-                if (++depth > b->max_depth)
-                    st = ST_FAIL;
-            } else if ((t == YAML_SEQUENCE_END_EVENT || t == YAML_MAPPING_END_EVENT) &&
-                       --depth == 0) {
-                st = back;
-            }
-        } else {
-            switch (st) {
-            case ST_STREAM:
-                st = t == YAML_STREAM_START_EVENT ? ST_DOC : ST_FAIL;
-                break;
-            case ST_DOC:
-                st = t == YAML_DOCUMENT_START_EVENT ? ST_ROOT
-                     : t == YAML_STREAM_END_EVENT   ? ST_DONE
-                                                    : ST_FAIL;
-                break;
-            case ST_ROOT:
-                /* A bare scalar is prose between two rules, not front matter. */
-                st = t == YAML_MAPPING_START_EVENT  ? ST_KEY
-                     : t == YAML_DOCUMENT_END_EVENT ? ST_DONE
-                                                    : ST_FAIL;
-                break;
-            case ST_KEY:
-                if (t == YAML_MAPPING_END_EVENT) {
-                    st = ST_DONE;
-                } else if (t == YAML_SCALAR_EVENT) {
-                    key = fm_key_of((const char *)ev.data.scalar.value, ev.data.scalar.length);
-                    st = ST_VALUE;
-                } else {
-                    st = ST_FAIL; /* complex keys */
-                }
-                break;
-            case ST_VALUE:
-                if (t == YAML_SCALAR_EVENT) {
-                    if (!yaml_null(&ev))
-                        fm_value(b, fm, key, (const char *)ev.data.scalar.value,
-                                 ev.data.scalar.length, 0);
-                    st = ST_KEY;
-                } else if (t == YAML_SEQUENCE_START_EVENT) {
-                    st = ST_SEQ;
-                } else if (t == YAML_MAPPING_START_EVENT) {
-                    depth = 1;
-                    back = ST_KEY;
-                    st = ST_SKIP;
-                } else {
-                    st = ST_FAIL;
-                }
-                break;
-            case ST_SEQ:
-                if (t == YAML_SCALAR_EVENT) {
-                    if (!yaml_null(&ev))
-                        fm_value(b, fm, key, (const char *)ev.data.scalar.value,
-                                 ev.data.scalar.length, 1);
-                } else if (t == YAML_SEQUENCE_END_EVENT) {
-                    st = ST_KEY;
-                } else if (t == YAML_SEQUENCE_START_EVENT || t == YAML_MAPPING_START_EVENT) {
-                    depth = 1;
-                    back = ST_SEQ;
-                    st = ST_SKIP;
-                } else {
-                    st = ST_FAIL;
-                }
-                break;
-            default:
-                st = ST_FAIL;
-                break;
-            }
-        }
+        if (has_anchor(&ev))
+            s.st = ST_FAIL;
+        else if (s.st == ST_SKIP)
+            fm_skip(&s, ev.type);
+        else
+            fm_step(&s, &ev);
         yaml_event_delete(&ev);
     }
     yaml_parser_delete(&p);
-    return st == ST_DONE;
+    return s.st == ST_DONE;
 }
 
 /* The line t[pos..end) without trailing blanks is exactly d. */

@@ -166,6 +166,122 @@ static void line_break(odf_state *s)
         ws_buf_putc(&s->title, ' ');
 }
 
+/* A <text:p> or <text:h> opens: page breaks of its style, a heading. */
+static void start_para(odf_state *s, ws_xml *x, break_styles *bs, const char *n, int empty)
+{
+    char *sn = ws_xml_attr(x, "style-name");
+    int where = bs_find(bs, sn);
+    free(sn);
+    if (!s->odp && (where & 1))
+        ws_flow_page_break(&s->flow);
+    if (!strcmp(n, "h") && !s->odp && !s->in_text && !empty) {
+        s->in_h = 1;
+        ws_buf_reset(&s->head);
+    }
+    if (!empty)
+        s->in_text++;
+    else
+        ws_xb_break(s->b, 2);
+    s->p_break_after = (where & 2) != 0;
+    if (empty && s->p_break_after && !s->odp)
+        ws_flow_page_break(&s->flow);
+}
+
+/* An element opens; ws_xml_skip's status when it was skipped. */
+static int start_element(odf_state *s, ws_xml *x, break_styles *bs, char **style, ws_error *err)
+{
+    ws_xb *b = s->b;
+    const char *n = ws_xml_name(x);
+    int d = ws_xml_depth(x);
+    int empty = ws_xml_empty(x);
+    if (!strcmp(n, "style") && !empty) {
+        free(*style);
+        *style = ws_xml_attr(x, "name");
+    } else if (*style && !strcmp(n, "paragraph-properties")) {
+        char *bb = ws_xml_attr(x, "break-before"), *ba = ws_xml_attr(x, "break-after");
+        int where = (bb && !strcmp(bb, "page") ? 1 : 0) | (ba && !strcmp(ba, "page") ? 2 : 0);
+        if (where && bs_add(bs, *style, where) < 0)
+            b->oom = 1;
+        free(bb);
+        free(ba);
+    } else if (!strcmp(n, "page") && s->odp) { /* draw:page */
+        ws_xb_page(b, WS_PASSAGE_SLIDE, ++s->slide, NULL, 0);
+        s->title_frame_depth = -1;
+        ws_buf_reset(&s->title);
+    } else if (!strcmp(n, "frame") && s->odp && !empty) {
+        char *cls = ws_xml_attr(x, "class");
+        if (cls && !strcmp(cls, "title") && s->title_frame_depth < 0) {
+            s->title_frame_depth = d;
+            ws_buf_reset(&s->title);
+        }
+        free(cls);
+    } else if (!strcmp(n, "notes") && s->odp) {
+        ws_xb_break(b, 2);
+    } else if (!strcmp(n, "p") || !strcmp(n, "h")) {
+        start_para(s, x, bs, n, empty);
+    } else if (s->in_text && !strcmp(n, "s")) {
+        char *c = ws_xml_attr(x, "c");
+        int k = c ? atoi(c) : 1;
+        free(c);
+        /* Runs of spaces collapse anyway: one is enough. */
+        if (k > 0)
+            put_text(s, " ", 1);
+    } else if (s->in_text && !strcmp(n, "tab")) {
+        put_text(s, " ", 1);
+    } else if (s->in_text && !strcmp(n, "line-break")) {
+        line_break(s);
+    } else if (!strcmp(n, "soft-page-break") && !s->odp) {
+        ws_flow_page_break(&s->flow);
+    } else if (!strcmp(n, "a") && s->in_text) {
+        char *href = ws_xml_attr(x, "href");
+        if (href)
+            ws_xb_link(b, href, strlen(href));
+        free(href);
+    } else if (!strcmp(n, "note-citation") || !strcmp(n, "annotation") ||
+               !strcmp(n, "tracked-changes") || !strcmp(n, "sequence-decls") ||
+               !strcmp(n, "bookmark-ref") || !strcmp(n, "page-thumbnail")) {
+        /* Citation marks, comments and deleted text are not the
+         * document's text. */
+        return ws_xml_skip(x, err);
+    }
+    return WS_OK;
+}
+
+static void end_element(odf_state *s, const char *n, int d, char **style)
+{
+    ws_xb *b = s->b;
+    if (!strcmp(n, "style")) {
+        free(*style);
+        *style = NULL;
+    } else if (!strcmp(n, "p") || !strcmp(n, "h")) {
+        if (s->in_text > 0)
+            s->in_text--;
+        if (s->in_h && !s->in_text) {
+            s->in_h = 0;
+            const char *h = ws_buf_cstr(&s->head);
+            if (h && s->head.len)
+                ws_flow_heading(&s->flow, h, s->head.len);
+        }
+        ws_xb_break(b, s->in_text ? 1 : 2);
+        if (s->p_break_after && !s->odp && !s->in_text)
+            ws_flow_page_break(&s->flow);
+        s->p_break_after = 0;
+    } else if (!strcmp(n, "frame") && s->odp && d == s->title_frame_depth) {
+        if (s->title.len) {
+            const char *h = ws_buf_cstr(&s->title);
+            if (h) {
+                ws_xb_set_heading(b, h, s->title.len);
+                if (!b->x->title)
+                    ws_xb_field(b, &b->x->title, h, s->title.len);
+            }
+        }
+        s->title_frame_depth = -1;
+        ws_xb_break(b, 2);
+    } else if (!strcmp(n, "frame") || !strcmp(n, "table-cell")) {
+        ws_xb_break(b, 2);
+    }
+}
+
 static int content(odf_state *s, ws_zipx *z, ws_error *err)
 {
     ws_xb *b = s->b;
@@ -181,105 +297,13 @@ static int content(odf_state *s, ws_zipx *z, ws_error *err)
         const char *n = ws_xml_name(x);
         int d = ws_xml_depth(x);
         if (t == XML_READER_TYPE_ELEMENT) {
-            int empty = ws_xml_empty(x);
-            if (!strcmp(n, "style") && !empty) {
-                free(style);
-                style = ws_xml_attr(x, "name");
-            } else if (style && !strcmp(n, "paragraph-properties")) {
-                char *bb = ws_xml_attr(x, "break-before"), *ba = ws_xml_attr(x, "break-after");
-                int where =
-                    (bb && !strcmp(bb, "page") ? 1 : 0) | (ba && !strcmp(ba, "page") ? 2 : 0);
-                if (where && bs_add(&bs, style, where) < 0)
-                    b->oom = 1;
-                free(bb);
-                free(ba);
-            } else if (!strcmp(n, "page") && s->odp) { /* draw:page */
-                ws_xb_page(b, WS_PASSAGE_SLIDE, ++s->slide, NULL, 0);
-                s->title_frame_depth = -1;
-                ws_buf_reset(&s->title);
-            } else if (!strcmp(n, "frame") && s->odp && !empty) {
-                char *cls = ws_xml_attr(x, "class");
-                if (cls && !strcmp(cls, "title") && s->title_frame_depth < 0) {
-                    s->title_frame_depth = d;
-                    ws_buf_reset(&s->title);
-                }
-                free(cls);
-            } else if (!strcmp(n, "notes") && s->odp) {
-                ws_xb_break(b, 2);
-            } else if (!strcmp(n, "p") || !strcmp(n, "h")) {
-                char *sn = ws_xml_attr(x, "style-name");
-                int where = bs_find(&bs, sn);
-                free(sn);
-                if (!s->odp && (where & 1))
-                    ws_flow_page_break(&s->flow);
-                if (!strcmp(n, "h") && !s->odp && !s->in_text && !empty) {
-                    s->in_h = 1;
-                    ws_buf_reset(&s->head);
-                }
-                if (!empty)
-                    s->in_text++;
-                else
-                    ws_xb_break(b, 2);
-                s->p_break_after = (where & 2) != 0;
-                if (empty && s->p_break_after && !s->odp)
-                    ws_flow_page_break(&s->flow);
-            } else if (s->in_text && !strcmp(n, "s")) {
-                char *c = ws_xml_attr(x, "c");
-                int k = c ? atoi(c) : 1;
-                free(c);
-                /* Runs of spaces collapse anyway: one is enough. */
-                if (k > 0)
-                    put_text(s, " ", 1);
-            } else if (s->in_text && !strcmp(n, "tab")) {
-                put_text(s, " ", 1);
-            } else if (s->in_text && !strcmp(n, "line-break")) {
-                line_break(s);
-            } else if (!strcmp(n, "soft-page-break") && !s->odp) {
-                ws_flow_page_break(&s->flow);
-            } else if (!strcmp(n, "a") && s->in_text) {
-                char *href = ws_xml_attr(x, "href");
-                if (href)
-                    ws_xb_link(b, href, strlen(href));
-                free(href);
-            } else if (!strcmp(n, "note-citation") || !strcmp(n, "annotation") ||
-                       !strcmp(n, "tracked-changes") || !strcmp(n, "sequence-decls") ||
-                       !strcmp(n, "bookmark-ref") || !strcmp(n, "page-thumbnail")) {
-                /* Citation marks, comments and deleted text are not the
-                 * document's text. */
-                if ((r = ws_xml_skip(x, err)) != WS_OK)
-                    break;
+            int sr = start_element(s, x, &bs, &style, err);
+            if (sr != WS_OK) {
+                r = sr;
+                break;
             }
         } else if (t == XML_READER_TYPE_END_ELEMENT) {
-            if (!strcmp(n, "style")) {
-                free(style);
-                style = NULL;
-            } else if (!strcmp(n, "p") || !strcmp(n, "h")) {
-                if (s->in_text > 0)
-                    s->in_text--;
-                if (s->in_h && !s->in_text) {
-                    s->in_h = 0;
-                    const char *h = ws_buf_cstr(&s->head);
-                    if (h && s->head.len)
-                        ws_flow_heading(&s->flow, h, s->head.len);
-                }
-                ws_xb_break(b, s->in_text ? 1 : 2);
-                if (s->p_break_after && !s->odp && !s->in_text)
-                    ws_flow_page_break(&s->flow);
-                s->p_break_after = 0;
-            } else if (!strcmp(n, "frame") && s->odp && d == s->title_frame_depth) {
-                if (s->title.len) {
-                    const char *h = ws_buf_cstr(&s->title);
-                    if (h) {
-                        ws_xb_set_heading(b, h, s->title.len);
-                        if (!b->x->title)
-                            ws_xb_field(b, &b->x->title, h, s->title.len);
-                    }
-                }
-                s->title_frame_depth = -1;
-                ws_xb_break(b, 2);
-            } else if (!strcmp(n, "frame") || !strcmp(n, "table-cell")) {
-                ws_xb_break(b, 2);
-            }
+            end_element(s, n, d, &style);
         } else if (s->in_text) {
             const char *v = ws_xml_value(x);
             if (v)

@@ -372,6 +372,113 @@ static int style_level(const styles *s, const char *id)
     return -1;
 }
 
+typedef struct docx_state {
+    ws_xb *b;
+    ws_flow f;
+    ws_buf head; /* text of a heading paragraph */
+    const styles *st;
+    const rels *drels;
+    /* level: -1 body paragraph, 0 title, 1-9 heading */
+    int in_t, in_ppr, level;
+} docx_state;
+
+static void styles_free(styles *st)
+{
+    for (size_t i = 0; i < st->n; i++)
+        free(st->v[i].id);
+    free(st->v);
+}
+
+static void docx_start(docx_state *d, ws_xml *x, const char *n)
+{
+    ws_xb *b = d->b;
+    int empty = ws_xml_empty(x);
+    if (!strcmp(n, "p")) {
+        d->level = -1;
+        ws_buf_reset(&d->head);
+        if (empty)
+            ws_xb_break(b, 2);
+    } else if (!strcmp(n, "pPr")) {
+        d->in_ppr = !empty;
+    } else if (d->in_ppr && !strcmp(n, "pStyle")) {
+        char *v = ws_xml_attr(x, "val");
+        d->level = style_level(d->st, v);
+        free(v);
+    } else if (d->in_ppr && !strcmp(n, "outlineLvl")) {
+        char *v = ws_xml_attr(x, "val");
+        int lv = v ? atoi(v) : 9;
+        if (lv >= 0 && lv < 9)
+            d->level = lv + 1;
+        free(v);
+    } else if (d->in_ppr && !strcmp(n, "pageBreakBefore")) {
+        char *v = ws_xml_attr(x, "val");
+        if (!v || (strcmp(v, "0") && strcmp(v, "false")))
+            ws_flow_page_break(&d->f);
+        free(v);
+    } else if (d->in_ppr) {
+        /* tabs, numbering...: no text inside pPr */
+    } else if (!strcmp(n, "t") && !empty) {
+        d->in_t = 1;
+    } else if (!strcmp(n, "tab")) {
+        if (d->level >= 0)
+            ws_buf_putc(&d->head, ' ');
+        else
+            ws_flow_text(&d->f, " ", 1);
+    } else if (!strcmp(n, "br") || !strcmp(n, "cr")) {
+        char *type = ws_xml_attr(x, "type");
+        if (type && !strcmp(type, "page"))
+            ws_flow_page_break(&d->f);
+        else if (d->level >= 0)
+            ws_buf_putc(&d->head, ' ');
+        else
+            ws_xb_break(b, 1);
+        free(type);
+    } else if (!strcmp(n, "lastRenderedPageBreak")) {
+        ws_flow_page_break(&d->f);
+    } else if (!strcmp(n, "hyperlink")) {
+        char *rid = ws_xml_attr_ns(x, "id");
+        const rel *e = rels_find(d->drels, rid);
+        if (e && e->external)
+            ws_xb_link(b, e->target, strlen(e->target));
+        free(rid);
+    }
+}
+
+static void docx_end(docx_state *d, const char *n)
+{
+    ws_xb *b = d->b;
+    if (!strcmp(n, "t")) {
+        d->in_t = 0;
+    } else if (!strcmp(n, "pPr")) {
+        d->in_ppr = 0;
+    } else if (!strcmp(n, "p")) {
+        if (d->level >= 0 && d->head.len) {
+            const char *h = ws_buf_cstr(&d->head);
+            if (d->level == 0 && h) { /* a "Title" paragraph: also text */
+                ws_xb_field(b, &b->x->title, h, d->head.len);
+                ws_flow_text(&d->f, h, d->head.len);
+            } else if (h) {
+                ws_flow_heading(&d->f, h, d->head.len);
+            }
+        }
+        ws_xb_break(b, 2);
+        d->level = -1;
+    } else if (!strcmp(n, "tc") || !strcmp(n, "tr")) {
+        ws_xb_break(b, 2);
+    }
+}
+
+static void docx_text(docx_state *d, ws_xml *x)
+{
+    const char *v = ws_xml_value(x);
+    if (v && d->level >= 0) {
+        if (d->head.len < WS_X_HEADING_MAX)
+            ws_buf_append(&d->head, v, strlen(v));
+    } else if (v) {
+        ws_flow_text(&d->f, v, strlen(v));
+    }
+}
+
 static int docx(ws_xb *b, ws_zipx *z, ws_error *err)
 {
     const char *part = "word/document.xml";
@@ -381,112 +488,32 @@ static int docx(ws_xb *b, ws_zipx *z, ws_error *err)
     if (rc == WS_OK)
         rc = rels_load(b, z, part, &drels, err);
     if (rc != WS_OK) {
-        for (size_t i = 0; i < st.n; i++)
-            free(st.v[i].id);
-        free(st.v);
+        styles_free(&st);
         return rc;
     }
     rels_links(b, &drels);
     ws_xml *x = NULL;
     rc = ws_xml_open(z, part, &x, err);
-    ws_flow f;
-    ws_flow_start(&f, b);
-    ws_buf head = WS_BUF_INIT;
-    /* level: -1 body paragraph, 0 title, 1-9 heading */
-    int in_t = 0, in_ppr = 0, level = -1, r = 0;
+    docx_state d = {.b = b, .head = WS_BUF_INIT, .st = &st, .drels = &drels, .level = -1};
+    ws_flow_start(&d.f, b);
+    int r = 0;
     while (rc == WS_OK && (r = ws_xml_next(x, err)) == 1 && !b->full && !b->oom) {
         int t = ws_xml_type(x);
         const char *n = ws_xml_name(x);
-        if (t == XML_READER_TYPE_ELEMENT) {
-            int empty = ws_xml_empty(x);
-            if (!strcmp(n, "p")) {
-                level = -1;
-                ws_buf_reset(&head);
-                if (empty)
-                    ws_xb_break(b, 2);
-            } else if (!strcmp(n, "pPr")) {
-                in_ppr = !empty;
-            } else if (in_ppr && !strcmp(n, "pStyle")) {
-                char *v = ws_xml_attr(x, "val");
-                level = style_level(&st, v);
-                free(v);
-            } else if (in_ppr && !strcmp(n, "outlineLvl")) {
-                char *v = ws_xml_attr(x, "val");
-                int lv = v ? atoi(v) : 9;
-                if (lv >= 0 && lv < 9)
-                    level = lv + 1;
-                free(v);
-            } else if (in_ppr && !strcmp(n, "pageBreakBefore")) {
-                char *v = ws_xml_attr(x, "val");
-                if (!v || (strcmp(v, "0") && strcmp(v, "false")))
-                    ws_flow_page_break(&f);
-                free(v);
-            } else if (in_ppr) {
-                /* tabs, numbering...: no text inside pPr */
-            } else if (!strcmp(n, "t") && !empty) {
-                in_t = 1;
-            } else if (!strcmp(n, "tab")) {
-                if (level >= 0)
-                    ws_buf_putc(&head, ' ');
-                else
-                    ws_flow_text(&f, " ", 1);
-            } else if (!strcmp(n, "br") || !strcmp(n, "cr")) {
-                char *type = ws_xml_attr(x, "type");
-                if (type && !strcmp(type, "page"))
-                    ws_flow_page_break(&f);
-                else if (level >= 0)
-                    ws_buf_putc(&head, ' ');
-                else
-                    ws_xb_break(b, 1);
-                free(type);
-            } else if (!strcmp(n, "lastRenderedPageBreak")) {
-                ws_flow_page_break(&f);
-            } else if (!strcmp(n, "hyperlink")) {
-                char *rid = ws_xml_attr_ns(x, "id");
-                const rel *e = rels_find(&drels, rid);
-                if (e && e->external)
-                    ws_xb_link(b, e->target, strlen(e->target));
-                free(rid);
-            }
-        } else if (t == XML_READER_TYPE_END_ELEMENT) {
-            if (!strcmp(n, "t")) {
-                in_t = 0;
-            } else if (!strcmp(n, "pPr")) {
-                in_ppr = 0;
-            } else if (!strcmp(n, "p")) {
-                if (level >= 0 && head.len) {
-                    const char *h = ws_buf_cstr(&head);
-                    if (level == 0 && h) { /* a "Title" paragraph: also text */
-                        ws_xb_field(b, &b->x->title, h, head.len);
-                        ws_flow_text(&f, h, head.len);
-                    } else if (h) {
-                        ws_flow_heading(&f, h, head.len);
-                    }
-                }
-                ws_xb_break(b, 2);
-                level = -1;
-            } else if (!strcmp(n, "tc") || !strcmp(n, "tr")) {
-                ws_xb_break(b, 2);
-            }
-        } else if (in_t) {
-            const char *v = ws_xml_value(x);
-            if (v && level >= 0) {
-                if (head.len < WS_X_HEADING_MAX)
-                    ws_buf_append(&head, v, strlen(v));
-            } else if (v) {
-                ws_flow_text(&f, v, strlen(v));
-            }
-        }
+        if (t == XML_READER_TYPE_ELEMENT)
+            docx_start(&d, x, n);
+        else if (t == XML_READER_TYPE_END_ELEMENT)
+            docx_end(&d, n);
+        else if (d.in_t)
+            docx_text(&d, x);
     }
     if (rc == WS_OK && r < 0)
         rc = r;
-    ws_flow_end(&f);
-    ws_buf_free(&head);
+    ws_flow_end(&d.f);
+    ws_buf_free(&d.head);
     ws_xml_close(x);
     rels_free(&drels);
-    for (size_t i = 0; i < st.n; i++)
-        free(st.v[i].id);
-    free(st.v);
+    styles_free(&st);
     return rc;
 }
 

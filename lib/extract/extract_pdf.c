@@ -167,6 +167,65 @@ static int ocr_page(ws_xb *b, PopplerPage *page, unsigned number, char **text, w
     return rc;
 }
 
+/* The document information: title, authors, subject, keywords, dates. */
+static void pdf_meta(ws_xb *b, PopplerDocument *doc)
+{
+    ws_extracted *x = b->x;
+    set_field(b, &x->title, poppler_document_get_title(doc));
+    gchar *author = poppler_document_get_author(doc);
+    if (author && *author)
+        ws_xb_list_split(b, &x->speakers, &x->nspeakers, author, strlen(author), ";");
+    g_free(author);
+    set_field(b, &x->description, poppler_document_get_subject(doc));
+    gchar *kw = poppler_document_get_keywords(doc);
+    if (kw && *kw)
+        ws_xb_list_split(b, &x->tags, &x->ntags, kw, strlen(kw), ",;");
+    g_free(kw);
+    set_date(b, poppler_document_get_creation_date(doc));
+    set_date(b, poppler_document_get_modification_date(doc));
+}
+
+/* One page: its text layer, or OCR of a scanned page; then its links. */
+static int read_page(ws_xb *b, PopplerPage *page, unsigned number, int ocr, int *texts,
+                     ws_error *err)
+{
+    int rc = WS_OK;
+    char *t = poppler_page_get_text(page);
+    size_t blank = t ? strspn(t, " \t\r\n\f") : 0;
+    size_t chars = ocr ? ink(t) : FEW_CHARS;
+    double cover = chars < FEW_CHARS ? image_cover(page) : 0;
+    if (cover > (chars ? 0.5 : 0.05)) {
+        char *rt = NULL;
+        rc = ocr_page(b, page, number, &rt, err);
+        if (rt) {
+            if (!*texts && !b->x->title)
+                title_from_text(b, rt);
+            (*texts)++;
+            free(rt);
+            /* The few characters of the layer (a title slide's "Danke"
+             * over its photo) follow, in case OCR misread them. */
+            if (chars) {
+                ws_xb_break(b, 2);
+                ws_xb_text(b, t, strlen(t), 0);
+            }
+            g_free(t);
+            t = NULL;
+        }
+    }
+    if (t && t[blank]) {
+        size_t n = strlen(t);
+        ws_xb_page(b, WS_PASSAGE_PAGE, number, NULL, 0);
+        /* Lines of a page are lines: not flowed together. */
+        ws_xb_text(b, t, n, 0);
+        if (!*texts && !b->x->title)
+            title_from_text(b, t);
+        (*texts)++;
+    }
+    g_free(t);
+    page_links(b, page);
+    return rc;
+}
+
 int ws_extract_pdf(ws_xb *b, const char *data, size_t len, ws_error *err)
 {
     GError *ge = NULL;
@@ -184,58 +243,14 @@ int ws_extract_pdf(ws_xb *b, const char *data, size_t len, ws_error *err)
         return rc;
     }
     ws_extracted *x = b->x;
-    set_field(b, &x->title, poppler_document_get_title(doc));
-    gchar *author = poppler_document_get_author(doc);
-    if (author && *author)
-        ws_xb_list_split(b, &x->speakers, &x->nspeakers, author, strlen(author), ";");
-    g_free(author);
-    set_field(b, &x->description, poppler_document_get_subject(doc));
-    gchar *kw = poppler_document_get_keywords(doc);
-    if (kw && *kw)
-        ws_xb_list_split(b, &x->tags, &x->ntags, kw, strlen(kw), ",;");
-    g_free(kw);
-    set_date(b, poppler_document_get_creation_date(doc));
-    set_date(b, poppler_document_get_modification_date(doc));
-
+    pdf_meta(b, doc);
     int pages = poppler_document_get_n_pages(doc), texts = 0, rc = WS_OK;
     int ocr = b->opts->ocr != WS_OCR_OFF;
     for (int i = 0; i < pages && !b->full && !b->oom && rc == WS_OK; i++) {
         PopplerPage *page = poppler_document_get_page(doc, i);
         if (!page)
             continue;
-        char *t = poppler_page_get_text(page);
-        size_t blank = t ? strspn(t, " \t\r\n\f") : 0;
-        size_t chars = ocr ? ink(t) : FEW_CHARS;
-        double cover = chars < FEW_CHARS ? image_cover(page) : 0;
-        if (cover > (chars ? 0.5 : 0.05)) {
-            char *rt = NULL;
-            rc = ocr_page(b, page, (unsigned)i + 1, &rt, err);
-            if (rt) {
-                if (!texts && !x->title)
-                    title_from_text(b, rt);
-                texts++;
-                free(rt);
-                /* The few characters of the layer (a title slide's "Danke"
-                 * over its photo) follow, in case OCR misread them. */
-                if (chars) {
-                    ws_xb_break(b, 2);
-                    ws_xb_text(b, t, strlen(t), 0);
-                }
-                g_free(t);
-                t = NULL;
-            }
-        }
-        if (t && t[blank]) {
-            size_t n = strlen(t);
-            ws_xb_page(b, WS_PASSAGE_PAGE, (unsigned)i + 1, NULL, 0);
-            /* Lines of a page are lines: not flowed together. */
-            ws_xb_text(b, t, n, 0);
-            if (!texts && !x->title)
-                title_from_text(b, t);
-            texts++;
-        }
-        g_free(t);
-        page_links(b, page);
+        rc = read_page(b, page, (unsigned)i + 1, ocr, &texts, err);
         g_object_unref(page);
     }
     g_object_unref(doc);

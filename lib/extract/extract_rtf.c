@@ -260,89 +260,87 @@ static int is_word(const char *w, const char *const *list)
     return 0;
 }
 
-static void control(rtf *r, const char *w, int has_param, long param)
+/* Destinations that are not document text. */
+static const char *const skip_dests[] = {"fonttbl",
+                                         "colortbl",
+                                         "stylesheet",
+                                         "listtable",
+                                         "listoverridetable",
+                                         "revtbl",
+                                         "rsidtbl",
+                                         "generator",
+                                         "pict",
+                                         "objdata",
+                                         "themedata",
+                                         "colorschememapping",
+                                         "datastore",
+                                         "latentstyles",
+                                         "xmlnstbl",
+                                         "header",
+                                         "footer",
+                                         "headerl",
+                                         "headerr",
+                                         "headerf",
+                                         "footerl",
+                                         "footerr",
+                                         "footerf",
+                                         "listtext",
+                                         "pntext",
+                                         "pntxta",
+                                         "pntxtb",
+                                         "nonshppict",
+                                         "filetbl",
+                                         "ftnsep",
+                                         "ftnsepc",
+                                         "aftnsep",
+                                         "aftnsepc",
+                                         "ftncn",
+                                         "aftncn",
+                                         "private",
+                                         "annotation",
+                                         "atnid",
+                                         "atnauthor",
+                                         "userprops",
+                                         "docvar",
+                                         "bkmkstart",
+                                         "bkmkend",
+                                         "mmathPr",
+                                         "pgdsctbl",
+                                         "template",
+                                         "operator",
+                                         "comment",
+                                         "xe",
+                                         "tc",
+                                         NULL};
+
+/* In \info (or a date in it): which field the group is, or a date part. */
+static void info_control(rtf *r, group *g, const char *w, int has_param, long param)
 {
-    static const char *const skip_dests[] = {"fonttbl",
-                                             "colortbl",
-                                             "stylesheet",
-                                             "listtable",
-                                             "listoverridetable",
-                                             "revtbl",
-                                             "rsidtbl",
-                                             "generator",
-                                             "pict",
-                                             "objdata",
-                                             "themedata",
-                                             "colorschememapping",
-                                             "datastore",
-                                             "latentstyles",
-                                             "xmlnstbl",
-                                             "header",
-                                             "footer",
-                                             "headerl",
-                                             "headerr",
-                                             "headerf",
-                                             "footerl",
-                                             "footerr",
-                                             "footerf",
-                                             "listtext",
-                                             "pntext",
-                                             "pntxta",
-                                             "pntxtb",
-                                             "nonshppict",
-                                             "filetbl",
-                                             "ftnsep",
-                                             "ftnsepc",
-                                             "aftnsep",
-                                             "aftnsepc",
-                                             "ftncn",
-                                             "aftncn",
-                                             "private",
-                                             "annotation",
-                                             "atnid",
-                                             "atnauthor",
-                                             "userprops",
-                                             "docvar",
-                                             "bkmkstart",
-                                             "bkmkend",
-                                             "mmathPr",
-                                             "pgdsctbl",
-                                             "template",
-                                             "operator",
-                                             "comment",
-                                             "xe",
-                                             "tc",
-                                             NULL};
-    group *g = top(r);
-    int star = r->star;
-    r->star = 0;
-    if (r->skipped || !r->depth)
-        return;
-    if (g->dest == D_SKIP)
-        return;
-    if (g->dest == D_INFO || g->dest == D_DATE) {
-        if (!strcmp(w, "title"))
-            g->dest = D_TITLE;
-        else if (!strcmp(w, "author")) /* the first: LibreOffice adds the last editor */
-            g->dest = r->meta[1].len ? D_SKIP : D_AUTHOR;
-        else if (!strcmp(w, "subject"))
-            g->dest = D_SUBJECT;
-        else if (!strcmp(w, "keywords"))
-            g->dest = D_KEYWORDS;
-        else if (!strcmp(w, "creatim") || !strcmp(w, "revtim")) {
-            g->dest = D_DATE;
-            r->date_which = w[0] == 'c' ? 1 : 2;
-        } else if (g->dest == D_DATE && r->date_which && has_param) {
-            int *d = r->date[r->date_which - 1];
-            if (!strcmp(w, "yr"))
-                d[0] = (int)param;
-            else if (!strcmp(w, "mo"))
-                d[1] = (int)param;
-            else if (!strcmp(w, "dy"))
-                d[2] = (int)param;
-        }
-        return;
+    if (!strcmp(w, "title"))
+        g->dest = D_TITLE;
+    else if (!strcmp(w, "author")) /* the first: LibreOffice adds the last editor */
+        g->dest = r->meta[1].len ? D_SKIP : D_AUTHOR;
+    else if (!strcmp(w, "subject"))
+        g->dest = D_SUBJECT;
+    else if (!strcmp(w, "keywords"))
+        g->dest = D_KEYWORDS;
+    else if (!strcmp(w, "creatim") || !strcmp(w, "revtim")) {
+        g->dest = D_DATE;
+        r->date_which = w[0] == 'c' ? 1 : 2;
+    } else if (g->dest == D_DATE && r->date_which && has_param) {
+        int *d = r->date[r->date_which - 1];
+        if (!strcmp(w, "yr"))
+            d[0] = (int)param;
+        else if (!strcmp(w, "mo"))
+            d[1] = (int)param;
+        else if (!strcmp(w, "dy"))
+            d[2] = (int)param;
     }
+}
+
+/* 1 if w starts a destination (info, a field instruction, a skipped one). */
+static int dest_control(rtf *r, group *g, const char *w, int star)
+{
     if (!strcmp(w, "info")) {
         g->dest = D_INFO;
     } else if (!strcmp(w, "fldinst")) {
@@ -352,7 +350,16 @@ static void control(rtf *r, const char *w, int has_param, long param)
         g->dest = D_SKIP;
     } else if (star && strcmp(w, "fldrslt")) {
         g->dest = D_SKIP; /* an optional destination this reader does not know */
-    } else if (!strcmp(w, "par") || !strcmp(w, "sect")) {
+    } else {
+        return 0;
+    }
+    return 1;
+}
+
+/* Paragraph structure, code page and special characters in the text. */
+static void text_control(rtf *r, group *g, const char *w, int has_param, long param)
+{
+    if (!strcmp(w, "par") || !strcmp(w, "sect")) {
         if (g->dest == D_TEXT)
             para_end(r, 2);
     } else if (!strcmp(w, "line") || !strcmp(w, "cell") || !strcmp(w, "row")) {
@@ -397,6 +404,23 @@ static void control(rtf *r, const char *w, int has_param, long param)
     } else if (!strcmp(w, "rdblquote")) {
         text(r, 0x201D);
     }
+}
+
+static void control(rtf *r, const char *w, int has_param, long param)
+{
+    group *g = top(r);
+    int star = r->star;
+    r->star = 0;
+    if (r->skipped || !r->depth)
+        return;
+    if (g->dest == D_SKIP)
+        return;
+    if (g->dest == D_INFO || g->dest == D_DATE) {
+        info_control(r, g, w, has_param, param);
+        return;
+    }
+    if (!dest_control(r, g, w, star))
+        text_control(r, g, w, has_param, param);
 }
 
 static int hexval(char c)

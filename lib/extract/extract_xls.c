@@ -476,6 +476,108 @@ static void read_sheet(xls *x, unsigned number, const sheet *sh)
     ws_xb_break(x->b, 2);
 }
 
+/* An XF record: the number format of one cell format. */
+static void add_xf(xls *x, const xrec *r)
+{
+    if (!x->nxf && !(x->xf_fmt = malloc(XLS_MAX_XF * sizeof *x->xf_fmt))) {
+        x->oom = 1;
+        return;
+    }
+    x->xf_fmt[x->nxf++] = ws_le16(x->d + r->body + 2);
+}
+
+/* A FORMAT record: its index is kept if it formats dates. */
+static void add_format(xls *x, const xrec *r)
+{
+    const unsigned char *d = x->d;
+    ws_buf f = WS_BUF_INIT;
+    put_chars(&f, d + r->body + 5, r->len - 5, ws_le16(d + r->body + 2), d[r->body + 4] & 1);
+    const char *fs = ws_buf_cstr(&f);
+    if (fs && format_is_date(fs)) {
+        if (!x->ndate_fmts && !(x->date_fmts = malloc(XLS_MAX_FMT * sizeof *x->date_fmts))) {
+            ws_buf_free(&f);
+            x->oom = 1;
+            return;
+        }
+        x->date_fmts[x->ndate_fmts++] = ws_le16(d + r->body);
+    }
+    ws_buf_free(&f);
+}
+
+/* A BOUNDSHEET record: a worksheet's name and where its records start. */
+static void add_sheet(xls *x, const xrec *r, size_t *cap)
+{
+    const unsigned char *p = x->d + r->body;
+    if (p[5] != 0) /* chart, macro or VB module sheet */
+        return;
+    if (++x->sheets_total > WS_X_MAX_SHEETS)
+        return;
+    ws_buf name = WS_BUF_INIT;
+    put_chars(&name, p + 8, r->len - 8, p[6], p[7] & 1);
+    if (x->nsheets == *cap) {
+        *cap = *cap ? *cap * 2 : 8;
+        sheet *v = realloc(x->sheets, *cap * sizeof *v);
+        if (!v) {
+            ws_buf_free(&name);
+            x->oom = 1;
+            return;
+        }
+        x->sheets = v;
+    }
+    sheet *s = &x->sheets[x->nsheets++];
+    s->pos = ws_le32(p);
+    s->nlen = name.len;
+    s->name = name.len ? ws_buf_steal(&name, NULL) : strdup("");
+    if (!s->name) {
+        x->nsheets--;
+        x->oom = 1;
+    }
+}
+
+/* The globals from off: sheets and shared strings, up to their EOF. */
+static int read_globals(xls *x, size_t off, ws_error *err)
+{
+    xrec r;
+    size_t cap = 0;
+    while (rec_at(x, off, &r) && r.type != RT_EOF) {
+        off = r.body + r.len;
+        if (r.type == RT_FILEPASS) {
+            return ws_ole_encrypted(x->b, "Excel workbook", err);
+        } else if (r.type == RT_DATEMODE && r.len >= 2) {
+            x->f1904 = ws_le16(x->d + r.body) == 1;
+        } else if (r.type == RT_XF && r.len >= 4 && x->nxf < XLS_MAX_XF) {
+            add_xf(x, &r);
+        } else if (r.type == RT_FORMAT && r.len >= 5 && x->ndate_fmts < XLS_MAX_FMT) {
+            add_format(x, &r);
+        } else if (r.type == RT_SST && !x->nsst) {
+            if (read_sst(x, &r, off) < 0)
+                x->oom = 1;
+        } else if (r.type == RT_BOUNDSHEET && r.len >= 8) {
+            add_sheet(x, &r, &cap);
+        }
+        if (x->oom)
+            break;
+    }
+    return WS_OK;
+}
+
+/* What was left out, as xlsx says it. */
+static void limits_note(xls *x)
+{
+    ws_xb *b = x->b;
+    ws_buf n = WS_BUF_INIT;
+    if (x->sheets_total > WS_X_MAX_SHEETS)
+        ws_buf_printf(&n, "only the first %u of %u sheets indexed", WS_X_MAX_SHEETS,
+                      x->sheets_total);
+    if (x->cells_full)
+        ws_buf_printf(&n, "%sonly the first %u non-empty cells indexed", n.len ? "; " : "",
+                      (unsigned)WS_X_MAX_CELLS);
+    free(b->x->note);
+    b->x->note = ws_buf_steal(&n, NULL);
+    if (!b->x->note)
+        x->oom = 1;
+}
+
 int ws_extract_xls(ws_xb *b, ws_ole *o, ws_error *err)
 {
     unsigned char *d = NULL;
@@ -502,82 +604,13 @@ int ws_extract_xls(ws_xb *b, ws_ole *o, ws_error *err)
                           b->name, (unsigned)ws_le16(d + r.body));
         goto out;
     }
-    /* The globals: sheets and shared strings, up to their EOF. */
-    size_t off = r.body + r.len, cap = 0;
-    while (rec_at(&x, off, &r) && r.type != RT_EOF) {
-        off = r.body + r.len;
-        if (r.type == RT_FILEPASS) {
-            rc = ws_ole_encrypted(b, "Excel workbook", err);
-            goto out;
-        } else if (r.type == RT_DATEMODE && r.len >= 2) {
-            x.f1904 = ws_le16(d + r.body) == 1;
-        } else if (r.type == RT_XF && r.len >= 4 && x.nxf < XLS_MAX_XF) {
-            if (!x.nxf && !(x.xf_fmt = malloc(XLS_MAX_XF * sizeof *x.xf_fmt))) {
-                x.oom = 1;
-                break;
-            }
-            x.xf_fmt[x.nxf++] = ws_le16(d + r.body + 2);
-        } else if (r.type == RT_FORMAT && r.len >= 5 && x.ndate_fmts < XLS_MAX_FMT) {
-            ws_buf f = WS_BUF_INIT;
-            put_chars(&f, d + r.body + 5, r.len - 5, ws_le16(d + r.body + 2), d[r.body + 4] & 1);
-            const char *fs = ws_buf_cstr(&f);
-            if (fs && format_is_date(fs)) {
-                if (!x.ndate_fmts && !(x.date_fmts = malloc(XLS_MAX_FMT * sizeof *x.date_fmts))) {
-                    ws_buf_free(&f);
-                    x.oom = 1;
-                    break;
-                }
-                x.date_fmts[x.ndate_fmts++] = ws_le16(d + r.body);
-            }
-            ws_buf_free(&f);
-        } else if (r.type == RT_SST && !x.nsst) {
-            if (read_sst(&x, &r, off) < 0)
-                x.oom = 1;
-        } else if (r.type == RT_BOUNDSHEET && r.len >= 8) {
-            const unsigned char *p = d + r.body;
-            if (p[5] != 0) /* chart, macro or VB module sheet */
-                continue;
-            if (++x.sheets_total > WS_X_MAX_SHEETS)
-                continue;
-            ws_buf name = WS_BUF_INIT;
-            put_chars(&name, p + 8, r.len - 8, p[6], p[7] & 1);
-            if (x.nsheets == cap) {
-                cap = cap ? cap * 2 : 8;
-                sheet *v = realloc(x.sheets, cap * sizeof *v);
-                if (!v) {
-                    ws_buf_free(&name);
-                    x.oom = 1;
-                    break;
-                }
-                x.sheets = v;
-            }
-            sheet *s = &x.sheets[x.nsheets++];
-            s->pos = ws_le32(p);
-            s->nlen = name.len;
-            s->name = name.len ? ws_buf_steal(&name, NULL) : strdup("");
-            if (!s->name) {
-                x.nsheets--;
-                x.oom = 1;
-            }
-        }
-        if (x.oom)
-            break;
-    }
+    rc = read_globals(&x, r.body + r.len, err);
+    if (rc != WS_OK)
+        goto out;
     for (size_t i = 0; i < x.nsheets && !x.oom && !b->full && !b->oom; i++)
         read_sheet(&x, (unsigned)i + 1, &x.sheets[i]);
-    if (x.sheets_total > WS_X_MAX_SHEETS || x.cells_full) { /* as xlsx says it */
-        ws_buf n = WS_BUF_INIT;
-        if (x.sheets_total > WS_X_MAX_SHEETS)
-            ws_buf_printf(&n, "only the first %u of %u sheets indexed", WS_X_MAX_SHEETS,
-                          x.sheets_total);
-        if (x.cells_full)
-            ws_buf_printf(&n, "%sonly the first %u non-empty cells indexed", n.len ? "; " : "",
-                          (unsigned)WS_X_MAX_CELLS);
-        free(b->x->note);
-        b->x->note = ws_buf_steal(&n, NULL);
-        if (!b->x->note)
-            x.oom = 1;
-    }
+    if (x.sheets_total > WS_X_MAX_SHEETS || x.cells_full) /* as xlsx says it */
+        limits_note(&x);
     if (x.oom || x.cell.oom)
         rc = ws_error_set(err, WS_ENOMEM, "%s: out of memory", b->name);
 out:

@@ -403,6 +403,119 @@ static int set_facet_values(ws_xdoc *doc, const ws_extracted *x, ws_error *err)
     return rc;
 }
 
+/* The free text of a document: title, passages, fields, description. */
+static int index_body(ws_index *ix, term_ctx *c, const ws_extracted *x, const char *title,
+                      uint32_t *pos)
+{
+    /* The title, prefixed for title: searches and plain with a higher wdf
+     * so a title match outranks a body match. */
+    uint32_t p0 = *pos;
+    int rc = index_text(ix, c, WS_PFX_TITLE, 1, 1, title, strlen(title), &p0);
+    if (rc == WS_OK)
+        rc = index_text(ix, c, "", WS_TITLE_WDF, 1, title, strlen(title), pos);
+    for (size_t i = 0; rc == WS_OK && i < x->npassages; i++) {
+        const ws_passage *p = &x->passages[i];
+        if (p->heading && *p->heading)
+            rc = index_text(ix, c, "", 2, 1, p->heading, strlen(p->heading), pos);
+        if (rc == WS_OK)
+            rc = index_text(ix, c, "", 1, 1, p->text, p->text_len, pos);
+    }
+    for (size_t i = 0; rc == WS_OK && i < x->nspeakers; i++)
+        rc = index_field(ix, c, WS_PFX_SPEAKER, x->speakers[i], pos);
+    if (rc == WS_OK)
+        rc = index_field(ix, c, WS_PFX_ORG, x->organisation, pos);
+    if (rc == WS_OK)
+        rc = index_field(ix, c, WS_PFX_EVENT, x->event, pos);
+    if (rc == WS_OK && x->description)
+        rc = index_text(ix, c, "", 1, 1, x->description, strlen(x->description), pos);
+    return rc;
+}
+
+/* Tags: each word a boolean K term (tag:dolmetschen) and free text. */
+static int index_tags(ws_index *ix, term_ctx *c, const ws_extracted *x, uint32_t *pos)
+{
+    int rc = WS_OK;
+    for (size_t i = 0; rc == WS_OK && i < x->ntags; i++) {
+        const char *t = x->tags[i];
+        rc = index_text(ix, c, "", 1, 1, t, strlen(t), pos);
+        if (rc != WS_OK)
+            break;
+        char term[WS_MAX_TERM + 1], stem[WS_MAX_TERM + 1];
+        const char *s = t;
+        while (*s && rc == WS_OK) {
+            size_t n = strcspn(s, " \t,;");
+            if (n && ws_analyze_word(ix->an, s, n, term, stem, NULL) == WS_OK) {
+                char bt[WS_MAX_TERM + 4];
+                snprintf(bt, sizeof bt, "%s%s", WS_PFX_TAG, term);
+                rc = ws_xdoc_add_boolean_term(c->doc, bt, c->err);
+            }
+            s += n;
+            s += strspn(s, " \t,;");
+        }
+    }
+    return rc;
+}
+
+/* Filters and values: type, date, facets, signature. */
+static int add_filters(ws_xdoc *doc, const file_entry *f, const ws_extracted *x, ws_error *err)
+{
+    char bt[WS_MAX_IDTERM + 1];
+    const char *tn = ws_doctype_name(x->type);
+    snprintf(bt, sizeof bt, "%s%s", WS_PFX_TYPE, tn);
+    int rc = ws_xdoc_add_boolean_term(doc, bt, err);
+    if (rc == WS_OK)
+        rc = ws_xdoc_set_value(doc, WS_SLOT_TYPE, tn, strlen(tn), err);
+    if (rc == WS_OK && x->date && strlen(x->date) == 10) {
+        char ymd[9];
+        snprintf(ymd, sizeof ymd, "%.4s%.2s%.2s", x->date, x->date + 5, x->date + 8);
+        rc = ws_xdoc_set_value(doc, WS_SLOT_DATE, ymd, 8, err);
+        snprintf(bt, sizeof bt, "%s%.4s", WS_PFX_YEAR, ymd);
+        if (rc == WS_OK)
+            rc = ws_xdoc_add_boolean_term(doc, bt, err);
+        snprintf(bt, sizeof bt, "%s%.6s", WS_PFX_MONTH, ymd);
+        if (rc == WS_OK)
+            rc = ws_xdoc_add_boolean_term(doc, bt, err);
+        snprintf(bt, sizeof bt, "%s%s", WS_PFX_DATE, ymd);
+        if (rc == WS_OK)
+            rc = ws_xdoc_add_boolean_term(doc, bt, err);
+    }
+    if (rc == WS_OK)
+        rc = set_facet_values(doc, x, err);
+    char sig[64];
+    snprintf(sig, sizeof sig, "%lld.%09ld:%lld", (long long)f->st.st_mtim.tv_sec,
+             (long)f->st.st_mtim.tv_nsec, (long long)f->st.st_size);
+    if (rc == WS_OK)
+        rc = ws_xdoc_set_value(doc, WS_SLOT_SIGNATURE, sig, strlen(sig), err);
+    return rc;
+}
+
+/* Links to local files, for related documents (see related.h), the
+ * document's own name, and its idterm. */
+static int add_links(ws_xdoc *doc, const file_entry *f, const ws_extracted *x, ws_error *err)
+{
+    int rc = WS_OK;
+    char rt[WS_MAX_IDTERM + 1], target[PATH_MAX], name[PATH_MAX];
+    for (size_t i = 0; rc == WS_OK && i < x->nlinks; i++) {
+        if (!ws_related_resolve(f->path, x->links[i], target, sizeof target))
+            continue;
+        ws_related_term(WS_PFX_LINK, target, rt);
+        rc = ws_xdoc_add_boolean_term(doc, rt, err);
+        if (rc == WS_OK && ws_related_name(target, name, sizeof name)) {
+            ws_related_term(WS_PFX_LINKNAME, name, rt);
+            rc = ws_xdoc_add_boolean_term(doc, rt, err);
+        }
+    }
+    if (rc == WS_OK && ws_related_name(f->path, name, sizeof name)) {
+        ws_related_term(WS_PFX_NAME, name, rt);
+        rc = ws_xdoc_add_boolean_term(doc, rt, err);
+    }
+    char bt[WS_MAX_IDTERM + 1];
+    ws_schema_idterm(f->path, bt);
+    if (rc == WS_OK)
+        rc = ws_xdoc_add_boolean_term(doc, bt, err);
+    return rc;
+}
+
 static int build_document(ws_index *ix, const file_entry *f, const ws_extracted *x, ws_xdoc **out,
                           ws_error *err)
 {
@@ -427,96 +540,14 @@ static int build_document(ws_index *ix, const file_entry *f, const ws_extracted 
     ws_termgen_set_dict(ix->tg, ix->dict);
     term_ctx c = {doc, ix->spell, 1, err, ix->tg, &ix->terms};
     uint32_t pos = 1;
-    /* The title, prefixed for title: searches and plain with a higher wdf
-     * so a title match outranks a body match. */
-    uint32_t p0 = pos;
-    rc = index_text(ix, &c, WS_PFX_TITLE, 1, 1, title, strlen(title), &p0);
-    if (rc == WS_OK)
-        rc = index_text(ix, &c, "", WS_TITLE_WDF, 1, title, strlen(title), &pos);
-    for (size_t i = 0; rc == WS_OK && i < x->npassages; i++) {
-        const ws_passage *p = &x->passages[i];
-        if (p->heading && *p->heading)
-            rc = index_text(ix, &c, "", 2, 1, p->heading, strlen(p->heading), &pos);
-        if (rc == WS_OK)
-            rc = index_text(ix, &c, "", 1, 1, p->text, p->text_len, &pos);
-    }
-    for (size_t i = 0; rc == WS_OK && i < x->nspeakers; i++)
-        rc = index_field(ix, &c, WS_PFX_SPEAKER, x->speakers[i], &pos);
-    if (rc == WS_OK)
-        rc = index_field(ix, &c, WS_PFX_ORG, x->organisation, &pos);
-    if (rc == WS_OK)
-        rc = index_field(ix, &c, WS_PFX_EVENT, x->event, &pos);
-    if (rc == WS_OK && x->description)
-        rc = index_text(ix, &c, "", 1, 1, x->description, strlen(x->description), &pos);
+    rc = index_body(ix, &c, x, title, &pos);
     c.spelling = 0;
-    for (size_t i = 0; rc == WS_OK && i < x->ntags; i++) {
-        /* Tags: each word a boolean K term (tag:dolmetschen) and free text. */
-        const char *t = x->tags[i];
-        rc = index_text(ix, &c, "", 1, 1, t, strlen(t), &pos);
-        if (rc != WS_OK)
-            break;
-        char term[WS_MAX_TERM + 1], stem[WS_MAX_TERM + 1];
-        const char *s = t;
-        while (*s && rc == WS_OK) {
-            size_t n = strcspn(s, " \t,;");
-            if (n && ws_analyze_word(ix->an, s, n, term, stem, NULL) == WS_OK) {
-                char bt[WS_MAX_TERM + 4];
-                snprintf(bt, sizeof bt, "%s%s", WS_PFX_TAG, term);
-                rc = ws_xdoc_add_boolean_term(doc, bt, err);
-            }
-            s += n;
-            s += strspn(s, " \t,;");
-        }
-    }
-
-    /* Filters and values. */
-    char bt[WS_MAX_IDTERM + 1];
-    const char *tn = ws_doctype_name(x->type);
-    snprintf(bt, sizeof bt, "%s%s", WS_PFX_TYPE, tn);
     if (rc == WS_OK)
-        rc = ws_xdoc_add_boolean_term(doc, bt, err);
+        rc = index_tags(ix, &c, x, &pos);
     if (rc == WS_OK)
-        rc = ws_xdoc_set_value(doc, WS_SLOT_TYPE, tn, strlen(tn), err);
-    if (rc == WS_OK && x->date && strlen(x->date) == 10) {
-        char ymd[9];
-        snprintf(ymd, sizeof ymd, "%.4s%.2s%.2s", x->date, x->date + 5, x->date + 8);
-        rc = ws_xdoc_set_value(doc, WS_SLOT_DATE, ymd, 8, err);
-        snprintf(bt, sizeof bt, "%s%.4s", WS_PFX_YEAR, ymd);
-        if (rc == WS_OK)
-            rc = ws_xdoc_add_boolean_term(doc, bt, err);
-        snprintf(bt, sizeof bt, "%s%.6s", WS_PFX_MONTH, ymd);
-        if (rc == WS_OK)
-            rc = ws_xdoc_add_boolean_term(doc, bt, err);
-        snprintf(bt, sizeof bt, "%s%s", WS_PFX_DATE, ymd);
-        if (rc == WS_OK)
-            rc = ws_xdoc_add_boolean_term(doc, bt, err);
-    }
+        rc = add_filters(doc, f, x, err);
     if (rc == WS_OK)
-        rc = set_facet_values(doc, x, err);
-    char sig[64];
-    snprintf(sig, sizeof sig, "%lld.%09ld:%lld", (long long)f->st.st_mtim.tv_sec,
-             (long)f->st.st_mtim.tv_nsec, (long long)f->st.st_size);
-    if (rc == WS_OK)
-        rc = ws_xdoc_set_value(doc, WS_SLOT_SIGNATURE, sig, strlen(sig), err);
-    /* Links to local files, for related documents (see related.h). */
-    char rt[WS_MAX_IDTERM + 1], target[PATH_MAX], name[PATH_MAX];
-    for (size_t i = 0; rc == WS_OK && i < x->nlinks; i++) {
-        if (!ws_related_resolve(f->path, x->links[i], target, sizeof target))
-            continue;
-        ws_related_term(WS_PFX_LINK, target, rt);
-        rc = ws_xdoc_add_boolean_term(doc, rt, err);
-        if (rc == WS_OK && ws_related_name(target, name, sizeof name)) {
-            ws_related_term(WS_PFX_LINKNAME, name, rt);
-            rc = ws_xdoc_add_boolean_term(doc, rt, err);
-        }
-    }
-    if (rc == WS_OK && ws_related_name(f->path, name, sizeof name)) {
-        ws_related_term(WS_PFX_NAME, name, rt);
-        rc = ws_xdoc_add_boolean_term(doc, rt, err);
-    }
-    ws_schema_idterm(f->path, bt);
-    if (rc == WS_OK)
-        rc = ws_xdoc_add_boolean_term(doc, bt, err);
+        rc = add_links(doc, f, x, err);
     if (rc == WS_OK) {
         /* The stored record (record.h): everything a result line or
          * snippet needs, so searching never goes back to the file. */

@@ -225,100 +225,121 @@ static const char *check_sent(const ws_record *rec, ws_doctype type, size_t max_
     return NULL;
 }
 
-int ws_pool_decode(const char *buf, size_t len, ws_doctype type, size_t max_text,
-                   ws_extracted **out, ws_error *err)
+/* The run-only trailer after the record: flags, note, OCR figures. */
+typedef struct trailer {
+    uint32_t flags, ocr_pages, ocr_skipped, ocr_ms;
+    const char *note;
+} trailer;
+
+/* The length-prefixed record, opened and checked; rerr holds the
+ * message the answer may point into. */
+static const char *open_sent(const char *buf, size_t len, ws_doctype type, size_t max_text,
+                             ws_record *rec, size_t *rl, ws_error *rerr)
 {
-    *out = NULL;
     const unsigned char *u = (const unsigned char *)buf;
-    const char *why = NULL;
-    ws_record rec;
-    memset(&rec, 0, sizeof rec);
-    ws_error rerr;
-    size_t rl = len >= 4 ? get_u32(u) : 0;
-    if (len < 4 || rl > len - 4)
-        why = "record ends early";
-    else if (ws_record_open(&rec, buf + 4, rl, &rerr) != WS_OK)
-        why = rerr.code == WS_ENOMEM                      ? "out of memory"
-              : !strncmp(rerr.msg, "stored record: ", 15) ? rerr.msg + 15
-                                                          : rerr.msg;
-    else if (ws_record_check_text(&rec, &rerr) != WS_OK)
-        why = "string is not clean UTF-8";
-    else
-        why = check_sent(&rec, type, max_text);
-    /* the run-only trailer */
-    const unsigned char *t = u + 4 + rl;
-    size_t left = why ? 0 : len - 4 - rl;
-    uint32_t flags = 0, nl = 0, ocr_pages = 0, ocr_skipped = 0, ocr_ms = 0;
-    const char *note = NULL;
-    if (!why && left < 8)
-        why = "record ends early";
-    if (!why) {
-        flags = get_u32(t);
-        nl = get_u32(t + 4);
-        t += 8;
-        left -= 8;
-        if (flags > 3)
-            why = "unknown flags";
-        else if (nl != UINT32_MAX) {
-            if (nl > WS_X_FIELD_MAX || (size_t)nl >= left)
-                why = "string longer than allowed";
-            else if (t[nl] || memchr(t, '\0', nl) || !ws_utf8_valid((const char *)t, nl))
-                why = "string is not clean UTF-8";
-            else {
-                note = (const char *)t;
-                t += (size_t)nl + 1;
-                left -= (size_t)nl + 1;
-            }
-        }
+    *rl = len >= 4 ? get_u32(u) : 0;
+    if (len < 4 || *rl > len - 4)
+        return "record ends early";
+    if (ws_record_open(rec, buf + 4, *rl, rerr) != WS_OK)
+        return rerr->code == WS_ENOMEM                      ? "out of memory"
+               : !strncmp(rerr->msg, "stored record: ", 15) ? rerr->msg + 15
+                                                            : rerr->msg;
+    if (ws_record_check_text(rec, rerr) != WS_OK)
+        return "string is not clean UTF-8";
+    return check_sent(rec, type, max_text);
+}
+
+static const char *read_trailer(const unsigned char *t, size_t left, trailer *tr)
+{
+    if (left < 8)
+        return "record ends early";
+    tr->flags = get_u32(t);
+    uint32_t nl = get_u32(t + 4);
+    t += 8;
+    left -= 8;
+    if (tr->flags > 3)
+        return "unknown flags";
+    if (nl != UINT32_MAX) {
+        if (nl > WS_X_FIELD_MAX || (size_t)nl >= left)
+            return "string longer than allowed";
+        if (t[nl] || memchr(t, '\0', nl) || !ws_utf8_valid((const char *)t, nl))
+            return "string is not clean UTF-8";
+        tr->note = (const char *)t;
+        t += (size_t)nl + 1;
+        left -= (size_t)nl + 1;
     }
-    if (!why && left != 12)
-        why = left < 12 ? "record ends early" : "trailing bytes";
-    if (!why) {
-        ocr_pages = get_u32(t);
-        ocr_skipped = get_u32(t + 4);
-        ocr_ms = get_u32(t + 8);
-        if (ocr_pages > WS_OCR_MAX_PAGES || ocr_skipped > WS_OCR_MAX_PAGES)
-            why = "more OCR pages than allowed";
-    }
-    ws_extracted *x = NULL;
-    if (!why && !(x = calloc(1, sizeof *x)))
-        why = "out of memory";
-    if (!why) {
-        x->type = type;
-        x->converted = (flags & 1) != 0;
-        x->truncated = (flags & 2) != 0;
-        x->title = dup_cstr(rec.str[WS_FIELD_TITLE], &why);
-        x->date = dup_cstr(rec.str[WS_FIELD_DATE], &why);
-        x->description = dup_cstr(rec.str[WS_FIELD_DESCRIPTION], &why);
-        x->organisation = dup_cstr(rec.str[WS_FIELD_ORGANISATION], &why);
-        x->event = dup_cstr(rec.str[WS_FIELD_EVENT], &why);
-        x->note = dup_cstr(note, &why);
-        copy_list(&rec, WS_LIST_SPEAKERS, &x->speakers, &x->nspeakers, &why);
-        copy_list(&rec, WS_LIST_TAGS, &x->tags, &x->ntags, &why);
-        copy_list(&rec, WS_LIST_LINKS, &x->links, &x->nlinks, &why);
-        x->ocr_pages = ocr_pages;
-        x->ocr_skipped = ocr_skipped;
-        x->ocr_seconds = ocr_ms / 1000.0;
-        x->text = dup_view(rec.text, rec.text_len, &why);
-        x->text_len = rec.text_len;
-        if (!why && !x->text)
-            why = "out of memory";
-    }
-    if (!why && rec.npassages && !(x->passages = calloc(rec.npassages, sizeof *x->passages)))
-        why = "out of memory";
-    for (size_t i = 0; !why && i < rec.npassages; i++) {
-        const ws_record_passage *rp = &rec.passages[i];
+    if (left != 12)
+        return left < 12 ? "record ends early" : "trailing bytes";
+    tr->ocr_pages = get_u32(t);
+    tr->ocr_skipped = get_u32(t + 4);
+    tr->ocr_ms = get_u32(t + 8);
+    if (tr->ocr_pages > WS_OCR_MAX_PAGES || tr->ocr_skipped > WS_OCR_MAX_PAGES)
+        return "more OCR pages than allowed";
+    return NULL;
+}
+
+/* The fields and lists of x from rec and the trailer. */
+static void fill_fields(ws_extracted *x, const ws_record *rec, const trailer *tr, const char **why)
+{
+    x->converted = (tr->flags & 1) != 0;
+    x->truncated = (tr->flags & 2) != 0;
+    x->title = dup_cstr(rec->str[WS_FIELD_TITLE], why);
+    x->date = dup_cstr(rec->str[WS_FIELD_DATE], why);
+    x->description = dup_cstr(rec->str[WS_FIELD_DESCRIPTION], why);
+    x->organisation = dup_cstr(rec->str[WS_FIELD_ORGANISATION], why);
+    x->event = dup_cstr(rec->str[WS_FIELD_EVENT], why);
+    x->note = dup_cstr(tr->note, why);
+    copy_list(rec, WS_LIST_SPEAKERS, &x->speakers, &x->nspeakers, why);
+    copy_list(rec, WS_LIST_TAGS, &x->tags, &x->ntags, why);
+    copy_list(rec, WS_LIST_LINKS, &x->links, &x->nlinks, why);
+    x->ocr_pages = tr->ocr_pages;
+    x->ocr_skipped = tr->ocr_skipped;
+    x->ocr_seconds = tr->ocr_ms / 1000.0;
+    x->text = dup_view(rec->text, rec->text_len, why);
+    x->text_len = rec->text_len;
+    if (!*why && !x->text)
+        *why = "out of memory";
+}
+
+static void copy_passages(ws_extracted *x, const ws_record *rec, const char **why)
+{
+    if (!*why && rec->npassages && !(x->passages = calloc(rec->npassages, sizeof *x->passages)))
+        *why = "out of memory";
+    for (size_t i = 0; !*why && i < rec->npassages; i++) {
+        const ws_record_passage *rp = &rec->passages[i];
         ws_passage *p = &x->passages[i];
         p->kind = rp->kind;
         p->number = rp->number;
         p->ocr = rp->ocr;
         x->npassages = i + 1; /* so a failure below frees what was read */
-        p->heading = dup_cstr(rp->heading, &why);
-        p->text = dup_view(rec.text + rp->start, rp->end - rp->start, &why);
+        p->heading = dup_cstr(rp->heading, why);
+        p->text = dup_view(rec->text + rp->start, rp->end - rp->start, why);
         p->text_len = rp->end - rp->start;
-        if (!why && !p->text)
-            why = "out of memory";
+        if (!*why && !p->text)
+            *why = "out of memory";
     }
+}
+
+int ws_pool_decode(const char *buf, size_t len, ws_doctype type, size_t max_text,
+                   ws_extracted **out, ws_error *err)
+{
+    *out = NULL;
+    ws_record rec;
+    memset(&rec, 0, sizeof rec);
+    ws_error rerr;
+    size_t rl = 0;
+    trailer tr = {0, 0, 0, 0, NULL};
+    const char *why = open_sent(buf, len, type, max_text, &rec, &rl, &rerr);
+    if (!why)
+        why = read_trailer((const unsigned char *)buf + 4 + rl, len - 4 - rl, &tr);
+    ws_extracted *x = NULL;
+    if (!why && !(x = calloc(1, sizeof *x)))
+        why = "out of memory";
+    if (!why) {
+        x->type = type;
+        fill_fields(x, &rec, &tr, &why);
+    }
+    copy_passages(x, &rec, &why);
     ws_record_free(&rec);
     if (why) {
         /* ws_extracted_free copes with the half-built record. */

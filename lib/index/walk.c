@@ -180,6 +180,62 @@ static int walk_dir(walk_ctx *w, const char *dir, unsigned depth, const ignore *
     return rc;
 }
 
+/* A symbolic link: 1 to go on with its target's *st, 0 when it was
+ * reported and the walk moves on. */
+static int follow_link(walk_ctx *w, const char *path, int is_root, struct stat *st)
+{
+    /* Linked files are indexed; linked folders are not followed, so a
+     * link loop cannot trap the walk. */
+    if (stat(path, st) != 0) {
+        w->stats->ignored++;
+        report(w, WS_INDEX_EV_WARNING, path,
+               errno == ELOOP ? "symbolic link loop (too many levels of links)"
+                              : "dangling symbolic link",
+               0, 0);
+        return 0;
+    }
+    if (S_ISDIR(st->st_mode) && !is_root) {
+        skipped(w, path, "symbolic link to a folder, not followed");
+        return 0;
+    }
+    /* A link may point anywhere (/etc/passwd named notes.txt): only
+     * files inside the indexed folder become searchable. */
+    char real[PATH_MAX];
+    size_t rl = strlen(w->root);
+    if (!is_root && (!realpath(path, real) || strncmp(real, w->root, rl) != 0 ||
+                     (real[rl] != '/' && strcmp(w->root, "/") != 0))) {
+        w->stats->ignored++;
+        report(w, WS_INDEX_EV_WARNING, path,
+               "symbolic link to a file outside the indexed folder, skipped", 0, 0);
+        return 0;
+    }
+    return 1;
+}
+
+/* A file that cannot be indexed: skipped inside the walk; asked for by
+ * name, an error, not a skip. */
+static void refuse(walk_ctx *w, const char *path, int is_root, const char *why)
+{
+    if (!is_root) {
+        skipped(w, path, why);
+    } else {
+        w->stats->failed++;
+        report(w, WS_INDEX_EV_FAILED, path, why, 0, 0);
+    }
+}
+
+/* Name the extension: ".doc" says more than "unsupported". */
+static void unsupported_why(const char *path, char *why, size_t size)
+{
+    const char *base = strrchr(path, '/'), *dot;
+    base = base ? base + 1 : path;
+    dot = strrchr(base, '.');
+    if (dot && dot != base && dot[1])
+        snprintf(why, size, "unsupported file type (.%.40s)", dot + 1);
+    else
+        snprintf(why, size, "unsupported file type (no extension)");
+}
+
 static int walk_path(walk_ctx *w, const char *path, unsigned depth, int is_root, const ignore *ig,
                      ws_error *err)
 {
@@ -190,33 +246,8 @@ static int walk_path(walk_ctx *w, const char *path, unsigned depth, int is_root,
         return WS_OK; /* vanished while we walked */
     }
     st = lst;
-    if (S_ISLNK(lst.st_mode)) {
-        /* Linked files are indexed; linked folders are not followed, so a
-         * link loop cannot trap the walk. */
-        if (stat(path, &st) != 0) {
-            w->stats->ignored++;
-            report(w, WS_INDEX_EV_WARNING, path,
-                   errno == ELOOP ? "symbolic link loop (too many levels of links)"
-                                  : "dangling symbolic link",
-                   0, 0);
-            return WS_OK;
-        }
-        if (S_ISDIR(st.st_mode) && !is_root) {
-            skipped(w, path, "symbolic link to a folder, not followed");
-            return WS_OK;
-        }
-        /* A link may point anywhere (/etc/passwd named notes.txt): only
-         * files inside the indexed folder become searchable. */
-        char real[PATH_MAX];
-        size_t rl = strlen(w->root);
-        if (!is_root && (!realpath(path, real) || strncmp(real, w->root, rl) != 0 ||
-                         (real[rl] != '/' && strcmp(w->root, "/") != 0))) {
-            w->stats->ignored++;
-            report(w, WS_INDEX_EV_WARNING, path,
-                   "symbolic link to a file outside the indexed folder, skipped", 0, 0);
-            return WS_OK;
-        }
-    }
+    if (S_ISLNK(lst.st_mode) && !follow_link(w, path, is_root, &st))
+        return WS_OK;
     if (S_ISDIR(st.st_mode)) {
         if (depth > w->ix->opts.max_depth) {
             w->stats->ignored++;
@@ -237,12 +268,7 @@ static int walk_path(walk_ctx *w, const char *path, unsigned depth, int is_root,
                  : S_ISSOCK(st.st_mode)                       ? "a socket"
                  : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device"
                                                               : "a special file");
-        if (!is_root) {
-            skipped(w, path, why);
-        } else {
-            w->stats->failed++;
-            report(w, WS_INDEX_EV_FAILED, path, why, 0, 0);
-        }
+        refuse(w, path, is_root, why);
         return WS_OK;
     }
     ws_doctype type = ws_doctype_from_path(path);
@@ -254,21 +280,8 @@ static int walk_path(walk_ctx *w, const char *path, unsigned depth, int is_root,
         return WS_OK;
     }
     if (type == WS_DOC_UNKNOWN) {
-        /* Name the extension: ".doc" says more than "unsupported". */
-        const char *base = strrchr(path, '/'), *dot;
-        base = base ? base + 1 : path;
-        dot = strrchr(base, '.');
-        if (dot && dot != base && dot[1])
-            snprintf(why, sizeof why, "unsupported file type (.%.40s)", dot + 1);
-        else
-            snprintf(why, sizeof why, "unsupported file type (no extension)");
-        if (!is_root) {
-            skipped(w, path, why);
-        } else {
-            /* asked for by name: an error, not a skip */
-            w->stats->failed++;
-            report(w, WS_INDEX_EV_FAILED, path, why, 0, 0);
-        }
+        unsupported_why(path, why, sizeof why);
+        refuse(w, path, is_root, why);
         return WS_OK;
     }
     if (list_push(&w->files, path, type, &st) != 0)

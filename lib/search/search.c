@@ -753,6 +753,127 @@ static double mono_now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* --date-from/--date-to as a value range on the date slot. */
+static int add_date_filter(ws_xquery **q, const ws_search_options *o, ws_error *err)
+{
+    int rc = WS_OK;
+    char lo[9], hi[9];
+    int has_lo = ymd(o->date_from, lo), has_hi = ymd(o->date_to, hi);
+    if ((o->date_from && !has_lo) || (o->date_to && !has_hi))
+        rc = ws_error_set(err, WS_EQUERY, "'%s' is not a date (YYYY-MM-DD)",
+                          o->date_from && !has_lo ? o->date_from : o->date_to);
+    else if (has_lo && has_hi && strcmp(lo, hi) > 0)
+        rc = ws_error_set(err, WS_EQUERY, "empty date range: %s is after %s", o->date_from,
+                          o->date_to);
+    ws_xquery *f = NULL;
+    if (rc == WS_OK)
+        rc = ws_xquery_value_range(&f, WS_SLOT_DATE, has_lo ? lo : NULL, has_hi ? hi : NULL, err);
+    if (rc == WS_OK)
+        rc = add_filter(q, f, err);
+    return rc;
+}
+
+/* The options' filters (type, date, fields, year), ANDed onto *q. */
+static int add_option_filters(ws_searcher *s, ws_xquery **q, const ws_search_options *o,
+                              ws_error *err)
+{
+    int rc = WS_OK;
+    if (o->type && *o->type && ws_doctype_from_name(o->type) == WS_DOC_UNKNOWN)
+        rc = unknown_type(o->type, err);
+    if (rc == WS_OK && o->type && *o->type) {
+        char t[64];
+        ws_xquery *f = NULL;
+        snprintf(t, sizeof t, "%s%s", WS_PFX_TYPE, o->type);
+        rc = ws_xquery_term(&f, t, err);
+        if (rc == WS_OK)
+            rc = add_filter(q, f, err);
+    }
+    if (rc == WS_OK && (o->date_from || o->date_to))
+        rc = add_date_filter(q, o, err);
+    if (rc == WS_OK)
+        rc = add_field_filter(s, q, WS_PFX_SPEAKER, o->speaker, err);
+    if (rc == WS_OK)
+        rc = add_field_filter(s, q, WS_PFX_ORG, o->organisation, err);
+    if (rc == WS_OK)
+        rc = add_field_filter(s, q, WS_PFX_EVENT, o->event, err);
+    if (rc == WS_OK && o->year && *o->year) {
+        char t[32];
+        ws_xquery *f = NULL;
+        if (strlen(o->year) != 4 || strspn(o->year, "0123456789") != 4)
+            rc = ws_error_set(err, WS_EQUERY, "a year is written YYYY, not '%s'", o->year);
+        snprintf(t, sizeof t, "%s%s", WS_PFX_YEAR, o->year);
+        if (rc == WS_OK)
+            rc = ws_xquery_term(&f, t, err);
+        if (rc == WS_OK)
+            rc = add_filter(q, f, err);
+    }
+    return rc;
+}
+
+/* The enquire for q: facets, sort order and time limit as the options
+ * ask; *check is how many matches must be counted exactly. */
+static int prepare_enquire(ws_searcher *s, ws_xquery *q, const ws_search_options *o,
+                           ws_xenquire **enq, int *facet_idx, uint32_t *check, ws_error *err)
+{
+    int rc = ws_xenquire_new(enq, s->db, err);
+    if (o->facet_values) {
+        /* Facet counts must cover every match, not just the page shown. */
+        uint32_t docs = 0;
+        if (rc == WS_OK)
+            rc = ws_xdb_doccount(s->db, &docs, err);
+        *check = docs;
+        for (size_t k = 0; rc == WS_OK && k < NFACETS; k++) {
+            facet_idx[k] =
+                ws_xenquire_add_facet(*enq, facet_slots[k].slot, facet_slots[k].multi, err);
+            if (facet_idx[k] < 0)
+                rc = facet_idx[k];
+        }
+    }
+    if (rc == WS_OK)
+        rc = ws_xenquire_set_query(*enq, q, err);
+    if (rc == WS_OK && o->sort != WS_SORT_RELEVANCE)
+        rc = ws_xenquire_sort_by_value(*enq, WS_SLOT_DATE, o->sort == WS_SORT_DATE_DESC, err);
+    if (rc == WS_OK && o->time_limit > 0)
+        rc = ws_xenquire_time_limit(*enq, o->time_limit, err);
+    return rc;
+}
+
+static int fill_facets(ws_xenquire *enq, const int *facet_idx, const ws_search_options *o,
+                       ws_results *r, ws_error *err)
+{
+    int rc = WS_OK;
+    r->facets = calloc(NFACETS, sizeof *r->facets);
+    if (!r->facets)
+        rc = ws_error_set(err, WS_ENOMEM, "out of memory");
+    for (size_t k = 0; rc == WS_OK && k < NFACETS; k++) {
+        r->facets[k].name = facet_slots[k].name;
+        r->nfacets = k + 1;
+        facet_fill ff = {&r->facets[k], 0};
+        rc = ws_xenquire_facet(enq, facet_idx[k], o->facet_values, take_facet, &ff, err);
+        if (rc == WS_OK && ff.oom)
+            rc = ws_error_set(err, WS_ENOMEM, "out of memory");
+    }
+    return rc;
+}
+
+static int fill_hits(ws_searcher *s, ws_xenquire *enq, ws_xmset *ms, const ws_search_options *o,
+                     ws_results *r, ws_error *err)
+{
+    int rc = WS_OK;
+    r->estimated = ws_xmset_estimated(ms);
+    uint32_t n = ws_xmset_size(ms);
+    if (n) {
+        r->hits = calloc(n, sizeof *r->hits);
+        if (!r->hits)
+            rc = ws_error_set(err, WS_ENOMEM, "out of memory");
+    }
+    for (uint32_t i = 0; rc == WS_OK && i < n; i++) {
+        rc = fill_hit(s, enq, ms, i, o, &r->hits[i], err);
+        r->nhits = i + 1;
+    }
+    return rc;
+}
+
 static int run_once(ws_searcher *s, const ws_query *pq, const char *rewritten, const char *exact,
                     const ws_search_options *o, ws_results *r, ws_error *err)
 {
@@ -767,72 +888,12 @@ static int run_once(ws_searcher *s, const ws_query *pq, const char *rewritten, c
         r->truncated |= WS_TRUNCATED_WILDCARDS;
     if (rc == WS_OK && b.synonyms_cut)
         r->truncated |= WS_TRUNCATED_SYNONYMS;
-    if (rc == WS_OK && o->type && *o->type && ws_doctype_from_name(o->type) == WS_DOC_UNKNOWN)
-        rc = unknown_type(o->type, err);
-    if (rc == WS_OK && o->type && *o->type) {
-        char t[64];
-        ws_xquery *f = NULL;
-        snprintf(t, sizeof t, "%s%s", WS_PFX_TYPE, o->type);
-        rc = ws_xquery_term(&f, t, err);
-        if (rc == WS_OK)
-            rc = add_filter(&q, f, err);
-    }
-    if (rc == WS_OK && (o->date_from || o->date_to)) {
-        char lo[9], hi[9];
-        int has_lo = ymd(o->date_from, lo), has_hi = ymd(o->date_to, hi);
-        if ((o->date_from && !has_lo) || (o->date_to && !has_hi))
-            rc = ws_error_set(err, WS_EQUERY, "'%s' is not a date (YYYY-MM-DD)",
-                              o->date_from && !has_lo ? o->date_from : o->date_to);
-        else if (has_lo && has_hi && strcmp(lo, hi) > 0)
-            rc = ws_error_set(err, WS_EQUERY, "empty date range: %s is after %s", o->date_from,
-                              o->date_to);
-        ws_xquery *f = NULL;
-        if (rc == WS_OK)
-            rc = ws_xquery_value_range(&f, WS_SLOT_DATE, has_lo ? lo : NULL, has_hi ? hi : NULL,
-                                       err);
-        if (rc == WS_OK)
-            rc = add_filter(&q, f, err);
-    }
     if (rc == WS_OK)
-        rc = add_field_filter(s, &q, WS_PFX_SPEAKER, o->speaker, err);
-    if (rc == WS_OK)
-        rc = add_field_filter(s, &q, WS_PFX_ORG, o->organisation, err);
-    if (rc == WS_OK)
-        rc = add_field_filter(s, &q, WS_PFX_EVENT, o->event, err);
-    if (rc == WS_OK && o->year && *o->year) {
-        char t[32];
-        ws_xquery *f = NULL;
-        if (strlen(o->year) != 4 || strspn(o->year, "0123456789") != 4)
-            rc = ws_error_set(err, WS_EQUERY, "a year is written YYYY, not '%s'", o->year);
-        snprintf(t, sizeof t, "%s%s", WS_PFX_YEAR, o->year);
-        if (rc == WS_OK)
-            rc = ws_xquery_term(&f, t, err);
-        if (rc == WS_OK)
-            rc = add_filter(&q, f, err);
-    }
-    if (rc == WS_OK)
-        rc = ws_xenquire_new(&enq, s->db, err);
+        rc = add_option_filters(s, &q, o, err);
     int facet_idx[NFACETS];
     uint32_t check = 0;
-    if (o->facet_values) {
-        /* Facet counts must cover every match, not just the page shown. */
-        uint32_t docs = 0;
-        if (rc == WS_OK)
-            rc = ws_xdb_doccount(s->db, &docs, err);
-        check = docs;
-        for (size_t k = 0; rc == WS_OK && k < NFACETS; k++) {
-            facet_idx[k] =
-                ws_xenquire_add_facet(enq, facet_slots[k].slot, facet_slots[k].multi, err);
-            if (facet_idx[k] < 0)
-                rc = facet_idx[k];
-        }
-    }
     if (rc == WS_OK)
-        rc = ws_xenquire_set_query(enq, q, err);
-    if (rc == WS_OK && o->sort != WS_SORT_RELEVANCE)
-        rc = ws_xenquire_sort_by_value(enq, WS_SLOT_DATE, o->sort == WS_SORT_DATE_DESC, err);
-    if (rc == WS_OK && o->time_limit > 0)
-        rc = ws_xenquire_time_limit(enq, o->time_limit, err);
+        rc = prepare_enquire(s, q, o, &enq, facet_idx, &check, err);
     unsigned limit = o->limit > WS_SEARCH_MAX_LIMIT ? WS_SEARCH_MAX_LIMIT : o->limit;
     /* Xapian's time limit stops the exhaustive count (check_at_least, the
      * facets) and does not say it did: a match that took that long was cut. */
@@ -841,32 +902,10 @@ static int run_once(ws_searcher *s, const ws_query *pq, const char *rewritten, c
         rc = ws_xenquire_mset(enq, o->offset, limit, check, &ms, err);
     if (rc == WS_OK && o->time_limit > 0 && mono_now() - t0 >= o->time_limit)
         r->truncated |= WS_TRUNCATED_TIME;
-    if (rc == WS_OK && o->facet_values) {
-        r->facets = calloc(NFACETS, sizeof *r->facets);
-        if (!r->facets)
-            rc = ws_error_set(err, WS_ENOMEM, "out of memory");
-        for (size_t k = 0; rc == WS_OK && k < NFACETS; k++) {
-            r->facets[k].name = facet_slots[k].name;
-            r->nfacets = k + 1;
-            facet_fill ff = {&r->facets[k], 0};
-            rc = ws_xenquire_facet(enq, facet_idx[k], o->facet_values, take_facet, &ff, err);
-            if (rc == WS_OK && ff.oom)
-                rc = ws_error_set(err, WS_ENOMEM, "out of memory");
-        }
-    }
-    if (rc == WS_OK) {
-        r->estimated = ws_xmset_estimated(ms);
-        uint32_t n = ws_xmset_size(ms);
-        if (n) {
-            r->hits = calloc(n, sizeof *r->hits);
-            if (!r->hits)
-                rc = ws_error_set(err, WS_ENOMEM, "out of memory");
-        }
-        for (uint32_t i = 0; rc == WS_OK && i < n; i++) {
-            rc = fill_hit(s, enq, ms, i, o, &r->hits[i], err);
-            r->nhits = i + 1;
-        }
-    }
+    if (rc == WS_OK && o->facet_values)
+        rc = fill_facets(enq, facet_idx, o, r, err);
+    if (rc == WS_OK)
+        rc = fill_hits(s, enq, ms, o, r, err);
     if (rc == WS_OK && r->nhits == 0)
         rc = correct_query(s, pq, &corr, err);
     /* A suggestion is for a query that found nothing: stems already

@@ -80,36 +80,20 @@ static size_t utf8_floor(const char *s, size_t i)
     return i;
 }
 
-int ws_snippet_make(ws_analyzer *a, const char *text, size_t len, size_t want, size_t scan,
-                    ws_match_fn match, void *ctx, ws_snippet *out, ws_error *err)
+/* Best window: the one starting at a match that covers the most
+ * distinct terms, then the most matches. */
+static size_t best_window(const hit *v, size_t n, size_t want)
 {
-    memset(out, 0, sizeof *out);
-    if (!want)
-        want = 240;
-    scan_ctx s = {NULL, 0, 0, match, ctx, 0, WS_OK};
-    size_t slen = scan && scan < len ? utf8_floor(text, scan) : len;
-    int rc = ws_analyze(a, text, slen, 0, NULL, on_token, &s, err);
-    if (rc == WS_OK && s.rc != WS_OK)
-        rc = s.rc;
-    if (rc == WS_OK && s.oom)
-        rc = ws_error_set(err, WS_ENOMEM, "out of memory making a snippet");
-    if (rc != WS_OK) {
-        free(s.v);
-        return rc;
-    }
-
-    /* Best window: the one starting at a match that covers the most
-     * distinct terms, then the most matches. */
     size_t best = 0;
     int best_distinct = -1, best_count = -1;
-    for (size_t i = 0, j = 0; i < s.n; i++) {
+    for (size_t i = 0, j = 0; i < n; i++) {
         if (j < i)
             j = i;
-        while (j + 1 < s.n && s.v[j + 1].end <= s.v[i].start + want * 3 / 4)
+        while (j + 1 < n && v[j + 1].end <= v[i].start + want * 3 / 4)
             j++;
         uint64_t mask = 0;
         for (size_t k = i; k <= j; k++)
-            mask |= (uint64_t)1 << (s.v[k].term - 1);
+            mask |= (uint64_t)1 << (v[k].term - 1);
         int d = popcount64(mask), c = (int)(j - i + 1);
         if (d > best_distinct || (d == best_distinct && c > best_count)) {
             best = i;
@@ -117,12 +101,17 @@ int ws_snippet_make(ws_analyzer *a, const char *text, size_t len, size_t want, s
             best_count = c;
         }
     }
+    return best;
+}
 
-    /* Window bounds: a little context before the first match, cut at
-     * spaces, never inside a UTF-8 sequence. */
+/* Window bounds: a little context before the first match, cut at
+ * spaces, never inside a UTF-8 sequence. */
+static void window_bounds(const char *text, size_t len, size_t want, const scan_ctx *s, size_t best,
+                          size_t *startp, size_t *endp)
+{
     size_t start = 0;
-    if (s.n) {
-        size_t anchor = s.v[best].start;
+    if (s->n) {
+        size_t anchor = s->v[best].start;
         size_t back = want / 5;
         start = anchor > back ? anchor - back : 0;
         /* prefer starting at a sentence start close by */
@@ -147,11 +136,71 @@ int ws_snippet_make(ws_analyzer *a, const char *text, size_t len, size_t want, s
     }
     while (end > start && is_space(text[end - 1]))
         end--;
+    *startp = start;
+    *endp = end;
+}
 
-    /* Copy with whitespace collapsed, translating match offsets. */
+/* Copy text[start, end) with whitespace collapsed into b, translating
+ * match offsets into marks (room for s->n); returns how many. */
+static size_t copy_window(const char *text, size_t len, size_t start, size_t end, const scan_ctx *s,
+                          ws_buf *b, ws_range *marks)
+{
+    size_t nmarks = 0;
+    if (start > 0)
+        ws_buf_puts(b, "\xe2\x80\xa6 ");
+    size_t h = 0;
+    while (h < s->n && s->v[h].start < start)
+        h++;
+    int in_space = 0;
+    for (size_t i = start; i < end; i++) {
+        if (h < s->n && s->v[h].start == i && s->v[h].end <= end) {
+            marks[nmarks].start = b->len;
+            ws_buf_append(b, text + i, s->v[h].end - i);
+            marks[nmarks].end = b->len;
+            nmarks++;
+            i = s->v[h].end - 1;
+            h++;
+            in_space = 0;
+            continue;
+        }
+        if (is_space(text[i])) {
+            if (!in_space)
+                ws_buf_putc(b, ' ');
+            in_space = 1;
+            continue;
+        }
+        in_space = 0;
+        ws_buf_putc(b, text[i]);
+    }
+    if (end < len)
+        ws_buf_puts(b, " \xe2\x80\xa6");
+    return nmarks;
+}
+
+int ws_snippet_make(ws_analyzer *a, const char *text, size_t len, size_t want, size_t scan,
+                    ws_match_fn match, void *ctx, ws_snippet *out, ws_error *err)
+{
+    memset(out, 0, sizeof *out);
+    if (!want)
+        want = 240;
+    scan_ctx s = {NULL, 0, 0, match, ctx, 0, WS_OK};
+    size_t slen = scan && scan < len ? utf8_floor(text, scan) : len;
+    int rc = ws_analyze(a, text, slen, 0, NULL, on_token, &s, err);
+    if (rc == WS_OK && s.rc != WS_OK)
+        rc = s.rc;
+    if (rc == WS_OK && s.oom)
+        rc = ws_error_set(err, WS_ENOMEM, "out of memory making a snippet");
+    if (rc != WS_OK) {
+        free(s.v);
+        return rc;
+    }
+
+    size_t best = best_window(s.v, s.n, want);
+    size_t start, end;
+    window_bounds(text, len, want, &s, best, &start, &end);
+
     ws_buf b = WS_BUF_INIT;
     ws_range *marks = NULL;
-    size_t nmarks = 0;
     if (s.n) {
         marks = malloc(s.n * sizeof *marks);
         if (!marks) {
@@ -159,34 +208,7 @@ int ws_snippet_make(ws_analyzer *a, const char *text, size_t len, size_t want, s
             return ws_error_set(err, WS_ENOMEM, "out of memory making a snippet");
         }
     }
-    if (start > 0)
-        ws_buf_puts(&b, "\xe2\x80\xa6 ");
-    size_t h = 0;
-    while (h < s.n && s.v[h].start < start)
-        h++;
-    int in_space = 0;
-    for (size_t i = start; i < end; i++) {
-        if (h < s.n && s.v[h].start == i && s.v[h].end <= end) {
-            marks[nmarks].start = b.len;
-            ws_buf_append(&b, text + i, s.v[h].end - i);
-            marks[nmarks].end = b.len;
-            nmarks++;
-            i = s.v[h].end - 1;
-            h++;
-            in_space = 0;
-            continue;
-        }
-        if (is_space(text[i])) {
-            if (!in_space)
-                ws_buf_putc(&b, ' ');
-            in_space = 1;
-            continue;
-        }
-        in_space = 0;
-        ws_buf_putc(&b, text[i]);
-    }
-    if (end < len)
-        ws_buf_puts(&b, " \xe2\x80\xa6");
+    size_t nmarks = copy_window(text, len, start, end, &s, &b, marks);
     free(s.v);
     out->text = ws_buf_steal(&b, NULL);
     if (!out->text) {
