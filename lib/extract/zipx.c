@@ -363,16 +363,17 @@ int ws_xml_empty(ws_xml *x)
     return xmlTextReaderIsEmptyElement(x->r) == 1;
 }
 
-char *ws_xml_attr(ws_xml *x, const char *local)
+/* The value of the current element's attribute with this local name (one
+ * in a namespace when qualified is set), or NULL. */
+static char *find_attr(ws_xml *x, const char *local, int qualified)
 {
-    if (xmlTextReaderHasAttributes(x->r) != 1)
+    if (xmlTextReaderHasAttributes(x->r) != 1 || xmlTextReaderMoveToFirstAttribute(x->r) != 1)
         return NULL;
     char *v = NULL;
-    if (xmlTextReaderMoveToFirstAttribute(x->r) != 1)
-        return NULL;
     do {
         const xmlChar *ln = xmlTextReaderConstLocalName(x->r);
-        if (ln && !strcmp((const char *)ln, local)) {
+        const xmlChar *ns = qualified ? xmlTextReaderConstNamespaceUri(x->r) : NULL;
+        if (ln && (!qualified || (ns && *ns)) && !strcmp((const char *)ln, local)) {
             xmlChar *val = xmlTextReaderValue(x->r);
             if (val) {
                 v = strdup((const char *)val);
@@ -383,6 +384,11 @@ char *ws_xml_attr(ws_xml *x, const char *local)
     } while (xmlTextReaderMoveToNextAttribute(x->r) == 1);
     xmlTextReaderMoveToElement(x->r);
     return v;
+}
+
+char *ws_xml_attr(ws_xml *x, const char *local)
+{
+    return find_attr(x, local, 0);
 }
 
 const char *ws_xml_value(ws_xml *x)
@@ -438,23 +444,7 @@ int ws_zipx_resolve(const char *base_part, const char *target, char *out, size_t
 
 char *ws_xml_attr_ns(ws_xml *x, const char *local)
 {
-    if (xmlTextReaderHasAttributes(x->r) != 1 || xmlTextReaderMoveToFirstAttribute(x->r) != 1)
-        return NULL;
-    char *v = NULL;
-    do {
-        const xmlChar *ln = xmlTextReaderConstLocalName(x->r);
-        const xmlChar *ns = xmlTextReaderConstNamespaceUri(x->r);
-        if (ln && ns && *ns && !strcmp((const char *)ln, local)) {
-            xmlChar *val = xmlTextReaderValue(x->r);
-            if (val) {
-                v = strdup((const char *)val);
-                xmlFree(val);
-            }
-            break;
-        }
-    } while (xmlTextReaderMoveToNextAttribute(x->r) == 1);
-    xmlTextReaderMoveToElement(x->r);
-    return v;
+    return find_attr(x, local, 1);
 }
 
 int ws_xml_skip(ws_xml *x, ws_error *err)

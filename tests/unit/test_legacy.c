@@ -71,6 +71,21 @@ static void test_ppt(void **state)
     ws_extracted_free(x);
 }
 
+/* The annual report of the legacy fixtures (alt-bericht.doc, .rtf) has
+ * three pages, each under its heading, as its docx original does. */
+static void check_report_pages(const ws_extracted *x)
+{
+    assert_int_equal(x->npassages, 3);
+    static const char *const heads[] = {"Einleitung", "Grünflächen", "Ausblick"};
+    for (unsigned i = 0; i < 3; i++) {
+        assert_int_equal(x->passages[i].kind, WS_PASSAGE_PAGE);
+        assert_int_equal(x->passages[i].number, i + 1);
+        assert_string_equal(x->passages[i].heading, heads[i]);
+    }
+    assert_int_equal(only_in(x, "Streuobstwiese")->number, 2);
+    assert_int_equal(only_in(x, "Kranichzug")->number, 3);
+}
+
 static void test_doc(void **state)
 {
     (void)state;
@@ -82,15 +97,7 @@ static void test_doc(void **state)
     assert_non_null(strstr(x->text, "Bäume\n37")); /* a table: one line per cell */
     /* headings (style "heading 1") and page breaks before paragraphs:
      * pages as in docx */
-    assert_int_equal(x->npassages, 3);
-    static const char *const heads[] = {"Einleitung", "Grünflächen", "Ausblick"};
-    for (unsigned i = 0; i < 3; i++) {
-        assert_int_equal(x->passages[i].kind, WS_PASSAGE_PAGE);
-        assert_int_equal(x->passages[i].number, i + 1);
-        assert_string_equal(x->passages[i].heading, heads[i]);
-    }
-    assert_int_equal(only_in(x, "Streuobstwiese")->number, 2);
-    assert_int_equal(only_in(x, "Kranichzug")->number, 3);
+    check_report_pages(x);
     /* the hyperlink field: its result is text, its code a link */
     assert_non_null(strstr(x->text, "Mehr unter example.org."));
     assert_null(strstr(x->text, "HYPERLINK"));
@@ -130,15 +137,7 @@ static void test_rtf(void **state)
     assert_int_equal(x->type, WS_DOC_RTF);
     check_meta(x, "Jahresbericht Quartiersarbeit 2007");
     /* \outlinelevel headings and \pagebb page breaks: pages as in docx */
-    assert_int_equal(x->npassages, 3);
-    static const char *const heads[] = {"Einleitung", "Grünflächen", "Ausblick"};
-    for (unsigned i = 0; i < 3; i++) {
-        assert_int_equal(x->passages[i].kind, WS_PASSAGE_PAGE);
-        assert_int_equal(x->passages[i].number, i + 1);
-        assert_string_equal(x->passages[i].heading, heads[i]);
-    }
-    assert_int_equal(only_in(x, "Streuobstwiese")->number, 2);
-    assert_int_equal(only_in(x, "Kranichzug")->number, 3);
+    check_report_pages(x);
     assert_non_null(strstr(x->text, "Bäume\n37"));
     assert_null(strstr(x->text, "Times New Roman")); /* the font table */
     assert_int_equal(x->nlinks, 1);
