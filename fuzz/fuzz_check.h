@@ -12,6 +12,16 @@
 #include "wsearch/extract.h"
 #include "util/text.h"
 
+/* Options with max_text shrunk by the selector bits (0: the default), so
+ * the fuzzer reaches the truncation paths too. */
+static inline ws_extract_options fuzz_options(unsigned shrink)
+{
+    ws_extract_options o = WS_EXTRACT_OPTIONS_INIT;
+    if (shrink)
+        o.max_text = 16u * shrink;
+    return o;
+}
+
 static void fuzz_check(int rc, ws_extracted *x, size_t max_text)
 {
     if (rc != WS_OK) {

@@ -3,11 +3,9 @@
  *
  * The first input byte picks the format (txt, md, html) and a small
  * max_text/max_depth, so the limits are exercised too; the rest is the
- * document.  Built by CMake with -DWS_FUZZ=ON (see fuzz/CMakeLists.txt);
- * by hand with clang:
- *   clang -g -O1 -fsanitize=fuzzer,address,undefined -I include -I lib \
- *     lib/util/*.c lib/extract/*.c fuzz/fuzz_extract.c \
- *     $(pkg-config --cflags --libs libxml-2.0 libutf8proc libcmark yaml-0.1)
+ * document.  Built by CMake (see fuzz/CMakeLists.txt):
+ *   CC=clang CXX=clang++ cmake -S . -B build-fuzz -DWS_FUZZ=ON
+ *   cmake --build build-fuzz --target fuzz_extract
  * and run with tests/data/extract as the seed corpus.
  */
 #include <stdint.h>

@@ -41,9 +41,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size < 1)
         return 0;
     unsigned sel = data[0];
-    ws_extract_options o = WS_EXTRACT_OPTIONS_INIT;
-    if (sel >> 1)
-        o.max_text = 16u * (sel >> 1);
+    ws_extract_options o = fuzz_options(sel >> 1);
     ws_extracted *x = NULL;
     ws_error err;
     int rc;

@@ -69,9 +69,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     unsigned sel = data[0];
     const zip_kind *kd = &kinds[sel & 1];
-    ws_extract_options o = WS_EXTRACT_OPTIONS_INIT;
-    if (sel >> 2)
-        o.max_text = 16u * (sel >> 2);
+    ws_extract_options o = fuzz_options(sel >> 2);
     ws_extracted *x = NULL;
     ws_error err;
     int rc;
