@@ -12,8 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "wsearch/extract.h"
-#include "util/text.h"
+#include "fuzz_check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -30,16 +29,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     ws_doctype t = (ws_doctype)(WS_DOC_TXT + sel % 3);
     ws_extracted *x = NULL;
     ws_error err;
-    if (ws_extract_buffer(t, (const char *)data + 1, size - 1, "fuzz", &o, &x, &err) == WS_OK) {
-        if (!x || !x->text || strlen(x->text) != x->text_len ||
-            !ws_utf8_valid(x->text, x->text_len) || x->text_len > o.max_text)
-            abort();
-        for (size_t i = 0; i < x->npassages; i++)
-            if (!x->passages[i].text || (!x->passages[i].text_len && !x->passages[i].heading))
-                abort();
-        ws_extracted_free(x);
-    } else if (x) {
-        abort();
-    }
+    int rc = ws_extract_buffer(t, (const char *)data + 1, size - 1, "fuzz", &o, &x, &err);
+    fuzz_check(rc, x, o.max_text);
     return 0;
 }

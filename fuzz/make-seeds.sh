@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # make-seeds.sh OUTDIR - seed corpora for fuzz_pdf, fuzz_ooxml, fuzz_odf,
-# fuzz_xlsx, fuzz_ods, fuzz_doc, fuzz_ppt, fuzz_xls, fuzz_rtf, fuzz_image and
-# fuzz_record from the document fixtures (tests/data/docs, tests/data/legacy,
-# tests/data/ocr), in the input
+# fuzz_xlsx, fuzz_ods, fuzz_doc, fuzz_ppt, fuzz_xls, fuzz_rtf, fuzz_image,
+# fuzz_record, fuzz_extract and fuzz_query from the fixtures (tests/data/docs,
+# tests/data/legacy, tests/data/ocr, tests/data/extract, bench/queries.txt), in the input
 # layouts those targets expect (see the comment at the top of each; fuzz_doc,
 # fuzz_ppt and fuzz_xls are fuzz_ole.c, the zip formats fuzz_zip.c).
 set -euo pipefail
 OUT=${1:?usage: fuzz/make-seeds.sh OUTDIR}
 SRC=$(cd "$(dirname "$0")/.." && pwd)
-mkdir -p "$OUT"/{pdf,ooxml,odf,xlsx,ods,record,doc,ppt,xls,rtf,image}
+mkdir -p "$OUT"/{pdf,ooxml,odf,xlsx,ods,record,doc,ppt,xls,rtf,image,extract,query}
 python3 - "$SRC/tests/data/docs" "$OUT" <<'PY'
 import glob, os, struct, sys, zipfile
 docs, out = sys.argv[1:]
@@ -128,5 +128,21 @@ for f in glob.glob(legacy + "/*.*") + glob.glob(legacy + "/hostile/*.*"):
         continue
     parts = [st.get(n, b"") for n in names[ext]]
     open("%s/%s/streams-%s" % (out, ext, base), "wb").write(b"\x00" + b"\n@@\n".join(parts))
+PY
+# Text formats behind fuzz_extract's selector byte (sel % 3: txt, md, html;
+# no limit bits), and queries for fuzz_query: the benchmark's, plus syntax
+# that once needed care (quotes, NEAR, fields, wildcards, a NUL).
+python3 - "$SRC" "$OUT" <<'PY'
+import glob, os, sys
+src, out = sys.argv[1:]
+for f in sorted(glob.glob(src + "/tests/data/extract/*")):
+    sel = {".txt": 0, ".md": 1, ".html": 2}.get(os.path.splitext(f)[1])
+    if sel is not None:
+        open("%s/extract/%s" % (out, os.path.basename(f)), "wb").write(bytes([sel]) + open(f, "rb").read())
+qs = [l.strip() for l in open(src + "/bench/queries.txt", encoding="utf-8") if l.strip() and not l.startswith("#")]
+qs += ['"Integration in Kommunen', 'speaker:"Dr. Kaya" AND -Wohnraum', 'kommun* NEAR/3 resilien*',
+       'Akteur:innen OR Lehrer*innen', 'Fluechtlinge +Roßlau', 'a\x00b']
+for i, q in enumerate(qs):
+    open("%s/query/q%03d" % (out, i), "wb").write(q.encode("utf-8"))
 PY
 echo "seeds in $OUT"

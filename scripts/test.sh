@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every test on a fresh Debian machine: install what is needed, then build
 # and run the whole suite twice: a normal build with warnings as errors and
-# an AddressSanitizer/UndefinedBehaviorSanitizer build.
+# an AddressSanitizer/UndefinedBehaviorSanitizer build; then replay the fuzz
+# targets over their seeds (clang).
 # Usage: scripts/test.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,4 +40,8 @@ run_suite release -DCMAKE_BUILD_TYPE=RelWithDebInfo
 ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:abort_on_error=1 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   run_suite sanitize -DCMAKE_BUILD_TYPE=Debug -DWS_SANITIZE=ON
+# The libFuzzer targets must keep compiling, and every seed (and every input
+# that once found a bug, fuzz/corpus/) must still pass under ASan/UBSan.
+echo "== fuzz targets over their seeds"
+scripts/fuzz-smoke.sh build-fuzz
 echo "== all tests passed"
