@@ -26,12 +26,13 @@
 
 #include "analysis/compound.h"
 #include "analysis/termgen.h"
+#include "index/docbuild.h"
 #include "index/pool.h"
+#include "index/spelling.h"
 #include "analysis/analysis.h"
 #include "wsearch/index.h"
 #include "xapian/xapian.h"
 
-struct spell_set;
 
 struct ws_index {
     ws_xdb *db;
@@ -39,11 +40,12 @@ struct ws_index {
     ws_index_options opts;
     char *path;
     unsigned pending_docs; /* changes since the last commit */
-    size_t pending_bytes;
+    size_t pending_bytes;  /* what they hold in the writer (see ws_ix_write_file) */
+    size_t pending_terms;  /* their term entries */
     int meta_dirty; /* metadata written but not committed */
     /* Spelling words of the batch, counted here and added at commit time
-     * (see spell_set). */
-    struct spell_set *spell;
+     * (spelling.h). */
+    ws_spell *spell;
     ws_compounds *dict; /* word list for compound splitting, or NULL */
     /* --rebuild writes a new generation (gendir) and publishes it at close
      * (layout.h); guard holds the live index's write lock meanwhile, so no
@@ -53,10 +55,9 @@ struct ws_index {
     int failed;      /* an update failed: do not publish the half-built generation */
     char *dbdir;     /* the database folder written (for its mode) */
     int ocr_checked; /* OCR languages looked up (see ocr_used) */
-    /* The term generator, made at the first document, and its output,
-     * reused from text to text. */
-    ws_termgen *tg;
-    ws_termlist terms;
+    /* What a file becomes (docbuild.h); used in the worker processes,
+     * which inherit it with the analyzer and word list at fork. */
+    ws_docbuild build;
 };
 
 /* ---- the walk (walk.c) ------------------------------------------------ */
@@ -109,10 +110,10 @@ int ws_ix_set_metadata(ws_index *ix, const char *key, const char *value, ws_erro
 /* Does the file need (re)indexing?  *docid gets its document, if any. */
 int ws_ix_file_changed(ws_index *ix, const file_entry *f, uint32_t *docid, int *changed,
                        ws_error *err);
-/* Write the extracted record of a changed file (x is consumed); only index
- * write errors are returned. */
+/* Write the ready document a worker built for a changed file (m is
+ * consumed); only index write errors are returned. */
 int ws_ix_write_file(ws_index *ix, walk_ctx *w, const file_entry *f, uint32_t docid,
-                     ws_extracted *x, ws_error *err);
+                     ws_docmsg *m, ws_error *err);
 /* Commit when the batch is full (or force and anything is pending). */
 int ws_ix_maybe_commit(ws_index *ix, walk_ctx *w, int force, unsigned long done,
                        unsigned long total, ws_error *err);

@@ -664,6 +664,24 @@ int ws_xdoc_add_boolean_term(ws_xdoc *doc, const char *term, ws_error *err)
     WS_CATCH(err)
 }
 
+int ws_xdoc_add_terms(ws_xdoc *doc, const ws_xterm *terms, size_t n, ws_error *err)
+{
+    CHECK_ARG(doc && (terms || !n), err);
+    WS_TRY
+    std::string t;
+    for (size_t i = 0; i < n; i++) {
+        const ws_xterm &x = terms[i];
+        if (!x.len)
+            continue;
+        t.assign(x.term, x.len);
+        for (uint32_t k = 0; k < x.npos; k++)
+            doc->doc.add_posting(t, x.pos[k], 0);
+        doc->doc.add_term(t, x.wdf);
+    }
+    return WS_OK;
+    WS_CATCH(err)
+}
+
 int ws_xdoc_set_value(ws_xdoc *doc, unsigned slot, const char *data, size_t len, ws_error *err)
 {
     CHECK_ARG(doc && (data || !len), err);

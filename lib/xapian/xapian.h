@@ -124,6 +124,15 @@ int ws_xdoc_add_posting(ws_xdoc *doc, const char *term, uint32_t pos, uint32_t w
                         ws_error *err);
 int ws_xdoc_add_term(ws_xdoc *doc, const char *term, uint32_t wdfinc, ws_error *err);
 int ws_xdoc_add_boolean_term(ws_xdoc *doc, const char *term, ws_error *err);
+/* A whole term list in one crossing (what a worker built, docmsg.h): each
+ * term gets wdf added and its positions (ascending); wdf 0 and no
+ * positions is a boolean term. */
+typedef struct ws_xterm {
+    const char *term; /* len bytes, not necessarily NUL-terminated */
+    uint32_t len, wdf, npos;
+    const uint32_t *pos;
+} ws_xterm;
+int ws_xdoc_add_terms(ws_xdoc *doc, const ws_xterm *terms, size_t n, ws_error *err);
 
 int ws_xdoc_set_value(ws_xdoc *doc, unsigned slot, const char *data, size_t len, ws_error *err);
 /* *out malloc'd, NUL-terminated; an unset slot gives "". */
