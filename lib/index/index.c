@@ -73,7 +73,7 @@ static int open_live(ws_index *ix, const char *path, ws_error *err)
 {
     for (int attempt = 0; attempt < 5; attempt++) {
         char *dir = NULL, *again = NULL;
-        int rc = ws_layout_live(path, &dir, NULL, err);
+        int rc = ws_layout_live(path, &dir, &ix->stub, err);
         if (rc == WS_OK)
             rc = ws_xdb_open_write(&ix->db, dir, WS_XDB_CREATE, err);
         if (rc == WS_OK)
@@ -136,7 +136,7 @@ int ws_index_open(ws_index **out, const char *path, const ws_index_options *opts
     else
         ix->opts = (ws_index_options)WS_INDEX_OPTIONS_INIT;
     if (!ix->opts.batch_docs)
-        ix->opts.batch_docs = 200;
+        ix->opts.batch_docs = 10000;
     if (!ix->opts.max_depth)
         ix->opts.max_depth = 64;
 
@@ -148,6 +148,10 @@ int ws_index_open(ws_index **out, const char *path, const ws_index_options *opts
         rc = ws_error_set(err, rc, "%s: cannot open index for writing: %s", path, err->msg);
     if (rc == WS_OK)
         rc = check_signatures(ix, path, err);
+    uint32_t had = 0;
+    if (rc == WS_OK)
+        rc = ws_xdb_doccount(ix->db, &had, err);
+    ix->fresh = had == 0;
     if (rc == WS_OK && !(ix->spell = ws_spell_new()))
         rc = ws_error_set(err, WS_ENOMEM, "out of memory");
     if (rc == WS_OK)
@@ -172,6 +176,41 @@ int ws_index_open(ws_index **out, const char *path, const ws_index_options *opts
     return WS_OK;
 }
 
+/*
+ * A first build, or a rebuild, committed in several batches: compact it.
+ * Xapian's glass tables are copy-on-write B-trees whose position and
+ * posting keys begin with the term, so every batch rewrites blocks all
+ * over them and the file keeps the previous revision's blocks as free
+ * space; after a few commits position.glass is 2-3 times its content.
+ * A single commit would avoid that but hold the whole corpus's postings
+ * in the writer's memory.  So batches stay bounded by memory, and an
+ * index built from empty is copied compacted (Xapian's compact, about a
+ * second per 100 MB) and put in place of the folder in one rename.  Not
+ * for a live generation behind a stub (readers would reopen a different
+ * database under the same name) and not for incremental runs, whose
+ * batches are small.  A failure keeps the uncompacted index, which is
+ * whole.
+ */
+static char *compact(ws_index *ix, int rc)
+{
+    if (rc != WS_OK || ix->failed || !ix->fresh || ix->commits < 2 || !ix->dbdir ||
+        (ix->stub && !ix->gendir))
+        return NULL;
+    size_t n = strlen(ix->dbdir);
+    char *tmp = malloc(n + 9);
+    if (!tmp)
+        return NULL;
+    memcpy(tmp, ix->dbdir, n);
+    memcpy(tmp + n, ".compact", 9);
+    ws_layout_discard(tmp); /* what a killed run left */
+    ws_error e;
+    if (ws_xdb_compact(ix->dbdir, tmp, &e) == WS_OK && ws_layout_swap_dir(ix->dbdir, tmp, &e) == WS_OK)
+        return tmp; /* the old folder, removed once the writer has let go of it */
+    ws_layout_discard(tmp);
+    free(tmp);
+    return NULL;
+}
+
 int ws_index_close(ws_index *ix, ws_error *err)
 {
     if (!ix)
@@ -181,8 +220,13 @@ int ws_index_close(ws_index *ix, ws_error *err)
         rc = ws_spell_flush(ix->spell, ix->db, err);
         if (rc == WS_OK)
             rc = ws_xdb_commit(ix->db, err);
+        ix->commits += rc == WS_OK;
     }
+    char *old = compact(ix, rc);
     ws_xdb_close(ix->db);
+    if (old)
+        ws_layout_discard(old);
+    free(old);
     free(ix->dbdir);
     if (ix->gendir) {
         /* Readers switch to the new generation only now, when it is whole. */
@@ -305,6 +349,7 @@ int ws_ix_maybe_commit(ws_index *ix, walk_ctx *w, int force, unsigned long done,
     ix->pending_bytes = 0;
     ix->pending_terms = 0;
     ix->meta_dirty = 0;
+    ix->commits++;
     w->stats->commits++;
     report(w, WS_INDEX_EV_COMMIT, NULL, NULL, done, total);
     return WS_OK;

@@ -55,6 +55,9 @@ struct ws_index {
     int failed;      /* an update failed: do not publish the half-built generation */
     char *dbdir;     /* the database folder written (for its mode) */
     int ocr_checked; /* OCR languages looked up (see ocr_used) */
+    int stub;        /* the live index is a generation behind a stub file */
+    int fresh;       /* the database was empty when opened */
+    unsigned commits; /* batches committed through this handle */
     /* What a file becomes (docbuild.h); used in the worker processes,
      * which inherit it with the analyzer and word list at fork. */
     ws_docbuild build;

@@ -485,6 +485,16 @@ int ws_xdb_commit(ws_xdb *db, ws_error *err)
     WS_CATCH(err)
 }
 
+int ws_xdb_compact(const char *src, const char *dst, ws_error *err)
+{
+    CHECK_ARG(src && dst, err);
+    WS_TRY
+    Xapian::Database db(src);
+    db.compact(dst, Xapian::DBCOMPACT_NO_RENUMBER);
+    return WS_OK;
+    WS_CATCH(err)
+}
+
 int ws_xdb_get_document(ws_xdb *db, uint32_t docid, ws_xdoc **out, ws_error *err)
 {
     CHECK_ARG(db && out && docid, err);

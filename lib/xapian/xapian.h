@@ -82,6 +82,9 @@ int ws_xdb_replace_by_term(ws_xdb *db, const char *uterm, ws_xdoc *doc, uint32_t
 int ws_xdb_delete_by_term(ws_xdb *db, const char *term, ws_error *err);
 int ws_xdb_delete_docid(ws_xdb *db, uint32_t docid, ws_error *err);
 int ws_xdb_commit(ws_xdb *db, ws_error *err);
+/* Write a compacted copy of the committed index at src into dst (a new
+ * folder): blocks full, the free space of earlier revisions left out. */
+int ws_xdb_compact(const char *src, const char *dst, ws_error *err);
 
 /* Fetch a stored document.  WS_ENOTFOUND if docid is unused. */
 int ws_xdb_get_document(ws_xdb *db, uint32_t docid, ws_xdoc **out, ws_error *err);
