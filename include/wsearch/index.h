@@ -105,6 +105,7 @@ typedef struct ws_index_event {
     const char *message; /* reason for FAILED/WARNING, else NULL */
     unsigned long done;  /* files handled so far */
     unsigned long total; /* files to handle */
+    uint64_t bytes;      /* FILE: bytes of the files read so far in this walk (throughput) */
 } ws_index_event;
 
 /* Progress and problems.  Strings are valid only during the call. */

@@ -82,8 +82,8 @@ static void add_terms(ws_docbuild *b, int spell)
     }
 }
 
-static int index_text(ws_docbuild *b, const char *prefix, uint32_t wdf, int spell,
-                      const char *text, size_t len, uint32_t *pos, ws_error *err)
+static int index_text(ws_docbuild *b, const char *prefix, uint32_t wdf, int spell, const char *text,
+                      size_t len, uint32_t *pos, ws_error *err)
 {
     ws_termlist_clear(&b->terms);
     uint32_t next = *pos;

@@ -122,7 +122,7 @@ typedef struct ws_docmsg_builder {
     size_t wcap;
     uint64_t *pairs; /* term entry << 32 | position, in the order added */
     size_t npairs, pcap;
-    ws_buf values;   /* encoded values of the current document */
+    ws_buf values; /* encoded values of the current document */
     uint32_t nvalues;
     ws_strset *words; /* spelling words of the file; counter = occurrences */
     unsigned char *wflags;

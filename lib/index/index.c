@@ -539,7 +539,8 @@ int ws_index_update(ws_index *ix, const char *const *roots, size_t nroots,
                       stats,
                       real,
                       have_index ? index_real : NULL,
-                      have_gen ? gen_real : NULL};
+                      have_gen ? gen_real : NULL,
+                      0};
         if (!realpath(roots[r], real)) {
             int e = errno, pruned = 0;
             if (e == ENOENT || e == ENOTDIR) {
@@ -572,7 +573,7 @@ int ws_index_update(ws_index *ix, const char *const *roots, size_t nroots,
     }
     ws_pool_free(pool);
     if (rc == WS_OK) {
-        walk_ctx w = {ix, {0}, reportfn, ctx, stats, NULL, NULL, NULL};
+        walk_ctx w = {ix, {0}, reportfn, ctx, stats, NULL, NULL, NULL, 0};
         rc = ws_ix_maybe_commit(ix, &w, 1, stats->files, stats->files, err);
     }
     if (rc == WS_OK)

@@ -85,6 +85,7 @@ typedef struct walk_ctx {
     const char *root;  /* real path of the root being walked */
     const char *index; /* real path of the index folder or stub file, or NULL */
     const char *gen;   /* real path of its generations folder (INDEX.gen), or NULL */
+    uint64_t bytes;    /* sizes of the files read (written or failed) so far */
 } walk_ctx;
 
 /* Tell whoever listens (wsearch index -v, the watcher) about an event. */
@@ -93,7 +94,7 @@ static inline void report(walk_ctx *w, ws_index_event_kind kind, const char *pat
 {
     if (!w->report)
         return;
-    ws_index_event ev = {kind, path, msg, done, total};
+    ws_index_event ev = {kind, path, msg, done, total, w->bytes};
     w->report(w->rctx, &ev);
 }
 

@@ -138,6 +138,8 @@ int ws_ix_run_files(ws_index *ix, walk_ctx *w, ws_pool **pool, ws_error *err)
             report(w, WS_INDEX_EV_FAILED, f->path, m, 0, 0);
             w->stats->failed++;
         }
+        if (s->state != F_UNCHANGED)
+            w->bytes += (uint64_t)f->st.st_size;
         free(s->msg);
         s->msg = NULL;
         next++;
