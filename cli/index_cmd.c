@@ -186,7 +186,7 @@ static void usage_index(FILE *f)
           "  --watch       after updating, follow the folders (inotify) and index changes\n"
           "                as they happen, until SIGTERM or ^C\n"
           "  --batch N     commit after every N changed documents (default 10000), and\n"
-          "                whenever a batch holds 128 MB of analysed documents\n"
+          "                whenever a batch holds 32 MB of analysed documents\n"
           "  -j, --jobs N  extract in N worker processes (default: number of CPUs)\n"
           "  --timeout S   give up on a file after S seconds (wall clock and CPU; default 60)\n"
           "  -q, --quiet   print only failures\n"

@@ -47,7 +47,7 @@ typedef struct ws_index_options {
     unsigned version;    /* WS_INDEX_OPTIONS_VERSION */
     unsigned batch_docs; /* commit after this many changed documents (10000) */
     size_t batch_bytes;  /* ... or once they hold this much of the writer's memory
-                            (analysed documents and their postings; 128 MiB) */
+                            (analysed documents and their postings; 32 MiB) */
     int rebuild;         /* 1: start from an empty index */
     int follow_hidden;   /* 1: also index dot-files and dot-folders */
     unsigned max_depth;  /* folder nesting followed below a root */
@@ -66,7 +66,7 @@ typedef struct ws_index_options {
 #define WS_INDEX_OPTIONS_VERSION 1
 #define WS_INDEX_OPTIONS_INIT                                                                      \
     {                                                                                              \
-        WS_INDEX_OPTIONS_VERSION, 10000, (size_t)128 << 20, 0, 0, 64, WS_EXTRACT_OPTIONS_INIT, 0, 0,  \
+        WS_INDEX_OPTIONS_VERSION, 10000, (size_t)32 << 20, 0, 0, 64, WS_EXTRACT_OPTIONS_INIT, 0, 0,  \
             0, 0, NULL                                                                             \
     }
 

@@ -177,7 +177,7 @@ int ws_index_open(ws_index **out, const char *path, const ws_index_options *opts
 }
 
 /*
- * A first build, or a rebuild, committed in several batches: compact it.
+ * A first build, or a rebuild: compact it.
  * Xapian's glass tables are copy-on-write B-trees whose position and
  * posting keys begin with the term, so every batch rewrites blocks all
  * over them and the file keeps the previous revision's blocks as free
@@ -193,7 +193,7 @@ int ws_index_open(ws_index **out, const char *path, const ws_index_options *opts
  */
 static char *compact(ws_index *ix, int rc)
 {
-    if (rc != WS_OK || ix->failed || !ix->fresh || ix->commits < 2 || !ix->dbdir ||
+    if (rc != WS_OK || ix->failed || !ix->fresh || ix->commits < 1 || !ix->dbdir ||
         (ix->stub && !ix->gendir))
         return NULL;
     size_t n = strlen(ix->dbdir);
