@@ -204,7 +204,8 @@ static char *compact(ws_index *ix, int rc)
     memcpy(tmp + n, ".compact", 9);
     ws_layout_discard(tmp); /* what a killed run left */
     ws_error e;
-    if (ws_xdb_compact(ix->dbdir, tmp, &e) == WS_OK && ws_layout_swap_dir(ix->dbdir, tmp, &e) == WS_OK)
+    if (ws_xdb_compact(ix->dbdir, tmp, &e) == WS_OK &&
+        ws_layout_swap_dir(ix->dbdir, tmp, &e) == WS_OK)
         return tmp; /* the old folder, removed once the writer has let go of it */
     ws_layout_discard(tmp);
     free(tmp);
@@ -441,8 +442,8 @@ static void report_notes(ws_index *ix, walk_ctx *w, const file_entry *f, const w
 
 /* One ready document as a Xapian document: the worker's terms, values and
  * record, and what only the writer may say: the unique id and signature. */
-static int make_xdoc(const file_entry *f, const ws_docmsg_doc *d, const char *idterm,
-                     ws_xdoc **out, ws_error *err)
+static int make_xdoc(const file_entry *f, const ws_docmsg_doc *d, const char *idterm, ws_xdoc **out,
+                     ws_error *err)
 {
     ws_xdoc *doc = NULL;
     char sig[64];
@@ -472,8 +473,8 @@ static int make_xdoc(const file_entry *f, const ws_docmsg_doc *d, const char *id
 
 /* Write the ready document of a changed file (m is consumed).
  * Only index write errors are returned. */
-int ws_ix_write_file(ws_index *ix, walk_ctx *w, const file_entry *f, uint32_t docid,
-                     ws_docmsg *m, ws_error *err)
+int ws_ix_write_file(ws_index *ix, walk_ctx *w, const file_entry *f, uint32_t docid, ws_docmsg *m,
+                     ws_error *err)
 {
     char idterm[WS_MAX_IDTERM + 1];
     ws_schema_idterm(f->path, idterm);

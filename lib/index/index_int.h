@@ -33,7 +33,6 @@
 #include "wsearch/index.h"
 #include "xapian/xapian.h"
 
-
 struct ws_index {
     ws_xdb *db;
     ws_analyzer *an;
@@ -42,7 +41,7 @@ struct ws_index {
     unsigned pending_docs; /* changes since the last commit */
     size_t pending_bytes;  /* what they hold in the writer (see ws_ix_write_file) */
     size_t pending_terms;  /* their term entries */
-    int meta_dirty; /* metadata written but not committed */
+    int meta_dirty;        /* metadata written but not committed */
     /* Spelling words of the batch, counted here and added at commit time
      * (spelling.h). */
     ws_spell *spell;
@@ -52,11 +51,11 @@ struct ws_index {
      * other writer changes what is about to be replaced. */
     char *gendir;
     ws_xdb *guard;
-    int failed;      /* an update failed: do not publish the half-built generation */
-    char *dbdir;     /* the database folder written (for its mode) */
-    int ocr_checked; /* OCR languages looked up (see ocr_used) */
-    int stub;        /* the live index is a generation behind a stub file */
-    int fresh;       /* the database was empty when opened */
+    int failed;       /* an update failed: do not publish the half-built generation */
+    char *dbdir;      /* the database folder written (for its mode) */
+    int ocr_checked;  /* OCR languages looked up (see ocr_used) */
+    int stub;         /* the live index is a generation behind a stub file */
+    int fresh;        /* the database was empty when opened */
     unsigned commits; /* batches committed through this handle */
     /* What a file becomes (docbuild.h); used in the worker processes,
      * which inherit it with the analyzer and word list at fork. */
@@ -116,8 +115,8 @@ int ws_ix_file_changed(ws_index *ix, const file_entry *f, uint32_t *docid, int *
                        ws_error *err);
 /* Write the ready document a worker built for a changed file (m is
  * consumed); only index write errors are returned. */
-int ws_ix_write_file(ws_index *ix, walk_ctx *w, const file_entry *f, uint32_t docid,
-                     ws_docmsg *m, ws_error *err);
+int ws_ix_write_file(ws_index *ix, walk_ctx *w, const file_entry *f, uint32_t docid, ws_docmsg *m,
+                     ws_error *err);
 /* Commit when the batch is full (or force and anything is pending). */
 int ws_ix_maybe_commit(ws_index *ix, walk_ctx *w, int force, unsigned long done,
                        unsigned long total, ws_error *err);

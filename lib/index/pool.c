@@ -79,9 +79,9 @@
 #define MSG_MAGIC    0x31525357u        /* "WSR1" */
 #define REQ_MAX      8192               /* longest path a request carries */
 #define MSG_OVERHEAD ((size_t)64 << 20) /* metadata, links, headings beyond max_text */
-#define MSG_PER_TEXT 4 /* a ready document: its text, terms and positions (docmsg.h) */
-#define MSG_PROGRESS 2u                 /* status of "starting an OCR page" */
-#define OCR_SLACK    15u                /* seconds a page may need beyond recognition (rendering) */
+#define MSG_PER_TEXT 4   /* a ready document: its text, terms and positions (docmsg.h) */
+#define MSG_PROGRESS 2u  /* status of "starting an OCR page" */
+#define OCR_SLACK    15u /* seconds a page may need beyond recognition (rendering) */
 
 typedef struct worker {
     pid_t pid; /* 0: not running */

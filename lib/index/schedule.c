@@ -6,9 +6,9 @@
  * files and in extracted text waiting), and one that writes finished
  * documents strictly in walk order, so document ids and reports do not
  * depend on which worker was faster.  What waits in the window is ready
- * documents (docmsg.h), analysed in the workers; the writer only writes.  The pool starts on the first changed
- * file, so a run where nothing changed forks nothing.  Also here: the
- * database folder's permissions narrowed to those of the files it holds.
+ * documents (docmsg.h), analysed in the workers; the writer only writes.  The pool starts on the
+ * first changed file, so a run where nothing changed forks nothing.  Also here: the database
+ * folder's permissions narrowed to those of the files it holds.
  */
 #define _XOPEN_SOURCE 700
 #include <stdio.h>
