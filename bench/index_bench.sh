@@ -20,12 +20,16 @@
 # (and each Xapian table's size), and wsearch/omindex.
 #
 # Usage: bench/index_bench.sh [-j N] [--corpus help|long|all] [--runs R]
-#                             [--copies C]
+#                             [--copies C] [--jobs-compare] [--scaling]
 #   -j N       wsearch worker processes (default: the number of CPUs)
 #   --corpus   which corpus (default all)
 #   --runs R   runs of each indexer per corpus (default 3; medians)
 #   --copies C index the long corpus C times over (C copies in one folder),
 #              to show that the cost per MB stays the same (default 1)
+#   --jobs-compare  instead: wsearch alone with -j 1 and -j 2, alternating,
+#              RUNS each, on each corpus: medians and the -j 2 / -j 1 ratio
+#   --scaling  instead: wsearch alone on 1, 2 and 4 copies of the long corpus
+#              (RUNS each): seconds per MB at each and the largest deviation
 # Environment: WS_BENCH_DIR (default /var/tmp/wsearch-bench), WS_BENCH_EVERY
 # (help pages per converted PDF, 8).
 set -euo pipefail
@@ -36,6 +40,7 @@ JOBS=()
 CORPORA=(help long)
 RUNS=3
 COPIES=1
+MODE=compare
 while (($#)); do
   case $1 in
   -j) JOBS=(-j "$2"); shift 2 ;;
@@ -45,7 +50,9 @@ while (($#)); do
     shift 2 ;;
   --runs) RUNS=$2; shift 2 ;;
   --copies) COPIES=$2; shift 2 ;;
-  *) echo "usage: bench/index_bench.sh [-j N] [--corpus help|long|all] [--runs R] [--copies C]" >&2
+  --jobs-compare) MODE=jobs; shift ;;
+  --scaling) MODE=scaling; shift ;;
+  *) echo "usage: bench/index_bench.sh [-j N] [--corpus help|long|all] [--runs R] [--copies C] [--jobs-compare] [--scaling]" >&2
     exit 2 ;;
   esac
 done
@@ -202,8 +209,8 @@ bench_corpus() { # name
   local failed
   failed=$(grep -c '' "$OUT/wsearch.err" || true)
 
-  printf '\n%s corpus: %s files (%s), %s MB; %s cores; medians of %s runs each\n' \
-    "$name" "$nfiles" "$kinds" "$mb" "$(nproc)" "$RUNS"
+  printf '\n%s corpus: %s files (%s), %s MB; %s cores; medians of %s runs each; load now: %s\n' \
+    "$name" "$nfiles" "$kinds" "$mb" "$(nproc)" "$RUNS" "$(cut -d' ' -f1-3 /proc/loadavg)"
   printf '%-9s %9s %9s %9s %9s %12s %11s %9s\n' tool seconds "CPU s" files/s MB/s "peak RSS MB" \
     "index MB" documents
   line() { # name secs cpu rss_kb size_kb docs
@@ -222,4 +229,69 @@ bench_corpus() { # name
   echo " single process of each tool's process tree - omindex's pdftotext children, wsearch's workers)"
 }
 
-for c in "${CORPORA[@]}"; do bench_corpus "$c"; done
+# ---- wsearch against itself: -j 1 vs -j 2, and cost per MB vs size -------
+
+prep_input() { # name copies: a fresh input folder in $OUT/input; sets nfiles, mb
+  local name=$1 copies=$2
+  OUT=$BENCH/$name
+  IN=$OUT/input
+  rm -rf "$OUT"
+  mkdir -p "$IN"
+  "prep_$name" "$OUT/one"
+  for c in $(seq 1 "$copies"); do cp -r "$OUT/one" "$IN/copy$c"; done
+  rm -rf "$OUT/one"
+  nfiles=$(find "$IN" -type f | wc -l)
+  mb=$(find "$IN" -type f -printf '%s\n' | awk '{s += $1} END {printf "%.1f", s / 1048576}')
+  find "$IN" -type f -exec cat {} + >/dev/null
+}
+
+ws_run() { # tag run jobs...
+  local tag=$1 i=$2; shift 2
+  run "wsearch-$tag" "$i" "$OUT/wsearch.db" env WSEARCH_CONFIG=/dev/null "$WS" --index "$OUT/wsearch.db" \
+    index -q "$@" "$IN"
+}
+
+med() { for f in "$OUT"/wsearch-"$1".*.time; do "$2" "$f"; done | median; }
+
+jobs_compare() { # name
+  prep_input "$1" 1
+  for i in $(seq 1 "$RUNS"); do
+    echo "== $1 run $i/$RUNS: wsearch -j 1, -j 2" >&2
+    ws_run j1 "$i" -j 1
+    ws_run j2 "$i" -j 2
+  done
+  local t1 t2
+  t1=$(med j1 secs)
+  t2=$(med j2 secs)
+  printf '\n%s corpus: %s files, %s MB; %s cores; medians of %s runs; load now: %s\n' "$1" "$nfiles" \
+    "$mb" "$(nproc)" "$RUNS" "$(cut -d' ' -f1-3 /proc/loadavg)"
+  awk -v a="$t1" -v b="$t2" -v c1="$(med j1 cpu)" -v c2="$(med j2 cpu)" -v mb="$mb" 'BEGIN {
+    printf "wsearch -j 1: %6.1f s (CPU %.1f s, %.2f MB/s)\n", a, c1, mb / a
+    printf "wsearch -j 2: %6.1f s (CPU %.1f s, %.2f MB/s)\n", b, c2, mb / b
+    printf "throughput -j 2 / -j 1: x%.2f\n", a / b }'
+}
+
+scaling() {
+  local c rows=""
+  for c in 1 2 4; do
+    prep_input long "$c"
+    for i in $(seq 1 "$RUNS"); do
+      echo "== long x$c run $i/$RUNS: wsearch" >&2
+      ws_run "x$c" "$i" "${JOBS[@]}"
+    done
+    rows+="$c $mb $(med "x$c" secs) $(med "x$c" rss) $(du -sk "$OUT/wsearch.db" | cut -f1)"$'\n'
+  done
+  printf '\nlong corpus at 1, 2, 4 copies; %s cores; medians of %s runs; load now: %s\n' "$(nproc)" \
+    "$RUNS" "$(cut -d' ' -f1-3 /proc/loadavg)"
+  printf '%s' "$rows" | awk '{ spm[NR] = $3 / $2; lo = (NR == 1 || spm[NR] < lo) ? spm[NR] : lo
+      hi = (NR == 1 || spm[NR] > hi) ? spm[NR] : hi
+      printf "x%s: %7.1f MB %7.1f s  %.3f s per MB  peak RSS %.1f MB  index %.1f MB\n", $1, $2, $3,
+        spm[NR], $4 / 1024, $5 / 1024 }
+    END { printf "largest deviation of s per MB from the smallest: %+.1f %%\n", (hi / lo - 1) * 100 }'
+}
+
+case $MODE in
+compare) for c in "${CORPORA[@]}"; do bench_corpus "$c"; done ;;
+jobs) for c in "${CORPORA[@]}"; do jobs_compare "$c"; done ;;
+scaling) scaling ;;
+esac

@@ -25,7 +25,10 @@ typedef struct progress {
     int quiet;   /* failures only */
     int drawn;   /* a bar is on screen and must be cleared before a message */
     unsigned long total;
+    double start; /* when the first walk was over (rates count from there) */
 } progress;
+
+static double mono_s(void);
 
 static void clear_bar(progress *p)
 {
@@ -41,6 +44,7 @@ static void on_event(void *ctx, const ws_index_event *ev)
     switch (ev->kind) {
     case WS_INDEX_EV_SCAN_DONE:
         p->total = ev->total;
+        p->start = mono_s(); /* each root's walk: done counts from 0 again */
         break;
     case WS_INDEX_EV_FAILED:
         clear_bar(p);
@@ -71,8 +75,11 @@ static void on_event(void *ctx, const ws_index_event *ev)
             if (ev->done % step && ev->done != ev->total)
                 break;
             int width = 30, fill = (int)(ev->done * (unsigned long)width / ev->total);
-            fprintf(stderr, "\rindexing [%.*s%*s] %lu/%lu", fill, "##############################",
-                    width - fill, "", ev->done, ev->total);
+            double dt = mono_s() - p->start;
+            dt = dt > 0.001 ? dt : 0.001;
+            fprintf(stderr, "\rindexing [%.*s%*s] %lu/%lu  %.1f MB/s  %.0f documents/s", fill,
+                    "##############################", width - fill, "", ev->done, ev->total,
+                    (double)ev->bytes / 1048576 / dt, (double)ev->done / dt);
             p->drawn = 1;
         }
         break;
@@ -178,7 +185,8 @@ static void usage_index(FILE *f)
           "                (searches never see a half-built index)\n"
           "  --watch       after updating, follow the folders (inotify) and index changes\n"
           "                as they happen, until SIGTERM or ^C\n"
-          "  --batch N     commit after every N changed documents (default 200)\n"
+          "  --batch N     commit after every N changed documents (default 10000), and\n"
+          "                whenever a batch holds 32 MB of analysed documents\n"
           "  -j, --jobs N  extract in N worker processes (default: number of CPUs)\n"
           "  --timeout S   give up on a file after S seconds (wall clock and CPU; default 60)\n"
           "  -q, --quiet   print only failures\n"
@@ -343,6 +351,32 @@ static int resolve_settings(const cli_env *env, index_args *ia, index_settings *
     return ARGS_GO_ON;
 }
 
+/*
+ * A test seam for the crash tests (tests/e2e/crash_analysed.sh), in the
+ * worker before it reads each file: WSEARCH_TEST_WORKER_LOG names a file
+ * the path is appended to (what the workers have started), and
+ * WSEARCH_TEST_WORKER_DELAY=NAME:S makes the worker sleep S seconds before
+ * the file named NAME (a slow file that holds the writer back while the
+ * other workers analyse the files after it).
+ */
+static void test_worker_hook(const char *path)
+{
+    const char *log = getenv("WSEARCH_TEST_WORKER_LOG");
+    FILE *f = log ? fopen(log, "a") : NULL;
+    if (f) {
+        fprintf(f, "%s\n", path);
+        fclose(f);
+    }
+    const char *d = getenv("WSEARCH_TEST_WORKER_DELAY"), *colon = d ? strrchr(d, ':') : NULL;
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    if (colon && (size_t)(colon - d) == strlen(base) && !strncmp(d, base, strlen(base))) {
+        struct timespec t = {atoi(colon + 1), 0};
+        while (nanosleep(&t, &t) != 0 && errno == EINTR)
+            ;
+    }
+}
+
 /* What is checked before the index is opened; ARGS_GO_ON or the exit code. */
 static int check_index_args(const cli_env *env, index_args *ia)
 {
@@ -355,6 +389,8 @@ static int check_index_args(const cli_env *env, index_args *ia)
         return EXIT_ERROR;
     }
     ia->pr.tty = isatty(STDERR_FILENO);
+    if (getenv("WSEARCH_TEST_WORKER_LOG") || getenv("WSEARCH_TEST_WORKER_DELAY"))
+        ia->opts.worker_hook = test_worker_hook;
     if (make_parents(env->index) != 0) {
         cli_error("%s: cannot create the index's folder: %s", env->index, strerror(errno));
         return EXIT_ERROR;

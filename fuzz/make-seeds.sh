@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # make-seeds.sh OUTDIR - seed corpora for fuzz_pdf, fuzz_ooxml, fuzz_odf,
 # fuzz_xlsx, fuzz_ods, fuzz_doc, fuzz_ppt, fuzz_xls, fuzz_rtf, fuzz_image,
-# fuzz_record, fuzz_extract and fuzz_query from the fixtures (tests/data/docs,
+# fuzz_record, fuzz_docmsg, fuzz_extract and fuzz_query from the fixtures (tests/data/docs,
 # tests/data/legacy, tests/data/ocr, tests/data/extract, bench/queries.txt), in the input
 # layouts those targets expect (see the comment at the top of each; fuzz_doc,
 # fuzz_ppt and fuzz_xls are fuzz_ole.c, the zip formats fuzz_zip.c).
 set -euo pipefail
 OUT=${1:?usage: fuzz/make-seeds.sh OUTDIR}
 SRC=$(cd "$(dirname "$0")/.." && pwd)
-mkdir -p "$OUT"/{pdf,ooxml,odf,xlsx,ods,record,doc,ppt,xls,rtf,image,extract,query}
+mkdir -p "$OUT"/{pdf,ooxml,odf,xlsx,ods,record,docmsg,doc,ppt,xls,rtf,image,extract,query}
 python3 - "$SRC/tests/data/docs" "$OUT" <<'PY'
 import glob, os, struct, sys, zipfile
 docs, out = sys.argv[1:]
@@ -63,6 +63,27 @@ rec = record(None)
 msg = struct.pack("<I", len(rec)) + rec + struct.pack("<I", 0) + s(None) + struct.pack("<III", 1, 0, 20)
 w("%s/record/two-slides" % out, bytes([200]) + msg)
 w("%s/record/stored-two-slides" % out, bytes([1]) + record(b"/srv/korpus/folien.pptx"))
+# a docmsg (lib/index/docmsg.h) as a worker sends it for that file: one
+# document (the stored record, the type value, two terms), one spelling word
+def v(n):
+    b = b""
+    while True:
+        b += bytes([(n & 0x7F) | (0x80 if n > 0x7F else 0)])
+        n >>= 7
+        if not n:
+            return b
+stored = record(b"/srv/korpus/folien.pptx")
+doc = struct.pack("<I", len(stored)) + stored
+doc += struct.pack("<I", 1) + struct.pack("<II", 2, 4) + b"pptx"
+terms = [(b"folie", 2, [3, 10]), (b"Zfoli", 2, [])]
+doc += struct.pack("<I", len(terms))
+for t, wdf, pos in terms:
+    doc += bytes([len(t)]) + t + v(wdf) + v(len(pos))
+    doc += b"".join(v(p - (pos[i - 1] if i else 0)) for i, p in enumerate(pos))
+words = bytes([5]) + b"folie" + v(2) + bytes([1])
+trailer = struct.pack("<I", 0) + s(None) + struct.pack("<III", 1, 0, 20) + struct.pack("<II", 33, 0)
+dm = b"WSD\x01" + struct.pack("<I", 1) + doc + struct.pack("<I", 1) + words + trailer
+w("%s/docmsg/two-slides" % out, bytes([200]) + dm)
 # the images of the OCR fixtures, behind fuzz_image's type byte
 for f in glob.glob(docs + "/../ocr/*.*"):
     ext = f.rsplit(".", 1)[1]

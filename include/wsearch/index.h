@@ -45,8 +45,9 @@ typedef struct ws_index ws_index;
 
 typedef struct ws_index_options {
     unsigned version;    /* WS_INDEX_OPTIONS_VERSION */
-    unsigned batch_docs; /* commit after this many changed documents */
-    size_t batch_bytes;  /* ... or after this much extracted text */
+    unsigned batch_docs; /* commit after this many changed documents (10000) */
+    size_t batch_bytes;  /* ... or once they hold this much of the writer's memory
+                            (analysed documents and their postings; 32 MiB) */
     int rebuild;         /* 1: start from an empty index */
     int follow_hidden;   /* 1: also index dot-files and dot-folders */
     unsigned max_depth;  /* folder nesting followed below a root */
@@ -65,7 +66,7 @@ typedef struct ws_index_options {
 #define WS_INDEX_OPTIONS_VERSION 1
 #define WS_INDEX_OPTIONS_INIT                                                                      \
     {                                                                                              \
-        WS_INDEX_OPTIONS_VERSION, 200, (size_t)32 << 20, 0, 0, 64, WS_EXTRACT_OPTIONS_INIT, 0, 0,  \
+        WS_INDEX_OPTIONS_VERSION, 10000, (size_t)32 << 20, 0, 0, 64, WS_EXTRACT_OPTIONS_INIT, 0, 0,  \
             0, 0, NULL                                                                             \
     }
 
@@ -104,6 +105,7 @@ typedef struct ws_index_event {
     const char *message; /* reason for FAILED/WARNING, else NULL */
     unsigned long done;  /* files handled so far */
     unsigned long total; /* files to handle */
+    uint64_t bytes;      /* FILE: bytes of the files read so far in this walk (throughput) */
 } ws_index_event;
 
 /* Progress and problems.  Strings are valid only during the call. */

@@ -36,52 +36,14 @@
 #include "analysis/compound.h"
 #include "index/layout.h"
 #include "analysis/stopwords.h"
-#include "analysis/termgen.h"
 #include "extract/ocr.h"
 #include "index/pool.h"
 #include "index/record.h"
-#include "search/related.h"
+#include "index/spelling.h"
 #include "index/schema.h"
 #include "analysis/analysis.h"
 #include "xapian/xapian.h"
 #include "index/index_int.h"
-
-/*
- * The words of a batch for the spelling table, counted here and handed to
- * Xapian once per distinct word just before the commit: add_spelling per
- * occurrence costs a map lookup in the writer each time, which showed in
- * profiles.
- */
-typedef struct spell_set {
-    ws_strset *words; /* each word's counter: its occurrences; NULL until the first */
-    int oom;
-} spell_set;
-
-static void spell_add(spell_set *s, const char *w, size_t len)
-{
-    if (s->oom)
-        return;
-    long i = -1;
-    if (s->words || (s->words = ws_strset_new(0)))
-        i = ws_strset_add(s->words, w, len, NULL);
-    if (i < 0)
-        s->oom = 1;
-    else
-        (*ws_strset_counter(s->words, (size_t)i))++;
-}
-
-/* Add the counted words to the index (if rc is still WS_OK) and free. */
-static int spell_flush(ws_xdb *db, spell_set *s, int rc, ws_error *err)
-{
-    if (rc == WS_OK && s->oom)
-        rc = ws_error_set(err, WS_ENOMEM, "out of memory");
-    for (size_t i = 0; rc == WS_OK && i < ws_strset_size(s->words); i++)
-        rc = ws_xdb_add_spelling(db, ws_strset_at(s->words, i, NULL),
-                                 *ws_strset_counter(s->words, i), err);
-    ws_strset_free(s->words);
-    memset(s, 0, sizeof *s);
-    return rc;
-}
 
 /* ---- open and close ----------------------------------------------------- */
 
@@ -111,7 +73,7 @@ static int open_live(ws_index *ix, const char *path, ws_error *err)
 {
     for (int attempt = 0; attempt < 5; attempt++) {
         char *dir = NULL, *again = NULL;
-        int rc = ws_layout_live(path, &dir, NULL, err);
+        int rc = ws_layout_live(path, &dir, &ix->stub, err);
         if (rc == WS_OK)
             rc = ws_xdb_open_write(&ix->db, dir, WS_XDB_CREATE, err);
         if (rc == WS_OK)
@@ -174,7 +136,7 @@ int ws_index_open(ws_index **out, const char *path, const ws_index_options *opts
     else
         ix->opts = (ws_index_options)WS_INDEX_OPTIONS_INIT;
     if (!ix->opts.batch_docs)
-        ix->opts.batch_docs = 200;
+        ix->opts.batch_docs = 10000;
     if (!ix->opts.max_depth)
         ix->opts.max_depth = 64;
 
@@ -186,7 +148,11 @@ int ws_index_open(ws_index **out, const char *path, const ws_index_options *opts
         rc = ws_error_set(err, rc, "%s: cannot open index for writing: %s", path, err->msg);
     if (rc == WS_OK)
         rc = check_signatures(ix, path, err);
-    if (rc == WS_OK && !(ix->spell = calloc(1, sizeof *ix->spell)))
+    uint32_t had = 0;
+    if (rc == WS_OK)
+        rc = ws_xdb_doccount(ix->db, &had, err);
+    ix->fresh = had == 0;
+    if (rc == WS_OK && !(ix->spell = ws_spell_new()))
         rc = ws_error_set(err, WS_ENOMEM, "out of memory");
     if (rc == WS_OK)
         rc = ws_analyzer_new(&ix->an, err);
@@ -201,7 +167,7 @@ int ws_index_open(ws_index **out, const char *path, const ws_index_options *opts
         ws_layout_discard(ix->gendir);
         free(ix->gendir);
         free(ix->dbdir);
-        free(ix->spell);
+        ws_spell_free(ix->spell);
         free(ix->path);
         free(ix);
         return rc;
@@ -210,19 +176,58 @@ int ws_index_open(ws_index **out, const char *path, const ws_index_options *opts
     return WS_OK;
 }
 
+/*
+ * A first build, or a rebuild: compact it.
+ * Xapian's glass tables are copy-on-write B-trees whose position and
+ * posting keys begin with the term, so every batch rewrites blocks all
+ * over them and the file keeps the previous revision's blocks as free
+ * space; after a few commits position.glass is 2-3 times its content.
+ * A single commit would avoid that but hold the whole corpus's postings
+ * in the writer's memory.  So batches stay bounded by memory, and an
+ * index built from empty is copied compacted (Xapian's compact, about a
+ * second per 100 MB) and put in place of the folder in one rename.  Not
+ * for a live generation behind a stub (readers would reopen a different
+ * database under the same name) and not for incremental runs, whose
+ * batches are small.  A failure keeps the uncompacted index, which is
+ * whole.
+ */
+static char *compact(ws_index *ix, int rc)
+{
+    if (rc != WS_OK || ix->failed || !ix->fresh || ix->commits < 1 || !ix->dbdir ||
+        (ix->stub && !ix->gendir))
+        return NULL;
+    size_t n = strlen(ix->dbdir);
+    char *tmp = malloc(n + 9);
+    if (!tmp)
+        return NULL;
+    memcpy(tmp, ix->dbdir, n);
+    memcpy(tmp + n, ".compact", 9);
+    ws_layout_discard(tmp); /* what a killed run left */
+    ws_error e;
+    if (ws_xdb_compact(ix->dbdir, tmp, &e) == WS_OK &&
+        ws_layout_swap_dir(ix->dbdir, tmp, &e) == WS_OK)
+        return tmp; /* the old folder, removed once the writer has let go of it */
+    ws_layout_discard(tmp);
+    free(tmp);
+    return NULL;
+}
+
 int ws_index_close(ws_index *ix, ws_error *err)
 {
     if (!ix)
         return WS_OK;
     int rc = WS_OK;
     if (ix->pending_docs || ix->meta_dirty) {
-        rc = spell_flush(ix->db, ix->spell, WS_OK, err);
+        rc = ws_spell_flush(ix->spell, ix->db, err);
         if (rc == WS_OK)
             rc = ws_xdb_commit(ix->db, err);
-    } else {
-        spell_flush(ix->db, ix->spell, WS_ENOMEM, NULL); /* nothing to add: just free */
+        ix->commits += rc == WS_OK;
     }
+    char *old = compact(ix, rc);
     ws_xdb_close(ix->db);
+    if (old)
+        ws_layout_discard(old);
+    free(old);
     free(ix->dbdir);
     if (ix->gendir) {
         /* Readers switch to the new generation only now, when it is whole. */
@@ -233,11 +238,10 @@ int ws_index_close(ws_index *ix, ws_error *err)
         ws_xdb_close(ix->guard);
         free(ix->gendir);
     }
-    ws_termgen_free(ix->tg);
-    ws_termlist_free(&ix->terms);
+    ws_docbuild_free(&ix->build);
     ws_analyzer_free(ix->an);
     ws_compounds_free(ix->dict);
-    free(ix->spell);
+    ws_spell_free(ix->spell);
     free(ix->path);
     free(ix);
     return rc;
@@ -255,7 +259,7 @@ int ws_index_release(ws_index *ix, ws_error *err)
         return WS_OK;
     int rc = WS_OK;
     if (ix->pending_docs || ix->meta_dirty) {
-        rc = spell_flush(ix->db, ix->spell, WS_OK, err);
+        rc = ws_spell_flush(ix->spell, ix->db, err);
         if (rc == WS_OK)
             rc = ws_xdb_commit(ix->db, err);
         if (rc != WS_OK)
@@ -263,6 +267,7 @@ int ws_index_release(ws_index *ix, ws_error *err)
     }
     ix->pending_docs = 0;
     ix->pending_bytes = 0;
+    ix->pending_terms = 0;
     ix->meta_dirty = 0;
     ws_xdb_close(ix->db);
     ix->db = NULL;
@@ -301,272 +306,6 @@ int ws_index_reacquire(ws_index *ix, ws_error *err)
 
 /* ---- one document ------------------------------------------------------- */
 
-typedef struct term_ctx {
-    ws_xdoc *doc;
-    spell_set *spell;
-    int spelling; /* feed the spelling dictionary */
-    ws_error *err;
-    ws_termgen *tg;     /* which terms a text becomes (analysis/termgen.h) */
-    ws_termlist *terms; /* reused from text to text */
-} term_ctx;
-
-/* Add the generator's terms to the document: words with their positions
- * (phrases), stems, exact spellings, compound parts and hyphen joins. */
-static int add_terms(term_ctx *c, const char *prefix, int positions)
-{
-    int rc = WS_OK;
-    for (size_t i = 0; rc == WS_OK && i < c->terms->n; i++) {
-        const ws_term *t = &c->terms->v[i];
-        const char *term = ws_termlist_term(c->terms, i);
-        if (t->kind == WS_TERM_WORD && positions)
-            rc = ws_xdoc_add_posting(c->doc, term, t->pos, t->wdf, c->err);
-        else
-            rc = ws_xdoc_add_term(c->doc, term, t->wdf, c->err);
-        /* Spelling suggestions come from words, not numbers.  Short words
-         * must be there too, or the parser "corrects" vor to davor. */
-        if (rc == WS_OK && t->kind == WS_TERM_WORD && c->spelling && !*prefix &&
-            !(t->flags & WS_TOK_NUMBER) && t->len >= 2)
-            spell_add(c->spell, term, t->len);
-    }
-    return rc;
-}
-
-static int index_text(ws_index *ix, term_ctx *c, const char *prefix, uint32_t wdf, int positions,
-                      const char *text, size_t len, uint32_t *pos)
-{
-    (void)ix;
-    ws_termlist_clear(c->terms);
-    uint32_t next = *pos;
-    int rc = ws_termgen_text(c->tg, prefix, wdf, text, len, &next, c->terms, c->err);
-    if (rc == WS_OK)
-        rc = add_terms(c, prefix, positions);
-    /* Leave a gap so a phrase never runs from one field into the next. */
-    *pos = ((next / WS_POS_GAP) + 1) * WS_POS_GAP;
-    return rc;
-}
-
-/* Free text in a field: prefixed terms for field search, plain terms so a
- * word search finds it too. */
-static int index_field(ws_index *ix, term_ctx *c, const char *prefix, const char *text,
-                       uint32_t *pos)
-{
-    if (!text || !*text)
-        return WS_OK;
-    size_t len = strlen(text);
-    uint32_t p = *pos;
-    int rc = index_text(ix, c, prefix, 1, 1, text, len, &p);
-    if (rc == WS_OK)
-        rc = index_text(ix, c, "", 1, 1, text, len, pos);
-    return rc;
-}
-
-/* A title for documents that have none: the file name without extension. */
-static char *title_from_path(const char *path)
-{
-    const char *b = strrchr(path, '/');
-    b = b ? b + 1 : path;
-    const char *dot = strrchr(b, '.');
-    size_t n = dot && dot != b ? (size_t)(dot - b) : strlen(b);
-    char *t = malloc(n + 1);
-    if (!t)
-        return NULL;
-    for (size_t i = 0; i < n; i++)
-        t[i] = (b[i] == '_' || b[i] == '-') ? ' ' : b[i];
-    t[n] = '\0';
-    return t;
-}
-
-/* Values the searcher counts for facets: the fields as written, so a
- * facet shows "Dr. Aylin Kaya", not a folded term. */
-static int set_facet_values(ws_xdoc *doc, const ws_extracted *x, ws_error *err)
-{
-    int rc = WS_OK;
-    if (x->organisation && *x->organisation)
-        rc = ws_xdoc_set_value(doc, WS_SLOT_ORG, x->organisation, strlen(x->organisation), err);
-    if (rc == WS_OK && x->event && *x->event)
-        rc = ws_xdoc_set_value(doc, WS_SLOT_EVENT, x->event, strlen(x->event), err);
-    if (rc == WS_OK && x->date && strlen(x->date) >= 4)
-        rc = ws_xdoc_set_value(doc, WS_SLOT_YEAR, x->date, 4, err);
-    if (rc == WS_OK && x->nspeakers) {
-        ws_buf b = WS_BUF_INIT;
-        for (size_t i = 0; i < x->nspeakers; i++) {
-            if (i)
-                ws_buf_putc(&b, WS_XFACET_SEP);
-            ws_buf_puts(&b, x->speakers[i]);
-        }
-        if (!ws_buf_cstr(&b))
-            rc = ws_error_set(err, WS_ENOMEM, "out of memory");
-        else
-            rc = ws_xdoc_set_value(doc, WS_SLOT_SPEAKERS, b.data, b.len, err);
-        ws_buf_free(&b);
-    }
-    return rc;
-}
-
-/* The free text of a document: title, passages, fields, description. */
-static int index_body(ws_index *ix, term_ctx *c, const ws_extracted *x, const char *title,
-                      uint32_t *pos)
-{
-    /* The title, prefixed for title: searches and plain with a higher wdf
-     * so a title match outranks a body match. */
-    uint32_t p0 = *pos;
-    int rc = index_text(ix, c, WS_PFX_TITLE, 1, 1, title, strlen(title), &p0);
-    if (rc == WS_OK)
-        rc = index_text(ix, c, "", WS_TITLE_WDF, 1, title, strlen(title), pos);
-    for (size_t i = 0; rc == WS_OK && i < x->npassages; i++) {
-        const ws_passage *p = &x->passages[i];
-        if (p->heading && *p->heading)
-            rc = index_text(ix, c, "", 2, 1, p->heading, strlen(p->heading), pos);
-        if (rc == WS_OK)
-            rc = index_text(ix, c, "", 1, 1, p->text, p->text_len, pos);
-    }
-    for (size_t i = 0; rc == WS_OK && i < x->nspeakers; i++)
-        rc = index_field(ix, c, WS_PFX_SPEAKER, x->speakers[i], pos);
-    if (rc == WS_OK)
-        rc = index_field(ix, c, WS_PFX_ORG, x->organisation, pos);
-    if (rc == WS_OK)
-        rc = index_field(ix, c, WS_PFX_EVENT, x->event, pos);
-    if (rc == WS_OK && x->description)
-        rc = index_text(ix, c, "", 1, 1, x->description, strlen(x->description), pos);
-    return rc;
-}
-
-/* Tags: each word a boolean K term (tag:dolmetschen) and free text. */
-static int index_tags(ws_index *ix, term_ctx *c, const ws_extracted *x, uint32_t *pos)
-{
-    int rc = WS_OK;
-    for (size_t i = 0; rc == WS_OK && i < x->ntags; i++) {
-        const char *t = x->tags[i];
-        rc = index_text(ix, c, "", 1, 1, t, strlen(t), pos);
-        if (rc != WS_OK)
-            break;
-        char term[WS_MAX_TERM + 1], stem[WS_MAX_TERM + 1];
-        const char *s = t;
-        while (*s && rc == WS_OK) {
-            size_t n = strcspn(s, " \t,;");
-            if (n && ws_analyze_word(ix->an, s, n, term, stem, NULL) == WS_OK) {
-                char bt[WS_MAX_TERM + 4];
-                snprintf(bt, sizeof bt, "%s%s", WS_PFX_TAG, term);
-                rc = ws_xdoc_add_boolean_term(c->doc, bt, c->err);
-            }
-            s += n;
-            s += strspn(s, " \t,;");
-        }
-    }
-    return rc;
-}
-
-/* Filters and values: type, date, facets, signature. */
-static int add_filters(ws_xdoc *doc, const file_entry *f, const ws_extracted *x, ws_error *err)
-{
-    char bt[WS_MAX_IDTERM + 1];
-    const char *tn = ws_doctype_name(x->type);
-    snprintf(bt, sizeof bt, "%s%s", WS_PFX_TYPE, tn);
-    int rc = ws_xdoc_add_boolean_term(doc, bt, err);
-    if (rc == WS_OK)
-        rc = ws_xdoc_set_value(doc, WS_SLOT_TYPE, tn, strlen(tn), err);
-    if (rc == WS_OK && x->date && strlen(x->date) == 10) {
-        char ymd[9];
-        snprintf(ymd, sizeof ymd, "%.4s%.2s%.2s", x->date, x->date + 5, x->date + 8);
-        rc = ws_xdoc_set_value(doc, WS_SLOT_DATE, ymd, 8, err);
-        snprintf(bt, sizeof bt, "%s%.4s", WS_PFX_YEAR, ymd);
-        if (rc == WS_OK)
-            rc = ws_xdoc_add_boolean_term(doc, bt, err);
-        snprintf(bt, sizeof bt, "%s%.6s", WS_PFX_MONTH, ymd);
-        if (rc == WS_OK)
-            rc = ws_xdoc_add_boolean_term(doc, bt, err);
-        snprintf(bt, sizeof bt, "%s%s", WS_PFX_DATE, ymd);
-        if (rc == WS_OK)
-            rc = ws_xdoc_add_boolean_term(doc, bt, err);
-    }
-    if (rc == WS_OK)
-        rc = set_facet_values(doc, x, err);
-    char sig[64];
-    snprintf(sig, sizeof sig, "%lld.%09ld:%lld", (long long)f->st.st_mtim.tv_sec,
-             (long)f->st.st_mtim.tv_nsec, (long long)f->st.st_size);
-    if (rc == WS_OK)
-        rc = ws_xdoc_set_value(doc, WS_SLOT_SIGNATURE, sig, strlen(sig), err);
-    return rc;
-}
-
-/* Links to local files, for related documents (see related.h), the
- * document's own name, and its idterm. */
-static int add_links(ws_xdoc *doc, const file_entry *f, const ws_extracted *x, ws_error *err)
-{
-    int rc = WS_OK;
-    char rt[WS_MAX_IDTERM + 1], target[PATH_MAX], name[PATH_MAX];
-    for (size_t i = 0; rc == WS_OK && i < x->nlinks; i++) {
-        if (!ws_related_resolve(f->path, x->links[i], target, sizeof target))
-            continue;
-        ws_related_term(WS_PFX_LINK, target, rt);
-        rc = ws_xdoc_add_boolean_term(doc, rt, err);
-        if (rc == WS_OK && ws_related_name(target, name, sizeof name)) {
-            ws_related_term(WS_PFX_LINKNAME, name, rt);
-            rc = ws_xdoc_add_boolean_term(doc, rt, err);
-        }
-    }
-    if (rc == WS_OK && ws_related_name(f->path, name, sizeof name)) {
-        ws_related_term(WS_PFX_NAME, name, rt);
-        rc = ws_xdoc_add_boolean_term(doc, rt, err);
-    }
-    char bt[WS_MAX_IDTERM + 1];
-    ws_schema_idterm(f->path, bt);
-    if (rc == WS_OK)
-        rc = ws_xdoc_add_boolean_term(doc, bt, err);
-    return rc;
-}
-
-static int build_document(ws_index *ix, const file_entry *f, const ws_extracted *x, ws_xdoc **out,
-                          ws_error *err)
-{
-    ws_xdoc *doc = NULL;
-    char *title = NULL, *data = NULL;
-    int rc = ws_xdoc_new(&doc, err);
-    if (rc != WS_OK)
-        return rc;
-    if (x->title && *x->title)
-        title = strdup(x->title);
-    else
-        title = title_from_path(f->path);
-    if (!title) {
-        rc = ws_error_set(err, WS_ENOMEM, "out of memory");
-        goto done;
-    }
-
-    if (!ix->tg)
-        rc = ws_termgen_new(&ix->tg, ix->an, ix->dict, err);
-    if (rc != WS_OK)
-        goto done;
-    ws_termgen_set_dict(ix->tg, ix->dict);
-    term_ctx c = {doc, ix->spell, 1, err, ix->tg, &ix->terms};
-    uint32_t pos = 1;
-    rc = index_body(ix, &c, x, title, &pos);
-    c.spelling = 0;
-    if (rc == WS_OK)
-        rc = index_tags(ix, &c, x, &pos);
-    if (rc == WS_OK)
-        rc = add_filters(doc, f, x, err);
-    if (rc == WS_OK)
-        rc = add_links(doc, f, x, err);
-    if (rc == WS_OK) {
-        /* The stored record (record.h): everything a result line or
-         * snippet needs, so searching never goes back to the file. */
-        size_t dlen = 0;
-        rc = ws_record_encode(x, f->path, title, &data, &dlen, err);
-        if (rc == WS_OK)
-            rc = ws_xdoc_set_data(doc, data, dlen, err);
-    }
-done:
-    free(title);
-    free(data);
-    if (rc != WS_OK) {
-        ws_xdoc_free(doc);
-        return rc;
-    }
-    *out = doc;
-    return WS_OK;
-}
-
 /* The stored signature of the document for idterm: "" if there is none;
  * *docid is 0 then. */
 static int stored_signature(ws_index *ix, const char *idterm, uint32_t *docid, char **sig,
@@ -602,17 +341,26 @@ int ws_ix_maybe_commit(ws_index *ix, walk_ctx *w, int force, unsigned long done,
     if (!force && ix->pending_docs < ix->opts.batch_docs &&
         ix->pending_bytes < ix->opts.batch_bytes)
         return WS_OK;
-    int rc = spell_flush(ix->db, ix->spell, WS_OK, err);
+    int rc = ws_spell_flush(ix->spell, ix->db, err);
     if (rc == WS_OK)
         rc = ws_xdb_commit(ix->db, err);
     if (rc != WS_OK)
         return rc;
     ix->pending_docs = 0;
     ix->pending_bytes = 0;
+    ix->pending_terms = 0;
     ix->meta_dirty = 0;
+    ix->commits++;
     w->stats->commits++;
     report(w, WS_INDEX_EV_COMMIT, NULL, NULL, done, total);
     return WS_OK;
+}
+
+/* What value slot WS_SLOT_SIGNATURE holds for f: "mtime_s.ns:size". */
+static void file_signature(const file_entry *f, char sig[64])
+{
+    snprintf(sig, 64, "%lld.%09ld:%lld", (long long)f->st.st_mtim.tv_sec,
+             (long)f->st.st_mtim.tv_nsec, (long long)f->st.st_size);
 }
 
 /* Does the file need (re)indexing?  *docid gets its document, if any. */
@@ -626,8 +374,7 @@ int ws_ix_file_changed(ws_index *ix, const file_entry *f, uint32_t *docid, int *
     if (rc != WS_OK)
         return rc;
     char sig[64];
-    snprintf(sig, sizeof sig, "%lld.%09ld:%lld", (long long)f->st.st_mtim.tv_sec,
-             (long)f->st.st_mtim.tv_nsec, (long long)f->st.st_size);
+    file_signature(f, sig);
     *changed = !(*docid && !strcmp(old, sig));
     free(old);
     return WS_OK;
@@ -636,7 +383,7 @@ int ws_ix_file_changed(ws_index *ix, const file_entry *f, uint32_t *docid, int *
 /* A file was recognised: count it, and the first time in a run, warn
  * about languages asked for that Tesseract has no data for (it leaves them
  * out by itself; a missing first language fails each file instead). */
-static void ocr_used(ws_index *ix, walk_ctx *w, const file_entry *f, const ws_extracted *x)
+static void ocr_used(ws_index *ix, walk_ctx *w, const file_entry *f, const ws_docmsg *x)
 {
     w->stats->ocr_pages += x->ocr_pages;
     w->stats->ocr_skipped += x->ocr_skipped;
@@ -672,52 +419,97 @@ static void ocr_used(ws_index *ix, walk_ctx *w, const file_entry *f, const ws_ex
     free(missing);
 }
 
-/* Write the extracted record of a changed file (x is consumed).
- * Only index write errors are returned. */
-int ws_ix_write_file(ws_index *ix, walk_ctx *w, const file_entry *f, uint32_t docid,
-                     ws_extracted *x, ws_error *err)
+/* What the worker said about the file beyond its documents. */
+static void report_notes(ws_index *ix, walk_ctx *w, const file_entry *f, const ws_docmsg *m)
 {
-    char idterm[WS_MAX_IDTERM + 1];
-    ws_schema_idterm(f->path, idterm);
-    ws_error xerr;
-    ws_error_clear(&xerr);
-    if (x->converted)
+    if (m->converted)
         report(w, WS_INDEX_EV_WARNING, f->path, "not UTF-8: read as Windows-1252/Latin-1", 0, 0);
-    if (x->note)
-        report(w, WS_INDEX_EV_WARNING, f->path, x->note, 0, 0);
-    if (x->truncated) {
+    if (m->note)
+        report(w, WS_INDEX_EV_WARNING, f->path, m->note, 0, 0);
+    if (m->truncated) {
         /* Quietly losing a document's tail was issue 16: say what was kept. */
         char msg[160];
         snprintf(msg, sizeof msg,
-                 "%lld bytes: text longer than the %zu MiB limit, only its first %zu bytes are "
+                 "%lld bytes: text longer than the %zu MiB limit, only its first %llu bytes are "
                  "searchable",
-                 (long long)f->st.st_size, ix->opts.extract.max_text >> 20, x->text_len);
+                 (long long)f->st.st_size, ix->opts.extract.max_text >> 20,
+                 (unsigned long long)m->text_len);
         report(w, WS_INDEX_EV_WARNING, f->path, msg, 0, 0);
     }
-    if (x->ocr_pages || x->ocr_skipped)
-        ocr_used(ix, w, f, x);
+    if (m->ocr_pages || m->ocr_skipped)
+        ocr_used(ix, w, f, m);
+}
+
+/* One ready document as a Xapian document: the worker's terms, values and
+ * record, and what only the writer may say: the unique id and signature. */
+static int make_xdoc(const file_entry *f, const ws_docmsg_doc *d, const char *idterm, ws_xdoc **out,
+                     ws_error *err)
+{
     ws_xdoc *doc = NULL;
-    int rc = build_document(ix, f, x, &doc, &xerr);
-    size_t bytes = x->text_len;
-    ws_extracted_free(x);
-    if (rc == WS_ENOMEM || rc == WS_EINTERNAL) {
+    char sig[64];
+    file_signature(f, sig);
+    int rc = ws_xdoc_new(&doc, err);
+    if (rc == WS_OK)
+        rc = ws_xdoc_add_terms(doc, d->terms, d->nterms, err);
+    for (unsigned i = 0; rc == WS_OK && i < d->nvalues; i++)
+        rc = ws_xdoc_set_value(doc, d->values[i].slot, d->values[i].data, d->values[i].len, err);
+    if (rc == WS_OK)
+        rc = ws_xdoc_set_data(doc, d->data, d->data_len, err);
+    if (rc == WS_OK)
+        rc = ws_xdoc_add_boolean_term(doc, idterm, err);
+    if (rc == WS_OK)
+        rc = ws_xdoc_set_value(doc, WS_SLOT_SIGNATURE, sig, strlen(sig), err);
+    if (rc != WS_OK) {
+        ws_xdoc_free(doc);
+        doc = NULL;
+    }
+    *out = doc;
+    return rc;
+}
+
+/* Bytes a written document holds in the batch besides its message: the
+ * writer's posting changes per term entry (Xapian's maps), roughly. */
+#define TERM_ENTRY_BYTES 96
+
+/* Write the ready document of a changed file (m is consumed).
+ * Only index write errors are returned. */
+int ws_ix_write_file(ws_index *ix, walk_ctx *w, const file_entry *f, uint32_t docid, ws_docmsg *m,
+                     ws_error *err)
+{
+    char idterm[WS_MAX_IDTERM + 1];
+    ws_schema_idterm(f->path, idterm);
+    report_notes(ix, w, f, m);
+    ws_error xerr;
+    ws_error_clear(&xerr);
+    ws_xdoc *doc = NULL;
+    int rc = WS_OK;
+    if (m->ndocs != 1) /* a document per passage is issue 13's writer */
+        rc = ws_error_set(&xerr, WS_EINTERNAL, "%zu documents for one file", m->ndocs);
+    else
+        rc = make_xdoc(f, &m->docs[0], idterm, &doc, &xerr);
+    if (rc == WS_ENOMEM || rc == WS_EINTERNAL || rc == WS_EINVAL) {
         report(w, WS_INDEX_EV_FAILED, f->path, xerr.msg, 0, 0);
         w->stats->failed++;
+        ws_docmsg_free(m);
         return WS_OK;
     }
-    if (rc != WS_OK)
-        return ws_error_set(err, rc, "%s", xerr.msg);
-    rc = ws_xdb_replace_by_term(ix->db, idterm, doc, NULL, err);
-    ws_xdoc_free(doc);
-    if (rc != WS_OK)
-        return rc;
-    if (docid)
-        w->stats->updated++;
+    if (rc == WS_OK)
+        rc = ws_xdb_replace_by_term(ix->db, idterm, doc, NULL, err);
     else
-        w->stats->added++;
-    ix->pending_docs++;
-    ix->pending_bytes += bytes;
-    return WS_OK;
+        ws_error_set(err, rc, "%s", xerr.msg);
+    ws_xdoc_free(doc);
+    if (rc == WS_OK) {
+        ws_spell_add(ix->spell, m);
+        if (docid)
+            w->stats->updated++;
+        else
+            w->stats->added++;
+        ix->pending_docs++;
+        ix->pending_bytes += m->len + m->nterms * TERM_ENTRY_BYTES;
+        ix->pending_terms += m->nterms;
+    }
+    ws_docmsg_free(m);
+    return rc;
 }
 
 int ws_index_update(ws_index *ix, const char *const *roots, size_t nroots,
@@ -748,7 +540,8 @@ int ws_index_update(ws_index *ix, const char *const *roots, size_t nroots,
                       stats,
                       real,
                       have_index ? index_real : NULL,
-                      have_gen ? gen_real : NULL};
+                      have_gen ? gen_real : NULL,
+                      0};
         if (!realpath(roots[r], real)) {
             int e = errno, pruned = 0;
             if (e == ENOENT || e == ENOTDIR) {
@@ -781,7 +574,7 @@ int ws_index_update(ws_index *ix, const char *const *roots, size_t nroots,
     }
     ws_pool_free(pool);
     if (rc == WS_OK) {
-        walk_ctx w = {ix, {0}, reportfn, ctx, stats, NULL, NULL, NULL};
+        walk_ctx w = {ix, {0}, reportfn, ctx, stats, NULL, NULL, NULL, 0};
         rc = ws_ix_maybe_commit(ix, &w, 1, stats->files, stats->files, err);
     }
     if (rc == WS_OK)

@@ -26,12 +26,12 @@
 
 #include "analysis/compound.h"
 #include "analysis/termgen.h"
+#include "index/docbuild.h"
 #include "index/pool.h"
+#include "index/spelling.h"
 #include "analysis/analysis.h"
 #include "wsearch/index.h"
 #include "xapian/xapian.h"
-
-struct spell_set;
 
 struct ws_index {
     ws_xdb *db;
@@ -39,24 +39,27 @@ struct ws_index {
     ws_index_options opts;
     char *path;
     unsigned pending_docs; /* changes since the last commit */
-    size_t pending_bytes;
-    int meta_dirty; /* metadata written but not committed */
+    size_t pending_bytes;  /* what they hold in the writer (see ws_ix_write_file) */
+    size_t pending_terms;  /* their term entries */
+    int meta_dirty;        /* metadata written but not committed */
     /* Spelling words of the batch, counted here and added at commit time
-     * (see spell_set). */
-    struct spell_set *spell;
+     * (spelling.h). */
+    ws_spell *spell;
     ws_compounds *dict; /* word list for compound splitting, or NULL */
     /* --rebuild writes a new generation (gendir) and publishes it at close
      * (layout.h); guard holds the live index's write lock meanwhile, so no
      * other writer changes what is about to be replaced. */
     char *gendir;
     ws_xdb *guard;
-    int failed;      /* an update failed: do not publish the half-built generation */
-    char *dbdir;     /* the database folder written (for its mode) */
-    int ocr_checked; /* OCR languages looked up (see ocr_used) */
-    /* The term generator, made at the first document, and its output,
-     * reused from text to text. */
-    ws_termgen *tg;
-    ws_termlist terms;
+    int failed;       /* an update failed: do not publish the half-built generation */
+    char *dbdir;      /* the database folder written (for its mode) */
+    int ocr_checked;  /* OCR languages looked up (see ocr_used) */
+    int stub;         /* the live index is a generation behind a stub file */
+    int fresh;        /* the database was empty when opened */
+    unsigned commits; /* batches committed through this handle */
+    /* What a file becomes (docbuild.h); used in the worker processes,
+     * which inherit it with the analyzer and word list at fork. */
+    ws_docbuild build;
 };
 
 /* ---- the walk (walk.c) ------------------------------------------------ */
@@ -81,6 +84,7 @@ typedef struct walk_ctx {
     const char *root;  /* real path of the root being walked */
     const char *index; /* real path of the index folder or stub file, or NULL */
     const char *gen;   /* real path of its generations folder (INDEX.gen), or NULL */
+    uint64_t bytes;    /* sizes of the files read (written or failed) so far */
 } walk_ctx;
 
 /* Tell whoever listens (wsearch index -v, the watcher) about an event. */
@@ -89,7 +93,7 @@ static inline void report(walk_ctx *w, ws_index_event_kind kind, const char *pat
 {
     if (!w->report)
         return;
-    ws_index_event ev = {kind, path, msg, done, total};
+    ws_index_event ev = {kind, path, msg, done, total, w->bytes};
     w->report(w->rctx, &ev);
 }
 
@@ -109,10 +113,10 @@ int ws_ix_set_metadata(ws_index *ix, const char *key, const char *value, ws_erro
 /* Does the file need (re)indexing?  *docid gets its document, if any. */
 int ws_ix_file_changed(ws_index *ix, const file_entry *f, uint32_t *docid, int *changed,
                        ws_error *err);
-/* Write the extracted record of a changed file (x is consumed); only index
- * write errors are returned. */
-int ws_ix_write_file(ws_index *ix, walk_ctx *w, const file_entry *f, uint32_t docid,
-                     ws_extracted *x, ws_error *err);
+/* Write the ready document a worker built for a changed file (m is
+ * consumed); only index write errors are returned. */
+int ws_ix_write_file(ws_index *ix, walk_ctx *w, const file_entry *f, uint32_t docid, ws_docmsg *m,
+                     ws_error *err);
 /* Commit when the batch is full (or force and anything is pending). */
 int ws_ix_maybe_commit(ws_index *ix, walk_ctx *w, int force, unsigned long done,
                        unsigned long total, ws_error *err);

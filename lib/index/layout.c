@@ -263,3 +263,22 @@ out:
     free(gen);
     return rc;
 }
+
+int ws_layout_swap_dir(const char *dir, const char *newdir, ws_error *err)
+{
+    struct stat st;
+    int rc = WS_OK;
+    if (stat(dir, &st) != 0 || chmod(newdir, st.st_mode & 07777) != 0)
+        rc = ws_error_set(err, WS_EIO, "%s: %s", dir, strerror(errno));
+    else if (renameat2(AT_FDCWD, newdir, AT_FDCWD, dir, RENAME_EXCHANGE) != 0)
+        rc = ws_error_set(err, WS_EIO, "%s: cannot exchange folders: %s", dir, strerror(errno));
+    if (rc != WS_OK) {
+        ws_layout_discard(newdir);
+        return rc;
+    }
+    char *parent = dir_of(dir);
+    if (parent)
+        sync_dir(parent);
+    free(parent);
+    return WS_OK;
+}

@@ -37,6 +37,13 @@ int ws_layout_new_generation(const char *path, char **dir, ws_error *err);
  */
 int ws_layout_publish(const char *path, const char *gendir, ws_error *err);
 
+/* Put the database folder newdir (a compacted copy of the folder dir)
+ * in dir's place in one step (renameat2 RENAME_EXCHANGE), keeping dir's
+ * mode; newdir then names the old folder, for the caller to remove once
+ * it has closed it.  WS_EIO when the file system cannot exchange (dir is
+ * then unchanged and newdir removed). */
+int ws_layout_swap_dir(const char *dir, const char *newdir, ws_error *err);
+
 /* rm -r of a generation folder that was never published. */
 void ws_layout_discard(const char *gendir);
 

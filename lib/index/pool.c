@@ -5,9 +5,11 @@
  *
  * Design.  Each worker is a fork of the indexer joined to it by a
  * socketpair.  The parent sends a request (length-prefixed path); the
- * worker extracts with ws_extract_file and answers with one length-prefixed
- * message: the document's record in the index's own encoding (record.h)
- * plus the run-only fields, or the error.  Workers run with
+ * worker extracts with ws_extract_file, runs the caller's build function
+ * over the result (the term generator and the record encoder, docbuild.h:
+ * the analysis runs on as many cores as there are workers) and answers
+ * with one length-prefixed message: the ready documents (docmsg.h), or
+ * the error.  Workers run with
  * setrlimit limits: address space (RLIMIT_AS, not under AddressSanitizer,
  * which reserves terabytes of shadow memory) and CPU time, re-armed before
  * every file because RLIMIT_CPU counts the whole process's life.  The
@@ -24,10 +26,11 @@
  * The other workers go on meanwhile.
  *
  * The parent treats every byte from a worker as hostile: a message is
- * capped in size, every length and count is checked against what is left
- * and against the extractor's own limits by the same decoder the searcher
- * uses (ws_record_open), strings must be UTF-8 without NUL bytes, and the
- * passages must join exactly into the text.
+ * capped in size, and ws_docmsg_decode checks every length, count, term
+ * and position, opens each record with the decoder the searcher uses
+ * (ws_record_open) against the extractor's own limits (strings UTF-8
+ * without NUL bytes, passages joined exactly into the text, the file and
+ * type asked for); a message that fails fails its file, like a crash.
  *
  * Workers close every inherited descriptor but their socket (the Xapian
  * database's included), drop stdio to /dev/null, and ask the kernel to kill
@@ -76,8 +79,9 @@
 #define MSG_MAGIC    0x31525357u        /* "WSR1" */
 #define REQ_MAX      8192               /* longest path a request carries */
 #define MSG_OVERHEAD ((size_t)64 << 20) /* metadata, links, headings beyond max_text */
-#define MSG_PROGRESS 2u                 /* status of "starting an OCR page" */
-#define OCR_SLACK    15u                /* seconds a page may need beyond recognition (rendering) */
+#define MSG_PER_TEXT 4   /* a ready document: its text, terms and positions (docmsg.h) */
+#define MSG_PROGRESS 2u  /* status of "starting an OCR page" */
+#define OCR_SLACK    15u /* seconds a page may need beyond recognition (rendering) */
 
 typedef struct worker {
     pid_t pid; /* 0: not running */
@@ -126,18 +130,7 @@ int ws_pool_encode(const ws_extracted *x, char **out, size_t *len)
     uint32_t rl = (uint32_t)(b.len - 4);
     for (int k = 0; k < 4; k++)
         b.data[k] = (char)((rl >> (8 * k)) & 0xff);
-    put_u32(&b, (uint32_t)x->converted | (uint32_t)(x->truncated ? 2 : 0));
-    if (x->note) {
-        put_u32(&b, (uint32_t)strlen(x->note));
-        ws_buf_puts(&b, x->note);
-        ws_buf_putc(&b, '\0');
-    } else {
-        put_u32(&b, UINT32_MAX);
-    }
-    put_u32(&b, x->ocr_pages);
-    put_u32(&b, x->ocr_skipped);
-    double ms = x->ocr_seconds * 1000;
-    put_u32(&b, ms > 0 && ms < 4e9 ? (uint32_t)ms : ms >= 4e9 ? UINT32_MAX : 0);
+    ws_docmsg_put_trailer(&b, x, 0);
     if (b.oom) {
         ws_buf_free(&b);
         return WS_ENOMEM;
@@ -186,51 +179,6 @@ static void copy_list(const ws_record *rec, ws_doc_list l, char ***out, size_t *
     }
 }
 
-/* What a worker may send beyond what a stored record may hold: the
- * extractors' own limits, the passages exactly joined by "\n\n", and no
- * more text than max_text. */
-static const char *check_sent(const ws_record *rec, ws_doctype type, size_t max_text)
-{
-    if (rec->type != type)
-        return "wrong document type";
-    if (rec->str[WS_FIELD_PATH])
-        return "a worker does not name the file";
-    for (int i = WS_FIELD_TITLE; i < WS_FIELD_COUNT_; i++)
-        if (rec->str_len[i] > WS_X_FIELD_MAX)
-            return "string longer than allowed";
-    char d[11];
-    const char *date = rec->str[WS_FIELD_DATE];
-    if (date && (rec->str_len[WS_FIELD_DATE] != 10 || !ws_date_parse(date, 10, d)))
-        return "invalid date";
-    if (rec->nlist[WS_LIST_SPEAKERS] > WS_X_MAX_LIST || rec->nlist[WS_LIST_TAGS] > WS_X_MAX_LIST ||
-        rec->nlist[WS_LIST_LINKS] > WS_X_MAX_LINKS || rec->npassages > WS_X_MAX_PASSAGES)
-        return "too many list entries";
-    size_t total = 0;
-    for (size_t i = 0; i < rec->npassages; i++) {
-        const ws_record_passage *p = &rec->passages[i];
-        size_t want = i ? rec->passages[i - 1].end + 2 : 0;
-        if (p->start != want || (i && memcmp(rec->text + want - 2, "\n\n", 2) != 0))
-            return "passages do not join into the text";
-        size_t hl = p->heading ? strlen(p->heading) : 0;
-        if (hl > WS_X_HEADING_MAX)
-            return "string longer than allowed";
-        if (p->end == p->start && !p->heading)
-            return "empty passage"; /* the builder never keeps one */
-        total += (i ? 2 : 0) + (p->end - p->start) + hl;
-        if (p->end - p->start > max_text || total > max_text + 2)
-            return "more text than max_text";
-    }
-    if ((rec->npassages ? rec->passages[rec->npassages - 1].end : 0) != rec->text_len)
-        return "passages do not join into the text";
-    return NULL;
-}
-
-/* The run-only trailer after the record: flags, note, OCR figures. */
-typedef struct trailer {
-    uint32_t flags, ocr_pages, ocr_skipped, ocr_ms;
-    const char *note;
-} trailer;
-
 /* The length-prefixed record, opened and checked; rerr holds the
  * message the answer may point into. */
 static const char *open_sent(const char *buf, size_t len, ws_doctype type, size_t max_text,
@@ -246,40 +194,12 @@ static const char *open_sent(const char *buf, size_t len, ws_doctype type, size_
                                                             : rerr->msg;
     if (ws_record_check_text(rec, rerr) != WS_OK)
         return "string is not clean UTF-8";
-    return check_sent(rec, type, max_text);
-}
-
-static const char *read_trailer(const unsigned char *t, size_t left, trailer *tr)
-{
-    if (left < 8)
-        return "record ends early";
-    tr->flags = get_u32(t);
-    uint32_t nl = get_u32(t + 4);
-    t += 8;
-    left -= 8;
-    if (tr->flags > 3)
-        return "unknown flags";
-    if (nl != UINT32_MAX) {
-        if (nl > WS_X_FIELD_MAX || (size_t)nl >= left)
-            return "string longer than allowed";
-        if (t[nl] || memchr(t, '\0', nl) || !ws_utf8_valid((const char *)t, nl))
-            return "string is not clean UTF-8";
-        tr->note = (const char *)t;
-        t += (size_t)nl + 1;
-        left -= (size_t)nl + 1;
-    }
-    if (left != 12)
-        return left < 12 ? "record ends early" : "trailing bytes";
-    tr->ocr_pages = get_u32(t);
-    tr->ocr_skipped = get_u32(t + 4);
-    tr->ocr_ms = get_u32(t + 8);
-    if (tr->ocr_pages > WS_OCR_MAX_PAGES || tr->ocr_skipped > WS_OCR_MAX_PAGES)
-        return "more OCR pages than allowed";
-    return NULL;
+    return ws_record_check_sent(rec, type, max_text, NULL);
 }
 
 /* The fields and lists of x from rec and the trailer. */
-static void fill_fields(ws_extracted *x, const ws_record *rec, const trailer *tr, const char **why)
+static void fill_fields(ws_extracted *x, const ws_record *rec, const ws_docmsg_trailer *tr,
+                        const char **why)
 {
     x->converted = (tr->flags & 1) != 0;
     x->truncated = (tr->flags & 2) != 0;
@@ -328,10 +248,11 @@ int ws_pool_decode(const char *buf, size_t len, ws_doctype type, size_t max_text
     memset(&rec, 0, sizeof rec);
     ws_error rerr;
     size_t rl = 0;
-    trailer tr = {0, 0, 0, 0, NULL};
+    ws_docmsg_trailer tr;
+    memset(&tr, 0, sizeof tr);
     const char *why = open_sent(buf, len, type, max_text, &rec, &rl, &rerr);
     if (!why)
-        why = read_trailer((const unsigned char *)buf + 4 + rl, len - 4 - rl, &tr);
+        why = ws_docmsg_read_trailer((const unsigned char *)buf + 4 + rl, len - 4 - rl, 0, &tr);
     ws_extracted *x = NULL;
     if (!why && !(x = calloc(1, sizeof *x)))
         why = "out of memory";
@@ -440,6 +361,45 @@ static void ocr_progress(void *ctx, unsigned page)
     extend_cpu_limit(c->page_secs);
 }
 
+static void send_error(int fd, int rc, const char *msg)
+{
+    int32_t code = rc;
+    char m[sizeof code + WS_ERROR_MSG_MAX];
+    size_t ml = strlen(msg);
+    if (ml > WS_ERROR_MSG_MAX)
+        ml = WS_ERROR_MSG_MAX;
+    memcpy(m, &code, sizeof code);
+    memcpy(m + sizeof code, msg, ml);
+    send_msg(fd, 1, m, sizeof code + ml);
+}
+
+/* One request: extract, build the ready documents, answer. */
+static void serve_file(int fd, const ws_pool_options *o, const ws_extract_options *eo,
+                       const char *path)
+{
+    ws_extracted *x = NULL;
+    ws_error e;
+    ws_error_clear(&e);
+    int rc = ws_extract_file(path, eo, &x, &e);
+    if (rc != WS_OK) {
+        send_error(fd, rc, e.msg);
+        return;
+    }
+    char *body = NULL;
+    size_t len = 0;
+    rc = o->build(o->build_ctx, path, x, &body, &len, &e);
+    ws_extracted_free(x);
+    if (rc == WS_OK && len <= UINT32_MAX) {
+        send_msg(fd, 0, body, len);
+    } else {
+        ws_error f;
+        ws_error_set(&f, rc == WS_OK ? WS_ETOOBIG : rc, "%s: %s", path,
+                     rc == WS_OK ? "document too large" : e.msg);
+        send_error(fd, f.code, f.msg);
+    }
+    free(body);
+}
+
 static void worker_main(int fd, const ws_pool_options *o)
 {
 #ifdef __linux__
@@ -490,34 +450,7 @@ static void worker_main(int fd, const ws_pool_options *o)
         arm_cpu_limit(o->cpu_limit);
         if (o->hook)
             o->hook(path);
-        ws_extracted *x = NULL;
-        ws_error e;
-        ws_error_clear(&e);
-        int rc = ws_extract_file(path, &eo, &x, &e);
-        if (rc == WS_OK) {
-            char *body = NULL;
-            size_t len = 0;
-            if (ws_pool_encode(x, &body, &len) == WS_OK && len <= UINT32_MAX) {
-                send_msg(fd, 0, body, len);
-            } else {
-                ws_error_set(&e, WS_ENOMEM, "%s: out of memory", path);
-                int32_t code = e.code;
-                ws_buf b = WS_BUF_INIT;
-                ws_buf_append(&b, (const char *)&code, sizeof code);
-                ws_buf_puts(&b, e.msg);
-                send_msg(fd, 1, b.data, b.oom ? 0 : b.len);
-                ws_buf_free(&b);
-            }
-            free(body);
-            ws_extracted_free(x);
-        } else {
-            int32_t code = rc;
-            char msg[sizeof code + WS_ERROR_MSG_MAX];
-            size_t ml = strlen(e.msg);
-            memcpy(msg, &code, sizeof code);
-            memcpy(msg + sizeof code, e.msg, ml);
-            send_msg(fd, 1, msg, sizeof code + ml);
-        }
+        serve_file(fd, o, &eo, path);
     }
 }
 
@@ -735,15 +668,21 @@ static void complete(ws_pool *p, worker *w, size_t *tag)
 }
 
 /* Interpret a whole answer in w->buf. */
-static void answer(ws_pool *p, worker *w, ws_extracted **x, ws_error *xerr)
+static void answer(ws_pool *p, worker *w, ws_docmsg **x, ws_error *xerr)
 {
     uint32_t status;
     memcpy(&status, w->buf + 8, 4);
     const char *body = w->buf + 12;
     size_t blen = w->len - 12;
     if (status == 0) {
+        /* The message becomes the decoded documents' buffer. */
+        memmove(w->buf, w->buf + 12, blen);
+        char *msg = w->buf;
+        w->buf = NULL;
+        w->len = w->cap = w->want = 0;
+        ws_docmsg_expect want = {w->path, w->type, p->o.extract.max_text};
         ws_error e;
-        if (ws_pool_decode(body, blen, w->type, p->o.extract.max_text, x, &e) != WS_OK)
+        if (ws_docmsg_decode(msg, blen, &want, x, &e) != WS_OK)
             ws_error_set(xerr, e.code, "%s: %s", w->path, e.msg);
         return;
     }
@@ -770,9 +709,9 @@ static void answer(ws_pool *p, worker *w, ws_extracted **x, ws_error *xerr)
 
 /* Read what w has sent; 1 when an answer is complete, -1 when w died or
  * sent garbage (xerr set), 0 to wait for more. */
-static int receive(ws_pool *p, worker *w, ws_extracted **x, ws_error *xerr)
+static int receive(ws_pool *p, worker *w, ws_docmsg **x, ws_error *xerr)
 {
-    size_t limit = p->o.extract.max_text + MSG_OVERHEAD;
+    size_t limit = MSG_PER_TEXT * p->o.extract.max_text + MSG_OVERHEAD;
     for (;;) {
         size_t need = w->want ? w->want : 12;
         if (w->len >= need) {
@@ -828,7 +767,7 @@ static int receive(ws_pool *p, worker *w, ws_extracted **x, ws_error *xerr)
     }
 }
 
-int ws_pool_wait(ws_pool *p, size_t *tag, ws_extracted **x, ws_error *xerr, ws_error *err)
+int ws_pool_wait(ws_pool *p, size_t *tag, ws_docmsg **x, ws_error *xerr, ws_error *err)
 {
     *x = NULL;
     ws_error_clear(xerr);

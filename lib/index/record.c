@@ -16,6 +16,7 @@
 
 #include "util/buf.h"
 #include "util/text.h"
+#include "extract/extract_int.h"
 
 #define STR_ABSENT UINT32_MAX
 
@@ -363,4 +364,44 @@ ws_passage_kind ws_passage_kind_from_name(const char *name)
         if (!strcmp(name, ws_passage_kind_name((ws_passage_kind)k)))
             return (ws_passage_kind)k;
     return WS_PASSAGE_BODY;
+}
+
+/* ---- what a worker may send (record.h) ---------------------------------- */
+
+const char *ws_record_check_sent(const ws_record *rec, ws_doctype type, size_t max_text,
+                                 const char *path)
+{
+    if (rec->type != type)
+        return "wrong document type";
+    const char *rp = rec->str[WS_FIELD_PATH];
+    if (path ? !rp || strcmp(rp, path) != 0 : rp != NULL)
+        return path ? "the record names another file" : "a worker does not name the file";
+    for (int i = WS_FIELD_TITLE; i < WS_FIELD_COUNT_; i++)
+        if (rec->str_len[i] > WS_X_FIELD_MAX)
+            return "string longer than allowed";
+    char d[11];
+    const char *date = rec->str[WS_FIELD_DATE];
+    if (date && (rec->str_len[WS_FIELD_DATE] != 10 || !ws_date_parse(date, 10, d)))
+        return "invalid date";
+    if (rec->nlist[WS_LIST_SPEAKERS] > WS_X_MAX_LIST || rec->nlist[WS_LIST_TAGS] > WS_X_MAX_LIST ||
+        rec->nlist[WS_LIST_LINKS] > WS_X_MAX_LINKS || rec->npassages > WS_X_MAX_PASSAGES)
+        return "too many list entries";
+    size_t total = 0;
+    for (size_t i = 0; i < rec->npassages; i++) {
+        const ws_record_passage *p = &rec->passages[i];
+        size_t want = i ? rec->passages[i - 1].end + 2 : 0;
+        if (p->start != want || (i && memcmp(rec->text + want - 2, "\n\n", 2) != 0))
+            return "passages do not join into the text";
+        size_t hl = p->heading ? strlen(p->heading) : 0;
+        if (hl > WS_X_HEADING_MAX)
+            return "string longer than allowed";
+        if (p->end == p->start && !p->heading)
+            return "empty passage"; /* the builder never keeps one */
+        total += (i ? 2 : 0) + (p->end - p->start) + hl;
+        if (p->end - p->start > max_text || total > max_text + 2)
+            return "more text than max_text";
+    }
+    if ((rec->npassages ? rec->passages[rec->npassages - 1].end : 0) != rec->text_len)
+        return "passages do not join into the text";
+    return NULL;
 }

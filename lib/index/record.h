@@ -95,4 +95,12 @@ int ws_record_passage_text(const ws_record *r, size_t i, const char **text, size
 int ws_record_text_prefix(const ws_record *r, size_t max, const char **text, size_t *len,
                           ws_error *err);
 
+/* What a worker may send beyond what a stored record may hold: the
+ * extractors' own limits (extract_int.h), the given type, the passages
+ * joined exactly by "\n\n" into the text, no more text than max_text, and
+ * the record naming path (path NULL: naming no file).  NULL when it may,
+ * else the reason. */
+const char *ws_record_check_sent(const ws_record *rec, ws_doctype type, size_t max_text,
+                                 const char *path);
+
 #endif /* WS_RECORD_H */

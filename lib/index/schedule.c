@@ -5,9 +5,10 @@
  * and hands changed files to idle workers up to a window ahead (bounded in
  * files and in extracted text waiting), and one that writes finished
  * documents strictly in walk order, so document ids and reports do not
- * depend on which worker was faster.  The pool starts on the first changed
- * file, so a run where nothing changed forks nothing.  Also here: the
- * database folder's permissions narrowed to those of the files it holds.
+ * depend on which worker was faster.  What waits in the window is ready
+ * documents (docmsg.h), analysed in the workers; the writer only writes.  The pool starts on the
+ * first changed file, so a run where nothing changed forks nothing.  Also here: the database
+ * folder's permissions narrowed to those of the files it holds.
  */
 #define _XOPEN_SOURCE 700
 #include <stdio.h>
@@ -26,9 +27,20 @@ enum { F_TODO = 0, F_UNCHANGED, F_RUNNING, F_DONE };
 typedef struct slot {
     int state;
     uint32_t docid;
-    ws_extracted *x; /* F_DONE: the record, or NULL with msg */
+    ws_docmsg *x; /* F_DONE: the ready documents, or NULL with msg */
     char *msg;
 } slot;
+
+/* In a worker: the file's ready documents, from the index handle the
+ * worker inherited (its analyzer and word list). */
+static int build_msg(void *ctx, const char *path, const ws_extracted *x, char **out, size_t *len,
+                     ws_error *err)
+{
+    ws_index *ix = ctx;
+    ix->build.an = ix->an;
+    ix->build.dict = ix->dict;
+    return ws_docbuild_file(&ix->build, path, x, out, len, err);
+}
 
 static int start_pool(ws_index *ix, ws_pool **pool, ws_error *err)
 {
@@ -43,6 +55,8 @@ static int start_pool(ws_index *ix, ws_pool **pool, ws_error *err)
     po.mem_limit = ix->opts.mem_limit ? ix->opts.mem_limit : (size_t)2 << 30;
     po.extract = ix->opts.extract;
     po.hook = ix->opts.worker_hook;
+    po.build = build_msg;
+    po.build_ctx = ix;
     return ws_pool_new(pool, &po, err);
 }
 
@@ -53,7 +67,7 @@ static int start_pool(ws_index *ix, ws_pool **pool, ws_error *err)
 static int collect_one(ws_pool *pool, slot *sl, size_t *buffered, ws_error *err)
 {
     size_t tag = 0;
-    ws_extracted *x = NULL;
+    ws_docmsg *x = NULL;
     ws_error xerr;
     int rc = ws_pool_wait(pool, &tag, &x, &xerr, err);
     if (rc != WS_OK)
@@ -61,7 +75,7 @@ static int collect_one(ws_pool *pool, slot *sl, size_t *buffered, ws_error *err)
     sl[tag].state = F_DONE;
     sl[tag].x = x;
     if (x)
-        *buffered += x->text_len;
+        *buffered += x->len;
     if (!x && !(sl[tag].msg = strdup(xerr.msg[0] ? xerr.msg : "extraction failed")))
         return ws_error_set(err, WS_ENOMEM, "out of memory");
     return WS_OK;
@@ -112,7 +126,7 @@ int ws_ix_run_files(ws_index *ix, walk_ctx *w, ws_pool **pool, ws_error *err)
         if (s->state == F_UNCHANGED) {
             w->stats->unchanged++;
         } else if (s->x) {
-            buffered -= s->x->text_len;
+            buffered -= s->x->len;
             rc = ws_ix_write_file(ix, w, f, s->docid, s->x, err);
             s->x = NULL;
         } else {
@@ -124,6 +138,8 @@ int ws_ix_run_files(ws_index *ix, walk_ctx *w, ws_pool **pool, ws_error *err)
             report(w, WS_INDEX_EV_FAILED, f->path, m, 0, 0);
             w->stats->failed++;
         }
+        if (s->state != F_UNCHANGED)
+            w->bytes += (uint64_t)f->st.st_size;
         free(s->msg);
         s->msg = NULL;
         next++;
@@ -134,7 +150,7 @@ int ws_ix_run_files(ws_index *ix, walk_ctx *w, ws_pool **pool, ws_error *err)
     }
     /* On an index error, drop what is still out: the pool is killed. */
     for (size_t i = 0; i < n; i++) {
-        ws_extracted_free(sl[i].x);
+        ws_docmsg_free(sl[i].x);
         free(sl[i].msg);
     }
     if (rc != WS_OK && *pool) {

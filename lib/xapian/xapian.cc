@@ -485,6 +485,16 @@ int ws_xdb_commit(ws_xdb *db, ws_error *err)
     WS_CATCH(err)
 }
 
+int ws_xdb_compact(const char *src, const char *dst, ws_error *err)
+{
+    CHECK_ARG(src && dst, err);
+    WS_TRY
+    Xapian::Database db(src);
+    db.compact(dst, Xapian::DBCOMPACT_NO_RENUMBER);
+    return WS_OK;
+    WS_CATCH(err)
+}
+
 int ws_xdb_get_document(ws_xdb *db, uint32_t docid, ws_xdoc **out, ws_error *err)
 {
     CHECK_ARG(db && out && docid, err);
@@ -660,6 +670,24 @@ int ws_xdoc_add_boolean_term(ws_xdoc *doc, const char *term, ws_error *err)
     CHECK_ARG(doc && term && *term, err);
     WS_TRY
     doc->doc.add_boolean_term(term);
+    return WS_OK;
+    WS_CATCH(err)
+}
+
+int ws_xdoc_add_terms(ws_xdoc *doc, const ws_xterm *terms, size_t n, ws_error *err)
+{
+    CHECK_ARG(doc && (terms || !n), err);
+    WS_TRY
+    std::string t;
+    for (size_t i = 0; i < n; i++) {
+        const ws_xterm &x = terms[i];
+        if (!x.len)
+            continue;
+        t.assign(x.term, x.len);
+        for (uint32_t k = 0; k < x.npos; k++)
+            doc->doc.add_posting(t, x.pos[k], 0);
+        doc->doc.add_term(t, x.wdf);
+    }
     return WS_OK;
     WS_CATCH(err)
 }

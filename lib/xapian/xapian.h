@@ -82,6 +82,9 @@ int ws_xdb_replace_by_term(ws_xdb *db, const char *uterm, ws_xdoc *doc, uint32_t
 int ws_xdb_delete_by_term(ws_xdb *db, const char *term, ws_error *err);
 int ws_xdb_delete_docid(ws_xdb *db, uint32_t docid, ws_error *err);
 int ws_xdb_commit(ws_xdb *db, ws_error *err);
+/* Write a compacted copy of the committed index at src into dst (a new
+ * folder): blocks full, the free space of earlier revisions left out. */
+int ws_xdb_compact(const char *src, const char *dst, ws_error *err);
 
 /* Fetch a stored document.  WS_ENOTFOUND if docid is unused. */
 int ws_xdb_get_document(ws_xdb *db, uint32_t docid, ws_xdoc **out, ws_error *err);
@@ -124,6 +127,15 @@ int ws_xdoc_add_posting(ws_xdoc *doc, const char *term, uint32_t pos, uint32_t w
                         ws_error *err);
 int ws_xdoc_add_term(ws_xdoc *doc, const char *term, uint32_t wdfinc, ws_error *err);
 int ws_xdoc_add_boolean_term(ws_xdoc *doc, const char *term, ws_error *err);
+/* A whole term list in one crossing (what a worker built, docmsg.h): each
+ * term gets wdf added and its positions (ascending); wdf 0 and no
+ * positions is a boolean term. */
+typedef struct ws_xterm {
+    const char *term; /* len bytes, not necessarily NUL-terminated */
+    uint32_t len, wdf, npos;
+    const uint32_t *pos;
+} ws_xterm;
+int ws_xdoc_add_terms(ws_xdoc *doc, const ws_xterm *terms, size_t n, ws_error *err);
 
 int ws_xdoc_set_value(ws_xdoc *doc, unsigned slot, const char *data, size_t len, ws_error *err);
 /* *out malloc'd, NUL-terminated; an unset slot gives "". */

@@ -1,0 +1,294 @@
+/*
+ * docbuild.c - an extracted file made into ready documents (docbuild.h).
+ *
+ * Runs in a worker process: the writer only writes, so with -j N the
+ * analysis, the expensive part on long documents, runs on N cores.  The
+ * terms are exactly those the writer used to add itself: the title
+ * (prefixed for title: searches and plain with a higher wdf), each
+ * passage's heading (wdf 2) and text, the speakers, organisation and event
+ * (prefixed and plain), the description and the tags, each text starting
+ * at the next multiple of WS_POS_GAP so a phrase never spans two of them.
+ * Folded words carry positions (phrases, NEAR); stems, exact spellings,
+ * compound parts and joins do not.
+ *
+ * Spelling words are the plain words of the title, headings and body
+ * (not numbers, two letters or more), counted per file and marked when
+ * they stand in a title or heading or the word list knows them (see
+ * spelling.c for which of them the table keeps).
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "index/docbuild.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/buf.h"
+#include "index/record.h"
+#include "index/schema.h"
+#include "search/related.h"
+
+void ws_docbuild_init(ws_docbuild *b, ws_analyzer *an, const ws_compounds *dict)
+{
+    memset(b, 0, sizeof *b);
+    b->an = an;
+    b->dict = dict;
+    ws_docmsg_builder_init(&b->mb);
+}
+
+void ws_docbuild_free(ws_docbuild *b)
+{
+    ws_termgen_free(b->tg);
+    ws_termlist_free(&b->terms);
+    ws_docmsg_builder_free(&b->mb);
+    memset(b, 0, sizeof *b);
+}
+
+/* How a text's words feed the spelling table. */
+enum { SPELL_NONE = 0, SPELL_BODY, SPELL_HEADING };
+
+/* A word the word list knows, or one it split (PART terms follow it). */
+static int known_word(const ws_docbuild *b, size_t i)
+{
+    const ws_termlist *l = &b->terms;
+    const ws_term *t = &l->v[i];
+    for (size_t j = i + 1; j < l->n && l->v[j].pos == t->pos && l->v[j].kind != WS_TERM_WORD; j++)
+        if (l->v[j].kind == WS_TERM_PART)
+            return 1;
+    return b->dict && ws_compounds_has(b->dict, ws_termlist_term(l, i), t->len);
+}
+
+/* The generator's terms into the document: words with their positions,
+ * stems, exact spellings, compound parts and hyphen joins without. */
+static void add_terms(ws_docbuild *b, int spell)
+{
+    ws_docmsg_builder *mb = &b->mb;
+    for (size_t i = 0; i < b->terms.n; i++) {
+        const ws_term *t = &b->terms.v[i];
+        const char *term = ws_termlist_term(&b->terms, i);
+        int word = t->kind == WS_TERM_WORD;
+        ws_docmsg_add_term(mb, term, t->len, t->wdf, word ? t->pos : 0);
+        /* Spelling suggestions come from words, not numbers.  Short words
+         * must be there too, or the parser "corrects" vor to davor. */
+        if (word && spell && !(t->flags & WS_TOK_NUMBER) && t->len >= 2) {
+            int added = 0;
+            unsigned char *fl = ws_docmsg_add_word(mb, term, t->len, &added);
+            if (fl && spell == SPELL_HEADING)
+                *fl |= WS_SPELL_HEADING;
+            if (fl && added && known_word(b, i))
+                *fl |= WS_SPELL_KNOWN;
+        }
+    }
+}
+
+static int index_text(ws_docbuild *b, const char *prefix, uint32_t wdf, int spell, const char *text,
+                      size_t len, uint32_t *pos, ws_error *err)
+{
+    ws_termlist_clear(&b->terms);
+    uint32_t next = *pos;
+    int rc = ws_termgen_text(b->tg, prefix, wdf, text, len, &next, &b->terms, err);
+    if (rc == WS_OK)
+        add_terms(b, *prefix ? SPELL_NONE : spell);
+    /* Leave a gap so a phrase never runs from one field into the next. */
+    *pos = ((next / WS_POS_GAP) + 1) * WS_POS_GAP;
+    return rc;
+}
+
+/* Free text in a field: prefixed terms for field search, plain terms so a
+ * word search finds it too. */
+static int index_field(ws_docbuild *b, const char *prefix, const char *text, uint32_t *pos,
+                       ws_error *err)
+{
+    if (!text || !*text)
+        return WS_OK;
+    size_t len = strlen(text);
+    uint32_t p = *pos;
+    int rc = index_text(b, prefix, 1, SPELL_NONE, text, len, &p, err);
+    if (rc == WS_OK)
+        rc = index_text(b, "", 1, SPELL_BODY, text, len, pos, err);
+    return rc;
+}
+
+/* A title for documents that have none: the file name without extension. */
+static char *title_from_path(const char *path)
+{
+    const char *s = strrchr(path, '/');
+    s = s ? s + 1 : path;
+    const char *dot = strrchr(s, '.');
+    size_t n = dot && dot != s ? (size_t)(dot - s) : strlen(s);
+    char *t = malloc(n + 1);
+    if (!t)
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        t[i] = (s[i] == '_' || s[i] == '-') ? ' ' : s[i];
+    t[n] = '\0';
+    return t;
+}
+
+/* The free text of a document: title, passages, fields, description. */
+static int index_body(ws_docbuild *b, const ws_extracted *x, const char *title, uint32_t *pos,
+                      ws_error *err)
+{
+    /* The title, prefixed for title: searches and plain with a higher wdf
+     * so a title match outranks a body match. */
+    uint32_t p0 = *pos;
+    size_t tl = strlen(title);
+    int rc = index_text(b, WS_PFX_TITLE, 1, SPELL_NONE, title, tl, &p0, err);
+    if (rc == WS_OK)
+        rc = index_text(b, "", WS_TITLE_WDF, SPELL_HEADING, title, tl, pos, err);
+    for (size_t i = 0; rc == WS_OK && i < x->npassages; i++) {
+        const ws_passage *p = &x->passages[i];
+        if (p->heading && *p->heading)
+            rc = index_text(b, "", 2, SPELL_HEADING, p->heading, strlen(p->heading), pos, err);
+        if (rc == WS_OK)
+            rc = index_text(b, "", 1, SPELL_BODY, p->text, p->text_len, pos, err);
+    }
+    for (size_t i = 0; rc == WS_OK && i < x->nspeakers; i++)
+        rc = index_field(b, WS_PFX_SPEAKER, x->speakers[i], pos, err);
+    if (rc == WS_OK)
+        rc = index_field(b, WS_PFX_ORG, x->organisation, pos, err);
+    if (rc == WS_OK)
+        rc = index_field(b, WS_PFX_EVENT, x->event, pos, err);
+    if (rc == WS_OK && x->description)
+        rc = index_text(b, "", 1, SPELL_BODY, x->description, strlen(x->description), pos, err);
+    return rc;
+}
+
+static void add_boolean(ws_docbuild *b, const char *term)
+{
+    ws_docmsg_add_term(&b->mb, term, strlen(term), 0, 0);
+}
+
+/* Tags: each word a boolean K term (tag:dolmetschen) and free text. */
+static int index_tags(ws_docbuild *b, const ws_extracted *x, uint32_t *pos, ws_error *err)
+{
+    int rc = WS_OK;
+    for (size_t i = 0; rc == WS_OK && i < x->ntags; i++) {
+        const char *t = x->tags[i];
+        rc = index_text(b, "", 1, SPELL_NONE, t, strlen(t), pos, err);
+        char term[WS_MAX_TERM + 1], stem[WS_MAX_TERM + 1];
+        for (const char *s = t; rc == WS_OK && *s;) {
+            size_t n = strcspn(s, " \t,;");
+            if (n && ws_analyze_word(b->an, s, n, term, stem, NULL) == WS_OK) {
+                char bt[WS_MAX_TERM + 4];
+                snprintf(bt, sizeof bt, "%s%s", WS_PFX_TAG, term);
+                add_boolean(b, bt);
+            }
+            s += n;
+            s += strspn(s, " \t,;");
+        }
+    }
+    return rc;
+}
+
+static void add_value(ws_docbuild *b, unsigned slot, const char *v, size_t len)
+{
+    ws_docmsg_add_value(&b->mb, slot, v, len);
+}
+
+/* Values the searcher counts for facets: the fields as written, so a
+ * facet shows "Dr. Aylin Kaya", not a folded term. */
+static void add_facets(ws_docbuild *b, const ws_extracted *x)
+{
+    if (x->organisation && *x->organisation)
+        add_value(b, WS_SLOT_ORG, x->organisation, strlen(x->organisation));
+    if (x->event && *x->event)
+        add_value(b, WS_SLOT_EVENT, x->event, strlen(x->event));
+    if (x->date && strlen(x->date) >= 4)
+        add_value(b, WS_SLOT_YEAR, x->date, 4);
+    if (x->nspeakers) {
+        ws_buf s = WS_BUF_INIT;
+        for (size_t i = 0; i < x->nspeakers; i++) {
+            if (i)
+                ws_buf_putc(&s, WS_XFACET_SEP);
+            ws_buf_puts(&s, x->speakers[i]);
+        }
+        if (ws_buf_cstr(&s))
+            add_value(b, WS_SLOT_SPEAKERS, s.data, s.len);
+        else
+            b->mb.oom = 1;
+        ws_buf_free(&s);
+    }
+}
+
+/* Filters and values: type, date, facets (the signature is the writer's). */
+static void add_filters(ws_docbuild *b, const ws_extracted *x)
+{
+    char bt[64];
+    const char *tn = ws_doctype_name(x->type);
+    snprintf(bt, sizeof bt, "%s%s", WS_PFX_TYPE, tn);
+    add_boolean(b, bt);
+    add_value(b, WS_SLOT_TYPE, tn, strlen(tn));
+    if (x->date && strlen(x->date) == 10) {
+        char ymd[9];
+        snprintf(ymd, sizeof ymd, "%.4s%.2s%.2s", x->date, x->date + 5, x->date + 8);
+        add_value(b, WS_SLOT_DATE, ymd, 8);
+        snprintf(bt, sizeof bt, "%s%.4s", WS_PFX_YEAR, ymd);
+        add_boolean(b, bt);
+        snprintf(bt, sizeof bt, "%s%.6s", WS_PFX_MONTH, ymd);
+        add_boolean(b, bt);
+        snprintf(bt, sizeof bt, "%s%s", WS_PFX_DATE, ymd);
+        add_boolean(b, bt);
+    }
+    add_facets(b, x);
+}
+
+/* Links to local files, for related documents (see related.h), and the
+ * document's own name (the idterm is the writer's). */
+static void add_links(ws_docbuild *b, const char *path, const ws_extracted *x)
+{
+    char rt[WS_MAX_IDTERM + 1], target[PATH_MAX], name[PATH_MAX];
+    for (size_t i = 0; i < x->nlinks; i++) {
+        if (!ws_related_resolve(path, x->links[i], target, sizeof target))
+            continue;
+        ws_related_term(WS_PFX_LINK, target, rt);
+        add_boolean(b, rt);
+        if (ws_related_name(target, name, sizeof name)) {
+            ws_related_term(WS_PFX_LINKNAME, name, rt);
+            add_boolean(b, rt);
+        }
+    }
+    if (ws_related_name(path, name, sizeof name)) {
+        ws_related_term(WS_PFX_NAME, name, rt);
+        add_boolean(b, rt);
+    }
+}
+
+int ws_docbuild_file(ws_docbuild *b, const char *path, const ws_extracted *x, char **out,
+                     size_t *len, ws_error *err)
+{
+    *out = NULL;
+    int rc = b->tg ? WS_OK : ws_termgen_new(&b->tg, b->an, b->dict, err);
+    if (rc != WS_OK)
+        return rc;
+    ws_termgen_set_dict(b->tg, b->dict);
+    char *title = x->title && *x->title ? strdup(x->title) : title_from_path(path);
+    char *data = NULL;
+    size_t dlen = 0;
+    if (!title)
+        rc = ws_error_set(err, WS_ENOMEM, "out of memory");
+    uint32_t pos = 1;
+    if (rc == WS_OK)
+        rc = index_body(b, x, title, &pos, err);
+    if (rc == WS_OK)
+        rc = index_tags(b, x, &pos, err);
+    if (rc == WS_OK) {
+        add_filters(b, x);
+        add_links(b, path, x);
+        /* The stored record (record.h): everything a result line or
+         * snippet needs, so searching never goes back to the file. */
+        rc = ws_record_encode(x, path, title, &data, &dlen, err);
+    }
+    if (rc == WS_OK && ws_docmsg_end_doc(&b->mb, data, dlen) != WS_OK)
+        rc = ws_error_set(err, WS_ENOMEM, "out of memory");
+    if (rc == WS_OK && ws_docmsg_finish(&b->mb, x, out, len) != WS_OK)
+        rc = ws_error_set(err, WS_ENOMEM, "out of memory");
+    if (rc != WS_OK) { /* start the next file clean */
+        ws_docmsg_builder_free(&b->mb);
+        ws_docmsg_builder_init(&b->mb);
+    }
+    free(title);
+    free(data);
+    return rc;
+}
