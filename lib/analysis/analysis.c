@@ -80,10 +80,19 @@ void ws_analyzer_free(ws_analyzer *a)
     free(a);
 }
 
-static int ends_with(const char *t, size_t len, const char *sfx)
+/* A suffix with its length, so the checks below need no strlen. */
+typedef struct sfx {
+    const char *s;
+    size_t n;
+} sfx;
+#define SFX(lit)                                                                                   \
+    {                                                                                              \
+        lit, sizeof lit - 1                                                                        \
+    }
+
+static int ends_with(const char *t, size_t len, const sfx *x)
 {
-    size_t n = strlen(sfx);
-    return len >= n && !memcmp(t + len - n, sfx, n);
+    return len >= x->n && !memcmp(t + len - x->n, x->s, x->n);
 }
 
 /*
@@ -97,19 +106,27 @@ static int ends_with(const char *t, size_t len, const char *sfx)
 size_t ws_feminine_base(const char *t, size_t len)
 {
     /* verbs in -innen, and words that merely end in -erin */
-    static const char *keep[] = {"gewinnen",  "besinnen",    "ersinnen",   "entsinnen",
-                                 "aussinnen", "auszusinnen", "nachsinnen", "entrinnen",
-                                 "zerrinnen", "gerinnen",    "spinnen",    "drinnen",
-                                 "hierin",    "darin",       "worin",      "zerin"};
-    static const char *singular[] = {"erin", "antin",         "entin", "istin", "eurin", "ogin",
-                                     "egin", "\xc3\xa4rztin", "ndin",  "ertin", "enkin", "onin"};
+    static const sfx keep[] = {
+        SFX("gewinnen"),  SFX("besinnen"),    SFX("ersinnen"),   SFX("entsinnen"),
+        SFX("aussinnen"), SFX("auszusinnen"), SFX("nachsinnen"), SFX("entrinnen"),
+        SFX("zerrinnen"), SFX("gerinnen"),    SFX("spinnen"),    SFX("drinnen"),
+        SFX("hierin"),    SFX("darin"),       SFX("worin"),      SFX("zerin")};
+    static const sfx singular[] = {SFX("erin"),  SFX("antin"), SFX("entin"), SFX("istin"),
+                                   SFX("eurin"), SFX("ogin"),  SFX("egin"),  SFX("\xc3\xa4rztin"),
+                                   SFX("ndin"),  SFX("ertin"), SFX("enkin"), SFX("onin")};
+    static const sfx innen = SFX("innen");
+    /* Every ending above ends in "in" or "nen", and none can leave a base
+     * of 4 bytes in fewer than 6: most words are out at once (this runs
+     * for every stem and every compound split). */
+    if (len < 6 || t[len - 1] != 'n' || (t[len - 2] != 'i' && t[len - 2] != 'e'))
+        return len;
     for (size_t i = 0; i < sizeof keep / sizeof *keep; i++)
-        if (ends_with(t, len, keep[i]))
+        if (ends_with(t, len, &keep[i]))
             return len;
-    if (ends_with(t, len, "innen") && len - 5 >= 4)
+    if (ends_with(t, len, &innen) && len - 5 >= 4)
         return len - 5;
     for (size_t i = 0; i < sizeof singular / sizeof *singular; i++)
-        if (ends_with(t, len, singular[i]) && len - 2 >= 4)
+        if (ends_with(t, len, &singular[i]) && len - 2 >= 4)
             return len - 2;
     return len;
 }
@@ -123,14 +140,19 @@ size_t ws_feminine_base(const char *t, size_t len)
  */
 size_t ws_stem_s_root(const char *t, size_t len)
 {
-    static const char *roots[] = {"kurs", "zins", "puls", "hals", "fels", "gips", "knirps"};
-    static const char *endings[] = {"", "e", "en", "es"};
+    static const sfx roots[] = {SFX("kurs"), SFX("zins"), SFX("puls"),  SFX("hals"),
+                                SFX("fels"), SFX("gips"), SFX("knirps")};
+    static const sfx endings[] = {SFX(""), SFX("e"), SFX("en"), SFX("es")};
+    /* every root ends in s, every ending in e, n or s: most words are out
+     * at the last byte */
+    if (len < 4 || (t[len - 1] != 's' && t[len - 1] != 'e' && t[len - 1] != 'n'))
+        return 0;
     for (size_t r = 0; r < sizeof roots / sizeof *roots; r++) {
-        size_t rl = strlen(roots[r]);
+        size_t rl = roots[r].n;
         for (size_t e = 0; e < sizeof endings / sizeof *endings; e++) {
-            size_t el = strlen(endings[e]);
-            if (len >= rl + el && ends_with(t, len, endings[e]) &&
-                !memcmp(t + len - el - rl, roots[r], rl))
+            size_t el = endings[e].n;
+            if (len >= rl + el && ends_with(t, len, &endings[e]) &&
+                !memcmp(t + len - el - rl, roots[r].s, rl))
                 return len - el;
         }
     }
