@@ -18,11 +18,26 @@
 
 #include "analysis/termgen.h"
 #include "index/schema.h"
+#include "util/hash.h"
+
+/*
+ * The stem cache: folded word -> stem, for the words seen before.  A text
+ * repeats its words (and a compound's parts recur across compounds), and
+ * libstemmer costs far more than a hash and a memcmp.  Direct-mapped and
+ * bounded: a slot holds a word and its stem when both fit in 62 bytes
+ * (nearly every German word); a colliding word takes the slot over.
+ */
+#define STEM_SLOTS 8192 /* 512 KB */
+typedef struct stem_slot {
+    unsigned char klen, slen; /* klen 0: empty */
+    char b[62];               /* the word, then its stem */
+} stem_slot;
 
 struct ws_analyzer {
     struct sb_stemmer *stemmer;
-    int no_stem;  /* stem step switched off (ws_analyzer_set_stemming) */
-    int no_ascii; /* ASCII fast paths off (tests: ws_analyzer_set_ascii_fast) */
+    int no_stem;      /* stem step switched off (ws_analyzer_set_stemming) */
+    int no_ascii;     /* ASCII fast paths off (tests: ws_analyzer_set_ascii_fast) */
+    stem_slot *stems; /* STEM_SLOTS */
 };
 
 void ws_analyzer_set_ascii_fast(ws_analyzer *a, int on)
@@ -63,8 +78,14 @@ int ws_analyzer_new(ws_analyzer **out, ws_error *err)
     ws_analyzer *a = calloc(1, sizeof *a);
     if (!a)
         return ws_error_set(err, WS_ENOMEM, "out of memory creating the analyzer");
+    a->stems = calloc(STEM_SLOTS, sizeof *a->stems);
+    if (!a->stems) {
+        free(a);
+        return ws_error_set(err, WS_ENOMEM, "out of memory creating the analyzer");
+    }
     a->stemmer = sb_stemmer_new("german", "UTF_8");
     if (!a->stemmer) {
+        free(a->stems);
         free(a);
         return ws_error_set(err, WS_EINTERNAL, "libstemmer has no German UTF-8 stemmer");
     }
@@ -77,6 +98,7 @@ void ws_analyzer_free(ws_analyzer *a)
     if (!a)
         return;
     sb_stemmer_delete(a->stemmer);
+    free(a->stems);
     free(a);
 }
 
@@ -159,10 +181,9 @@ size_t ws_stem_s_root(const char *t, size_t len)
     return 0;
 }
 
-int ws_analyzer_stem(ws_analyzer *a, const char *term, size_t len, char *out, size_t cap)
+/* ws_analyzer_stem without the cache. */
+static int stem_word(ws_analyzer *a, const char *term, size_t len, char *out, size_t cap)
 {
-    if (!len || len > WS_MAX_TERM)
-        return -1;
     len = ws_feminine_base(term, len);
     size_t root = ws_stem_s_root(term, len);
     if (root) {
@@ -193,6 +214,29 @@ int ws_analyzer_stem(ws_analyzer *a, const char *term, size_t len, char *out, si
         return -1;
     memcpy(out, s, (size_t)n);
     out[n] = '\0';
+    return n;
+}
+
+int ws_analyzer_stem(ws_analyzer *a, const char *term, size_t len, char *out, size_t cap)
+{
+    if (!len || len > WS_MAX_TERM)
+        return -1;
+    stem_slot *e = &a->stems[ws_fnv1a(term, len) & (STEM_SLOTS - 1)];
+    if (e->klen == len && !memcmp(e->b, term, len)) {
+        /* what stem_word says: -1 exactly when the stem does not fit */
+        if (e->slen >= cap)
+            return -1;
+        memcpy(out, e->b + len, e->slen);
+        out[e->slen] = '\0';
+        return e->slen;
+    }
+    int n = stem_word(a, term, len, out, cap);
+    if (n >= 0 && len + (size_t)n <= sizeof e->b) {
+        e->klen = (unsigned char)len;
+        e->slen = (unsigned char)n;
+        memcpy(e->b, term, len);
+        memcpy(e->b + len, out, (size_t)n);
+    }
     return n;
 }
 
