@@ -6,7 +6,6 @@
  * indexer, the snippet highlighter and the query rewriter all call
  * ws_analyze, so a word is cut and spelled the same everywhere.
  */
-#define _GNU_SOURCE /* memmem */
 #include "analysis/analysis.h"
 
 #include <libstemmer.h>
@@ -427,13 +426,34 @@ int ws_fold(const char *w, size_t len, char *out, size_t cap)
     return (int)n;
 }
 
+/* Is there a ß (C3 9F) or ẞ (E1 BA 9E) in s[0..n)?  What memmem answered,
+ * in one pass without a call: this runs for every token of a text. */
+static int has_sharp_s(const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t i = 0; i + 1 < n; i++) {
+        if (u[i] == 0xC3 && u[i + 1] == 0x9F)
+            return 1;
+        if (u[i] == 0xE1 && i + 2 < n && u[i + 1] == 0xBA && u[i + 2] == 0x9E)
+            return 1;
+    }
+    return 0;
+}
+
+static int has_ss(const char *s, size_t n)
+{
+    for (size_t i = 0; i + 1 < n; i++)
+        if (s[i] == 's' && s[i + 1] == 's')
+            return 1;
+    return 0;
+}
+
 int ws_exact_term(const char *surface, size_t n, const char *term, size_t term_len, char *out,
                   size_t cap)
 {
     char tmp[4 * WS_MAX_TERM], f[4 * WS_MAX_TERM];
-    int sharp = memmem(surface, n, "\xc3\x9f", 2) || memmem(surface, n, "\xe1\xba\x9e", 3);
-    if (!sharp) {
-        if (!memmem(term, term_len, "ss", 2) || term_len + 2 > cap)
+    if (!has_sharp_s(surface, n)) {
+        if (!has_ss(term, term_len) || term_len + 2 > cap)
             return 0;
         out[0] = WS_PFX_EXACT[0];
         memcpy(out + 1, term, term_len + 1);
