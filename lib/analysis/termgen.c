@@ -19,11 +19,12 @@
 #include "analysis/wordcache.h"
 #include "index/schema.h"
 
-/* The memo of per-word answers (see word_info): bounded, about 6 MB at
- * most; words longer than MEMO_TERM are rare and worked out each time. */
+/* The memo of per-word answers (see word_info): 32 768 places of 64 bytes
+ * and 1 MB for long records, 3 MB in all; words longer than MEMO_TERM are
+ * rare and worked out each time. */
 #define MEMO_WORDS  (1u << 15)
-#define MEMO_BYTES  (4u << 20)
-#define MEMO_TERM   64
+#define MEMO_BYTES  (1u << 20)
+#define MEMO_TERM   56
 #define MEMO_PREFIX 8
 
 struct ws_termgen {

@@ -1,10 +1,13 @@
 /*
  * wordcache.c - the term generator's memo of per-word answers (see wordcache.h).
  *
- * The words live in a ws_strset (the library's one hash table); entry i's
- * record is bytes [off[i], off[i] + len[i]) of one arena.  Clearing frees
- * the set and rewinds the arena, so a full memo costs one reset, never a
- * scan for what to evict.
+ * Looked up for every token, so it is laid out for the cache: a
+ * direct-mapped table of 64-byte slots, each holding its word and, when
+ * they fit together (nearly every word), its record, so a hit reads one
+ * cache line.  A longer record goes to an arena the slot points into.  A
+ * word whose slot is taken takes it over; when the arena is full,
+ * everything is forgotten at once (slots zeroed, arena rewound), never
+ * scanned for what to evict.
  */
 #include "analysis/wordcache.h"
 
@@ -12,30 +15,39 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/strset.h"
+#include "util/hash.h"
+
+typedef struct slot {
+    unsigned char klen; /* 0: empty */
+    unsigned char inl;  /* 1: the record follows the word in data */
+    uint16_t rlen;
+    uint32_t off;  /* the record in the arena, when not inline */
+    char data[56]; /* the word, then its record when inline: 64 bytes in all */
+} slot;
 
 struct ws_wordcache {
-    ws_strset *words;
-    size_t max_words, max_bytes;
-    uint32_t *off, *len; /* max_words each */
+    slot *slots;
+    size_t mask; /* slots - 1 */
+    size_t max_bytes;
     unsigned char *arena;
     size_t used;
 };
 
 ws_wordcache *ws_wordcache_new(size_t max_words, size_t max_bytes)
 {
-    if (!max_words || max_bytes > UINT32_MAX)
+    if (!max_words || max_words > ((size_t)1 << 24) || max_bytes > UINT32_MAX)
         return NULL;
+    size_t n = 1;
+    while (n < max_words)
+        n *= 2;
     ws_wordcache *c = calloc(1, sizeof *c);
     if (!c)
         return NULL;
-    c->max_words = max_words;
+    c->mask = n - 1;
     c->max_bytes = max_bytes;
-    c->words = ws_strset_new(max_words);
-    c->off = malloc(max_words * sizeof *c->off);
-    c->len = malloc(max_words * sizeof *c->len);
-    c->arena = malloc(max_bytes);
-    if (!c->words || !c->off || !c->len || !c->arena) {
+    c->slots = calloc(n, sizeof *c->slots);
+    c->arena = malloc(max_bytes ? max_bytes : 1);
+    if (!c->slots || !c->arena) {
         ws_wordcache_free(c);
         return NULL;
     }
@@ -46,9 +58,7 @@ void ws_wordcache_free(ws_wordcache *c)
 {
     if (!c)
         return;
-    ws_strset_free(c->words);
-    free(c->off);
-    free(c->len);
+    free(c->slots);
     free(c->arena);
     free(c);
 }
@@ -57,33 +67,48 @@ void ws_wordcache_clear(ws_wordcache *c)
 {
     if (!c)
         return;
-    ws_strset_free(c->words);
-    c->words = ws_strset_new(c->max_words);
+    memset(c->slots, 0, (c->mask + 1) * sizeof *c->slots);
     c->used = 0;
+}
+
+static slot *slot_of(const ws_wordcache *c, const char *w, size_t n)
+{
+    return &c->slots[ws_fnv1a(w, n) & c->mask];
 }
 
 const unsigned char *ws_wordcache_get(const ws_wordcache *c, const char *w, size_t n, size_t *len)
 {
-    long i = c && c->words ? ws_strset_find(c->words, w, n) : -1;
-    if (i < 0)
+    if (!c || !n || n > sizeof c->slots->data)
         return NULL;
-    *len = c->len[i];
-    return c->arena + c->off[i];
+    const slot *s = slot_of(c, w, n);
+    if (s->klen != n || memcmp(s->data, w, n))
+        return NULL;
+    *len = s->rlen;
+    return s->inl ? (const unsigned char *)s->data + n : c->arena + s->off;
 }
 
 int ws_wordcache_put(ws_wordcache *c, const char *w, size_t n, const void *rec, size_t len)
 {
-    if (!c || len > c->max_bytes)
+    if (!c || !n || n > sizeof c->slots->data || len > UINT16_MAX)
         return -1;
-    if (!c->words || ws_strset_size(c->words) >= c->max_words || c->used + len > c->max_bytes)
+    slot *s = slot_of(c, w, n);
+    if (s->klen == n && !memcmp(s->data, w, n))
+        return -1; /* kept already */
+    int inl = n + len <= sizeof s->data;
+    if (!inl && len > c->max_bytes)
+        return -1;
+    if (!inl && c->used + len > c->max_bytes)
         ws_wordcache_clear(c);
-    int added = 0;
-    long i = c->words ? ws_strset_add(c->words, w, n, &added) : -1;
-    if (i < 0 || !added)
-        return -1;
-    memcpy(c->arena + c->used, rec, len);
-    c->off[i] = (uint32_t)c->used;
-    c->len[i] = (uint32_t)len;
-    c->used += len;
+    s->klen = (unsigned char)n;
+    s->inl = (unsigned char)inl;
+    s->rlen = (uint16_t)len;
+    memcpy(s->data, w, n);
+    if (inl) {
+        memcpy(s->data + n, rec, len);
+    } else {
+        s->off = (uint32_t)c->used;
+        memcpy(c->arena + c->used, rec, len);
+        c->used += len;
+    }
     return 0;
 }

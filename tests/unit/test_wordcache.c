@@ -1,6 +1,7 @@
 /*
  * test_wordcache.c - the term generator's memo: records come back as kept,
- * and a full memo empties itself instead of growing.
+ * words share places without mixing up their records, and a full arena
+ * empties the memo instead of growing.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -45,29 +46,60 @@ static void test_get_put(void **state)
     ws_wordcache_free(NULL);
 }
 
-/* Full in words or in bytes: emptied, then the new word is kept. */
-static void test_bounds(void **state)
+/* More words than places: each lookup gives its own record or none,
+ * never another word's. */
+static void test_collisions(void **state)
 {
     (void)state;
     ws_wordcache *c = ws_wordcache_new(4, 64);
+    assert_non_null(c);
     char w[16];
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < 100; i++) {
         snprintf(w, sizeof w, "wort%d", i);
-        assert_int_equal(ws_wordcache_put(c, w, strlen(w), w, strlen(w)), 0);
+        ws_wordcache_put(c, w, strlen(w), w, strlen(w));
     }
-    expect(c, "wort0", "wort0");
-    expect(c, "wort3", "wort3");
-    assert_int_equal(ws_wordcache_put(c, "wort4", 5, "wort4", 5), 0);
-    expect(c, "wort0", NULL);
-    expect(c, "wort3", NULL);
-    expect(c, "wort4", "wort4");
-    char big[65];
+    int kept = 0;
+    for (int i = 0; i < 100; i++) {
+        snprintf(w, sizeof w, "wort%d", i);
+        size_t n;
+        const unsigned char *r = ws_wordcache_get(c, w, strlen(w), &n);
+        if (r) {
+            assert_int_equal(n, strlen(w));
+            assert_memory_equal(r, w, n);
+            kept++;
+        }
+    }
+    assert_in_range(kept, 1, 4);
+    ws_wordcache_free(c);
+}
+
+/* Records too long for their place go to the arena; a full arena empties
+ * the memo; what can never fit is refused. */
+static void test_arena(void **state)
+{
+    (void)state;
+    ws_wordcache *c = ws_wordcache_new(4096, 100);
+    char big[120];
     memset(big, 'x', sizeof big);
-    assert_int_equal(ws_wordcache_put(c, "gross", 5, big, 65), -1); /* over the bound */
-    expect(c, "wort4", "wort4");
-    assert_int_equal(ws_wordcache_put(c, "voll", 4, big, 60), 0); /* 5 + 60 > 64 */
-    expect(c, "wort4", NULL);
-    expect(c, "voll", "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+    assert_int_equal(ws_wordcache_put(c, "kurz", 4, "k", 1), 0);
+    assert_int_equal(ws_wordcache_put(c, "lang", 4, big, 60), 0); /* 4 + 60 > 56 */
+    expect(c, "kurz", "k");
+    size_t n;
+    const unsigned char *r = ws_wordcache_get(c, "lang", 4, &n);
+    assert_non_null(r);
+    assert_int_equal(n, 60);
+    assert_memory_equal(r, big, 60);
+    assert_int_equal(ws_wordcache_put(c, "mehr", 4, big, 60), 0); /* 60 + 60 > 100 */
+    expect(c, "kurz", NULL);
+    expect(c, "lang", NULL);
+    r = ws_wordcache_get(c, "mehr", 4, &n);
+    assert_non_null(r);
+    assert_int_equal(n, 60);
+    assert_int_equal(ws_wordcache_put(c, "riesig", 6, big, 101), -1);
+    char longword[60];
+    memset(longword, 'a', sizeof longword);
+    assert_int_equal(ws_wordcache_put(c, longword, 57, "k", 1), -1);
+    assert_null(ws_wordcache_get(c, longword, 57, &n));
     ws_wordcache_free(c);
     assert_null(ws_wordcache_new(0, 64));
 }
@@ -76,7 +108,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_get_put),
-        cmocka_unit_test(test_bounds),
+        cmocka_unit_test(test_collisions),
+        cmocka_unit_test(test_arena),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
