@@ -552,10 +552,14 @@ static size_t scan_run(const char *s, size_t len, size_t i)
  * letter, closing the run. */
 static int binnen_i(const char *s, size_t start, size_t end, size_t *base_end, int *kind)
 {
-    static const char *sfx[] = {"Innen", "In"};
+    static const sfx sfxs[] = {SFX("Innen"), SFX("In")};
+    /* both end in 'n': most runs are out at their last byte (this runs
+     * for every word) */
+    if (end - start < 3 || s[end - 1] != 'n')
+        return 0;
     for (int k = 0; k < 2; k++) {
-        size_t n = strlen(sfx[k]);
-        if (end - start <= n + 1 || memcmp(s + end - n, sfx[k], n) != 0)
+        size_t n = sfxs[k].n;
+        if (end - start <= n + 1 || memcmp(s + end - n, sfxs[k].s, n) != 0)
             continue;
         /* the code point before the 'I' */
         size_t p = end - n - 1;
