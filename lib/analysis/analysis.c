@@ -35,6 +35,7 @@ typedef struct stem_slot {
 struct ws_analyzer {
     struct sb_stemmer *stemmer;
     int no_stem;      /* stem step switched off (ws_analyzer_set_stemming) */
+    int stem_later;   /* left to the caller (ws_analyze_stem_later) */
     int no_ascii;     /* ASCII fast paths off (tests: ws_analyzer_set_ascii_fast) */
     stem_slot *stems; /* STEM_SLOTS */
 };
@@ -626,8 +627,13 @@ static int emit(emit_ctx *e, const run *r, unsigned flags)
     /* Stem only words starting with a letter, as Xapian's query parser
      * does (it never stems a term that starts with a digit). */
     utf8proc_category_t cat = category(e->a, c0);
-    if (!e->a->no_stem && cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO)
-        stem_len = ws_analyzer_stem(e->a, term, (size_t)n, stem, sizeof stem);
+    int stem_later = 0;
+    if (!e->a->no_stem && cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) {
+        if (e->a->stem_later)
+            stem_later = 1;
+        else
+            stem_len = ws_analyzer_stem(e->a, term, (size_t)n, stem, sizeof stem);
+    }
     utf8proc_int32_t s0;
     if (next_cp(e->text, r->end, r->start, &s0) > 0 &&
         (category(e->a, s0) == UTF8PROC_CATEGORY_LU || category(e->a, s0) == UTF8PROC_CATEGORY_LT))
@@ -642,6 +648,7 @@ static int emit(emit_ctx *e, const run *r, unsigned flags)
     t.end = r->end;
     t.pos = e->pos++;
     t.flags = flags;
+    t.stem_later = stem_later;
     return e->fn(e->ctx, &t);
 }
 
@@ -716,6 +723,17 @@ int ws_analyze(ws_analyzer *a, const char *text, size_t len, uint32_t first_pos,
     if (next_pos)
         *next_pos = e.pos;
     return WS_OK;
+}
+
+int ws_analyze_stem_later(ws_analyzer *a, const char *text, size_t len, uint32_t first_pos,
+                          uint32_t *next_pos, ws_token_fn fn, void *ctx, ws_error *err)
+{
+    if (!a)
+        return ws_error_set(err, WS_EINVAL, "ws_analyze: invalid argument");
+    a->stem_later = 1;
+    int rc = ws_analyze(a, text, len, first_pos, next_pos, fn, ctx, err);
+    a->stem_later = 0;
+    return rc;
 }
 
 /* ---- single words ------------------------------------------------------- */

@@ -171,6 +171,7 @@ static void part_span(const ws_termgen *g, const ws_token *t, size_t a, size_t b
  */
 #define MAX_PARTS 11 /* the spans of a split into at most 6 parts */
 typedef struct word_info {
+    size_t raw_slen;  /* length of the word's own stem (0: none) */
     const char *stem; /* NULL: no STEM term */
     size_t slen;
     int uml; /* the parts are of the umlaut reading: no span of their own */
@@ -180,6 +181,7 @@ typedef struct word_info {
         const char *term;      /* "Z" + stem of the part */
     } part[MAX_PARTS];
     char buf[WS_MAX_TERM + 1];             /* the umlaut reading's stem */
+    char raw[WS_MAX_TERM + 1];             /* the word's own stem */
     char pbuf[MAX_PARTS][WS_MAX_TERM + 2]; /* the parts' terms */
 } word_info;
 
@@ -232,6 +234,12 @@ static void word_info_make(ws_termgen *g, const ws_token *t, size_t pl, int with
     char uml[WS_MAX_TERM + 1];
     w->stem = t->stem;
     w->slen = t->stem_len;
+    if (t->stem_later) { /* what the analyzer would have given */
+        int n = ws_analyzer_stem(g->an, t->term, t->term_len, w->raw, sizeof w->raw);
+        w->stem = n > 0 ? w->raw : NULL;
+        w->slen = n > 0 ? (size_t)n : 0;
+    }
+    w->raw_slen = w->slen;
     w->uml = 0;
     w->nparts = 0;
     if (g->dict && w->stem && !(t->flags & WS_TOK_NUMBER)) {
@@ -254,13 +262,15 @@ static void word_info_make(ws_termgen *g, const ws_token *t, size_t pl, int with
         word_parts(g, word, wlen, w);
 }
 
-/* The memo's record of w: flags (1 stem, 2 umlaut reading), the stem,
+/* The memo's record of w: flags (1 stem, 2 umlaut reading), the length
+ * of the word's own stem, the STEM term's stem,
  * then per part its start, length and term, each length one byte (words
  * of the memo are at most MEMO_TERM bytes). */
 static size_t word_info_encode(const word_info *w, unsigned char *r)
 {
     size_t n = 0;
     r[n++] = (unsigned char)((w->stem ? 1 : 0) | (w->uml ? 2 : 0));
+    r[n++] = (unsigned char)w->raw_slen;
     r[n++] = (unsigned char)(w->stem ? w->slen : 0);
     if (w->stem) {
         memcpy(r + n, w->stem, w->slen);
@@ -280,9 +290,10 @@ static size_t word_info_encode(const word_info *w, unsigned char *r)
 /* w pointing into record r (valid until the memo next changes). */
 static void word_info_decode(const unsigned char *r, word_info *w)
 {
-    size_t n = 2;
+    size_t n = 3;
     w->uml = (r[0] & 2) != 0;
-    w->slen = r[1];
+    w->raw_slen = r[1];
+    w->slen = r[2];
     w->stem = (r[0] & 1) ? (const char *)r + n : NULL;
     n += w->slen;
     w->nparts = r[n++];
@@ -300,7 +311,7 @@ static void word_info_get(ws_termgen *g, const ws_token *t, size_t pl, word_info
 {
     /* A word of the memo must not depend on the prefix: with a short word
      * and prefix, every length check of word_info_make passes either way. */
-    if (!g->memo || !g->dict || !t->stem || t->term_len > MEMO_TERM || pl > MEMO_PREFIX) {
+    if (!g->memo || !g->dict || !t->stem_later || t->term_len > MEMO_TERM || pl > MEMO_PREFIX) {
         word_info_make(g, t, pl, !pl, w);
         return;
     }
@@ -311,7 +322,7 @@ static void word_info_get(ws_termgen *g, const ws_token *t, size_t pl, word_info
         return;
     }
     word_info_make(g, t, 0, 1, w);
-    unsigned char rec[3 + MEMO_TERM + MAX_PARTS * (3 + WS_MAX_TERM + 2)];
+    unsigned char rec[4 + MEMO_TERM + MAX_PARTS * (3 + WS_MAX_TERM + 2)];
     size_t rl = word_info_encode(w, rec);
     ws_wordcache_put(g->memo, t->term, t->term_len, rec, rl);
 }
@@ -356,13 +367,13 @@ static int on_token(void *vctx, const ws_token *t)
     ws_termgen *g = vctx;
     char term[WS_MAX_TERM + 8];
     size_t pl = g->pl;
-    if (pl + t->term_len + 1 > sizeof term || 1 + pl + t->stem_len + 1 > sizeof term)
+    word_info w;
+    word_info_get(g, t, pl, &w);
+    if (pl + t->term_len + 1 > sizeof term || 1 + pl + w.raw_slen + 1 > sizeof term)
         return 0; /* cannot happen with WS_MAX_TERM words; skip rather than cut */
     memcpy(term, g->prefix, pl);
     memcpy(term + pl, t->term, t->term_len + 1);
     push(g, WS_TERM_WORD, term, pl + t->term_len, t, g->wdf, t->start, t->end);
-    word_info w;
-    word_info_get(g, t, pl, &w);
     size_t zl = sizeof WS_PFX_STEM - 1;
     if (w.stem && zl + pl + w.slen + 1 <= sizeof term) {
         memcpy(term, WS_PFX_STEM, zl);
@@ -401,7 +412,7 @@ int ws_termgen_text(ws_termgen *g, const char *prefix, uint32_t wdf, const char 
     g->err = err;
     g->joined_len = 0;
     uint32_t next = *pos;
-    int rc = ws_analyze(g->an, g->text, len, *pos, &next, on_token, g, err);
+    int rc = ws_analyze_stem_later(g->an, g->text, len, *pos, &next, on_token, g, err);
     if (rc == WS_OK)
         rc = g->rc;
     *pos = next;

@@ -141,6 +141,15 @@ void ws_termgen_transliterate(ws_analyzer *an, ws_term_known_fn known, void *ctx
 size_t ws_termgen_surface_at(const char *w, size_t n, const char *term, size_t term_len, size_t f,
                              int last);
 
+/*
+ * ws_analyze for the term generator, which keeps the stems of the words
+ * it has seen with the rest it knows of them: a token the stem step would
+ * stem comes with stem NULL and stem_later 1, and the caller stems it
+ * (ws_analyzer_stem) when it does not know the word yet.
+ */
+int ws_analyze_stem_later(ws_analyzer *a, const char *text, size_t len, uint32_t first_pos,
+                          uint32_t *next_pos, ws_token_fn fn, void *ctx, ws_error *err);
+
 /* Tests only: 0 turns off the ASCII fast paths of this analyzer's
  * folding and character classes (the utf8proc path then does all). */
 void ws_analyzer_set_ascii_fast(ws_analyzer *a, int on);
