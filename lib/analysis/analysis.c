@@ -407,22 +407,42 @@ int ws_fold_general(const char *w, size_t len, char *out, size_t cap)
     return (int)k;
 }
 
+/*
+ * The fast path: ASCII and U+00C0..U+00FF (C3 80..C3 BF: the umlauts, ß
+ * and the accented letters of Latin-1), which fold one by one: A-Z and
+ * À-Þ (but ×) down by 0x20, ß to "ss", the rest as they are; none of them
+ * composes with a neighbour in NFC, and none is ignorable.  Anything else
+ * (combining marks, other scripts, invalid UTF-8, an output that does not
+ * fit) goes to ws_fold_general, which has the last word.
+ */
 int ws_fold(const char *w, size_t len, char *out, size_t cap)
 {
-    for (size_t i = 0; i < len; i++)
-        if ((unsigned char)w[i] >= 0x80)
-            return ws_fold_general(w, len, out, cap);
+    const unsigned char *u = (const unsigned char *)w;
     size_t n = 0;
     for (size_t i = 0; i < len; i++) {
-        char c = w[i];
-        if (c == '\'')
+        unsigned char c = u[i];
+        if (c < 0x80) {
+            if (c == '\'')
+                continue;
+            if (n + 1 >= cap)
+                return ws_fold_general(w, len, out, cap);
+            out[n++] = (char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
             continue;
-        if (n + 1 >= cap)
-            return -1;
-        out[n++] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
+        }
+        unsigned char d = i + 1 < len ? u[i + 1] : 0;
+        if (c != 0xC3 || d < 0x80 || d > 0xBF || n + 2 >= cap)
+            return ws_fold_general(w, len, out, cap);
+        i++;
+        if (d == 0x9F) { /* ß */
+            out[n++] = 's';
+            out[n++] = 's';
+            continue;
+        }
+        out[n++] = (char)0xC3;
+        out[n++] = (char)(d <= 0x9E && d != 0x97 ? d + 0x20 : d);
     }
     if (n >= cap)
-        return -1;
+        return ws_fold_general(w, len, out, cap);
     out[n] = '\0';
     return (int)n;
 }

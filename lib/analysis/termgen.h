@@ -102,11 +102,12 @@ int ws_termgen_text(ws_termgen *tg, const char *prefix, uint32_t wdf, const char
 /*
  * The one case folding of the analysis: Unicode case folding in NFC,
  * default-ignorable code points and apostrophes dropped, ß -> ss.  ASCII
- * takes a fast path that gives the same bytes.  Writes at most cap - 1
+ * and Latin-1 letters (U+00C0..U+00FF) take a fast path that gives the
+ * same bytes.  Writes at most cap - 1
  * bytes and a NUL; returns the length, or -1 if it does not fit.
  */
 int ws_fold(const char *w, size_t len, char *out, size_t cap);
-/* ws_fold without the ASCII fast path: for the test that proves them equal. */
+/* ws_fold without the fast path: for the tests that prove them equal. */
 int ws_fold_general(const char *w, size_t len, char *out, size_t cap);
 
 /* "Z" + prefix + stem of folded term[0..len) into out (capacity cap);

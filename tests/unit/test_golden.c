@@ -435,6 +435,54 @@ static void test_xquad(void **state)
     shared_sample("xquad-de", XQUAD, 0, WANT_XQUAD);
 }
 
+/* Put code point c into s as UTF-8; returns its length. */
+static size_t put_cp(char *s, unsigned c)
+{
+    if (c < 0x80) {
+        s[0] = (char)c;
+        return 1;
+    }
+    if (c < 0x800) {
+        s[0] = (char)(0xC0 | c >> 6);
+        s[1] = (char)(0x80 | (c & 0x3F));
+        return 2;
+    }
+    s[0] = (char)(0xE0 | c >> 12);
+    s[1] = (char)(0x80 | ((c >> 6) & 0x3F));
+    s[2] = (char)(0x80 | (c & 0x3F));
+    return 3;
+}
+
+/* ws_fold's fast path against utf8proc's, for every pair of characters
+ * around it (ASCII, Latin-1, combining marks, ẞ, a stray byte) and every
+ * output capacity up to one past the result. */
+static void test_fold_fast_path(void **state)
+{
+    (void)state;
+    unsigned cps[256 + 8];
+    size_t ncp = 0;
+    for (unsigned c = 1; c < 0x100; c++)
+        cps[ncp++] = c;
+    const unsigned extra[] = {0x0300, 0x0301, 0x0308, 0x0327, 0x1E9E, 0x2019, 0x00AD, 0x0130};
+    for (size_t i = 0; i < sizeof extra / sizeof *extra; i++)
+        cps[ncp++] = extra[i];
+    for (size_t i = 0; i <= ncp; i++) {
+        for (size_t j = 0; j < ncp; j++) {
+            char w[8], a[16], b[16];
+            size_t n = i < ncp ? put_cp(w, cps[i]) : 0;
+            if (i == ncp)
+                w[n++] = (char)0xC3; /* a lead byte without its continuation */
+            n += put_cp(w + n, cps[j]);
+            for (size_t cap = 0; cap <= 9; cap++) {
+                int ra = ws_fold(w, n, a, cap), rb = ws_fold_general(w, n, b, cap);
+                if (ra != rb || (ra > 0 && memcmp(a, b, (size_t)ra + 1)))
+                    fail_msg("ws_fold differs for U+%04X U+%04X, cap %zu: %d vs %d",
+                             i < ncp ? cps[i] : 0xC3, cps[j], cap, ra, rb);
+            }
+        }
+    }
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -461,6 +509,7 @@ int main(void)
         cmocka_unit_test(test_corpus),
         cmocka_unit_test(test_voc),
         cmocka_unit_test(test_xquad),
+        cmocka_unit_test(test_fold_fast_path),
     };
     return WS_RESULT(cmocka_run_group_tests(tests, setup, teardown));
 }
