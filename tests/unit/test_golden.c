@@ -239,6 +239,24 @@ static char *slurp(const char *path, size_t *len)
     return b;
 }
 
+/* Put code point c into s as UTF-8; returns its length. */
+static size_t put_cp(char *s, unsigned c)
+{
+    if (c < 0x80) {
+        s[0] = (char)c;
+        return 1;
+    }
+    if (c < 0x800) {
+        s[0] = (char)(0xC0 | c >> 6);
+        s[1] = (char)(0x80 | (c & 0x3F));
+        return 2;
+    }
+    s[0] = (char)(0xE0 | c >> 12);
+    s[1] = (char)(0x80 | ((c >> 6) & 0x3F));
+    s[2] = (char)(0x80 | (c & 0x3F));
+    return 3;
+}
+
 /* ---- the samples ---------------------------------------------------------- */
 
 #define S(lit)                                                                                     \
@@ -353,11 +371,13 @@ static const char *corpus_files[] = {
     "2025/2025-05-interkulturelle-oeffnung-rabenfurt.md",
 };
 
-/* Recorded from main at 81e5145 (before the analysis was made fast). */
-#define WANT_HOSTILE 0xfee4bf9ebd9704a7ULL
-#define WANT_CORPUS  0x96ef60326082d3c7ULL
-#define WANT_VOC     0xe02a31abfee848c2ULL
-#define WANT_XQUAD   0xd6f64c8f92c078b1ULL
+/* Recorded from main at 81e5145 (before the analysis was made fast; the
+ * code points sample with this file built against that commit). */
+#define WANT_HOSTILE    0xfee4bf9ebd9704a7ULL
+#define WANT_CORPUS     0x96ef60326082d3c7ULL
+#define WANT_VOC        0xe02a31abfee848c2ULL
+#define WANT_CODEPOINTS 0x9a3b943036a1940eULL
+#define WANT_XQUAD      0xd6f64c8f92c078b1ULL
 
 static void need_dict(void)
 {
@@ -383,6 +403,61 @@ static void test_hostile(void **state)
     dg_text(&d, g, n);
     free(g);
     dg_check(&d, "hostile", WANT_HOSTILE);
+}
+
+/* Every BMP code point inside a word, alone and after a capital, and
+ * every lead byte with every second byte (the decoder's edge cases:
+ * overlong forms, surrogates, truncated sequences). */
+static char *make_codepoints(size_t *len)
+{
+    size_t cap = 0x10000 * 12 + 256 * 256 * 4 + 16 * 7 * 7 * 6, n = 0;
+    char *b = malloc(cap);
+    assert_non_null(b);
+    for (unsigned c = 1; c < 0x10000; c++) {
+        if (c >= 0xD800 && c <= 0xDFFF)
+            continue;
+        b[n++] = 'a';
+        n += put_cp(b + n, c);
+        b[n++] = 'b';
+        b[n++] = ' ';
+        b[n++] = 'K';
+        n += put_cp(b + n, c);
+        b[n++] = ' ';
+    }
+    for (unsigned x = 0x80; x < 0x100; x++)
+        for (unsigned y = 0; y < 0x100; y++) {
+            b[n++] = 'w';
+            b[n++] = (char)x;
+            b[n++] = (char)(y ? y : 'z');
+            b[n++] = ' ';
+        }
+    static const unsigned char edge[] = {0x7F, 0x80, 0x9F, 0xA0, 0xBF, 0xC0, 0x20};
+    for (unsigned x = 0xE0; x < 0xF0; x++)
+        for (size_t i = 0; i < sizeof edge; i++)
+            for (size_t j = 0; j < sizeof edge; j++) {
+                b[n++] = 'u';
+                b[n++] = (char)x;
+                b[n++] = (char)edge[i];
+                b[n++] = (char)edge[j];
+                b[n++] = 'v';
+                b[n++] = ' ';
+            }
+    *len = n;
+    return b;
+}
+
+static void test_codepoints(void **state)
+{
+    (void)state;
+    need_dict();
+    digest d;
+    dg_open(&d, "codepoints");
+    size_t n;
+    char *t = make_codepoints(&n);
+    dg_termgen_with(&d, warm, dict, "", 1, t, n);
+    dg_analyze(&d, t, n, 1);
+    free(t);
+    dg_check(&d, "codepoints", WANT_CODEPOINTS);
 }
 
 static void test_corpus(void **state)
@@ -433,24 +508,6 @@ static void test_xquad(void **state)
 {
     (void)state;
     shared_sample("xquad-de", XQUAD, 0, WANT_XQUAD);
-}
-
-/* Put code point c into s as UTF-8; returns its length. */
-static size_t put_cp(char *s, unsigned c)
-{
-    if (c < 0x80) {
-        s[0] = (char)c;
-        return 1;
-    }
-    if (c < 0x800) {
-        s[0] = (char)(0xC0 | c >> 6);
-        s[1] = (char)(0x80 | (c & 0x3F));
-        return 2;
-    }
-    s[0] = (char)(0xE0 | c >> 12);
-    s[1] = (char)(0x80 | ((c >> 6) & 0x3F));
-    s[2] = (char)(0x80 | (c & 0x3F));
-    return 3;
 }
 
 /* ws_fold's fast path against utf8proc's, for every pair of characters
@@ -505,11 +562,9 @@ static int teardown(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_hostile),
-        cmocka_unit_test(test_corpus),
-        cmocka_unit_test(test_voc),
-        cmocka_unit_test(test_xquad),
-        cmocka_unit_test(test_fold_fast_path),
+        cmocka_unit_test(test_hostile),    cmocka_unit_test(test_corpus),
+        cmocka_unit_test(test_codepoints), cmocka_unit_test(test_voc),
+        cmocka_unit_test(test_xquad),      cmocka_unit_test(test_fold_fast_path),
     };
     return WS_RESULT(cmocka_run_group_tests(tests, setup, teardown));
 }
