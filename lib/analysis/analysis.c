@@ -285,10 +285,8 @@ const char *ws_analysis_signature(void)
 
 /* ---- character classes -------------------------------------------------- */
 
-static int is_word_cp(utf8proc_int32_t c)
+static int is_word_cat(utf8proc_int32_t c)
 {
-    if (c < 0x80)
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
     switch (utf8proc_category(c)) {
     case UTF8PROC_CATEGORY_LU:
     case UTF8PROC_CATEGORY_LL:
@@ -305,6 +303,15 @@ static int is_word_cp(utf8proc_int32_t c)
     default:
         return 0;
     }
+}
+
+/* ASCII inline (letters and digits), the rest by category: this runs for
+ * every character of a text. */
+static inline int is_word_cp(utf8proc_int32_t c)
+{
+    if (c < 0x80)
+        return ((unsigned)(c | 0x20) - 'a' < 26) || ((unsigned)c - '0' < 10);
+    return is_word_cat(c);
 }
 
 static int is_lower_cp(utf8proc_int32_t c)
