@@ -373,11 +373,12 @@ static const char *corpus_files[] = {
 
 /* Recorded from main at 81e5145 (before the analysis was made fast; the
  * code points sample with this file built against that commit). */
-#define WANT_HOSTILE    0xfee4bf9ebd9704a7ULL
-#define WANT_CORPUS     0x96ef60326082d3c7ULL
-#define WANT_VOC        0xe02a31abfee848c2ULL
-#define WANT_CODEPOINTS 0x9a3b943036a1940eULL
-#define WANT_XQUAD      0xd6f64c8f92c078b1ULL
+#define WANT_HOSTILE     0xfee4bf9ebd9704a7ULL
+#define WANT_CORPUS      0x96ef60326082d3c7ULL
+#define WANT_VOC         0xe02a31abfee848c2ULL
+#define WANT_CODEPOINTS  0x9a3b943036a1940eULL
+#define WANT_LONG_SPLITS 0x43e610466300e99dULL
+#define WANT_XQUAD       0xd6f64c8f92c078b1ULL
 
 static void need_dict(void)
 {
@@ -458,6 +459,35 @@ static void test_codepoints(void **state)
     dg_analyze(&d, t, n, 1);
     free(t);
     dg_check(&d, "codepoints", WANT_CODEPOINTS);
+}
+
+/* Splits of long compounds built from words of the list, around the
+ * length where the splitter stops using its filters (255 bytes). */
+static void test_long_splits(void **state)
+{
+    (void)state;
+    need_dict();
+    static const char *words[] = {"verwaltung",  "arbeitsmarkt", "kommunal", "integration",
+                                  "flüchtlings", "beratung",     "stelle"};
+    digest d;
+    dg_open(&d, "long-splits");
+    char t[600];
+    for (size_t w = 0; w < sizeof words / sizeof *words; w++)
+        for (size_t n = 0, k = 0; k < 60; k++) {
+            size_t wl = strlen(words[(w + k) % 7]);
+            if (n + wl >= sizeof t)
+                break;
+            memcpy(t + n, words[(w + k) % 7], wl);
+            n += wl;
+            ws_part parts[6];
+            size_t np = ws_compounds_split(dict, t, n, parts, 6);
+            const uint64_t v[] = {n, np};
+            dg_item(&d, 'L', "", 0, v, 2);
+            for (size_t i = 0; i < np; i++)
+                dg_item(&d, 'P', t + parts[i].start, parts[i].len,
+                        (const uint64_t[]){parts[i].start, parts[i].len}, 2);
+        }
+    dg_check(&d, "long-splits", WANT_LONG_SPLITS);
 }
 
 static void test_corpus(void **state)
@@ -562,9 +592,10 @@ static int teardown(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_hostile),    cmocka_unit_test(test_corpus),
-        cmocka_unit_test(test_codepoints), cmocka_unit_test(test_voc),
-        cmocka_unit_test(test_xquad),      cmocka_unit_test(test_fold_fast_path),
+        cmocka_unit_test(test_hostile),     cmocka_unit_test(test_corpus),
+        cmocka_unit_test(test_codepoints),  cmocka_unit_test(test_voc),
+        cmocka_unit_test(test_xquad),       cmocka_unit_test(test_fold_fast_path),
+        cmocka_unit_test(test_long_splits),
     };
     return WS_RESULT(cmocka_run_group_tests(tests, setup, teardown));
 }
