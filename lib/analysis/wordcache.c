@@ -7,7 +7,10 @@
  * cache line.  A longer record goes to an arena the slot points into.  A
  * word whose slot is taken takes it over; when the arena is full,
  * everything is forgotten at once (slots zeroed, arena rewound), never
- * scanned for what to evict.
+ * scanned for what to evict.  The table starts at 1 024 places and grows
+ * fourfold (forgetting what it held) each time as many words as it has
+ * places were kept, up to its bound: a generator that analyses one
+ * snippet touches 64 KB, not megabytes.
  */
 #include "analysis/wordcache.h"
 
@@ -25,9 +28,13 @@ typedef struct slot {
     char data[56]; /* the word, then its record when inline: 64 bytes in all */
 } slot;
 
+#define FIRST_PLACES 1024
+
 struct ws_wordcache {
     slot *slots;
-    size_t mask; /* slots - 1 */
+    size_t mask;       /* slots - 1 */
+    size_t max_places; /* the bound, a power of two */
+    size_t puts;       /* words kept since the table last grew */
     size_t max_bytes;
     unsigned char *arena;
     size_t used;
@@ -43,6 +50,9 @@ ws_wordcache *ws_wordcache_new(size_t max_words, size_t max_bytes)
     ws_wordcache *c = calloc(1, sizeof *c);
     if (!c)
         return NULL;
+    c->max_places = n;
+    if (n > FIRST_PLACES)
+        n = FIRST_PLACES;
     c->mask = n - 1;
     c->max_bytes = max_bytes;
     c->slots = calloc(n, sizeof *c->slots);
@@ -69,6 +79,25 @@ void ws_wordcache_clear(ws_wordcache *c)
         return;
     memset(c->slots, 0, (c->mask + 1) * sizeof *c->slots);
     c->used = 0;
+    c->puts = 0;
+}
+
+/* Four times the places, empty, once as many words were kept as there are
+ * places; without memory, the table stays as it is. */
+static void maybe_grow(ws_wordcache *c)
+{
+    size_t n = c->mask + 1;
+    if (++c->puts < n || n >= c->max_places)
+        return;
+    size_t m = n * 4 < c->max_places ? n * 4 : c->max_places;
+    slot *s = calloc(m, sizeof *s);
+    if (!s)
+        return;
+    free(c->slots);
+    c->slots = s;
+    c->mask = m - 1;
+    c->used = 0;
+    c->puts = 0;
 }
 
 static slot *slot_of(const ws_wordcache *c, const char *w, size_t n)
@@ -91,6 +120,7 @@ int ws_wordcache_put(ws_wordcache *c, const char *w, size_t n, const void *rec, 
 {
     if (!c || !n || n > sizeof c->slots->data || len > UINT16_MAX)
         return -1;
+    maybe_grow(c);
     slot *s = slot_of(c, w, n);
     if (s->klen == n && !memcmp(s->data, w, n))
         return -1; /* kept already */

@@ -19,8 +19,9 @@
 
 typedef struct ws_wordcache ws_wordcache;
 
-/* A memo of max_words places (rounded up to a power of two, at most 2^24)
- * and max_bytes for long records; NULL when out of memory. */
+/* A memo of up to max_words places (rounded up to a power of two, at most
+ * 2^24; it starts small and grows as words come) and max_bytes for long
+ * records; NULL when out of memory. */
 ws_wordcache *ws_wordcache_new(size_t max_words, size_t max_bytes);
 void ws_wordcache_free(ws_wordcache *c); /* NULL is fine */
 /* Forget every word (the word list changed). */

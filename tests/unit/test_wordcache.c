@@ -104,12 +104,39 @@ static void test_arena(void **state)
     assert_null(ws_wordcache_new(0, 64));
 }
 
+/* The table starts at 1 024 places and grows (forgetting) when as many
+ * words were kept: a short text costs a small table. */
+static void test_grows(void **state)
+{
+    (void)state;
+    ws_wordcache *c = ws_wordcache_new(1 << 16, 1024);
+    char w[16];
+    for (int i = 0; i < 1023; i++) {
+        snprintf(w, sizeof w, "w%d", i);
+        assert_int_equal(ws_wordcache_put(c, w, strlen(w), "r", 1), 0);
+    }
+    int kept = 0;
+    for (int i = 0; i < 1023; i++) {
+        size_t n;
+        snprintf(w, sizeof w, "w%d", i);
+        kept += ws_wordcache_get(c, w, strlen(w), &n) != NULL;
+    }
+    assert_in_range(kept, 400, 1023); /* 1 024 places, some shared */
+    /* the 1 024th word: the table grows (empty) before keeping it */
+    assert_int_equal(ws_wordcache_put(c, "neu", 3, "r", 1), 0);
+    expect(c, "w0", NULL);
+    expect(c, "w1022", NULL);
+    expect(c, "neu", "r");
+    ws_wordcache_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_get_put),
         cmocka_unit_test(test_collisions),
         cmocka_unit_test(test_arena),
+        cmocka_unit_test(test_grows),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
