@@ -137,9 +137,9 @@ size_t ws_feminine_base(const char *t, size_t len)
                                    SFX("eurin"), SFX("ogin"),  SFX("egin"),  SFX("\xc3\xa4rztin"),
                                    SFX("ndin"),  SFX("ertin"), SFX("enkin"), SFX("onin")};
     static const sfx innen = SFX("innen");
-    /* Every ending above ends in "in" or "nen", and none can leave a base
-     * of 4 bytes in fewer than 6: most words are out at once (this runs
-     * for every stem and every compound split). */
+    /* Every ending above ends in "in" or "nen", and a word of fewer than
+     * 6 bytes keeps its length either way: most words are out at once
+     * (this runs for every stem and every compound split). */
     if (len < 6 || t[len - 1] != 'n' || (t[len - 2] != 'i' && t[len - 2] != 'e'))
         return len;
     for (size_t i = 0; i < sizeof keep / sizeof *keep; i++)

@@ -264,9 +264,9 @@ static void word_info_make(ws_termgen *g, const ws_token *t, size_t pl, int with
 }
 
 /* The memo's record of w: flags (1 stem, 2 umlaut reading), the length
- * of the word's own stem, the STEM term's stem,
- * then per part its start, length and term, each length one byte (words
- * of the memo are at most MEMO_TERM bytes). */
+ * of the word's own stem, the STEM term's stem, then per part its start,
+ * length and term; every length and offset fits a byte (a word of the
+ * memo has at most MEMO_TERM bytes, a term at most WS_MAX_TERM + 2). */
 static size_t word_info_encode(const word_info *w, unsigned char *r)
 {
     size_t n = 0;
@@ -323,7 +323,7 @@ static void word_info_get(ws_termgen *g, const ws_token *t, size_t pl, word_info
         return;
     }
     word_info_make(g, t, 0, 1, w);
-    unsigned char rec[4 + MEMO_TERM + MAX_PARTS * (3 + WS_MAX_TERM + 2)];
+    unsigned char rec[4 + WS_MAX_TERM + MAX_PARTS * (3 + WS_MAX_TERM + 2)];
     size_t rl = word_info_encode(w, rec);
     ws_wordcache_put(g->memo, t->term, t->term_len, rec, rl);
 }
