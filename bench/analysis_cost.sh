@@ -8,7 +8,7 @@
 # (default 20) from scratch RUNS times (default 5) each way, alternating,
 # and prints medians of wall time and the index size (du -k).
 #
-#   bench/analysis_cost.sh --termgen [RUNS] [--baseline REF]
+#   bench/analysis_cost.sh --termgen [RUNS] [--baseline REF] [--perf]
 # The term generator alone, in MB of text per CPU second (issue 12 item 2):
 # the texts of the long-document corpus, the help-page corpus (both as
 # bench/index_bench.sh prepares them under $WS_BENCH_DIR, default
@@ -18,7 +18,8 @@
 # TermGenerator with Stem("german") (bench/xapian_termgen.cc), RUNS times
 # each (default 5), alternating; with --baseline REF also through REF's
 # term generator (e.g. --baseline main, built in $WS_BENCH_DIR with this
-# tree's driver).  Prints medians and ratios.
+# tree's driver).  Prints medians and ratios; --perf adds the top 15 of a
+# perf profile of each generator.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [[ ${1:-} == --termgen ]]; then

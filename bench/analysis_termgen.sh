@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
 # The term generator's MB/s against Xapian's TermGenerator, in one run:
 # the --termgen mode of bench/analysis_cost.sh (see there).
-#   bench/analysis_termgen.sh [RUNS] [--baseline REF]
+#   bench/analysis_termgen.sh [RUNS] [--baseline REF] [--perf]
+# --perf also records one run of each generator (this tree's and, with
+# --baseline, REF's) with perf record -g (/usr/bin/perf, linux-perf) and
+# prints the top 15 entries of each profile (self time, by symbol; the
+# first 1.5 s, loading the word list, left out).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-runs=5 baseline=
+runs=5 baseline= perf=
 while (($#)); do
   case $1 in
   --baseline) baseline=$2; shift 2 ;;
+  --perf) perf=1; shift ;;
   [0-9]*) runs=$1; shift ;;
-  *) echo "usage: bench/analysis_cost.sh --termgen [RUNS] [--baseline REF]" >&2; exit 2 ;;
+  *) echo "usage: bench/analysis_cost.sh --termgen [RUNS] [--baseline REF] [--perf]" >&2; exit 2 ;;
   esac
 done
 BENCH=${WS_BENCH_DIR:-/var/tmp/wsearch-bench}
@@ -79,3 +84,18 @@ done
 awk -v w="$(col wsearch 1)" -v x="$(col xapian 1)" -v b="$([[ -n $baseline ]] && col base 1 || echo 0)" \
   'BEGIN {printf "  per CPU second: wsearch/Xapian x%.2f", w / x;
           if (b > 0) printf ", wsearch/baseline x%.2f", w / b; print ""}'
+
+# The profiles: where the time goes, before and after.
+top15() { # label, binary
+  local data
+  data=$(mktemp /tmp/ws-termgen-perf-XXXXXX)
+  perf record -g -D 1500 -o "$data" "$2" run "$cache" >/dev/null 2>&1
+  echo "perf top 15 (self), $1:"
+  perf report -i "$data" --no-children --stdio --sort dso,symbol -g none 2>/dev/null |
+    grep -v '^#' | grep -v '^$' | head -15 | sed 's/^/  /'
+  rm -f "$data"
+}
+if [[ -n $perf ]]; then
+  [[ -n $baseline ]] && top15 "$baseline ($sha)" "$base/build/bench/analysis_bench"
+  top15 "this tree" "$ab"
+fi
