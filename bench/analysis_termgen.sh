@@ -92,7 +92,7 @@ top15() { # label, binary
   perf record -g -D 1500 -o "$data" "$2" run "$cache" >/dev/null 2>&1
   echo "perf top 15 (self), $1:"
   perf report -i "$data" --no-children --stdio --sort dso,symbol -g none 2>/dev/null |
-    grep -v '^#' | grep -v '^$' | head -15 | sed 's/^/  /'
+    grep -v '^#' | grep -v '^$' | sed -n '1,15s/^/  /p'
   rm -f "$data"
 }
 if [[ -n $perf ]]; then
