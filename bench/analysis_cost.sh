@@ -1,13 +1,31 @@
 #!/usr/bin/env bash
-# What the dictionary-based analysis costs at index time, side by side in
-# one run: compound splitting and umlaut reading (on with a word list) vs
-# `--dictionary none`, and the OpenThesaurus load.
+# What the analysis costs, two ways.
+#
 #   bench/analysis_cost.sh [COPIES] [RUNS]
-# Indexes COPIES copies of corpus/ (default 20) from scratch RUNS times
-# (default 5) each way, alternating, and prints medians of wall time and
-# the index size (Xapian's files, du -k).
+# The dictionary at index time, side by side in one run: compound
+# splitting and umlaut reading (on with a word list) vs `--dictionary
+# none`, and the OpenThesaurus load.  Indexes COPIES copies of corpus/
+# (default 20) from scratch RUNS times (default 5) each way, alternating,
+# and prints medians of wall time and the index size (du -k).
+#
+#   bench/analysis_cost.sh --termgen [RUNS] [--baseline REF] [--perf]
+# The term generator alone, in MB of text per CPU second (issue 12 item 2):
+# the texts of the long-document corpus, the help-page corpus (both as
+# bench/index_bench.sh prepares them under $WS_BENCH_DIR, default
+# /var/tmp/wsearch-bench) and gimp-help-de's German pages, extracted once
+# into a cache (bench/analysis_bench.c dump), then fed through
+# ws_termgen_text (bench/analysis_bench run) and through Xapian's
+# TermGenerator with Stem("german") (bench/xapian_termgen.cc), RUNS times
+# each (default 5), alternating; with --baseline REF also through REF's
+# term generator (e.g. --baseline main, built in $WS_BENCH_DIR with this
+# tree's driver).  Prints medians and ratios; --perf adds the top 15 of a
+# perf profile of each generator.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [[ ${1:-} == --termgen ]]; then
+  shift
+  exec bash bench/analysis_termgen.sh "$@"
+fi
 copies=${1:-20}
 runs=${2:-5}
 scripts/install-deps.sh

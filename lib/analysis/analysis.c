@@ -6,7 +6,6 @@
  * indexer, the snippet highlighter and the query rewriter all call
  * ws_analyze, so a word is cut and spelled the same everywhere.
  */
-#define _GNU_SOURCE /* memmem */
 #include "analysis/analysis.h"
 
 #include <libstemmer.h>
@@ -18,11 +17,27 @@
 
 #include "analysis/termgen.h"
 #include "index/schema.h"
+#include "util/hash.h"
+
+/*
+ * The stem cache: folded word -> stem, for the words seen before.  A text
+ * repeats its words (and a compound's parts recur across compounds), and
+ * libstemmer costs far more than a hash and a memcmp.  Direct-mapped and
+ * bounded: a slot holds a word and its stem when both fit in 62 bytes
+ * (nearly every German word); a colliding word takes the slot over.
+ */
+#define STEM_SLOTS 8192 /* 512 KB */
+typedef struct stem_slot {
+    unsigned char klen, slen; /* klen 0: empty */
+    char b[62];               /* the word, then its stem */
+} stem_slot;
 
 struct ws_analyzer {
     struct sb_stemmer *stemmer;
-    int no_stem;  /* stem step switched off (ws_analyzer_set_stemming) */
-    int no_ascii; /* ASCII fast paths off (tests: ws_analyzer_set_ascii_fast) */
+    int no_stem;      /* stem step switched off (ws_analyzer_set_stemming) */
+    int stem_later;   /* left to the caller (ws_analyze_stem_later) */
+    int no_ascii;     /* ASCII fast paths off (tests: ws_analyzer_set_ascii_fast) */
+    stem_slot *stems; /* STEM_SLOTS */
 };
 
 void ws_analyzer_set_ascii_fast(ws_analyzer *a, int on)
@@ -63,8 +78,14 @@ int ws_analyzer_new(ws_analyzer **out, ws_error *err)
     ws_analyzer *a = calloc(1, sizeof *a);
     if (!a)
         return ws_error_set(err, WS_ENOMEM, "out of memory creating the analyzer");
+    a->stems = calloc(STEM_SLOTS, sizeof *a->stems);
+    if (!a->stems) {
+        free(a);
+        return ws_error_set(err, WS_ENOMEM, "out of memory creating the analyzer");
+    }
     a->stemmer = sb_stemmer_new("german", "UTF_8");
     if (!a->stemmer) {
+        free(a->stems);
         free(a);
         return ws_error_set(err, WS_EINTERNAL, "libstemmer has no German UTF-8 stemmer");
     }
@@ -77,13 +98,23 @@ void ws_analyzer_free(ws_analyzer *a)
     if (!a)
         return;
     sb_stemmer_delete(a->stemmer);
+    free(a->stems);
     free(a);
 }
 
-static int ends_with(const char *t, size_t len, const char *sfx)
+/* A suffix with its length, so the checks below need no strlen. */
+typedef struct sfx {
+    const char *s;
+    size_t n;
+} sfx;
+#define SFX(lit)                                                                                   \
+    {                                                                                              \
+        lit, sizeof lit - 1                                                                        \
+    }
+
+static int ends_with(const char *t, size_t len, const sfx *x)
 {
-    size_t n = strlen(sfx);
-    return len >= n && !memcmp(t + len - n, sfx, n);
+    return len >= x->n && !memcmp(t + len - x->n, x->s, x->n);
 }
 
 /*
@@ -97,19 +128,27 @@ static int ends_with(const char *t, size_t len, const char *sfx)
 size_t ws_feminine_base(const char *t, size_t len)
 {
     /* verbs in -innen, and words that merely end in -erin */
-    static const char *keep[] = {"gewinnen",  "besinnen",    "ersinnen",   "entsinnen",
-                                 "aussinnen", "auszusinnen", "nachsinnen", "entrinnen",
-                                 "zerrinnen", "gerinnen",    "spinnen",    "drinnen",
-                                 "hierin",    "darin",       "worin",      "zerin"};
-    static const char *singular[] = {"erin", "antin",         "entin", "istin", "eurin", "ogin",
-                                     "egin", "\xc3\xa4rztin", "ndin",  "ertin", "enkin", "onin"};
+    static const sfx keep[] = {
+        SFX("gewinnen"),  SFX("besinnen"),    SFX("ersinnen"),   SFX("entsinnen"),
+        SFX("aussinnen"), SFX("auszusinnen"), SFX("nachsinnen"), SFX("entrinnen"),
+        SFX("zerrinnen"), SFX("gerinnen"),    SFX("spinnen"),    SFX("drinnen"),
+        SFX("hierin"),    SFX("darin"),       SFX("worin"),      SFX("zerin")};
+    static const sfx singular[] = {SFX("erin"),  SFX("antin"), SFX("entin"), SFX("istin"),
+                                   SFX("eurin"), SFX("ogin"),  SFX("egin"),  SFX("\xc3\xa4rztin"),
+                                   SFX("ndin"),  SFX("ertin"), SFX("enkin"), SFX("onin")};
+    static const sfx innen = SFX("innen");
+    /* Every ending above ends in "in" or "nen", and a word of fewer than
+     * 6 bytes keeps its length either way: most words are out at once
+     * (this runs for every stem and every compound split). */
+    if (len < 6 || t[len - 1] != 'n' || (t[len - 2] != 'i' && t[len - 2] != 'e'))
+        return len;
     for (size_t i = 0; i < sizeof keep / sizeof *keep; i++)
-        if (ends_with(t, len, keep[i]))
+        if (ends_with(t, len, &keep[i]))
             return len;
-    if (ends_with(t, len, "innen") && len - 5 >= 4)
+    if (ends_with(t, len, &innen) && len - 5 >= 4)
         return len - 5;
     for (size_t i = 0; i < sizeof singular / sizeof *singular; i++)
-        if (ends_with(t, len, singular[i]) && len - 2 >= 4)
+        if (ends_with(t, len, &singular[i]) && len - 2 >= 4)
             return len - 2;
     return len;
 }
@@ -123,24 +162,28 @@ size_t ws_feminine_base(const char *t, size_t len)
  */
 size_t ws_stem_s_root(const char *t, size_t len)
 {
-    static const char *roots[] = {"kurs", "zins", "puls", "hals", "fels", "gips", "knirps"};
-    static const char *endings[] = {"", "e", "en", "es"};
+    static const sfx roots[] = {SFX("kurs"), SFX("zins"), SFX("puls"),  SFX("hals"),
+                                SFX("fels"), SFX("gips"), SFX("knirps")};
+    static const sfx endings[] = {SFX(""), SFX("e"), SFX("en"), SFX("es")};
+    /* every root ends in s, every ending in e, n or s: most words are out
+     * at the last byte */
+    if (len < 4 || (t[len - 1] != 's' && t[len - 1] != 'e' && t[len - 1] != 'n'))
+        return 0;
     for (size_t r = 0; r < sizeof roots / sizeof *roots; r++) {
-        size_t rl = strlen(roots[r]);
+        size_t rl = roots[r].n;
         for (size_t e = 0; e < sizeof endings / sizeof *endings; e++) {
-            size_t el = strlen(endings[e]);
-            if (len >= rl + el && ends_with(t, len, endings[e]) &&
-                !memcmp(t + len - el - rl, roots[r], rl))
+            size_t el = endings[e].n;
+            if (len >= rl + el && ends_with(t, len, &endings[e]) &&
+                !memcmp(t + len - el - rl, roots[r].s, rl))
                 return len - el;
         }
     }
     return 0;
 }
 
-int ws_analyzer_stem(ws_analyzer *a, const char *term, size_t len, char *out, size_t cap)
+/* ws_analyzer_stem without the cache. */
+static int stem_word(ws_analyzer *a, const char *term, size_t len, char *out, size_t cap)
 {
-    if (!len || len > WS_MAX_TERM)
-        return -1;
     len = ws_feminine_base(term, len);
     size_t root = ws_stem_s_root(term, len);
     if (root) {
@@ -171,6 +214,29 @@ int ws_analyzer_stem(ws_analyzer *a, const char *term, size_t len, char *out, si
         return -1;
     memcpy(out, s, (size_t)n);
     out[n] = '\0';
+    return n;
+}
+
+int ws_analyzer_stem(ws_analyzer *a, const char *term, size_t len, char *out, size_t cap)
+{
+    if (!len || len > WS_MAX_TERM)
+        return -1;
+    stem_slot *e = &a->stems[ws_fnv1a(term, len) & (STEM_SLOTS - 1)];
+    if (e->klen == len && !memcmp(e->b, term, len)) {
+        /* what stem_word says: -1 exactly when the stem does not fit */
+        if (e->slen >= cap)
+            return -1;
+        memcpy(out, e->b + len, e->slen);
+        out[e->slen] = '\0';
+        return e->slen;
+    }
+    int n = stem_word(a, term, len, out, cap);
+    if (n >= 0 && len + (size_t)n <= sizeof e->b) {
+        e->klen = (unsigned char)len;
+        e->slen = (unsigned char)n;
+        memcpy(e->b, term, len);
+        memcpy(e->b + len, out, (size_t)n);
+    }
     return n;
 }
 
@@ -219,10 +285,8 @@ const char *ws_analysis_signature(void)
 
 /* ---- character classes -------------------------------------------------- */
 
-static int is_word_cp(utf8proc_int32_t c)
+static int is_word_cat(utf8proc_int32_t c)
 {
-    if (c < 0x80)
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
     switch (utf8proc_category(c)) {
     case UTF8PROC_CATEGORY_LU:
     case UTF8PROC_CATEGORY_LL:
@@ -239,6 +303,15 @@ static int is_word_cp(utf8proc_int32_t c)
     default:
         return 0;
     }
+}
+
+/* ASCII inline (letters and digits), the rest by category: this runs for
+ * every character of a text. */
+static inline int is_word_cp(utf8proc_int32_t c)
+{
+    if (c < 0x80)
+        return ((unsigned)(c | 0x20) - 'a' < 26) || ((unsigned)c - '0' < 10);
+    return is_word_cat(c);
 }
 
 static int is_lower_cp(utf8proc_int32_t c)
@@ -341,33 +414,74 @@ int ws_fold_general(const char *w, size_t len, char *out, size_t cap)
     return (int)k;
 }
 
+/*
+ * The fast path: ASCII and U+00C0..U+00FF (C3 80..C3 BF: the umlauts, ß
+ * and the accented letters of Latin-1), which fold one by one: A-Z and
+ * À-Þ (but ×) down by 0x20, ß to "ss", the rest as they are; none of them
+ * composes with a neighbour in NFC, and none is ignorable.  Anything else
+ * (combining marks, other scripts, invalid UTF-8, an output that does not
+ * fit) goes to ws_fold_general, which has the last word.
+ */
 int ws_fold(const char *w, size_t len, char *out, size_t cap)
 {
-    for (size_t i = 0; i < len; i++)
-        if ((unsigned char)w[i] >= 0x80)
-            return ws_fold_general(w, len, out, cap);
+    const unsigned char *u = (const unsigned char *)w;
     size_t n = 0;
     for (size_t i = 0; i < len; i++) {
-        char c = w[i];
-        if (c == '\'')
+        unsigned char c = u[i];
+        if (c < 0x80) {
+            if (c == '\'')
+                continue;
+            if (n + 1 >= cap)
+                return ws_fold_general(w, len, out, cap);
+            out[n++] = (char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
             continue;
-        if (n + 1 >= cap)
-            return -1;
-        out[n++] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
+        }
+        unsigned char d = i + 1 < len ? u[i + 1] : 0;
+        if (c != 0xC3 || d < 0x80 || d > 0xBF || n + 2 >= cap)
+            return ws_fold_general(w, len, out, cap);
+        i++;
+        if (d == 0x9F) { /* ß */
+            out[n++] = 's';
+            out[n++] = 's';
+            continue;
+        }
+        out[n++] = (char)0xC3;
+        out[n++] = (char)(d <= 0x9E && d != 0x97 ? d + 0x20 : d);
     }
     if (n >= cap)
-        return -1;
+        return ws_fold_general(w, len, out, cap);
     out[n] = '\0';
     return (int)n;
+}
+
+/* Is there a ß (C3 9F) or ẞ (E1 BA 9E) in s[0..n)?  What memmem answered,
+ * in one pass without a call: this runs for every token of a text. */
+static int has_sharp_s(const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t i = 0; i + 1 < n; i++) {
+        if (u[i] == 0xC3 && u[i + 1] == 0x9F)
+            return 1;
+        if (u[i] == 0xE1 && i + 2 < n && u[i + 1] == 0xBA && u[i + 2] == 0x9E)
+            return 1;
+    }
+    return 0;
+}
+
+static int has_ss(const char *s, size_t n)
+{
+    for (size_t i = 0; i + 1 < n; i++)
+        if (s[i] == 's' && s[i + 1] == 's')
+            return 1;
+    return 0;
 }
 
 int ws_exact_term(const char *surface, size_t n, const char *term, size_t term_len, char *out,
                   size_t cap)
 {
     char tmp[4 * WS_MAX_TERM], f[4 * WS_MAX_TERM];
-    int sharp = memmem(surface, n, "\xc3\x9f", 2) || memmem(surface, n, "\xe1\xba\x9e", 3);
-    if (!sharp) {
-        if (!memmem(term, term_len, "ss", 2) || term_len + 2 > cap)
+    if (!has_sharp_s(surface, n)) {
+        if (!has_ss(term, term_len) || term_len + 2 > cap)
             return 0;
         out[0] = WS_PFX_EXACT[0];
         memcpy(out + 1, term, term_len + 1);
@@ -466,10 +580,14 @@ static size_t scan_run(const char *s, size_t len, size_t i)
  * letter, closing the run. */
 static int binnen_i(const char *s, size_t start, size_t end, size_t *base_end, int *kind)
 {
-    static const char *sfx[] = {"Innen", "In"};
+    static const sfx sfxs[] = {SFX("Innen"), SFX("In")};
+    /* both end in 'n': most runs are out at their last byte (this runs
+     * for every word) */
+    if (end - start < 3 || s[end - 1] != 'n')
+        return 0;
     for (int k = 0; k < 2; k++) {
-        size_t n = strlen(sfx[k]);
-        if (end - start <= n + 1 || memcmp(s + end - n, sfx[k], n) != 0)
+        size_t n = sfxs[k].n;
+        if (end - start <= n + 1 || memcmp(s + end - n, sfxs[k].s, n) != 0)
             continue;
         /* the code point before the 'I' */
         size_t p = end - n - 1;
@@ -536,8 +654,13 @@ static int emit(emit_ctx *e, const run *r, unsigned flags)
     /* Stem only words starting with a letter, as Xapian's query parser
      * does (it never stems a term that starts with a digit). */
     utf8proc_category_t cat = category(e->a, c0);
-    if (!e->a->no_stem && cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO)
-        stem_len = ws_analyzer_stem(e->a, term, (size_t)n, stem, sizeof stem);
+    int stem_later = 0;
+    if (!e->a->no_stem && cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) {
+        if (e->a->stem_later)
+            stem_later = 1;
+        else
+            stem_len = ws_analyzer_stem(e->a, term, (size_t)n, stem, sizeof stem);
+    }
     utf8proc_int32_t s0;
     if (next_cp(e->text, r->end, r->start, &s0) > 0 &&
         (category(e->a, s0) == UTF8PROC_CATEGORY_LU || category(e->a, s0) == UTF8PROC_CATEGORY_LT))
@@ -552,6 +675,7 @@ static int emit(emit_ctx *e, const run *r, unsigned flags)
     t.end = r->end;
     t.pos = e->pos++;
     t.flags = flags;
+    t.stem_later = stem_later;
     return e->fn(e->ctx, &t);
 }
 
@@ -626,6 +750,17 @@ int ws_analyze(ws_analyzer *a, const char *text, size_t len, uint32_t first_pos,
     if (next_pos)
         *next_pos = e.pos;
     return WS_OK;
+}
+
+int ws_analyze_stem_later(ws_analyzer *a, const char *text, size_t len, uint32_t first_pos,
+                          uint32_t *next_pos, ws_token_fn fn, void *ctx, ws_error *err)
+{
+    if (!a)
+        return ws_error_set(err, WS_EINVAL, "ws_analyze: invalid argument");
+    a->stem_later = 1;
+    int rc = ws_analyze(a, text, len, first_pos, next_pos, fn, ctx, err);
+    a->stem_later = 0;
+    return rc;
 }
 
 /* ---- single words ------------------------------------------------------- */

@@ -63,6 +63,8 @@ typedef struct ws_token {
     size_t end;
     uint32_t pos;   /* word position, consecutive within one call */
     unsigned flags; /* WS_TOK_* */
+    int stem_later; /* the stem step applies but was left to the caller
+                       (stem NULL; only from ws_analyze_stem_later) */
 } ws_token;
 
 /* Return 0 to continue, non-zero to stop the analysis early. */

@@ -102,11 +102,12 @@ int ws_termgen_text(ws_termgen *tg, const char *prefix, uint32_t wdf, const char
 /*
  * The one case folding of the analysis: Unicode case folding in NFC,
  * default-ignorable code points and apostrophes dropped, ß -> ss.  ASCII
- * takes a fast path that gives the same bytes.  Writes at most cap - 1
+ * and Latin-1 letters (U+00C0..U+00FF) take a fast path that gives the
+ * same bytes.  Writes at most cap - 1
  * bytes and a NUL; returns the length, or -1 if it does not fit.
  */
 int ws_fold(const char *w, size_t len, char *out, size_t cap);
-/* ws_fold without the ASCII fast path: for the test that proves them equal. */
+/* ws_fold without the fast path: for the tests that prove them equal. */
 int ws_fold_general(const char *w, size_t len, char *out, size_t cap);
 
 /* "Z" + prefix + stem of folded term[0..len) into out (capacity cap);
@@ -140,6 +141,15 @@ void ws_termgen_transliterate(ws_analyzer *an, ws_term_known_fn known, void *ctx
  */
 size_t ws_termgen_surface_at(const char *w, size_t n, const char *term, size_t term_len, size_t f,
                              int last);
+
+/*
+ * ws_analyze for the term generator, which keeps the stems of the words
+ * it has seen with the rest it knows of them: a token the stem step would
+ * stem comes with stem NULL and stem_later 1, and the caller stems it
+ * (ws_analyzer_stem) when it does not know the word yet.
+ */
+int ws_analyze_stem_later(ws_analyzer *a, const char *text, size_t len, uint32_t first_pos,
+                          uint32_t *next_pos, ws_token_fn fn, void *ctx, ws_error *err);
 
 /* Tests only: 0 turns off the ASCII fast paths of this analyzer's
  * folding and character classes (the utf8proc path then does all). */
