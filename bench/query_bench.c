@@ -348,7 +348,7 @@ static void latency(ws_searcher *s, conn *c, unsigned rounds, const char *label,
         all.v[w] = calloc(nq * rounds + 1, sizeof(double));
     double *pq = calloc(rounds + 1, sizeof(double));
     ws_xquery **x = calloc(nq, sizeof *x);
-    double (*med)[NWAYS] = calloc(nq, sizeof *med);
+    double(*med)[NWAYS] = calloc(nq, sizeof *med);
     int *hits = calloc(nq, sizeof *hits);
     for (size_t i = 0; i < nq; i++)
         x[i] = floor_query(s, queries[i]);
@@ -366,8 +366,8 @@ static void latency(ws_searcher *s, conn *c, unsigned rounds, const char *label,
                 continue;
             for (unsigned j = 0; j < r; j++) {
                 double t0 = now();
-                int n = w == FLOOR  ? floor_run(s, x[i])
-                        : w == LIB  ? lib_run(s, queries[i])
+                int n = w == FLOOR   ? floor_run(s, x[i])
+                        : w == LIB   ? lib_run(s, queries[i])
                         : w == OMEGA ? omega_run(queries[i])
                                      : (conn_search(c, queries[i]) == 200 ? 0 : -1);
                 double t = now() - t0;
@@ -387,8 +387,8 @@ static void latency(ws_searcher *s, conn *c, unsigned rounds, const char *label,
                    med[i][DAEMON] * 1e3, med[i][OMEGA] * 1e3, hits[i], queries[i]);
     }
     printf("%s: latency, %zu queries x %u rounds (Omega: at most 5), ms\n", label, nq, rounds);
-    printf("  %-6s %-26s %6s %10s %10s   %-8s %-8s\n", "corpus", "", "n", "p50", "p99",
-           "p50/floor", "p99/floor");
+    printf("  %-6s %-26s %6s %10s %10s   %-8s %-8s\n", "corpus", "", "n", "p50", "p99", "p50/floor",
+           "p99/floor");
     double *fv = malloc((all.n[FLOOR] + 1) * sizeof *fv);
     memcpy(fv, all.v[FLOOR], all.n[FLOOR] * sizeof *fv);
     double f50 = pct(fv, all.n[FLOOR], 0.5), f99 = pct(fv, all.n[FLOOR], 0.99);
@@ -446,8 +446,8 @@ static int length_mode(const char *small, const char *big, const char *q, unsign
     for (int k = 0; k < 2; k++) {
         m[k][0] = pct(v[k][0], rounds, 0.5);
         m[k][1] = pct(v[k][1], rounds, 0.5);
-        printf("  %-10s %5d %12.3f %12.3f %14.3f\n", name[k], hits[k], m[k][0] * 1e3,
-               m[k][1] * 1e3, (m[k][1] - m[k][0]) * 1e3);
+        printf("  %-10s %5d %12.3f %12.3f %14.3f\n", name[k], hits[k], m[k][0] * 1e3, m[k][1] * 1e3,
+               (m[k][1] - m[k][0]) * 1e3);
     }
     printf("  long/short: floor x%.2f, in-process x%.2f\n", m[1][0] / m[0][0], m[1][1] / m[0][1]);
     for (int k = 0; k < 2; k++) {

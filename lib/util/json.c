@@ -210,6 +210,8 @@ int ws_results_to_json(const ws_results *r, const ws_json_request *req, unsigned
         if (o) {
             json_object_set_new(o, "query", json_stringn(req->query, req->query_len));
             json_object_set_new(o, "total", json_integer(r->estimated));
+            /* total and facet counts approximate (WS_SEARCH_FACET_CHECK) */
+            json_object_set_new(o, "estimate", json_boolean(r->estimate));
             json_object_set_new(o, "offset", json_integer(req->offset));
             json_object_set_new(o, "size", json_integer(req->limit));
             json_object_set_new(o, "hits", hits);
@@ -266,6 +268,7 @@ int ws_results_from_json(const char *json, size_t len, ws_results **out, char **
     json_t *hits = json_object_get(j, "hits");
     size_t n = json_array_size(hits);
     r->estimated = (uint32_t)json_integer_value(json_object_get(j, "total"));
+    r->estimate = json_is_true(json_object_get(j, "estimate"));
     json_t *by = json_object_get(j, "truncated_by");
     for (size_t i = 0; i < json_array_size(by); i++) {
         const char *w = json_string_value(json_array_get(by, i));
