@@ -11,8 +11,9 @@
  * a direct-mapped table of WS_METACACHE_SLOTS entries, valid for one
  * revision of one database; any commit or new generation empties it.
  * One searcher serves one thread at a time (searchd keeps one per
- * thread), so there is no lock.  Memory is bounded by the slots times the
- * record's field limits (4 KB each), in practice a few hundred bytes each.
+ * thread), so there is no lock.  Memory is bounded: WS_METACACHE_SLOTS
+ * entries of at most WS_METACACHE_BYTES of strings (2 MB), in practice a
+ * few hundred bytes each.
  *
  * Passages stored as their own documents (issue 13 item 1) make records
  * small; the table then only saves the lookups.
@@ -23,7 +24,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define WS_METACACHE_SLOTS 4096
+#define WS_METACACHE_SLOTS 2048
+#define WS_METACACHE_BYTES 1024 /* longer path + title: not remembered */
 
 #define WS_METACACHE_RELATED 5 /* WS_RELATED_MAX */
 
@@ -100,7 +102,7 @@ int ws_metacache_get(ws_metacache *c, uint32_t docid, char **path, char **title,
 void ws_metacache_put(ws_metacache *c, uint32_t docid, const char *path, const char *title,
                       ws_doctype type)
 {
-    if (!c || !docid || !title)
+    if (!c || !docid || !title || strlen(title) + (path ? strlen(path) : 0) > WS_METACACHE_BYTES)
         return;
     slot *e = slot_of(c, docid);
     char *p = path ? strdup(path) : NULL, *t = strdup(title);
