@@ -354,6 +354,7 @@ int ws_snippet_located(ws_analyzer *a, const char *text, size_t len, size_t want
         free(s.v);
         return rc;
     }
-    qsort(s.v, s.n, sizeof *s.v, by_start);
+    if (s.n)
+        qsort(s.v, s.n, sizeof *s.v, by_start);
     return finish(text, len, want, &s, out, err);
 }

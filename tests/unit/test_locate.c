@@ -185,6 +185,16 @@ static void test_located_snippet(void **state)
     ws_analyzer_set_stemming(an, 1);
     assert_int_equal(rc, WS_ECORRUPT);
     assert_non_null(strstr(e.msg, "UTF-8"));
+    /* a text without the terms: the start, nothing marked */
+    ws_analyzer_set_stemming(an, 0);
+    rc = ws_snippet_located(an, "Die Gemeinde plant.", 19, 240, 4096, &l, ws_highlight_match, &h,
+                            &sn, NULL);
+    ws_analyzer_set_stemming(an, 1);
+    assert_int_equal(rc, WS_OK);
+    assert_int_equal(sn.nmarks, 0);
+    assert_string_equal(sn.text, "Die Gemeinde plant.");
+    free(sn.text);
+    free(sn.marks);
     ws_strlist_free(&h.terms);
     free(text);
 }
