@@ -212,10 +212,12 @@ static int key_at(const unsigned char *p, size_t left, const char *k, size_t n)
                 vowel = 0;
             }
         } else if (!adv) {
-            char r[4];
+            char r[4] = "";
             adv = reads_as(p, left, r);
+            if (!adv)
+                return 0;
             size_t rl = strlen(r);
-            if (!adv || (rl > n - j ? strncmp(r, k + j, n - j) : strncmp(r, k + j, rl)))
+            if (rl > n - j ? strncmp(r, k + j, n - j) : strncmp(r, k + j, rl))
                 return 0;
             j += rl < n - j ? rl : n - j;
             vowel = 0;

@@ -103,7 +103,8 @@ static void test_surfaces(void **state)
         {"Zubung", "Die Übungen", 4},
         {"Zkommun", "Die Gemeinde plant.", -1},
         {"Zkommun", "", -1},
-        {"Zkommun", "Kommu", -1}, /* cut short: no key */
+        {"Zkommun", "Kommu", -1},               /* cut short: no key */
+        {"Zkommun", "Die Kom\xcf\x80mune", -1}, /* a letter the pass does not read */
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         long got = best_at(cases[i].term, cases[i].text);
