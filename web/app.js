@@ -114,7 +114,7 @@ function render(res) {
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
   const q = state.q.trim();
   $('status').textContent = total
-    ? `${germanNumber(total)} Treffer für „${q}“` + (pages > 1 ? ` – Seite ${state.page} von ${pages}` : '')
+    ? `${res.estimate ? 'etwa ' : ''}${germanNumber(total)} Treffer für „${q}“` + (pages > 1 ? ` – Seite ${state.page} von ${pages}` : '')
     : `Keine Treffer für „${q}“`;
 
   // "Meinten Sie …?"

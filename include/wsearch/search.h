@@ -62,6 +62,9 @@ typedef struct ws_search_options {
  * frequent words (about a millisecond per 1 000); beyond, each takes the
  * first words of its share in term order instead. */
 #define WS_SEARCH_WILDCARD_READS  20000
+/* Facets are counted over at least this many matches (all when there are
+ * fewer), not over every match: ws_results.estimate says when they were cut. */
+#define WS_SEARCH_FACET_CHECK 1000
 #define WS_SEARCH_OPTIONS_VERSION 1
 #define WS_SEARCH_OPTIONS_INIT                                                                     \
     {                                                                                              \
@@ -131,6 +134,9 @@ typedef struct ws_results {
     /* Non-zero when a budget cut the search: the hits are the best found
      * within it (WS_TRUNCATED_* bits). */
     unsigned truncated;
+    /* 1 when estimated is an estimate, or the facets counted only the first
+     * WS_SEARCH_FACET_CHECK or so matches: the figures are approximate. */
+    int estimate;
 } ws_results;
 
 #define WS_TRUNCATED_WILDCARDS 1u /* a wildcard stood for fewer words than it meets */

@@ -17,10 +17,11 @@
 
 #include "index/record.h"
 #include "index/schema.h"
+#include "search/metacache.h"
 #include "search/related.h"
 #include "search/searcher.h"
 
-/* Only this much of a very long text is scanned for the snippet. */
+/* Only this much of a text is analysed when its terms cannot be located. */
 #define WS_SNIPPET_SCAN ((size_t)4 << 20)
 
 static char *dup_or_null(const char *s)
@@ -60,7 +61,15 @@ static int related_add_term(ws_searcher *s, related_ids *r, const char *prefix, 
     uint32_t *ids = NULL;
     size_t n = 0;
     ws_related_term(prefix, value, term);
-    int rc = ws_xdb_postings(s->db, term, &ids, &n, err);
+    /* most link terms name no document: the term's frequency says so
+     * through the table's shared cursor, without a postlist's own */
+    uint32_t freq = 0;
+    int rc = ws_xdb_termfreq(s->db, term, &freq, err);
+    if (rc != WS_OK || !freq)
+        return rc;
+    /* the first few are all a hit names (self among them, perhaps), not
+     * the hundreds of pages that link to a manual's index */
+    rc = ws_xdb_postings_upto(s->db, term, WS_RELATED_MAX + 1, &ids, &n, err);
     for (size_t i = 0; rc == WS_OK && i < n && r->n < WS_RELATED_MAX; i++) {
         size_t k = 0;
         while (k < r->n && r->id[k] != ids[i])
@@ -72,73 +81,104 @@ static int related_add_term(ws_searcher *s, related_ids *r, const char *prefix, 
     return rc;
 }
 
+static int fill_one_related(ws_searcher *s, ws_hit *h, uint32_t id, ws_error *err);
+
 /* Documents linking to the hit's file, and the hit's links that are
  * documents of the index; rec is the hit's stored record. */
-static int fill_related(ws_searcher *s, ws_hit *h, const ws_record *rec, ws_error *err)
+static int find_related(ws_searcher *s, const ws_hit *h, const ws_record *rec, related_ids *r,
+                        ws_error *err)
 {
-    related_ids r = {{0}, 0, h->docid};
     char name[1024], target[4096];
-    int rc = WS_OK;
-    if (!h->path)
-        return WS_OK;
-    rc = related_add_term(s, &r, WS_PFX_LINK, h->path, err);
+    int rc = related_add_term(s, r, WS_PFX_LINK, h->path, err);
     if (rc == WS_OK && ws_related_name(h->path, name, sizeof name))
-        rc = related_add_term(s, &r, WS_PFX_LINKNAME, name, err);
+        rc = related_add_term(s, r, WS_PFX_LINKNAME, name, err);
     for (size_t k = 0; k < rec->nlist[WS_LIST_LINKS]; k++) {
         const char *link = rec->list[WS_LIST_LINKS][k];
-        if (rc != WS_OK || r.n >= WS_RELATED_MAX)
+        if (rc != WS_OK || r->n >= WS_RELATED_MAX)
             break;
         if (!ws_related_resolve(h->path, link, target, sizeof target))
             continue;
         char idterm[WS_MAX_IDTERM + 1];
         ws_schema_idterm(target, idterm);
-        uint32_t *ids = NULL;
-        size_t n = 0;
-        rc = ws_xdb_postings(s->db, idterm, &ids, &n, err);
-        free(ids);
+        uint32_t n = 0;
+        rc = ws_xdb_termfreq(s->db, idterm, &n, err);
         if (rc == WS_OK && n)
-            rc = related_add_term(s, &r, WS_PFX_ID, target, err);
+            rc = related_add_term(s, r, WS_PFX_ID, target, err);
         else if (rc == WS_OK && ws_related_name(target, name, sizeof name))
-            rc = related_add_term(s, &r, WS_PFX_NAME, name, err);
+            rc = related_add_term(s, r, WS_PFX_NAME, name, err);
     }
+    if (rc == WS_OK)
+        ws_metacache_put_related(s->meta, h->docid, r->id, r->n);
+    return rc;
+}
+
+static int fill_related(ws_searcher *s, ws_hit *h, const ws_record *rec, ws_error *err)
+{
+    related_ids r = {{0}, 0, h->docid};
+    int rc = WS_OK;
+    if (!h->path)
+        return WS_OK;
+    /* the same hit for another query of this revision: the same ids */
+    int known = ws_metacache_get_related(s->meta, h->docid, r.id, WS_RELATED_MAX);
+    if (known >= 0)
+        r.n = (size_t)known;
+    else
+        rc = find_related(s, h, rec, &r, err);
     if (rc != WS_OK || !r.n)
         return rc;
     h->related = calloc(r.n, sizeof *h->related);
     if (!h->related)
         return ws_error_set(err, WS_ENOMEM, "out of memory");
-    for (size_t i = 0; rc == WS_OK && i < r.n; i++) {
-        ws_xdoc *doc = NULL;
-        char *data = NULL;
-        ws_record o;
-        rc = ws_xdb_get_document(s->db, r.id[i], &doc, err);
-        if (rc == WS_ENOTFOUND) { /* deleted since the posting was read */
-            rc = WS_OK;
-            continue;
-        }
-        ws_error skip;
-        /* a damaged neighbour is left out, as before, not the hit failed */
-        if (rc == WS_OK && open_record(doc, r.id[i], &data, &o, &skip) == WS_OK) {
-            ws_related *e = &h->related[h->nrelated++];
-            e->docid = r.id[i];
-            e->path = dup_or_null(o.str[WS_FIELD_PATH]);
-            e->title = dup_or_null(o.str[WS_FIELD_TITLE]);
-            e->type = o.type;
-            if (!e->title)
-                e->title = strdup(e->path ? e->path : "");
-            if (!e->title)
-                rc = ws_error_set(err, WS_ENOMEM, "out of memory");
-        }
-        ws_record_free(&o);
-        free(data);
-        ws_xdoc_free(doc);
+    for (size_t i = 0; rc == WS_OK && i < r.n; i++)
+        rc = fill_one_related(s, h, r.id[i], err);
+    return rc;
+}
+
+/* Related document id as h's next related entry: from the searcher's
+ * cache, or its record's header (left out if deleted or damaged). */
+static int fill_one_related(ws_searcher *s, ws_hit *h, uint32_t id, ws_error *err)
+{
+    ws_related *e = &h->related[h->nrelated];
+    int got = ws_metacache_get(s->meta, id, &e->path, &e->title, &e->type);
+    if (got < 0)
+        return ws_error_set(err, WS_ENOMEM, "out of memory");
+    if (got) {
+        e->docid = id;
+        h->nrelated++;
+        return WS_OK;
     }
+    ws_xdoc *doc = NULL;
+    char *data = NULL;
+    ws_record o;
+    int rc = ws_xdb_get_document(s->db, id, &doc, err);
+    if (rc == WS_ENOTFOUND) /* deleted since the posting was read */
+        return WS_OK;
+    ws_error skip;
+    /* a damaged neighbour is left out, as before, not the hit failed */
+    if (rc == WS_OK && open_record(doc, id, &data, &o, &skip) == WS_OK) {
+        e->docid = id;
+        e->path = dup_or_null(o.str[WS_FIELD_PATH]);
+        e->title = dup_or_null(o.str[WS_FIELD_TITLE]);
+        e->type = o.type;
+        h->nrelated++;
+        if (!e->title)
+            e->title = strdup(e->path ? e->path : "");
+        if (!e->title)
+            rc = ws_error_set(err, WS_ENOMEM, "out of memory");
+        else
+            ws_metacache_put(s->meta, id, e->path, e->title, e->type);
+    }
+    ws_record_free(&o);
+    free(data);
+    ws_xdoc_free(doc);
     return rc;
 }
 
 /* ---- hits ---------------------------------------------------------------- */
 
 int ws_hit_fill(ws_searcher *s, ws_xmset *ms, uint32_t i, const ws_search_options *o,
-                ws_match_fn match, void *mctx, const char **match_text, ws_hit *h, ws_error *err)
+                const ws_locate *loc, ws_match_fn match, void *mctx, const char **match_text,
+                ws_hit *h, ws_error *err)
 {
     ws_xdoc *doc = NULL;
     char *data = NULL;
@@ -151,15 +191,10 @@ int ws_hit_fill(ws_searcher *s, ws_xmset *ms, uint32_t i, const ws_search_option
     int rc = ws_xmset_document(ms, i, &doc, err);
     if (rc == WS_OK)
         rc = open_record(doc, h->docid, &data, &rec, err);
-    const char *tx = "";
-    size_t tlen = 0;
-    if (rc == WS_OK) {
-        ws_error e;
-        /* the snippet reads at most WS_SNIPPET_SCAN bytes (and a word past
-         * it): check that much, not a 10 MB text */
-        if (ws_record_text_prefix(&rec, WS_SNIPPET_SCAN + 4096, &tx, &tlen, &e) != WS_OK)
-            rc = ws_error_set(err, WS_ECORRUPT, "document %u: %s", h->docid, e.msg);
-    }
+    /* the text is neither copied nor checked here: the snippet checks
+     * the windows it reads (a 10 MB text is scanned, not decoded) */
+    const char *tx = rec.text ? rec.text : "";
+    size_t tlen = rec.text ? rec.text_len : 0;
     if (rc == WS_OK) {
         h->path = dup_or_null(rec.str[WS_FIELD_PATH]);
         h->title = dup_or_null(rec.str[WS_FIELD_TITLE]);
@@ -170,8 +205,13 @@ int ws_hit_fill(ws_searcher *s, ws_xmset *ms, uint32_t i, const ws_search_option
         ws_snippet sn;
         *match_text = tx;
         ws_analyzer_set_stemming(s->an, 0);
-        rc = ws_snippet_make(s->an, tx, tlen, o->snippet_bytes, WS_SNIPPET_SCAN, match, mctx, &sn,
-                             err);
+        rc = ws_snippet_located(s->an, tx, tlen, o->snippet_bytes, WS_SNIPPET_SCAN, loc, match,
+                                mctx, &sn, err);
+        if (rc == WS_ECORRUPT && err) {
+            char why[sizeof err->msg];
+            memcpy(why, err->msg, sizeof why);
+            rc = ws_error_set(err, rc, "document %u: %s", h->docid, why);
+        }
         ws_analyzer_set_stemming(s->an, 1);
         if (rc == WS_OK) {
             h->snippet = sn.text;

@@ -10,12 +10,13 @@
 
 /*
  * Fill h from match i of ms: metadata from the stored record, the snippet
- * (match decides which words are marked; *match_text is set to the text
- * the snippet analyses while match may be called, "" after), the passage
- * it lies in, related documents.  What h holds is the caller's
- * (ws_hit_clear), also on failure.
+ * (loc says where the query's terms may be, match decides which words are
+ * marked; *match_text is set to the text the snippet analyses while match
+ * may be called, "" after), the passage it lies in, related documents.  What h holds is the
+ * caller's (ws_hit_clear), also on failure.
  */
 int ws_hit_fill(ws_searcher *s, ws_xmset *ms, uint32_t i, const ws_search_options *o,
-                ws_match_fn match, void *mctx, const char **match_text, ws_hit *h, ws_error *err);
+                const ws_locate *loc, ws_match_fn match, void *mctx, const char **match_text,
+                ws_hit *h, ws_error *err);
 
 #endif /* WS_HITS_H */

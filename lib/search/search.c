@@ -20,6 +20,7 @@
 #include "query/query.h"
 #include "search/highlight.h"
 #include "search/hits.h"
+#include "search/metacache.h"
 #include "search/related.h"
 #include "index/schema.h"
 #include "search/searcher.h"
@@ -71,6 +72,7 @@ void ws_searcher_close(ws_searcher *s)
     if (!s)
         return;
     ws_xqp_free(s->qp);
+    ws_metacache_free(s->meta);
     ws_analyzer_free(s->an);
     ws_xdb_close(s->db);
     free(s->path);
@@ -112,6 +114,8 @@ int ws_searcher_reopen(ws_searcher *s, ws_error *err)
     int rc = ws_xdb_reopen(s->db, &changed, err);
     /* A rebuilt index is a new database: the parser (spelling, synonyms,
      * wildcards) must read it too, and it must be one we can search. */
+    if (rc == WS_OK && changed == 2)
+        ws_metacache_clear(s->meta); /* other documents behind the same ids */
     if (rc == WS_OK && changed == 2)
         rc = ws_xqp_set_database(s->qp, s->db, err);
     if (rc == WS_OK && changed == 2)
@@ -299,8 +303,11 @@ static int fill_hit(ws_searcher *s, ws_xenquire *enq, ws_xmset *ms, uint32_t i,
     int rc = ws_xenquire_matching_terms(enq, ws_xmset_docid(ms, i), ws_highlight_add_term, &m, err);
     if (rc == WS_OK && m.terms.oom)
         rc = ws_error_set(err, WS_ENOMEM, "out of memory");
+    ws_locate loc;
     if (rc == WS_OK)
-        rc = ws_hit_fill(s, ms, i, o, ws_highlight_match, &m, &m.text, h, err);
+        ws_locate_init(&loc, &m.terms);
+    if (rc == WS_OK)
+        rc = ws_hit_fill(s, ms, i, o, &loc, ws_highlight_match, &m, &m.text, h, err);
     ws_strlist_free(&m.terms);
     return rc;
 }
@@ -817,11 +824,10 @@ static int prepare_enquire(ws_searcher *s, ws_xquery *q, const ws_search_options
 {
     int rc = ws_xenquire_new(enq, s->db, err);
     if (o->facet_values) {
-        /* Facet counts must cover every match, not just the page shown. */
-        uint32_t docs = 0;
-        if (rc == WS_OK)
-            rc = ws_xdb_doccount(s->db, &docs, err);
-        *check = docs;
+        /* Facet counts come from match spies, which see only the matches
+         * Xapian checks: a bounded number, not every match of a large
+         * index (the results then say they are estimates). */
+        *check = WS_SEARCH_FACET_CHECK;
         for (size_t k = 0; rc == WS_OK && k < NFACETS; k++) {
             facet_idx[k] =
                 ws_xenquire_add_facet(*enq, facet_slots[k].slot, facet_slots[k].multi, err);
@@ -835,6 +841,19 @@ static int prepare_enquire(ws_searcher *s, ws_xquery *q, const ws_search_options
         rc = ws_xenquire_sort_by_value(*enq, WS_SLOT_DATE, o->sort == WS_SORT_DATE_DESC, err);
     if (rc == WS_OK && o->time_limit > 0)
         rc = ws_xenquire_time_limit(*enq, o->time_limit, err);
+    return rc;
+}
+
+/* What the searcher remembers of related documents holds for this
+ * revision only (metacache.h). */
+static int sync_metacache(ws_searcher *s, ws_error *err)
+{
+    uint64_t rev = 0;
+    if (!s->meta)
+        s->meta = ws_metacache_new(); /* NULL: no cache, not an error */
+    int rc = s->meta ? ws_xdb_revision(s->db, &rev, err) : WS_OK;
+    if (rc == WS_OK)
+        ws_metacache_sync(s->meta, rev);
     return rc;
 }
 
@@ -893,6 +912,8 @@ static int run_once(ws_searcher *s, const ws_query *pq, const char *rewritten, c
     int facet_idx[NFACETS];
     uint32_t check = 0;
     if (rc == WS_OK)
+        rc = sync_metacache(s, err);
+    if (rc == WS_OK)
         rc = prepare_enquire(s, q, o, &enq, facet_idx, &check, err);
     unsigned limit = o->limit > WS_SEARCH_MAX_LIMIT ? WS_SEARCH_MAX_LIMIT : o->limit;
     /* Xapian's time limit stops the exhaustive count (check_at_least, the
@@ -904,6 +925,9 @@ static int run_once(ws_searcher *s, const ws_query *pq, const char *rewritten, c
         r->truncated |= WS_TRUNCATED_TIME;
     if (rc == WS_OK && o->facet_values)
         rc = fill_facets(enq, facet_idx, o, r, err);
+    if (rc == WS_OK)
+        r->estimate = !ws_xmset_exact(ms) ||
+                      (o->facet_values && ws_xenquire_facet_seen(enq) < ws_xmset_estimated(ms));
     if (rc == WS_OK)
         rc = fill_hits(s, enq, ms, o, r, err);
     if (rc == WS_OK && r->nhits == 0)

@@ -15,6 +15,7 @@ struct ws_searcher {
     ws_analyzer *an;
     ws_xqp *qp;
     char *path;
+    struct ws_metacache *meta; /* related documents' titles (hits.c), or NULL */
 };
 
 /* A wildcard (integr*) stands for at most this many words of the index,

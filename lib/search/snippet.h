@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "analysis/analysis.h"
+#include "search/locate.h"
 #include "wsearch/error.h"
 #include "wsearch/search.h"
 
@@ -33,5 +34,22 @@ typedef struct ws_snippet {
  */
 int ws_snippet_make(ws_analyzer *a, const char *text, size_t len, size_t want, size_t scan,
                     ws_match_fn match, void *ctx, ws_snippet *out, ws_error *err);
+
+/* A located snippet analyses at most this many candidate windows, and
+ * stops reading new ones after this many bytes analysed. */
+#define WS_SNIPPET_WINDOWS 16
+#define WS_SNIPPET_BUDGET  ((size_t)64 << 10)
+
+/*
+ * The same snippet from a text of any length, neither decoded nor checked
+ * beforehand: loc (the query's keys, locate.h) names the windows where the
+ * terms may be, and only those are checked (WS_ECORRUPT if they are not
+ * UTF-8 without NUL) and analysed, best first, until none left can beat
+ * what was found.  A loc that is not usable scans the first `scan` bytes
+ * as ws_snippet_make does.
+ */
+int ws_snippet_located(ws_analyzer *a, const char *text, size_t len, size_t want, size_t scan,
+                       const ws_locate *loc, ws_match_fn match, void *ctx, ws_snippet *out,
+                       ws_error *err);
 
 #endif /* WS_SNIPPET_H */

@@ -3,32 +3,144 @@
  * CLI's --json) and back (the CLI reading searchd), in one place, so output
  * through the daemon stays identical to a direct search.
  *
- * jansson stays inside this file: the public API (wsearch/search.h) hands
- * out and takes strings.  Types and passage kinds become names here and
+ * Answers are written straight into one buffer (below); jansson reads
+ * them back and stays inside this file: the public API (wsearch/search.h)
+ * hands out and takes strings.  Types and passage kinds become names here and
  * nowhere earlier.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <jansson.h>
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/buf.h"
+#include "util/text.h"
 #include "wsearch/search.h"
+
+/* ---- writing: straight into one buffer ------------------------------------ */
+
+/* A search answer is written once, field by field, into one buffer: no
+ * tree of values built and then dumped (jansson's way cost a tenth of
+ * searchd's time on short documents).  Compact for searchd; indented by 2
+ * for the CLI's --json, laid out as jansson's JSON_INDENT(2) did. */
+#define JW_DEPTH 8
+
+typedef struct jw {
+    ws_buf *b;
+    int indent; /* spaces per level, 0: compact */
+    int depth;
+    int items[JW_DEPTH]; /* values written so far in each open container */
+} jw;
+
+static void jw_newline(jw *w)
+{
+    ws_buf_putc(w->b, '\n');
+    for (int i = 0; i < w->depth * w->indent; i++)
+        ws_buf_putc(w->b, ' ');
+}
+
+static void jw_open(jw *w, char c)
+{
+    ws_buf_putc(w->b, c);
+    if (w->depth + 1 < JW_DEPTH)
+        w->items[++w->depth] = 0;
+}
+
+static void jw_close(jw *w, char c)
+{
+    int had = w->items[w->depth];
+    w->depth--;
+    if (had && w->indent)
+        jw_newline(w);
+    ws_buf_putc(w->b, c);
+}
+
+/* Before an array element (and, through jw_key, an object member). */
+static void jw_item(jw *w)
+{
+    if (w->items[w->depth]++)
+        ws_buf_putc(w->b, ',');
+    if (w->indent)
+        jw_newline(w);
+}
+
+/* s[0..n) as a JSON string; text that is not UTF-8 becomes null. */
+static void jw_strn(jw *w, const char *s, size_t n)
+{
+    if (!s || !ws_utf8_valid(s, n) || memchr(s, '\0', n)) {
+        ws_buf_puts(w->b, "null");
+        return;
+    }
+    static const char hex[] = "0123456789abcdef";
+    ws_buf_putc(w->b, '"');
+    size_t run = 0; /* bytes copied as they are, in one append */
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        ws_buf_append(w->b, s + run, i - run);
+        run = i + 1;
+        const char *e = c == '"'    ? "\\\""
+                        : c == '\\' ? "\\\\"
+                        : c == '\n' ? "\\n"
+                        : c == '\r' ? "\\r"
+                        : c == '\t' ? "\\t"
+                        : c == '\b' ? "\\b"
+                        : c == '\f' ? "\\f"
+                                    : NULL;
+        if (e) {
+            ws_buf_puts(w->b, e);
+        } else {
+            char u[7] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15], '\0'};
+            ws_buf_puts(w->b, u);
+        }
+    }
+    ws_buf_append(w->b, s + run, n - run);
+    ws_buf_putc(w->b, '"');
+}
+
+static void jw_str(jw *w, const char *s)
+{
+    jw_strn(w, s, s ? strlen(s) : 0);
+}
+
+static void jw_key(jw *w, const char *k)
+{
+    jw_item(w);
+    jw_str(w, k);
+    ws_buf_puts(w->b, w->indent ? ": " : ":");
+}
+
+static void jw_int(jw *w, long long v)
+{
+    ws_buf_printf(w->b, "%lld", v);
+}
+
+/* A real as jansson wrote it: 17 significant digits, always with a point
+ * or an exponent, so a reader sees a real. */
+static void jw_real(jw *w, double v)
+{
+    char t[40];
+    if (!isfinite(v))
+        v = 0;
+    snprintf(t, sizeof t, "%.17g", v);
+    if (!strpbrk(t, ".eE"))
+        strcat(t, ".0");
+    ws_buf_puts(w->b, t);
+}
 
 /* The snippet as HTML: text escaped, matches in <mark>, so a browser never
  * has to insert document text as markup. */
-static json_t *snippet_html(const ws_hit *h)
+static void snippet_html(jw *w, const ws_hit *h)
 {
     size_t n = strlen(h->snippet);
-    size_t cap = n * 6 + h->nmarks * 13 + 1;
-    char *o = malloc(cap);
-    if (!o)
-        return NULL;
-    size_t k = 0, m = 0;
+    ws_buf o = WS_BUF_INIT;
+    size_t m = 0;
     for (size_t i = 0; i < n; i++) {
-        if (m < h->nmarks && h->marks[m].start == i) {
-            memcpy(o + k, "<mark>", 6);
-            k += 6;
-        }
+        if (m < h->nmarks && h->marks[m].start == i)
+            ws_buf_puts(&o, "<mark>");
         char ch = h->snippet[i];
         const char *rep = ch == '<'    ? "&lt;"
                           : ch == '>'  ? "&gt;"
@@ -36,79 +148,118 @@ static json_t *snippet_html(const ws_hit *h)
                           : ch == '"'  ? "&quot;"
                           : ch == '\'' ? "&#39;"
                                        : NULL;
-        if (rep) {
-            memcpy(o + k, rep, strlen(rep));
-            k += strlen(rep);
-        } else {
-            o[k++] = ch;
-        }
+        if (rep)
+            ws_buf_puts(&o, rep);
+        else
+            ws_buf_putc(&o, ch);
         if (m < h->nmarks && h->marks[m].end == i + 1) {
-            memcpy(o + k, "</mark>", 7);
-            k += 7;
+            ws_buf_puts(&o, "</mark>");
             m++;
         }
     }
-    json_t *j = json_stringn(o, k);
-    free(o);
-    return j;
+    if (o.oom)
+        w->b->oom = 1;
+    jw_strn(w, o.data ? o.data : "", o.len);
+    ws_buf_free(&o);
 }
 
-static json_t *str_or_null(const char *s)
+static void passage_to_json(jw *w, const ws_hit *h)
 {
-    return s ? json_string(s) : json_null();
-}
-
-static json_t *hit_to_json(const ws_hit *h, unsigned flags)
-{
-    json_t *o = json_object();
-    if (!o)
-        return NULL;
-    json_object_set_new(o, "id", json_integer(h->docid));
-    json_object_set_new(o, "path", json_string(h->path ? h->path : ""));
-    json_object_set_new(o, "title", json_string(h->title));
-    json_object_set_new(o, "type", json_string(ws_doctype_name(h->type)));
-    json_object_set_new(o, "date", str_or_null(h->date));
-    json_object_set_new(o, "score", json_real(h->score));
-    json_object_set_new(o, "percent", json_integer(h->percent));
-    json_object_set_new(o, "snippet", json_string(h->snippet));
-    if (flags & WS_JSON_SNIPPET_HTML)
-        json_object_set_new(o, "snippet_html", snippet_html(h));
-    json_t *marks = json_array();
-    for (size_t i = 0; i < h->nmarks; i++)
-        json_array_append_new(
-            marks, json_pack("[II]", (json_int_t)h->marks[i].start, (json_int_t)h->marks[i].end));
-    json_object_set_new(o, "highlights", marks);
-    json_t *p = json_object();
-    json_object_set_new(p, "kind", json_string(ws_passage_kind_name(h->passage_kind)));
-    if (h->passage_number)
-        json_object_set_new(p, "number", json_integer(h->passage_number));
-    if (h->passage_heading)
-        json_object_set_new(p, "heading", json_string(h->passage_heading));
-    json_object_set_new(o, "passage", p);
+    jw_key(w, "passage");
+    jw_open(w, '{');
+    jw_key(w, "kind");
+    jw_str(w, ws_passage_kind_name(h->passage_kind));
+    if (h->passage_number) {
+        jw_key(w, "number");
+        jw_int(w, h->passage_number);
+    }
+    if (h->passage_heading) {
+        jw_key(w, "heading");
+        jw_str(w, h->passage_heading);
+    }
+    jw_close(w, '}');
     /* "slide": 7 / "page": 3 and a location a viewer opens there. */
     int paged = h->passage_kind == WS_PASSAGE_PAGE, slide = h->passage_kind == WS_PASSAGE_SLIDE;
     if ((paged || slide) && h->passage_number) {
-        json_object_set_new(o, paged ? "page" : "slide", json_integer(h->passage_number));
-        json_t *loc = json_sprintf("%s#%s=%u", h->path ? h->path : "", paged ? "page" : "slide",
-                                   h->passage_number);
-        json_object_set_new(o, "location", loc ? loc : json_null());
+        jw_key(w, paged ? "page" : "slide");
+        jw_int(w, h->passage_number);
+        ws_buf loc = WS_BUF_INIT;
+        ws_buf_printf(&loc, "%s#%s=%u", h->path ? h->path : "", paged ? "page" : "slide",
+                      h->passage_number);
+        jw_key(w, "location");
+        jw_strn(w, loc.data, loc.len);
+        ws_buf_free(&loc);
     }
     /* "sheet": "Kurse": a sheet is known by its name. */
-    if (h->passage_kind == WS_PASSAGE_SHEET && h->passage_heading)
-        json_object_set_new(o, "sheet", json_string(h->passage_heading));
-    if (h->ocr) /* the snippet's text was recognised from a scan */
-        json_object_set_new(o, "ocr", json_true());
-    json_t *rel = json_array();
-    for (size_t i = 0; i < h->nrelated; i++) {
-        json_t *e = json_object();
-        json_object_set_new(e, "id", json_integer(h->related[i].docid));
-        json_object_set_new(e, "path", json_string(h->related[i].path ? h->related[i].path : ""));
-        json_object_set_new(e, "title", json_string(h->related[i].title));
-        json_object_set_new(e, "type", json_string(ws_doctype_name(h->related[i].type)));
-        json_array_append_new(rel, e);
+    if (h->passage_kind == WS_PASSAGE_SHEET && h->passage_heading) {
+        jw_key(w, "sheet");
+        jw_str(w, h->passage_heading);
     }
-    json_object_set_new(o, "related", rel);
-    return o;
+    if (h->ocr) { /* the snippet's text was recognised from a scan */
+        jw_key(w, "ocr");
+        ws_buf_puts(w->b, "true");
+    }
+}
+
+static void related_to_json(jw *w, const ws_hit *h)
+{
+    jw_key(w, "related");
+    jw_open(w, '[');
+    for (size_t i = 0; i < h->nrelated; i++) {
+        const ws_related *r = &h->related[i];
+        jw_item(w);
+        jw_open(w, '{');
+        jw_key(w, "id");
+        jw_int(w, r->docid);
+        jw_key(w, "path");
+        jw_str(w, r->path ? r->path : "");
+        jw_key(w, "title");
+        jw_str(w, r->title);
+        jw_key(w, "type");
+        jw_str(w, ws_doctype_name(r->type));
+        jw_close(w, '}');
+    }
+    jw_close(w, ']');
+}
+
+static void hit_to_json(jw *w, const ws_hit *h, unsigned flags)
+{
+    jw_open(w, '{');
+    jw_key(w, "id");
+    jw_int(w, h->docid);
+    jw_key(w, "path");
+    jw_str(w, h->path ? h->path : "");
+    jw_key(w, "title");
+    jw_str(w, h->title);
+    jw_key(w, "type");
+    jw_str(w, ws_doctype_name(h->type));
+    jw_key(w, "date");
+    jw_str(w, h->date); /* null when there is none */
+    jw_key(w, "score");
+    jw_real(w, h->score);
+    jw_key(w, "percent");
+    jw_int(w, h->percent);
+    jw_key(w, "snippet");
+    jw_str(w, h->snippet);
+    if (flags & WS_JSON_SNIPPET_HTML) {
+        jw_key(w, "snippet_html");
+        snippet_html(w, h);
+    }
+    jw_key(w, "highlights");
+    jw_open(w, '[');
+    for (size_t i = 0; i < h->nmarks; i++) {
+        jw_item(w);
+        jw_open(w, '[');
+        jw_item(w);
+        jw_int(w, (long long)h->marks[i].start);
+        jw_item(w);
+        jw_int(w, (long long)h->marks[i].end);
+        jw_close(w, ']');
+    }
+    jw_close(w, ']');
+    passage_to_json(w, h);
+    related_to_json(w, h);
+    jw_close(w, '}');
 }
 
 static char *dup_str(const json_t *v)
@@ -177,71 +328,102 @@ oom:
     return -1;
 }
 
-static json_t *facets_to_json(const ws_results *r)
+static void facets_to_json(jw *w, const ws_results *r)
 {
-    json_t *facets = json_object();
-    for (size_t i = 0; facets && i < r->nfacets; i++) {
-        json_t *vals = json_array();
-        for (size_t k = 0; k < r->facets[i].nvalues; k++)
-            json_array_append_new(vals,
-                                  json_pack("{s:s,s:i}", "value", r->facets[i].values[k].value,
-                                            "count", (int)r->facets[i].values[k].count));
-        json_object_set_new(facets, r->facets[i].name, vals);
+    jw_open(w, '{');
+    for (size_t i = 0; i < r->nfacets; i++) {
+        jw_key(w, r->facets[i].name);
+        jw_open(w, '[');
+        for (size_t k = 0; k < r->facets[i].nvalues; k++) {
+            jw_item(w);
+            jw_open(w, '{');
+            jw_key(w, "value");
+            jw_str(w, r->facets[i].values[k].value);
+            jw_key(w, "count");
+            jw_int(w, r->facets[i].values[k].count);
+            jw_close(w, '}');
+        }
+        jw_close(w, ']');
     }
-    return facets;
+    jw_close(w, '}');
+}
+
+/* The envelope's fields after "hits" (docs/api.md). */
+static void tail_to_json(jw *w, const ws_results *r, const ws_json_request *req)
+{
+    jw_key(w, "facets");
+    facets_to_json(w, r);
+    jw_key(w, "suggestion");
+    jw_str(w, r->corrected);
+    jw_key(w, "took_ms");
+    jw_real(w, r->seconds * 1000.0);
+    /* A budget cut the search: these are the best hits found within it. */
+    jw_key(w, "truncated");
+    ws_buf_puts(w->b, r->truncated ? "true" : "false");
+    if (r->truncated) {
+        static const struct {
+            unsigned bit;
+            const char *name;
+        } by[] = {{WS_TRUNCATED_WILDCARDS, "wildcards"},
+                  {WS_TRUNCATED_TIME, "time"},
+                  {WS_TRUNCATED_SYNONYMS, "synonyms"}};
+        jw_key(w, "truncated_by");
+        jw_open(w, '[');
+        for (size_t i = 0; i < sizeof by / sizeof *by; i++)
+            if (r->truncated & by[i].bit) {
+                jw_item(w);
+                jw_str(w, by[i].name);
+            }
+        jw_close(w, ']');
+    }
+    if (req->index) {
+        jw_key(w, "index");
+        jw_str(w, req->index);
+    }
 }
 
 int ws_results_to_json(const ws_results *r, const ws_json_request *req, unsigned flags, char **out,
                        size_t *len, ws_error *err)
 {
     *out = NULL;
-    json_t *hits = json_array();
-    for (size_t i = 0; hits && i < r->nhits; i++)
-        if (json_array_append_new(hits, hit_to_json(&r->hits[i], flags)) != 0) {
-            json_decref(hits);
-            hits = NULL;
-        }
-    json_t *o = hits;
-    if (hits && !(flags & WS_JSON_HITS_ONLY)) {
-        static const ws_json_request none = {"", 0, 0, 0, NULL};
-        if (!req)
-            req = &none;
-        o = json_object();
-        if (o) {
-            json_object_set_new(o, "query", json_stringn(req->query, req->query_len));
-            json_object_set_new(o, "total", json_integer(r->estimated));
-            json_object_set_new(o, "offset", json_integer(req->offset));
-            json_object_set_new(o, "size", json_integer(req->limit));
-            json_object_set_new(o, "hits", hits);
-            json_object_set_new(o, "facets", facets_to_json(r));
-            json_object_set_new(o, "suggestion",
-                                r->corrected ? json_string(r->corrected) : json_null());
-            json_object_set_new(o, "took_ms", json_real(r->seconds * 1000.0));
-            /* A budget cut the search: these are the best hits found within it. */
-            json_object_set_new(o, "truncated", json_boolean(r->truncated != 0));
-            if (r->truncated) {
-                json_t *by = json_array();
-                if (r->truncated & WS_TRUNCATED_WILDCARDS)
-                    json_array_append_new(by, json_string("wildcards"));
-                if (r->truncated & WS_TRUNCATED_TIME)
-                    json_array_append_new(by, json_string("time"));
-                if (r->truncated & WS_TRUNCATED_SYNONYMS)
-                    json_array_append_new(by, json_string("synonyms"));
-                json_object_set_new(o, "truncated_by", by);
-            }
-            if (req->index)
-                json_object_set_new(o, "index", json_string(req->index));
-        } else {
-            json_decref(hits);
-        }
+    static const ws_json_request none = {"", 0, 0, 0, NULL};
+    if (!req)
+        req = &none;
+    ws_buf b = WS_BUF_INIT;
+    int only = (flags & WS_JSON_HITS_ONLY) != 0;
+    jw w = {&b, only ? 2 : 0, 0, {0}};
+    if (!only) {
+        jw_open(&w, '{');
+        jw_key(&w, "query");
+        jw_strn(&w, req->query ? req->query : "", req->query ? req->query_len : 0);
+        jw_key(&w, "total");
+        jw_int(&w, r->estimated);
+        /* total and facet counts approximate (WS_SEARCH_FACET_CHECK) */
+        jw_key(&w, "estimate");
+        ws_buf_puts(&b, r->estimate ? "true" : "false");
+        jw_key(&w, "offset");
+        jw_int(&w, req->offset);
+        jw_key(&w, "size");
+        jw_int(&w, req->limit);
+        jw_key(&w, "hits");
     }
-    char *s = o ? json_dumps(o, flags & WS_JSON_HITS_ONLY ? JSON_INDENT(2) : JSON_COMPACT) : NULL;
-    json_decref(o);
-    if (!s)
+    jw_open(&w, '[');
+    for (size_t i = 0; i < r->nhits; i++) {
+        jw_item(&w);
+        hit_to_json(&w, &r->hits[i], flags);
+    }
+    jw_close(&w, ']');
+    if (!only) {
+        tail_to_json(&w, r, req);
+        jw_close(&w, '}');
+    }
+    if (b.oom) {
+        ws_buf_free(&b);
         return ws_error_set(err, WS_ENOMEM, "out of memory writing JSON");
-    *out = s;
-    if (len)
-        *len = strlen(s);
+    }
+    *out = ws_buf_steal(&b, len);
+    if (!*out)
+        return ws_error_set(err, WS_ENOMEM, "out of memory writing JSON");
     return WS_OK;
 }
 
@@ -266,6 +448,7 @@ int ws_results_from_json(const char *json, size_t len, ws_results **out, char **
     json_t *hits = json_object_get(j, "hits");
     size_t n = json_array_size(hits);
     r->estimated = (uint32_t)json_integer_value(json_object_get(j, "total"));
+    r->estimate = json_is_true(json_object_get(j, "estimate"));
     json_t *by = json_object_get(j, "truncated_by");
     for (size_t i = 0; i < json_array_size(by); i++) {
         const char *w = json_string_value(json_array_get(by, i));

@@ -190,6 +190,7 @@ class FacetSpy : public Xapian::MatchSpy
     }
     void operator()(const Xapian::Document &doc, double) override
     {
+        ++seen_;
         const std::string v = doc.get_value(slot_);
         if (v.empty())
             return;
@@ -208,6 +209,7 @@ class FacetSpy : public Xapian::MatchSpy
         }
     }
     std::map<std::string, Xapian::doccount> counts_;
+    Xapian::doccount seen_ = 0; /* matches counted: all, or a first part */
 
   private:
     Xapian::valueno slot_;
@@ -218,11 +220,23 @@ class FacetSpy : public Xapian::MatchSpy
 
 struct ws_xenquire {
     Xapian::Enquire enq;
+    Xapian::Database db;            /* for ws_xenquire_matching_terms */
     std::vector<FacetSpy *> facets; /* owned by Xapian through release() */
-    explicit ws_xenquire(const Xapian::Database &db) : enq(db)
+    explicit ws_xenquire(const Xapian::Database &d) : enq(d), db(d)
     {
     }
 };
+
+/* Does q hold a wildcard (whose terms only the match expands)? */
+static bool has_wildcard(const Xapian::Query &q)
+{
+    if (q.get_type() == Xapian::Query::OP_WILDCARD)
+        return true;
+    for (size_t i = 0; i < q.get_num_subqueries(); i++)
+        if (has_wildcard(q.get_subquery(i)))
+            return true;
+    return false;
+}
 
 struct ws_xmset {
     Xapian::MSet ms;
@@ -508,13 +522,20 @@ int ws_xdb_get_document(ws_xdb *db, uint32_t docid, ws_xdoc **out, ws_error *err
 
 int ws_xdb_postings(ws_xdb *db, const char *term, uint32_t **ids, size_t *n, ws_error *err)
 {
+    return ws_xdb_postings_upto(db, term, (size_t)-1, ids, n, err);
+}
+
+int ws_xdb_postings_upto(ws_xdb *db, const char *term, size_t max, uint32_t **ids, size_t *n,
+                         ws_error *err)
+{
     CHECK_ARG(db && term && ids && n, err);
     *ids = nullptr;
     *n = 0;
     WS_TRY
     size_t cap = 0, len = 0;
     uint32_t *v = nullptr;
-    for (auto it = db->db.postlist_begin(term); it != db->db.postlist_end(term); ++it) {
+    for (auto it = db->db.postlist_begin(term); it != db->db.postlist_end(term) && len < max;
+         ++it) {
         if (len == cap) {
             cap = cap ? cap * 2 : 16;
             uint32_t *nv = static_cast<uint32_t *>(realloc(v, cap * sizeof *v));
@@ -1180,10 +1201,28 @@ int ws_xenquire_matching_terms(ws_xenquire *enq, uint32_t docid, ws_xterm_fn fn,
 {
     CHECK_ARG(enq && docid && fn, err);
     WS_TRY
-    for (auto it = enq->enq.get_matching_terms_begin(docid);
-         it != enq->enq.get_matching_terms_end(docid); ++it) {
+    /* Xapian walks the document's termlist, tens of thousands of terms
+     * for a long document; asking each query term's postlist for docid
+     * costs the query's few terms instead.  Wildcards need the walk. */
+    const Xapian::Query q = enq->enq.get_query();
+    if (has_wildcard(q)) {
+        for (auto it = enq->enq.get_matching_terms_begin(docid);
+             it != enq->enq.get_matching_terms_end(docid); ++it) {
+            const std::string t = *it;
+            if (fn(ctx, t.c_str(), t.size(), 0))
+                break;
+        }
+        return WS_OK;
+    }
+    std::set<std::string> seen; /* query position order, as Xapian gives them */
+    const Xapian::Database db = enq->db;
+    for (auto it = q.get_terms_begin(); it != q.get_terms_end(); ++it) {
         const std::string t = *it;
-        if (fn(ctx, t.c_str(), t.size(), 0))
+        if (!seen.insert(t).second)
+            continue;
+        Xapian::PostingIterator p = db.postlist_begin(t);
+        p.skip_to(docid);
+        if (p != db.postlist_end(t) && *p == docid && fn(ctx, t.c_str(), t.size(), 0))
             break;
     }
     return WS_OK;
@@ -1203,6 +1242,16 @@ uint32_t ws_xmset_size(const ws_xmset *ms)
 uint32_t ws_xmset_estimated(const ws_xmset *ms)
 {
     return ms ? ms->ms.get_matches_estimated() : 0;
+}
+
+int ws_xmset_exact(const ws_xmset *ms)
+{
+    return ms && ms->ms.get_matches_lower_bound() == ms->ms.get_matches_upper_bound();
+}
+
+uint32_t ws_xenquire_facet_seen(const ws_xenquire *enq)
+{
+    return enq && !enq->facets.empty() ? enq->facets[0]->seen_ : 0;
 }
 
 uint32_t ws_xmset_docid(const ws_xmset *ms, uint32_t i)

@@ -92,6 +92,9 @@ int ws_xdb_get_document(ws_xdb *db, uint32_t docid, ws_xdoc **out, ws_error *err
 /* Document ids indexing `term`, ascending.  *ids is malloc'd (NULL when
  * *n == 0); the caller frees it. */
 int ws_xdb_postings(ws_xdb *db, const char *term, uint32_t **ids, size_t *n, ws_error *err);
+/* The same, at most the first max of them. */
+int ws_xdb_postings_upto(ws_xdb *db, const char *term, size_t max, uint32_t **ids, size_t *n,
+                         ws_error *err);
 
 /*
  * Call fn for every term starting with `prefix` (in byte order) with its
@@ -295,6 +298,11 @@ int ws_xenquire_matching_terms(ws_xenquire *enq, uint32_t docid, ws_xterm_fn fn,
 void ws_xmset_free(ws_xmset *ms);
 uint32_t ws_xmset_size(const ws_xmset *ms);
 uint32_t ws_xmset_estimated(const ws_xmset *ms);
+/* 1 when the number of matches is known exactly (not estimated). */
+int ws_xmset_exact(const ws_xmset *ms);
+/* How many matches the facets counted (after ws_xenquire_mset): all of
+ * them, or the first check_at_least or so. */
+uint32_t ws_xenquire_facet_seen(const ws_xenquire *enq);
 uint32_t ws_xmset_docid(const ws_xmset *ms, uint32_t i);
 double ws_xmset_weight(const ws_xmset *ms, uint32_t i);
 int ws_xmset_percent(const ws_xmset *ms, uint32_t i);
