@@ -99,6 +99,9 @@ static int print_results(const ws_results *r, const out_opts *oo, const char *q)
                       ? "; "
                       : "",
                   r->truncated & WS_TRUNCATED_SYNONYMS ? "fewer synonyms per word" : "");
+    /* Ranked, not filtered: say when hits lack some of the words. */
+    if (r->partial)
+        cli_error("note: %u of %zu hits match only some of the words", r->partial, r->nhits);
     out_results(stdout, r, oo);
     return r->nhits ? EXIT_HITS : EXIT_NOHITS;
 }

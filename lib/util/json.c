@@ -70,6 +70,8 @@ static json_t *hit_to_json(const ws_hit *h, unsigned flags)
     json_object_set_new(o, "date", str_or_null(h->date));
     json_object_set_new(o, "score", json_real(h->score));
     json_object_set_new(o, "percent", json_integer(h->percent));
+    /* false: the document matches only some of the query's words */
+    json_object_set_new(o, "all_words", json_boolean(!h->partial));
     json_object_set_new(o, "snippet", json_string(h->snippet));
     if (flags & WS_JSON_SNIPPET_HTML)
         json_object_set_new(o, "snippet_html", snippet_html(h));
@@ -139,6 +141,7 @@ static int hit_from_json(const json_t *j, ws_hit *o)
     o->passage_number = (unsigned)json_integer_value(json_object_get(p, "number"));
     o->passage_heading = dup_str(json_object_get(p, "heading"));
     o->ocr = json_is_true(json_object_get(j, "ocr"));
+    o->partial = json_is_false(json_object_get(j, "all_words"));
     size_t slen = o->snippet ? strlen(o->snippet) : 0;
     json_t *marks = json_object_get(j, "highlights");
     size_t nm = json_array_size(marks);
@@ -217,6 +220,8 @@ int ws_results_to_json(const ws_results *r, const ws_json_request *req, unsigned
             json_object_set_new(o, "suggestion",
                                 r->corrected ? json_string(r->corrected) : json_null());
             json_object_set_new(o, "took_ms", json_real(r->seconds * 1000.0));
+            /* false: some hits match only some words (ws_results.partial) */
+            json_object_set_new(o, "all_words", json_boolean(r->partial == 0));
             /* A budget cut the search: these are the best hits found within it. */
             json_object_set_new(o, "truncated", json_boolean(r->truncated != 0));
             if (r->truncated) {
@@ -282,6 +287,7 @@ int ws_results_from_json(const char *json, size_t len, ws_results **out, char **
         if (hit_from_json(json_array_get(hits, i), &r->hits[i]) != 0)
             rc = ws_error_set(err, WS_ENOMEM, "out of memory reading a hit");
         r->nhits = i + 1;
+        r->partial += (unsigned)r->hits[i].partial;
     }
     const char *ix = json_string_value(json_object_get(j, "index"));
     if (rc == WS_OK && index && ix && !(*index = strdup(ix)))
