@@ -111,7 +111,12 @@ void ws_query_free(ws_query *p);
  * no word that is not excluded, is boolean: it gets no units (n == 0) and
  * is searched as written, every word required.
  */
-typedef enum ws_qrole { WS_QR_OPTIONAL, WS_QR_REQUIRED, WS_QR_EXCLUDED } ws_qrole;
+typedef enum ws_qrole {
+    WS_QR_OPTIONAL,
+    WS_QR_REQUIRED,
+    WS_QR_EXCLUDED,
+    WS_QR_FILTER /* every filter field and date range, as one unit: narrows, no word */
+} ws_qrole;
 
 typedef struct ws_qunit {
     const char *text;           /* for the parser, in the list's buffer */
@@ -126,13 +131,14 @@ typedef struct ws_qunits {
     size_t *dropped; /* lexer tokens of the stopwords not counted */
     size_t ndropped;
     char *buf;
+    char *filter; /* the filter unit's text */
 } ws_qunits;
 
 /* The units of p, cut from rw, the text ws_query_write(p) last wrote into
  * an empty buffer.  Free with ws_qunits_free (also after an error). */
 int ws_query_units(const ws_query *p, const char *rw, ws_qunits *out, ws_error *err);
 void ws_qunits_free(ws_qunits *u);
-/* A unit's role name for --explain: "optional", "required", "excluded". */
+/* A unit's role name: "optional", "required", "excluded", "filter". */
 const char *ws_qrole_name(ws_qrole r);
 
 #endif /* WS_QUERY_H */

@@ -30,7 +30,10 @@
 
 const char *ws_qrole_name(ws_qrole r)
 {
-    return r == WS_QR_REQUIRED ? "required" : r == WS_QR_EXCLUDED ? "excluded" : "optional";
+    return r == WS_QR_REQUIRED   ? "required"
+           : r == WS_QR_EXCLUDED ? "excluded"
+           : r == WS_QR_FILTER   ? "filter"
+                                 : "optional";
 }
 
 void ws_qunits_free(ws_qunits *u)
@@ -38,6 +41,7 @@ void ws_qunits_free(ws_qunits *u)
     free(u->v);
     free(u->dropped);
     free(u->buf);
+    free(u->filter);
     memset(u, 0, sizeof *u);
 }
 
@@ -91,6 +95,10 @@ static ws_qrole role_of(const ws_query *p, size_t i)
     }
     if (k->flags & WS_QF_NEG)
         return WS_QR_EXCLUDED;
+    /* type:md, tag:x, datum:a..b: one filter, as Xapian's parser joins
+     * them (type:md type:txt is either type) */
+    if ((k->flags & WS_QF_FIELDNAME) && (!k->field || k->field->boolean))
+        return WS_QR_FILTER;
     if (k->flags & (WS_QF_LOVE | WS_QF_FIELDNAME))
         return WS_QR_REQUIRED;
     return WS_QR_OPTIONAL;
@@ -126,6 +134,13 @@ static void add_unit(const ws_query *p, ws_qunits *u, const char *rw, size_t fir
     v->text = trim_unit(at, to - from);
     if (!*v->text)
         return;
+    if (v->role == WS_QR_FILTER) { /* joined into one unit at the end */
+        size_t have = strlen(u->filter);
+        if (have)
+            u->filter[have++] = ' ';
+        memcpy(u->filter + have, v->text, strlen(v->text) + 1);
+        return;
+    }
     const qtok *k = &p->t[first];
     /* one plain word: the search also tries its compound parts and title */
     if (first == last && !(k->flags & QF_SYNTAX) && !(k->term[0] >= '0' && k->term[0] <= '9'))
@@ -146,9 +161,11 @@ int ws_query_units(const ws_query *p, const char *rw, ws_qunits *out, ws_error *
         return WS_OK;
     size_t len = strlen(rw);
     out->buf = malloc(len + p->lex.n + 1); /* each unit with its NUL */
-    out->v = calloc(p->lex.n, sizeof *out->v);
     out->dropped = calloc(p->lex.n, sizeof *out->dropped);
-    if (!out->buf || !out->v || !out->dropped) {
+    out->filter = calloc(len + p->lex.n + 1, 1);
+    /* one more unit: the filters joined */
+    if (!out->buf || !(out->v = calloc(p->lex.n + 1, sizeof *out->v)) || !out->dropped ||
+        !out->filter) {
         ws_qunits_free(out);
         return ws_error_set(err, WS_ENOMEM, "out of memory cutting the query into units");
     }
@@ -163,6 +180,12 @@ int ws_query_units(const ws_query *p, const char *rw, ws_qunits *out, ws_error *
             add_unit(p, out, rw, first, i - 1, from, to, &used);
         }
         first = i;
+    }
+    if (*out->filter) {
+        ws_qunit *f = &out->v[out->n++];
+        memset(f, 0, sizeof *f);
+        f->text = out->filter;
+        f->role = WS_QR_FILTER;
     }
     return WS_OK;
 }

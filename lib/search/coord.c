@@ -152,6 +152,7 @@ static int unit_query(ws_searcher *s, const ws_qunit *u, const ws_xquery *parsed
 typedef struct sorted {
     ws_xquery **req, **opt, **all, **excl, **titles;
     size_t nreq, nopt, nall, nexcl, ntitles;
+    ws_xquery *filter; /* the filter fields and date ranges, or NULL */
 } sorted;
 
 static void sorted_free(sorted *t)
@@ -166,6 +167,7 @@ static void sorted_free(sorted *t)
     for (size_t i = 0; i < sizeof lists / sizeof *lists; i++)
         free(lists[i]);
     free(t->all);
+    ws_xquery_free(t->filter);
 }
 
 static int sort_units(ws_searcher *s, const ws_qunits *u, ws_xquery *const *uq, sorted *t,
@@ -185,6 +187,11 @@ static int sort_units(ws_searcher *s, const ws_qunits *u, ws_xquery *const *uq, 
             continue;
         if (u->v[k].role == WS_QR_EXCLUDED) {
             rc = ws_xquery_combine(&t->excl[t->nexcl++], WS_XOP_OR, uq[k], NULL, err);
+            continue;
+        }
+        if (u->v[k].role == WS_QR_FILTER) {
+            ws_xquery_free(t->filter);
+            rc = ws_xquery_combine(&t->filter, WS_XOP_OR, uq[k], NULL, err);
             continue;
         }
         ws_xquery *q = NULL, *title = NULL;
@@ -248,6 +255,14 @@ static int build_tree(const sorted *t, int strict, ws_xquery **q, ws_coord *c, w
         rc = add_tier(q, t->titles, t->ntitles, err);
         c->title_tier = rc == WS_OK;
     }
+    /* the filters narrow; alone, they are the query (type:md) */
+    ws_xquery *f = NULL;
+    if (rc == WS_OK && t->filter)
+        rc = ws_xquery_combine(&f, WS_XOP_FILTER, *q ? *q : t->filter, t->filter, err);
+    if (f) {
+        ws_xquery_free(*q);
+        *q = f;
+    }
     ws_xquery *excl = NULL;
     if (rc == WS_OK)
         rc =
@@ -268,6 +283,7 @@ int ws_coord_build(ws_searcher *s, const ws_qunits *u, ws_xquery *const *uq, int
     *out = NULL;
     int rc = sort_units(s, u, uq, &t, err);
     c->units = (unsigned)t.nall;
+    c->strict = strict;
     if (rc == WS_OK)
         rc = build_tree(&t, strict, out, c, err);
     if (rc == WS_OK && !*out)
@@ -278,6 +294,55 @@ int ws_coord_build(ws_searcher *s, const ws_qunits *u, ws_xquery *const *uq, int
     }
     sorted_free(&t);
     return rc;
+}
+
+/* Words of a title that count (not stopwords). */
+static int count_word(void *ctx, const ws_token *t)
+{
+    if (!ws_is_stopword(t->term))
+        ++*(unsigned *)ctx;
+    return 0;
+}
+
+/* How much of hit h's title the query's words cover: 1 when the title is
+ * the query, less the more other words it has. */
+static double title_cover(ws_searcher *s, const ws_coord *c, const ws_hit *h)
+{
+    unsigned words = 0;
+    if (!h->title ||
+        ws_analyze(s->an, h->title, strlen(h->title), 1, NULL, count_word, &words, NULL) != WS_OK)
+        return 0;
+    return words ? (double)c->units / (words > c->units ? words : c->units) : 0;
+}
+
+void ws_coord_finish(ws_searcher *s, const ws_coord *c, ws_results *r)
+{
+    size_t top = 0; /* hits in the title tier: a prefix of the page */
+    for (size_t i = 0; i < r->nhits; i++) {
+        ws_hit *h = &r->hits[i];
+        double w = h->score;
+        h->partial = !ws_coord_all_words(c, w, &h->score);
+        r->partial += (unsigned)h->partial;
+        if (c->title_tier && !c->strict && top == i &&
+            w - h->score >= WS_COORD_TIER * (c->ranked && c->units >= 2 ? 2 : 1))
+            top = i + 1;
+    }
+    /* Of the documents whose title has every word, the one whose title is
+     * the query first (insertion sort: a page is short; stable). */
+    double cover[WS_SEARCH_MAX_LIMIT];
+    if (top > WS_SEARCH_MAX_LIMIT)
+        top = WS_SEARCH_MAX_LIMIT;
+    for (size_t i = 0; i < top; i++)
+        cover[i] = title_cover(s, c, &r->hits[i]);
+    for (size_t i = 1; i < top; i++)
+        for (size_t j = i; j > 0 && cover[j] > cover[j - 1]; j--) {
+            ws_hit t = r->hits[j];
+            double ct = cover[j];
+            r->hits[j] = r->hits[j - 1];
+            cover[j] = cover[j - 1];
+            r->hits[j - 1] = t;
+            cover[j - 1] = ct;
+        }
 }
 
 int ws_coord_all_words(const ws_coord *c, double w, double *bm25)

@@ -21,6 +21,7 @@ typedef struct ws_coord {
     unsigned units; /* units counted (required and optional) */
     int ranked;     /* 1: hits matching only some units are searched too */
     int title_tier; /* 1: a title with every word adds a tier */
+    int strict;     /* 1: every unit required, hits in another order (date) */
 } ws_coord;
 
 /*
@@ -34,6 +35,17 @@ int ws_coord_build(ws_searcher *s, const ws_qunits *u, ws_xquery *const *uq, int
 /* Does a hit of weight w match every unit?  Its BM25 weight goes to *bm25
  * (may be NULL): the weight without the tiers. */
 int ws_coord_all_words(const ws_coord *c, double w, double *bm25);
+
+/*
+ * The hits of a search run with c, as Xapian ranked them: each says
+ * whether it matches every word (ws_hit.partial, r->partial counted), its
+ * score loses the tiers (BM25 again), and of the hits whose title holds
+ * every word those whose title is closest to the query come first (a
+ * title with fewer other words: the law titled so, then the notices that
+ * cite it).  Xapian's BM25 knows no field lengths, so this is done on the
+ * page, from the titles the hits carry.
+ */
+void ws_coord_finish(ws_searcher *s, const ws_coord *c, ws_results *r);
 
 /*
  * What a search runs for the query pq wrote as rewritten (ws_query_write):

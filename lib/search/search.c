@@ -972,15 +972,15 @@ static int run_once(ws_searcher *s, const ws_query *pq, const char *rewritten, c
         rc = fill_facets(enq, facet_idx, o, r, err);
     if (rc == WS_OK)
         rc = fill_hits(s, enq, ms, o, r, err);
-    for (size_t i = 0; rc == WS_OK && i < r->nhits; i++) {
-        r->hits[i].partial = !ws_coord_all_words(&coord, r->hits[i].score, &r->hits[i].score);
-        r->partial += (unsigned)r->hits[i].partial;
-    }
-    if (rc == WS_OK && r->nhits == 0)
+    if (rc == WS_OK)
+        ws_coord_finish(s, &coord, r);
+    /* A suggestion is for a query whose words were not all found: stems
+     * already match other forms of a word, so "kommune" needs no
+     * correction, and only words the index does not know are corrected. */
+    int unmet = r->nhits == 0 || r->hits[0].partial;
+    if (rc == WS_OK && unmet)
         rc = correct_query(s, pq, &corr, err);
-    /* A suggestion is for a query that found nothing: stems already
-     * match other forms of a word, so "kommune" needs no correction. */
-    if (rc == WS_OK && r->nhits == 0 && corr && *corr) {
+    if (rc == WS_OK && unmet && corr && *corr) {
         r->corrected = corr;
         corr = NULL;
     }
