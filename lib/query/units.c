@@ -154,6 +154,20 @@ static void add_unit(const ws_query *p, ws_qunits *u, const char *rw, size_t fir
     u->n++;
 }
 
+/* Past the closing quote in the gap that starts at rw[at] (before the
+ * next word's letters), or at itself when there is none. */
+static size_t after_quote(const char *rw, size_t at, size_t len)
+{
+    for (size_t j = at; j < len; j++) {
+        unsigned char c = (unsigned char)rw[j];
+        if (c == '"')
+            return j + 1;
+        if (c >= 0x80 || (c >= '0' && c <= '9') || ((c | 32) >= 'a' && (c | 32) <= 'z'))
+            break;
+    }
+    return at;
+}
+
 int ws_query_units(const ws_query *p, const char *rw, ws_qunits *out, ws_error *err)
 {
     memset(out, 0, sizeof *out);
@@ -169,15 +183,20 @@ int ws_query_units(const ws_query *p, const char *rw, ws_qunits *out, ws_error *
         ws_qunits_free(out);
         return ws_error_set(err, WS_ENOMEM, "out of memory cutting the query into units");
     }
-    size_t first = (size_t)-1, used = 0;
+    size_t first = (size_t)-1, used = 0, from = 0;
     for (size_t i = 0; i <= p->lex.n; i++) {
         if (i < p->lex.n && !begins_unit(p, i))
             continue;
         if (first != (size_t)-1) {
             size_t to = i < p->lex.n ? p->cut[i] : len;
-            size_t from = p->cut[first] > len ? len : p->cut[first];
             to = to > len ? len : to < from ? from : to;
+            /* a phrase's closing quote was written with the next gap */
+            if (p->lex.v[i - 1].flags & WS_QF_PHRASE)
+                to = after_quote(rw, to, len);
             add_unit(p, out, rw, first, i - 1, from, to, &used);
+            from = to;
+        } else if (i < p->lex.n) {
+            from = p->cut[i] > len ? len : p->cut[i];
         }
         first = i;
     }
