@@ -97,7 +97,9 @@ static int field_word(ws_searcher *s, const char *prefix, const char *word, ws_x
  * the word is no compound. */
 static int parts_query(ws_searcher *s, const char *word, ws_xquery **out, ws_error *err)
 {
-    const ws_compounds *d = ws_searcher_dict(s);
+    /* a part and what is left are WS_MIN_PART letters each: shorter
+     * words need no word list (loaded on first use) */
+    const ws_compounds *d = strlen(word) >= 2 * WS_MIN_PART ? ws_searcher_dict(s) : NULL;
     ws_part parts[WS_QUERY_PARTS];
     ws_xquery *v[WS_QUERY_PARTS] = {NULL};
     *out = NULL;
