@@ -104,15 +104,16 @@ static ws_qrole role_of(const ws_query *p, size_t i)
     return WS_QR_OPTIONAL;
 }
 
-/* The unit's text without the spaces around it and its own +/- (the role
- * says that); a phrase keeps its quotes. */
+/* The unit's text without the spaces and punctuation around it and its
+ * own +/- (the role says that); a phrase keeps its quotes. */
 static char *trim_unit(char *s, size_t n)
 {
     while (n && (*s == ' ' || *s == '+' || *s == '-')) {
         s++;
         n--;
     }
-    while (n && s[n - 1] == ' ')
+    /* a question's "?", a sentence's "." are no part of its last word */
+    while (n && strchr(" ?!.,;", s[n - 1]))
         n--;
     s[n] = '\0';
     return s;
@@ -190,9 +191,12 @@ int ws_query_units(const ws_query *p, const char *rw, ws_qunits *out, ws_error *
         if (first != (size_t)-1) {
             size_t to = i < p->lex.n ? p->cut[i] : len;
             to = to > len ? len : to < from ? from : to;
-            /* a phrase's closing quote was written with the next gap */
+            /* a phrase's closing quote and a wildcard's '*' were
+             * written with the gap after the word: they are the unit's */
             if (p->lex.v[i - 1].flags & WS_QF_PHRASE)
                 to = after_quote(rw, to, len);
+            if ((p->lex.v[i - 1].flags & WS_QF_WILD) && to < len && rw[to] == '*')
+                to++;
             add_unit(p, out, rw, first, i - 1, from, to, &used);
             from = to;
         } else if (i < p->lex.n) {
