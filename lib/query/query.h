@@ -123,6 +123,9 @@ typedef struct ws_qunit {
     ws_qrole role;
     size_t first, last;         /* its lexer tokens, first..last */
     char word[WS_MAX_TERM + 1]; /* a single plain word: its term, else "" */
+    /* Words glued by punctuation (Tesla-Einheit, CPI-Maßstab): their terms
+     * apart, space-separated, in the list's buffer; else NULL. */
+    const char *apart;
 } ws_qunit;
 
 typedef struct ws_qunits {

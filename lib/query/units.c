@@ -143,6 +143,20 @@ static void add_unit(const ws_query *p, ws_qunits *u, const char *rw, size_t fir
         return;
     }
     const qtok *k = &p->t[first];
+    /* glued plain words: also their terms apart (one buffer area more) */
+    int plain = first < last;
+    for (size_t i = first; plain && i <= last; i++)
+        plain = !(p->t[i].flags & QF_SYNTAX);
+    if (plain) {
+        char *ap = u->buf + *used;
+        for (size_t i = first; i <= last; i++) {
+            size_t tl = strlen(p->t[i].term);
+            memcpy(u->buf + *used, p->t[i].term, tl);
+            *used += tl;
+            u->buf[(*used)++] = i < last ? ' ' : '\0';
+        }
+        v->apart = ap;
+    }
     /* one plain word: the search also tries its compound parts and title */
     if (first == last && !(k->flags & QF_SYNTAX) && !(k->term[0] >= '0' && k->term[0] <= '9'))
         memcpy(v->word, k->term, strlen(k->term) + 1);
@@ -175,7 +189,9 @@ int ws_query_units(const ws_query *p, const char *rw, ws_qunits *out, ws_error *
     if (!p->lex.n || is_boolean(p))
         return WS_OK;
     size_t len = strlen(rw);
-    out->buf = malloc(len + p->lex.n + 1); /* each unit with its NUL */
+    /* each unit with its NUL, and glued words apart: the terms are no
+     * longer than the text that was written for them */
+    out->buf = malloc(2 * (len + p->lex.n) + 1);
     out->dropped = calloc(p->lex.n, sizeof *out->dropped);
     out->filter = calloc(len + p->lex.n + 1, 1);
     /* one more unit: the filters joined */

@@ -124,6 +124,32 @@ static int parts_query(ws_searcher *s, const char *word, ws_xquery **out, ws_err
     return rc;
 }
 
+/* Words glued by punctuation (Tesla-Einheit) apart: each word in any
+ * form, all of them, as a compound's parts. */
+static int apart_query(ws_searcher *s, const char *apart, ws_xquery **out, ws_error *err)
+{
+    ws_xquery *v[WS_QUERY_PARTS] = {NULL};
+    size_t n = 0;
+    int rc = WS_OK;
+    *out = NULL;
+    for (const char *p = apart; rc == WS_OK && *p && n < WS_QUERY_PARTS;) {
+        size_t l = strcspn(p, " ");
+        char w[WS_MAX_TERM + 1];
+        if (l && l < sizeof w) {
+            memcpy(w, p, l);
+            w[l] = '\0';
+            if (!ws_is_stopword(w))
+                rc = field_word(s, "", w, &v[n++], err);
+        }
+        p += l + (p[l] == ' ');
+    }
+    if (rc == WS_OK && n >= 2)
+        rc = ws_xquery_combine_n(out, WS_XOP_AND, (const ws_xquery *const *)v, n, err);
+    for (size_t i = 0; i < n; i++)
+        ws_xquery_free(v[i]);
+    return rc;
+}
+
 /* A unit as it is ranked: as parsed, and for a plain word also its title
  * terms and its compound parts (see the top).  *title: the title terms. */
 static int unit_query(ws_searcher *s, const ws_qunit *u, const ws_xquery *parsed, ws_xquery **out,
@@ -132,15 +158,15 @@ static int unit_query(ws_searcher *s, const ws_qunit *u, const ws_xquery *parsed
     ws_xquery *parts = NULL, *scaled = NULL;
     *title = NULL;
     int rc = ws_xquery_combine(out, WS_XOP_OR, parsed, NULL, err);
-    if (rc != WS_OK || !u->word[0])
+    if (rc != WS_OK || (!u->word[0] && !u->apart))
         return rc;
-    rc = parts_query(s, u->word, &parts, err);
+    rc = u->word[0] ? parts_query(s, u->word, &parts, err) : apart_query(s, u->apart, &parts, err);
     if (rc == WS_OK && parts)
         rc = ws_xquery_scale(&scaled, parts, WS_PARTS_WEIGHT, err);
     if (rc == WS_OK)
         rc = fold_in(out, WS_XOP_OR, scaled, err);
     scaled = NULL;
-    if (rc == WS_OK)
+    if (rc == WS_OK && u->word[0])
         rc = field_word(s, WS_PFX_TITLE, u->word, title, err);
     if (rc == WS_OK && *title)
         rc = ws_xquery_scale(&scaled, *title, WS_TITLE_WEIGHT, err);
