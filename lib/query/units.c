@@ -105,15 +105,16 @@ static ws_qrole role_of(const ws_query *p, size_t i)
 }
 
 /* The unit's text without the spaces and punctuation around it and its
- * own +/- (the role says that); a phrase keeps its quotes. */
-static char *trim_unit(char *s, size_t n)
+ * own +/- (the role says that); a phrase keeps its quotes, a field its
+ * value as typed (datum:2024-01-01.. is an open range). */
+static char *trim_unit(char *s, size_t n, int field)
 {
     while (n && (*s == ' ' || *s == '+' || *s == '-')) {
         s++;
         n--;
     }
     /* a question's "?", a sentence's "." are no part of its last word */
-    while (n && strchr(" ?!.,;", s[n - 1]))
+    while (n && strchr(field ? " " : " ?!.,;", s[n - 1]))
         n--;
     s[n] = '\0';
     return s;
@@ -132,7 +133,7 @@ static void add_unit(const ws_query *p, ws_qunits *u, const char *rw, size_t fir
     char *at = u->buf + *used;
     memcpy(at, rw + from, to - from);
     *used += to - from + 1;
-    v->text = trim_unit(at, to - from);
+    v->text = trim_unit(at, to - from, (p->lex.v[first].flags & WS_QF_FIELDNAME) != 0);
     if (!*v->text)
         return;
     if (v->role == WS_QR_FILTER) { /* joined into one unit at the end */

@@ -151,13 +151,18 @@ static int apart_query(ws_searcher *s, const char *apart, ws_xquery **out, ws_er
 }
 
 /* A unit as it is ranked: as parsed, and for a plain word also its title
- * terms and its compound parts (see the top).  *title: the title terms. */
+ * terms and its compound parts (see the top).  *title: the title terms.
+ * Glued words apart (Deutsch-Kurse: Deutsch ... Kurse) rank the unit but
+ * do not match it: they are left out of *tier, the unit as the tier of
+ * every word counts it. */
 static int unit_query(ws_searcher *s, const ws_qunit *u, const ws_xquery *parsed, ws_xquery **out,
-                      ws_xquery **title, ws_error *err)
+                      ws_xquery **tier, ws_xquery **title, ws_error *err)
 {
     ws_xquery *parts = NULL, *scaled = NULL;
-    *title = NULL;
+    *title = *tier = NULL;
     int rc = ws_xquery_combine(out, WS_XOP_OR, parsed, NULL, err);
+    if (rc == WS_OK && !u->word[0])
+        rc = ws_xquery_combine(tier, WS_XOP_OR, parsed, NULL, err);
     if (rc != WS_OK || (!u->word[0] && !u->apart))
         return rc;
     rc = u->word[0] ? parts_query(s, u->word, &parts, err) : apart_query(s, u->apart, &parts, err);
@@ -172,6 +177,8 @@ static int unit_query(ws_searcher *s, const ws_qunit *u, const ws_xquery *parsed
         rc = ws_xquery_scale(&scaled, *title, WS_TITLE_WEIGHT, err);
     if (rc == WS_OK)
         rc = fold_in(out, WS_XOP_OR, scaled, err);
+    if (rc == WS_OK && u->word[0])
+        rc = ws_xquery_combine(tier, WS_XOP_OR, *out, NULL, err);
     ws_xquery_free(parts);
     return rc;
 }
@@ -179,15 +186,20 @@ static int unit_query(ws_searcher *s, const ws_qunit *u, const ws_xquery *parsed
 /* The units sorted by role, each as it is ranked. */
 typedef struct sorted {
     ws_xquery **req, **opt, **all, **excl, **titles;
+    ws_xquery **tier; /* each of all as the tier of every word counts it */
     size_t nreq, nopt, nall, nexcl, ntitles;
+    int apart;         /* a unit of glued words, also ranked apart */
     ws_xquery *filter; /* the filter fields and date ranges, or NULL */
 } sorted;
 
 static void sorted_free(sorted *t)
 {
     ws_xquery **lists[] = {t->req, t->opt, t->excl, t->titles};
-    for (size_t i = 0; i < t->nall; i++)
+    for (size_t i = 0; i < t->nall; i++) {
         ws_xquery_free(t->all[i]); /* req and opt hold the same queries */
+        ws_xquery_free(t->tier[i]);
+    }
+    free(t->tier);
     for (size_t i = 0; i < t->nexcl; i++)
         ws_xquery_free(t->excl[i]);
     for (size_t i = 0; i < t->ntitles; i++)
@@ -207,7 +219,8 @@ static int sort_units(ws_searcher *s, const ws_qunits *u, ws_xquery *const *uq, 
     t->all = calloc(n, sizeof *t->all);
     t->excl = calloc(n, sizeof *t->excl);
     t->titles = calloc(n, sizeof *t->titles);
-    if (!t->req || !t->opt || !t->all || !t->excl || !t->titles)
+    t->tier = calloc(n, sizeof *t->tier);
+    if (!t->req || !t->opt || !t->all || !t->excl || !t->titles || !t->tier)
         return ws_error_set(err, WS_ENOMEM, "out of memory building the query");
     int rc = WS_OK, every_title = 1;
     for (size_t k = 0; rc == WS_OK && k < u->n; k++) {
@@ -222,10 +235,16 @@ static int sort_units(ws_searcher *s, const ws_qunits *u, ws_xquery *const *uq, 
             rc = ws_xquery_combine(&t->filter, WS_XOP_OR, uq[k], NULL, err);
             continue;
         }
-        ws_xquery *q = NULL, *title = NULL;
-        rc = unit_query(s, &u->v[k], uq[k], &q, &title, err);
-        if (rc != WS_OK)
+        ws_xquery *q = NULL, *tier = NULL, *title = NULL;
+        rc = unit_query(s, &u->v[k], uq[k], &q, &tier, &title, err);
+        if (rc != WS_OK) {
+            ws_xquery_free(q);
+            ws_xquery_free(tier);
+            ws_xquery_free(title);
             break;
+        }
+        t->tier[t->nall] = tier;
+        t->apart |= u->v[k].apart != NULL;
         t->all[t->nall++] = q;
         if (u->v[k].role == WS_QR_REQUIRED)
             t->req[t->nreq++] = q;
@@ -277,8 +296,13 @@ static int build_tree(const sorted *t, int strict, ws_xquery **q, ws_coord *c, w
             ws_xquery_free(opt);
         c->ranked = t->nall > t->nreq;
     }
-    if (rc == WS_OK && *q && c->ranked && t->nall >= 2)
-        rc = add_tier(q, t->all, t->nall, err);
+    /* the tier of every word: with two units or more, or one whose glued
+     * words apart rank it without matching it */
+    if (rc == WS_OK && *q && c->ranked && (t->nall >= 2 || t->apart)) {
+        rc = add_tier(q, t->tier, t->nall, err);
+        c->all_tier = rc == WS_OK;
+    }
+
     if (rc == WS_OK && *q && t->ntitles) {
         rc = add_tier(q, t->titles, t->ntitles, err);
         c->title_tier = rc == WS_OK;
@@ -352,16 +376,16 @@ void ws_coord_finish(ws_searcher *s, const ws_coord *c, ws_results *r)
         h->partial = !ws_coord_all_words(c, w, &h->score);
         r->partial += (unsigned)h->partial;
         if (c->title_tier && !c->strict && top == i &&
-            w - h->score >= WS_COORD_TIER * (c->ranked && c->units >= 2 ? 2 : 1))
+            w - h->score >= WS_COORD_TIER * (c->all_tier ? 2 : 1))
             top = i + 1;
     }
-    /* Of the documents whose title has every word, the one whose title is
-     * the query first (insertion sort: a page is short; stable). */
+    /* Of the documents whose title has every word, those whose title is
+     * the query first (a stable partition: Xapian's order otherwise). */
     double cover[WS_SEARCH_MAX_LIMIT];
     if (top > WS_SEARCH_MAX_LIMIT)
         top = WS_SEARCH_MAX_LIMIT;
     for (size_t i = 0; i < top; i++)
-        cover[i] = title_cover(s, c, &r->hits[i]);
+        cover[i] = title_cover(s, c, &r->hits[i]) >= 1.0;
     for (size_t i = 1; i < top; i++)
         for (size_t j = i; j > 0 && cover[j] > cover[j - 1]; j--) {
             ws_hit t = r->hits[j];
@@ -376,12 +400,12 @@ void ws_coord_finish(ws_searcher *s, const ws_coord *c, ws_results *r)
 int ws_coord_all_words(const ws_coord *c, double w, double *bm25)
 {
     double tiers = floor(w / WS_COORD_TIER);
-    unsigned have = (c->ranked && c->units >= 2) + (unsigned)c->title_tier;
+    unsigned have = (unsigned)c->all_tier + (unsigned)c->title_tier;
     if (tiers > have)
         tiers = have;
     if (tiers < 0)
         tiers = 0;
     if (bm25)
         *bm25 = w - tiers * WS_COORD_TIER;
-    return !(c->ranked && c->units >= 2) || tiers >= 1;
+    return !c->all_tier || tiers >= 1;
 }

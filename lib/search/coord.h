@@ -20,6 +20,7 @@
 typedef struct ws_coord {
     unsigned units; /* units counted (required and optional) */
     int ranked;     /* 1: hits matching only some units are searched too */
+    int all_tier;   /* 1: matching every unit adds a tier */
     int title_tier; /* 1: a title with every word adds a tier */
     int strict;     /* 1: every unit required, hits in another order (date) */
 } ws_coord;
@@ -40,9 +41,9 @@ int ws_coord_all_words(const ws_coord *c, double w, double *bm25);
  * The hits of a search run with c, as Xapian ranked them: each says
  * whether it matches every word (ws_hit.partial, r->partial counted), its
  * score loses the tiers (BM25 again), and of the hits whose title holds
- * every word those whose title is closest to the query come first (a
- * title with fewer other words: the law titled so, then the notices that
- * cite it).  Xapian's BM25 knows no field lengths, so this is done on the
+ * every word those whose title is the query (no other words but
+ * stopwords) come first: the law titled so, then the notices that cite
+ * it in their titles.  Xapian's BM25 knows no field lengths, so this is done on the
  * page, from the titles the hits carry.
  */
 void ws_coord_finish(ws_searcher *s, const ws_coord *c, ws_results *r);
