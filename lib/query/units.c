@@ -79,6 +79,10 @@ static int begins_unit(const ws_query *p, size_t i)
         return 1;
     if (k->flags & (WS_QF_GLUED | WS_QF_VALUE))
         return 0;
+    /* title:"a b": the phrase is the field's value */
+    const ws_qtoken *prev = &p->lex.v[i - 1];
+    if ((prev->flags & WS_QF_FIELDNAME) && !memchr(p->lex.q + prev->end, ' ', k->start - prev->end))
+        return 0;
     if (k->flags & WS_QF_PHRASE)
         return quote_between(&p->lex, p->lex.v[i - 1].end, k->start) != NULL;
     return 1;

@@ -64,6 +64,8 @@ static const struct {
     {"title:Resilienz Kommune", "required:title:resilienz|optional:kommune", ""},
     {"type:md type:txt Lesepatenschaft", "optional:lesepatenschaft|filter:type:md type:txt", ""},
     {"jahr:2024 Sprachkurs", "optional:sprachkurs|filter:jahr:2024", ""},
+    {"title:\"zwischen warteliste und wartezimmer\" Kita",
+     "required:title:\"zwischen warteliste und wartezimmer\"|optional:kita", ""},
     {"integr* Kommune", "optional:integr*|optional:kommune", ""},
     /* words glued by punctuation stay one unit */
     {"Dessau-Roßlau Integration", "optional:dessau-rosslau|optional:integration", ""},
