@@ -34,8 +34,9 @@ static void usage(FILE *f)
           "       wsearch index [--rebuild] [-q|-v] FOLDER|FILE...\n"
           "       wsearch info\n"
           "\n"
-          "Search German recaps and presentations.  All words must match; German word\n"
-          "forms match each other (Kommune finds Kommunen, Akteur:innen finds Akteur*innen).\n"
+          "Search German recaps and presentations.  Hits with all the words come first,\n"
+          "then those with some of them (+word, \"phrases\" and fields are required);\n"
+          "German word forms match each other (Kommune finds Kommunen).\n"
           "\n"
           "Query syntax:\n"
           "  \"Integration vor Ort\"   exact phrase       wohnraum OR wohnung  either word\n"
@@ -99,6 +100,9 @@ static int print_results(const ws_results *r, const out_opts *oo, const char *q)
                       ? "; "
                       : "",
                   r->truncated & WS_TRUNCATED_SYNONYMS ? "fewer synonyms per word" : "");
+    /* Ranked, not filtered: say when hits lack some of the words. */
+    if (r->partial)
+        cli_error("note: %u of %zu hits match only some of the words", r->partial, r->nhits);
     out_results(stdout, r, oo);
     return r->nhits ? EXIT_HITS : EXIT_NOHITS;
 }

@@ -128,6 +128,17 @@ function render(res) {
     m.hidden = true;
   }
 
+  // Ranked, not filtered: say when hits lack some of the words
+  const teil = $('teilweise');
+  if (hits.length && res.all_words === false) {
+    teil.textContent = hits[0].all_words === false
+      ? 'Treffer enthalten nicht alle Wörter: kein Dokument enthält alle.'
+      : 'Treffer enthalten nicht alle Wörter: die mit allen Wörtern stehen zuerst.';
+    teil.hidden = false;
+  } else {
+    teil.hidden = true;
+  }
+
   // Empty state
   const leer = $('leer');
   const filtered = FACETS.some(([, param]) => state[param]);

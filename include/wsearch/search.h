@@ -97,6 +97,9 @@ typedef struct ws_hit {
     struct ws_related *related;
     size_t nrelated;
     int ocr; /* 1: the passage's text was recognised from a scan (OCR) */
+    /* 1: the document matches only some of the query's words (a plain
+     * query ranks those below the documents that match all of them). */
+    int partial;
 } ws_hit;
 
 /* A document related to a hit (see ws_hit.related). */
@@ -137,6 +140,9 @@ typedef struct ws_results {
     /* 1 when estimated is an estimate, or the facets counted only the first
      * WS_SEARCH_FACET_CHECK or so matches: the figures are approximate. */
     int estimate;
+    /* How many of the hits match only some of the query's words (see
+     * ws_hit.partial): 0 when every hit shown has every word. */
+    unsigned partial;
 } ws_results;
 
 #define WS_TRUNCATED_WILDCARDS 1u /* a wildcard stood for fewer words than it meets */

@@ -29,6 +29,7 @@
 #include "query/explain.h"
 #include "query/query.h"
 #include "index/schema.h"
+#include "search/coord.h"
 #include "search/searcher.h"
 #include "analysis/stopwords.h"
 #include "analysis/analysis.h"
@@ -336,8 +337,8 @@ static void walk_word(walker *w, size_t i)
             u.indent += 2;
         } else if (u.loved) {
             ws_explain_line(e->out,
-                            "%*s„%.*s“ Pflichtwort (+Wort): muss vorkommen – wie jedes Wort ohne "
-                            "Operator; ein Stoppwort wird so doch gesucht",
+                            "%*s„%.*s“ Pflichtwort (+Wort): muss vorkommen – Wörter ohne "
+                            "Operator sind optional; ein Stoppwort wird so doch gesucht",
                             u.indent, "", sl, e->q + k->start);
             u.indent += 2;
         }
@@ -438,13 +439,64 @@ static int explain_search(explain *e, const char *query, int parsed, const ws_er
     return rc;
 }
 
+/* One line naming the units of a role, if it has any. */
+static void units_line(explain *e, const ws_qunits *u, ws_qrole role, const char *what)
+{
+    ws_buf b = WS_BUF_INIT;
+    for (size_t k = 0; k < u->n; k++) {
+        if (u->v[k].role != role)
+            continue;
+        if (b.len)
+            ws_buf_puts(&b, ", ");
+        ws_buf_puts(&b, u->v[k].text);
+    }
+    if (b.len && ws_buf_cstr(&b))
+        ws_explain_line(e->out, "%s: %s", what, b.data);
+    ws_buf_free(&b);
+}
+
+/* Which words every hit has, which it should have as many of as it can
+ * (search/coord.c ranks those with all of them first), which are left
+ * out of the count. */
+static void explain_units(explain *e, const ws_query *pq, const char *rw)
+{
+    ws_qunits u;
+    if (ws_query_units(pq, rw, &u, NULL) != WS_OK)
+        return;
+    if (!u.n) {
+        ws_explain_line(e->out, "Alle Wörter sind Pflicht: die Anfrage hat Operatoren oder "
+                                "Klammern und wird gesucht, wie sie geschrieben ist");
+        ws_qunits_free(&u);
+        return;
+    }
+    ws_explain_line(e->out, "Rangfolge: zuerst Treffer mit allen Wörtern, dann solche mit "
+                            "einigen davon (die Trefferliste sagt es: Treffer enthalten nicht "
+                            "alle Wörter)");
+    units_line(e, &u, WS_QR_REQUIRED, "Pflicht (jeder Treffer enthält es)");
+    units_line(e, &u, WS_QR_OPTIONAL, "Optional (Treffer enthalten möglichst viele davon)");
+    units_line(e, &u, WS_QR_EXCLUDED, "Ausgeschlossen");
+    units_line(e, &u, WS_QR_FILTER, "Filter");
+    ws_buf b = WS_BUF_INIT;
+    for (size_t k = 0; k < u.ndropped; k++) {
+        const ws_qtoken *t = &e->v[u.dropped[k]];
+        if (b.len)
+            ws_buf_puts(&b, ", ");
+        ws_buf_append(&b, e->q + t->start, t->end - t->start);
+    }
+    if (b.len && ws_buf_cstr(&b))
+        ws_explain_line(e->out, "Nicht gezählt (Funktions- und Fragewörter): %s", b.data);
+    ws_buf_free(&b);
+    ws_qunits_free(&u);
+}
+
 /* What runs: with the OpenThesaurus widening and the exact-spelling bonus,
  * which come after parsing. */
-static void explain_final(explain *e, const char *rw, const char *exact)
+static void explain_final(explain *e, const ws_query *pq, const char *rw, const char *exact)
 {
     ws_xquery *full = NULL;
     char *desc = NULL;
-    if (ws_searcher_parse(e->s, rw, exact, &full, NULL) == WS_OK &&
+    explain_units(e, pq, rw);
+    if (ws_searcher_build(e->s, pq, rw, exact, NULL, 0, &full, NULL, NULL) == WS_OK &&
         ws_xquery_describe(full, &desc, NULL) == WS_OK)
         ws_explain_line(e->out, "Xapian: %s", desc);
     ws_xquery_free(full);
@@ -493,7 +545,7 @@ int ws_search_explain(ws_searcher *s, const char *query, size_t len, char ***out
     explain_reading(&e, rw, xq, parsed);
     rc = explain_search(&e, q, parsed, &perr, err);
     if (rc == WS_OK && parsed)
-        explain_final(&e, rw, exact);
+        explain_final(&e, pq, rw, exact);
     free(exact);
     ws_xquery_free(xq);
     ws_compounds_free(dict);

@@ -26,31 +26,9 @@
 #include "analysis/termgen.h"
 #include "index/schema.h"
 #include "query/lexer.h"
+#include "query/query_impl.h"
 #include "wsearch/extract.h"
 #include "util/text.h"
-
-typedef struct qtok {
-    size_t start, end;
-    char term[WS_MAX_TERM + 1];  /* analysed, then transliterated */
-    char typed[WS_MAX_TERM + 1]; /* analysed, as typed */
-    unsigned flags;              /* the rewriter's WS_QF_* (see rewriter_flags) */
-} qtok;
-
-/* Flags that make a word more than a plain word of the text. */
-#define QF_NEG (WS_QF_NEG | WS_QF_AFTER_NOT)
-#define QF_SYNTAX                                                                                  \
-    (WS_QF_OPNAME | WS_QF_FIELDNAME | WS_QF_VALUE | WS_QF_PHRASE | QF_NEG | WS_QF_WILD |           \
-     WS_QF_LOVE | WS_QF_RAW)
-
-struct ws_query {
-    ws_analyzer *a;
-    ws_known_fn known;
-    void *ctx;
-    ws_qlex lex;
-    qtok *t;      /* one per lexer token */
-    int positive; /* a word that is not excluded */
-    int all_stop; /* the words are stopwords only */
-};
 
 /* Copy the text between two words, normalising quotes.  `glue` turns
  * punctuation that joins two words without a space into a hyphen, which
@@ -287,7 +265,8 @@ int ws_query_parse(ws_analyzer *a, const char *q, size_t len, size_t max, ws_kno
     p->known = known;
     p->ctx = ctx;
     int rc = ws_query_lex(a, q, len, max, &p->lex, err);
-    if (rc == WS_OK && p->lex.n && !(p->t = calloc(p->lex.n, sizeof *p->t)))
+    if (rc == WS_OK && p->lex.n &&
+        (!(p->t = calloc(p->lex.n, sizeof *p->t)) || !(p->cut = calloc(p->lex.n, sizeof *p->cut))))
         rc = ws_error_set(err, WS_ENOMEM, "out of memory analysing the query");
     if (rc != WS_OK) {
         ws_query_free(p);
@@ -316,6 +295,7 @@ void ws_query_free(ws_query *p)
         return;
     ws_qlex_free(&p->lex);
     free(p->t);
+    free(p->cut);
     free(p);
 }
 
@@ -334,6 +314,8 @@ typedef struct emitter {
     int corrected;
     ws_buf *out;
     ws_error *err;
+    size_t *cut; /* NULL, or where each token's text begins (ws_query.cut) */
+    size_t base; /* out->len before the query */
 } emitter;
 
 /* AND, NEAR/3, ADJ/2: as typed.  Returns where the text goes on. */
@@ -419,10 +401,14 @@ static int emit(emitter *e)
     const ws_query *p = e->p;
     const char *q = p->lex.q;
     size_t at = 0;
+    for (size_t i = 0; e->cut && i < p->lex.n; i++)
+        e->cut[i] = NO_CUT;
     for (size_t i = 0; i < p->lex.n; i++) {
         qtok *k = &e->t[i];
         if ((k->flags & WS_QF_RAW) || k->start < at)
             continue; /* swallowed by a date range or NEAR/n */
+        if (e->cut)
+            e->cut[i] = e->out->len - e->base;
         copy_gap(e->out, q + at, k->start - at, i > 0 && at == e->t[i - 1].end);
         if (!p->positive && (k->flags & QF_NEG) && e->out->len &&
             e->out->data[e->out->len - 1] == '-' && k->start > 0 && q[k->start - 1] == '-') {
@@ -451,7 +437,7 @@ static int emit(emitter *e)
 
 int ws_query_write(ws_query *p, ws_query_extras *x, ws_buf *out, ws_error *err)
 {
-    emitter e = {p, p->t, x, NULL, NULL, 0, out, err};
+    emitter e = {p, p->t, x, NULL, NULL, 0, out, err, p->cut, out->len};
     return emit(&e);
 }
 
@@ -465,7 +451,7 @@ int ws_query_suggest(const ws_query *p, ws_suggest_fn suggest, void *ctx, ws_buf
         return ws_error_set(err, WS_ENOMEM, "out of memory");
     if (t)
         memcpy(t, p->t, p->lex.n * sizeof *t);
-    emitter e = {p, t, NULL, suggest, ctx, 0, out, err};
+    emitter e = {p, t, NULL, suggest, ctx, 0, out, err, NULL, 0};
     int rc = emit(&e);
     *corrected = e.corrected;
     free(t);

@@ -99,4 +99,49 @@ int ws_query_suggest(const ws_query *p, ws_suggest_fn suggest, void *ctx, ws_buf
                      int *corrected, ws_error *err);
 void ws_query_free(ws_query *p);
 
+/*
+ * The query as units to rank instead of a conjunction to filter by (issue
+ * 14): each plain word, hyphenated word, thesaurus run, "phrase", field
+ * and -word of the text ws_query_write wrote, with what it asks of a hit.
+ * A plain word is optional: hits match as many as they can, those with
+ * every one first.  Explicit syntax is strict: +word, "phrase" and
+ * field:value are required, -word and -"phrase" excluded.  A stopword
+ * (stopwords.h) is no unit of its own unless the query is nothing else.
+ * A query with operators (AND OR NOT XOR NEAR ADJ) or brackets, or with
+ * no word that is not excluded, is boolean: it gets no units (n == 0) and
+ * is searched as written, every word required.
+ */
+typedef enum ws_qrole {
+    WS_QR_OPTIONAL,
+    WS_QR_REQUIRED,
+    WS_QR_EXCLUDED,
+    WS_QR_FILTER /* every filter field and date range, as one unit: narrows, no word */
+} ws_qrole;
+
+typedef struct ws_qunit {
+    const char *text;           /* for the parser, in the list's buffer */
+    ws_qrole role;
+    size_t first, last;         /* its lexer tokens, first..last */
+    char word[WS_MAX_TERM + 1]; /* a single plain word: its term, else "" */
+    /* Words glued by punctuation (Tesla-Einheit, CPI-Maßstab): their terms
+     * apart, space-separated, in the list's buffer; else NULL. */
+    const char *apart;
+} ws_qunit;
+
+typedef struct ws_qunits {
+    ws_qunit *v;
+    size_t n;
+    size_t *dropped; /* lexer tokens of the stopwords not counted */
+    size_t ndropped;
+    char *buf;
+    char *filter; /* the filter unit's text */
+} ws_qunits;
+
+/* The units of p, cut from rw, the text ws_query_write(p) last wrote into
+ * an empty buffer.  Free with ws_qunits_free (also after an error). */
+int ws_query_units(const ws_query *p, const char *rw, ws_qunits *out, ws_error *err);
+void ws_qunits_free(ws_qunits *u);
+/* A unit's role name: "optional", "required", "excluded", "filter". */
+const char *ws_qrole_name(ws_qrole r);
+
 #endif /* WS_QUERY_H */

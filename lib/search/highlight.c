@@ -226,14 +226,25 @@ int ws_highlight_match(void *ctx, const ws_token *t, size_t *start, size_t *end)
     ws_umlaut_variants(t->term, t->term_len, match_variant, &um);
     if (um.hit)
         return um.hit;
+    /* Of the parts the query has, the longest: a query compound also
+     * searches its parts (search/coord.c), and Asylbewerber is marked
+     * whole, not as Asyl. */
+    int best = 0;
+    size_t bs = *start, be = *end;
     for (size_t i = 0; i < m->terms.n; i++) {
         if (!is_stem(m->terms.v[i]))
             continue;
-        int rc = match_part(m, t, m->terms.v[i] + ZL, start, end);
+        size_t s0 = *start, e0 = *end;
+        int rc = match_part(m, t, m->terms.v[i] + ZL, &s0, &e0);
         if (rc < 0)
             return rc; /* the index's error, in m->err */
-        if (rc)
-            return (int)i + 1;
+        if (rc && (!best || e0 - s0 > be - bs)) {
+            best = (int)i + 1;
+            bs = s0;
+            be = e0;
+        }
     }
-    return 0;
+    *start = bs;
+    *end = be;
+    return best;
 }

@@ -18,6 +18,7 @@
 #include "util/buf.h"
 #include "analysis/compound.h"
 #include "query/query.h"
+#include "search/coord.h"
 #include "search/highlight.h"
 #include "search/hits.h"
 #include "search/metacache.h"
@@ -73,6 +74,7 @@ void ws_searcher_close(ws_searcher *s)
         return;
     ws_xqp_free(s->qp);
     ws_metacache_free(s->meta);
+    ws_compounds_free(s->dict);
     ws_analyzer_free(s->an);
     ws_xdb_close(s->db);
     free(s->path);
@@ -595,21 +597,20 @@ static int cost_wildcard(void *ctx, const char *pattern, size_t len, uint32_t fr
     return w->total > w->budget; /* over budget: no need to count on */
 }
 
-/*
- * Parse within the budget.  Xapian 1.4 expands a wildcard only when the
- * query runs, each one up to the parser's max_expansion, so the parsed
- * tree is measured first (cheap: nothing is expanded yet).  Too many
- * clauses is an error.  Wildcards share max_expansion words; when reading
- * the words they begin would cost more than WS_SEARCH_WILDCARD_READS, each
- * stops after its share in term order instead of choosing the most
- * frequent (the query then says truncated).
- */
-static int parse_within(ws_searcher *s, const char *rewritten, ws_budget *b, ws_xquery **out,
-                        ws_error *err)
+/* Each unit of a plain query, read by the parser as it stands set up. */
+static int parse_units(ws_searcher *s, const ws_qunits *u, ws_xquery **uq, ws_error *err)
 {
-    ws_xquery *q = NULL;
-    ws_xshape sh;
-    int rc = ws_xqp_parse(s->qp, rewritten, WS_SEARCH_PARSE_FLAGS, &q, err);
+    int rc = WS_OK;
+    for (size_t k = 0; u && rc == WS_OK && k < u->n; k++)
+        rc = ws_xqp_parse(s->qp, u->v[k].text, WS_SEARCH_PARSE_FLAGS, &uq[k], err);
+    return rc;
+}
+
+/* The whole query parsed and measured against the budget's size limits. */
+static int parse_checked(ws_searcher *s, const char *rewritten, ws_budget *b, ws_xquery **q,
+                         ws_xshape *sh, ws_error *err)
+{
+    int rc = ws_xqp_parse(s->qp, rewritten, WS_SEARCH_PARSE_FLAGS, q, err);
     if (rc == WS_EQUERY && err) {
         char msg[sizeof err->msg]; /* err->msg is both source and target */
         const char *m = err->msg;
@@ -619,20 +620,42 @@ static int parse_within(ws_searcher *s, const char *rewritten, ws_budget *b, ws_
         rc = ws_error_set(err, rc, "cannot understand the query: %s", msg);
     }
     if (rc == WS_OK)
-        rc = ws_xquery_shape(q, &sh, NULL, NULL, err);
+        rc = ws_xquery_shape(*q, sh, NULL, NULL, err);
     if (rc == WS_OK)
-        b->leaves = sh.leaves;
-    if (rc == WS_OK && sh.leaves > b->max_terms)
+        b->leaves = sh->leaves;
+    if (rc == WS_OK && sh->leaves > b->max_terms)
         rc = ws_error_set(err, WS_EQUERY,
                           "the query is too large: %u words and wildcards after analysis, at "
                           "most %u are searched; search for fewer words",
-                          sh.leaves, b->max_terms);
-    if (rc == WS_OK && sh.depth > WS_SEARCH_MAX_DEPTH)
+                          sh->leaves, b->max_terms);
+    if (rc == WS_OK && sh->depth > WS_SEARCH_MAX_DEPTH)
         rc = ws_error_set(err, WS_EQUERY,
                           "the query nests too deeply (%u levels of brackets and operators, at "
                           "most %u)",
-                          sh.depth, WS_SEARCH_MAX_DEPTH);
+                          sh->depth, WS_SEARCH_MAX_DEPTH);
+    return rc;
+}
+
+/*
+ * Parse within the budget.  Xapian 1.4 expands a wildcard only when the
+ * query runs, each one up to the parser's max_expansion, so the parsed
+ * tree is measured first (cheap: nothing is expanded yet).  Too many
+ * clauses is an error.  Wildcards share max_expansion words; when reading
+ * the words they begin would cost more than WS_SEARCH_WILDCARD_READS, each
+ * stops after its share in term order instead of choosing the most
+ * frequent (the query then says truncated).  The units of a plain query
+ * (u, may be NULL) are parsed into uq with the same limits: the budget is
+ * the whole query's.
+ */
+static int parse_within(ws_searcher *s, const char *rewritten, ws_budget *b, const ws_qunits *u,
+                        ws_xquery **uq, ws_xquery **out, ws_error *err)
+{
+    ws_xquery *q = NULL;
+    ws_xshape sh;
+    int rc = parse_checked(s, rewritten, b, &q, &sh, err);
     if (rc != WS_OK || !sh.wildcards) {
+        if (rc == WS_OK)
+            rc = parse_units(s, u, uq, err);
         if (rc != WS_OK)
             ws_xquery_free(q);
         *out = rc == WS_OK ? q : NULL;
@@ -652,10 +675,14 @@ static int parse_within(ws_searcher *s, const char *rewritten, ws_budget *b, ws_
         rc = ws_xqp_set_wildcard_limit(s->qp, w.each, first, err);
         if (rc == WS_OK)
             rc = ws_xqp_parse(s->qp, rewritten, WS_SEARCH_PARSE_FLAGS, &q, err);
+        if (rc == WS_OK)
+            rc = parse_units(s, u, uq, err);
         /* The parser is the searcher's: leave it as the next query expects. */
         int rc2 = ws_xqp_set_max_expansion(s->qp, WS_MAX_WILDCARD, rc == WS_OK ? err : NULL);
         if (rc == WS_OK)
             rc = rc2;
+    } else if (rc == WS_OK) {
+        rc = parse_units(s, u, uq, err);
     }
     b->cut = w.cut || first;
     for (size_t k = 0; k < w.nknown; k++)
@@ -677,14 +704,51 @@ int ws_searcher_parse(ws_searcher *s, const char *rewritten, const char *exact, 
 int ws_searcher_parse_budget(ws_searcher *s, const char *rewritten, const char *exact, ws_budget *b,
                              ws_xquery **out, ws_error *err)
 {
+    return ws_searcher_build(s, NULL, rewritten, exact, b, 0, out, NULL, err);
+}
+
+/* The parsed query: a plain query's units ranked (search/coord.c), a
+ * boolean one as the parser read it. */
+static int parse_query(ws_searcher *s, const ws_query *pq, const char *rewritten, ws_budget *b,
+                       int strict, ws_xquery **out, ws_coord *c, ws_error *err)
+{
+    ws_qunits u;
+    ws_xquery **uq = NULL;
+    memset(&u, 0, sizeof u);
+    int rc = pq ? ws_query_units(pq, rewritten, &u, err) : WS_OK;
+    if (rc == WS_OK && u.n && !(uq = calloc(u.n, sizeof *uq)))
+        rc = ws_error_set(err, WS_ENOMEM, "out of memory");
+    if (rc == WS_OK)
+        rc = parse_within(s, rewritten, b, u.n ? &u : NULL, uq, out, err);
+    ws_xquery *ranked = NULL;
+    if (rc == WS_OK && u.n)
+        rc = ws_coord_build(s, &u, uq, strict, &ranked, c, err);
+    if (ranked) {
+        ws_xquery_free(*out);
+        *out = ranked;
+    }
+    for (size_t k = 0; uq && k < u.n; k++)
+        ws_xquery_free(uq[k]);
+    free(uq);
+    ws_qunits_free(&u);
+    return rc;
+}
+
+int ws_searcher_build(ws_searcher *s, const ws_query *pq, const char *rewritten, const char *exact,
+                      ws_budget *b, int strict, ws_xquery **out, ws_coord *c, ws_error *err)
+{
     ws_xquery *q = NULL;
     ws_budget def = {WS_SEARCH_MAX_TERMS, WS_SEARCH_MAX_EXPANSION, 0, 0, 0};
+    ws_coord none;
     if (!b)
         b = &def;
+    if (!c)
+        c = &none;
+    memset(c, 0, sizeof *c);
     b->cut = b->synonyms_cut = 0;
     b->leaves = 0;
     *out = NULL;
-    int rc = parse_within(s, rewritten, b, &q, err);
+    int rc = parse_query(s, pq, rewritten, b, strict, &q, c, err);
     if (rc == WS_OK && ws_xquery_is_empty(q))
         rc = ws_error_set(err, WS_EQUERY, "the query has no words to search for");
     /* OpenThesaurus widening shares the expansion budget too: many words
@@ -902,7 +966,9 @@ static int run_once(ws_searcher *s, const ws_query *pq, const char *rewritten, c
     char *corr = NULL;
     ws_budget b = {o->max_terms ? o->max_terms : WS_SEARCH_MAX_TERMS,
                    o->max_expansion ? o->max_expansion : WS_SEARCH_MAX_EXPANSION, 0, 0, 0};
-    int rc = ws_searcher_parse_budget(s, rewritten, exact, &b, &q, err);
+    ws_coord coord;
+    int rc = ws_searcher_build(s, pq, rewritten, exact, &b, o->sort != WS_SORT_RELEVANCE, &q,
+                               &coord, err);
     if (rc == WS_OK && b.cut)
         r->truncated |= WS_TRUNCATED_WILDCARDS;
     if (rc == WS_OK && b.synonyms_cut)
@@ -930,11 +996,15 @@ static int run_once(ws_searcher *s, const ws_query *pq, const char *rewritten, c
                       (o->facet_values && ws_xenquire_facet_seen(enq) < ws_xmset_estimated(ms));
     if (rc == WS_OK)
         rc = fill_hits(s, enq, ms, o, r, err);
-    if (rc == WS_OK && r->nhits == 0)
+    if (rc == WS_OK)
+        ws_coord_finish(s, &coord, r);
+    /* A suggestion is for a query whose words were not all found: stems
+     * already match other forms of a word, so "kommune" needs no
+     * correction, and only words the index does not know are corrected. */
+    int unmet = r->nhits == 0 || r->hits[0].partial;
+    if (rc == WS_OK && unmet)
         rc = correct_query(s, pq, &corr, err);
-    /* A suggestion is for a query that found nothing: stems already
-     * match other forms of a word, so "kommune" needs no correction. */
-    if (rc == WS_OK && r->nhits == 0 && corr && *corr) {
+    if (rc == WS_OK && unmet && corr && *corr) {
         r->corrected = corr;
         corr = NULL;
     }

@@ -7,6 +7,7 @@
 #define WS_SEARCHER_H
 
 #include "analysis/analysis.h"
+#include "analysis/compound.h"
 #include "xapian/xapian.h"
 #include "query/query.h"
 
@@ -16,6 +17,8 @@ struct ws_searcher {
     ws_xqp *qp;
     char *path;
     struct ws_metacache *meta; /* related documents' titles (hits.c), or NULL */
+    ws_compounds *dict; /* query-side compound splits (search/coord.h) */
+    int dict_tried;
 };
 
 /* A wildcard (integr*) stands for at most this many words of the index,

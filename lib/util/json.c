@@ -239,6 +239,9 @@ static void hit_to_json(jw *w, const ws_hit *h, unsigned flags)
     jw_real(w, h->score);
     jw_key(w, "percent");
     jw_int(w, h->percent);
+    /* false: the document matches only some of the query's words */
+    jw_key(w, "all_words");
+    ws_buf_puts(w->b, h->partial ? "false" : "true");
     jw_key(w, "snippet");
     jw_str(w, h->snippet);
     if (flags & WS_JSON_SNIPPET_HTML) {
@@ -290,6 +293,7 @@ static int hit_from_json(const json_t *j, ws_hit *o)
     o->passage_number = (unsigned)json_integer_value(json_object_get(p, "number"));
     o->passage_heading = dup_str(json_object_get(p, "heading"));
     o->ocr = json_is_true(json_object_get(j, "ocr"));
+    o->partial = json_is_false(json_object_get(j, "all_words"));
     size_t slen = o->snippet ? strlen(o->snippet) : 0;
     json_t *marks = json_object_get(j, "highlights");
     size_t nm = json_array_size(marks);
@@ -357,6 +361,9 @@ static void tail_to_json(jw *w, const ws_results *r, const ws_json_request *req)
     jw_str(w, r->corrected);
     jw_key(w, "took_ms");
     jw_real(w, r->seconds * 1000.0);
+    /* false: some hits match only some words (ws_results.partial) */
+    jw_key(w, "all_words");
+    ws_buf_puts(w->b, r->partial ? "false" : "true");
     /* A budget cut the search: these are the best hits found within it. */
     jw_key(w, "truncated");
     ws_buf_puts(w->b, r->truncated ? "true" : "false");
@@ -465,6 +472,7 @@ int ws_results_from_json(const char *json, size_t len, ws_results **out, char **
         if (hit_from_json(json_array_get(hits, i), &r->hits[i]) != 0)
             rc = ws_error_set(err, WS_ENOMEM, "out of memory reading a hit");
         r->nhits = i + 1;
+        r->partial += (unsigned)r->hits[i].partial;
     }
     const char *ix = json_string_value(json_object_get(j, "index"));
     if (rc == WS_OK && index && ix && !(*index = strdup(ix)))

@@ -831,6 +831,27 @@ int ws_xquery_combine(ws_xquery **out, ws_xop op, const ws_xquery *a, const ws_x
     WS_CATCH(err)
 }
 
+int ws_xquery_combine_n(ws_xquery **out, ws_xop op, const ws_xquery *const *v, size_t n,
+                        ws_error *err)
+{
+    CHECK_ARG(out && (v || !n) && (op == WS_XOP_AND || op == WS_XOP_OR || op == WS_XOP_SYNONYM),
+              err);
+    *out = nullptr;
+    WS_TRY
+    std::vector<Xapian::Query> sub;
+    for (size_t i = 0; i < n; i++)
+        if (v[i])
+            sub.push_back(v[i]->q);
+    if (sub.empty())
+        return WS_OK;
+    Xapian::Query::op xop = op == WS_XOP_AND  ? Xapian::Query::OP_AND
+                            : op == WS_XOP_OR ? Xapian::Query::OP_OR
+                                              : Xapian::Query::OP_SYNONYM;
+    *out = new ws_xquery{sub.size() == 1 ? sub[0] : Xapian::Query(xop, sub.begin(), sub.end())};
+    return WS_OK;
+    WS_CATCH(err)
+}
+
 int ws_xquery_scale(ws_xquery **out, const ws_xquery *q, double factor, ws_error *err)
 {
     CHECK_ARG(out && q && factor >= 0, err);
@@ -848,6 +869,17 @@ int ws_xquery_expand(ws_xquery **q, ws_xdb *db, const char *key_prefix, double f
     WS_TRY
     Xapian::Query r = expand(db->db, (*q)->q, key_prefix, factor, max, 0);
     (*q)->q = r;
+    return WS_OK;
+    WS_CATCH(err)
+}
+
+int ws_xquery_constant(ws_xquery **out, const ws_xquery *q, double w, ws_error *err)
+{
+    CHECK_ARG(out && q && w >= 0, err);
+    *out = nullptr;
+    WS_TRY
+    Xapian::Query fixed((new Xapian::FixedWeightPostingSource(w))->release());
+    *out = new ws_xquery{Xapian::Query(Xapian::Query::OP_FILTER, fixed, q->q)};
     return WS_OK;
     WS_CATCH(err)
 }

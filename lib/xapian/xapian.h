@@ -172,9 +172,18 @@ int ws_xquery_value_range(ws_xquery **out, unsigned slot, const char *lo, const 
  * right side also copies the left). */
 int ws_xquery_combine(ws_xquery **out, ws_xop op, const ws_xquery *a, const ws_xquery *b,
                       ws_error *err);
+/* Combine n queries with one AND, OR or SYNONYM (NULL entries are
+ * skipped; none left: *out is NULL).  Flat, however many there are. */
+int ws_xquery_combine_n(ws_xquery **out, ws_xop op, const ws_xquery *const *v, size_t n,
+                        ws_error *err);
 /* Multiply a query's weight (e.g. a field boost); factor >= 0. */
 int ws_xquery_scale(ws_xquery **out, const ws_xquery *q, double factor, ws_error *err);
 int ws_xquery_is_empty(const ws_xquery *q);
+/* What q matches, every document with the same weight w (q's own weight
+ * is not counted): a tier of the ranking that BM25 cannot give, e.g. "has
+ * every word of the query".  Xapian's FixedWeightPostingSource under a
+ * FILTER, which remote shards know how to run. */
+int ws_xquery_constant(ws_xquery **out, const ws_xquery *q, double w, ws_error *err);
 /*
  * Widen every stemmed word of *q (a "Z" term, or the SYNONYM group the
  * parser made of it) by the synonyms stored under key_prefix + that term,

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Query syntax, --explain and the spelling suggestion, table-driven on the
 # rule fixtures (tests/data/quality):
-#   syntax.tsv    a query and the document it must (+) or must not (-) find
+#   syntax.tsv    a query and the document it must find (+), must not find
+#                 among the hits that match every word (-: a plain query
+#                 ranks documents with only some of its words below), or
+#                 must not find at all (!: strict syntax filters)
 #   explain.tsv   a query and a text its --explain must (+) or must not (-)
 #                 print: explain is the oracle for the analysis
 #   spelling.tsv  a query and the suggestion the CLI prints ("Did you mean:
@@ -26,6 +29,16 @@ mkdir -p "$TMP/viele"
 expect_exit 0 "index the rule fixtures" "$WS" index --synonyms "$SRC/config/synonyms.txt" \
   --dictionary "$DICT" "$Q" "$TMP/viele"
 
+# finds_full HITS FILE: is FILE among the hits that match every word?
+finds_full() {
+  python3 - "$1" "$2" <<'PY'
+import json, sys
+hits = json.load(open(sys.argv[1]))
+print("yes" if any(h["path"].endswith("/" + sys.argv[2]) and h.get("all_words", True)
+                   for h in hits) else "no")
+PY
+}
+
 # rows FILE: the rows of a table, without its header, blank and # lines
 rows() { grep -v -e '^query	' -e '^#' -e '^$' "$1"; }
 
@@ -40,8 +53,11 @@ while IFS=$'\t' read -r query want rule; do
   found=$(finds "$TMP/hits" "$file")
   if [[ ${want:0:1} == + ]]; then
     check "syntax: $rule: '$query' finds $file" test "$found" = yes
+  elif [[ ${want:0:1} == '!' ]]; then
+    check "syntax: $rule: '$query' does not find $file at all" test "$found" = no
   else
-    check "syntax: $rule: '$query' does not find $file" test "$found" = no
+    found=$(finds_full "$TMP/hits" "$file")
+    check "syntax: $rule: '$query' does not find $file with every word" test "$found" = no
   fi
 done < <(rows "$Q/syntax.tsv")
 echo "# syntax rows: $n"

@@ -35,6 +35,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 
 K = 10
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -250,6 +251,33 @@ class Wsearch:
             raise Broken(f"`wsearch index {corpus}` exited {r.returncode}: "
                          + " | ".join(self.index_warnings[-3:]))
 
+    def serve(self, tmp):
+        """Answer the queries through searchd (beside the binary), as a
+        deployment does: the index, analyzer and compound word list are
+        loaded once, not once per query.  Without searchd: --direct."""
+        sd = os.path.join(os.path.dirname(self.binary), "searchd")
+        self.via, self.proc = ["--direct"], None
+        if not (os.path.isfile(sd) and os.access(sd, os.X_OK)):
+            return
+        sock = os.path.join(tmp, "searchd.sock")
+        self.proc = subprocess.Popen([sd, "--foreground", "--socket", sock], env=self.env,
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and self.proc.poll() is None:
+            r = subprocess.run([self.binary, "--socket", sock, "--json", "-n", "1", "--", "x"],
+                               env=self.env, capture_output=True, text=True, timeout=60)
+            if r.returncode in (0, 1):
+                self.via = ["--socket", sock]
+                return
+            time.sleep(0.05)
+        self.stop()
+        raise Broken("searchd did not answer on " + sock)
+
+    def stop(self):
+        if getattr(self, "proc", None) and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=30)
+
     def rel(self, path):
         p = os.path.realpath(path)
         if p.startswith(self.corpus + os.sep):
@@ -258,7 +286,7 @@ class Wsearch:
 
     def search(self, query):
         """Return (ranked relative paths, error or None); exit 1 = no hits."""
-        r = subprocess.run([self.binary, "--direct", "--json", "-n", str(K), "--", query],
+        r = subprocess.run([self.binary, *self.via, "--json", "-n", str(K), "--", query],
                            env=self.env, capture_output=True, text=True, timeout=120)
         if r.returncode == 1:
             return [], None
@@ -399,6 +427,7 @@ def main(argv):
     binary = os.path.abspath(binary)
 
     tmp = tempfile.mkdtemp(prefix="wsearch-eval-")
+    ws = None
     try:
         if args.set == "xquad":
             corpus = os.path.join(tmp, "xquad")
@@ -415,6 +444,7 @@ def main(argv):
             queries = load_queries(args.queries, set(files))
             label = os.path.relpath(corpus)
         ws = Wsearch(binary, corpus, os.path.join(tmp, "wsearch-index"), tmp, args.openthesaurus)
+        ws.serve(tmp)
         base = Baseline(xapian, corpus, files, os.path.join(tmp, "baseline-index"),
                         args.baseline_stemming)
         rows = []
@@ -433,6 +463,8 @@ def main(argv):
                 for name, _ in SYSTEMS[1:]}
             rows.append(row)
     finally:
+        if ws:
+            ws.stop()
         shutil.rmtree(tmp, ignore_errors=True)
 
     report(args, label, files, ws, base, rows)

@@ -265,6 +265,22 @@ test('"Meinten Sie …?" and the empty state for a misspelt query; phone-sized v
   await page.setViewportSize({ width: 1280, height: 900 });
 });
 
+test('ranked, not filtered: "Treffer enthalten nicht alle Wörter" when hits lack words', async () => {
+  // one word nobody wrote: the recaps about Resilienz are found, with the notice
+  await searchFor('Resilienz Quantenchromodynamik');
+  await page.waitForSelector('#teilweise:not([hidden])');
+  assert.equal(await page.textContent('#teilweise'),
+    'Treffer enthalten nicht alle Wörter: kein Dokument enthält alle.');
+  assert.match(await page.locator('#treffer li h3').first().textContent(), /Resilienz/i);
+  // a question: its question words are not counted, so its hits have every word
+  await searchFor('Was ist Resilienz?');
+  await page.waitForSelector('#treffer li');
+  assert.equal(await page.isVisible('#teilweise'), false);
+  await searchFor('Resilienz');
+  await page.waitForSelector('#treffer li');
+  assert.equal(await page.isVisible('#teilweise'), false);
+});
+
 test('documents open from the results: text, PDF at the page, deck slide', async () => {
   await searchFor('resilienz kommune');
   const href = await page.getAttribute('#treffer li h3 a', 'href');
