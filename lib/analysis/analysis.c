@@ -70,7 +70,7 @@ int ws_stem_may_match(const char *term, const char *stem)
 }
 
 /* Bumped whenever a change here alters the terms an index holds. */
-#define WS_ANALYSIS_VERSION 3
+#define WS_ANALYSIS_VERSION 4
 
 int ws_analyzer_new(ws_analyzer **out, ws_error *err)
 {
