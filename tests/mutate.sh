@@ -9,6 +9,9 @@
 # minute each on 2 cores).
 #
 # Usage: tests/mutate.sh [NAME...]   (default: every breakage in the list)
+#        tests/mutate.sh --check      (only check that every breakage's text
+#        still occurs once in its file; ctest runs this, so a list that went
+#        stale when the code moved fails the suite instead of the next run)
 # MUTATE_CTEST="-R e2e_cli" passes extra options to ctest (e.g. to run only
 # the tests that should catch the breakages asked for, when time is short).
 # Exit status: 0 when every breakage was caught, 1 otherwise, 2 on setup
@@ -17,6 +20,32 @@
 set -euo pipefail
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 LIST=$SRC/tests/mutations.tsv
+
+# count FILE OLD: how often OLD occurs in FILE
+count() {
+  python3 - "$@" <<'PY'
+import sys
+path, old = sys.argv[1:3]
+print(open(path, encoding="utf-8").read().count(old))
+PY
+}
+
+if [[ ${1:-} == --check ]]; then
+  bad=0 n=0
+  while IFS=$'\t' read -r name file old new; do
+    [[ -z $name || $name == '#'* ]] && continue
+    n=$((n + 1))
+    if [[ -z ${new+x} || ! -f $SRC/$file ]]; then
+      echo "mutations.tsv: $name: no such file or missing column: $file" >&2; bad=1; continue
+    fi
+    c=$(count "$SRC/$file" "$old")
+    if [[ $c != 1 ]]; then
+      echo "mutations.tsv: $name: its text occurs $c times in $file, not once: $old" >&2; bad=1
+    fi
+  done <"$LIST"
+  echo "$n breakages listed"
+  exit $bad
+fi
 SCRATCH=$(mktemp -d /tmp/ws-mutate-XXXXXX)
 trap 'rm -rf "$SCRATCH"' EXIT
 jobs=$(nproc)
