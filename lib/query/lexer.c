@@ -310,12 +310,31 @@ static int is_fieldname(const ws_qlex *l, const ws_qtoken *k)
            ws_schema_is_field(l->q + k->start, k->end - k->start);
 }
 
+/* The conjunctions after which German writes a suspended compound with a
+ * leading hyphen ("Selbsthilfegruppen und -organisationen", "Ein- oder
+ * -ausreise"): there "-word" is a word, never an exclusion, or a query
+ * copied from such a text would throw out the very documents it quotes. */
+static int suspends(const ws_qtoken *k)
+{
+    static const char *const conj[] = {"und",       "oder", "sowie", "bzw", "beziehungsweise",
+                                       "respektive"};
+    if (k->kind != WS_QK_WORD || (k->flags & (WS_QF_PHRASE | WS_QF_NEG | WS_QF_LOVE)))
+        return 0; /* "-und -x" and "+und -x" are syntax throughout */
+    for (size_t i = 0; i < sizeof conj / sizeof *conj; i++)
+        if (!strcmp(k->term, conj[i]))
+            return 1;
+    return 0;
+}
+
 /* A token's modifiers and wildcard (the rewriter ignores them on an
  * operator or a field name, Xapian where it reads a word). */
-static void lex_modifiers(ws_qlex *l, ws_qtoken *k)
+static void lex_modifiers(ws_qlex *l, size_t i)
 {
+    ws_qtoken *k = &l->v[i];
     char mod = modifier(l->q, k->start);
-    if (mod)
+    if (mod == '-' && i > 0 && !(k->flags & WS_QF_PHRASE) && suspends(&l->v[i - 1]))
+        k->flags |= WS_QF_SUSPENDED;
+    else if (mod)
         k->flags |= mod == '-' ? WS_QF_NEG : WS_QF_LOVE;
     if (k->end < l->len && l->q[k->end] == '*')
         k->flags |= WS_QF_WILD;
@@ -453,7 +472,7 @@ static void classify(lexer *x)
     int after_not = 0, r_quote = 0;
     for (size_t i = 0; i < l->n; i++) {
         ws_qtoken *k = &l->v[i];
-        lex_modifiers(l, k);
+        lex_modifiers(l, i);
         int raw = k->start < r_at, part = k->start < x_at;
         if (raw)
             k->flags |= WS_QF_RAW;

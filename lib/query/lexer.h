@@ -43,8 +43,11 @@ enum {
     WS_QF_DATE = 1 << 12,      /* FIELDNAME of a date range */
     WS_QF_STRICT = 1 << 13,    /* required by explicit syntax (+, quotes, field
                                 * value, AND, glued): never optional */
-    WS_QF_XPHRASE = 1 << 14    /* inside "..." as Xapian reads it: differs from
+    WS_QF_XPHRASE = 1 << 14,   /* inside "..." as Xapian reads it: differs from
                                 * PHRASE only for quotes in a filter's value */
+    WS_QF_SUSPENDED = 1 << 15  /* "-word" after und/oder/sowie/bzw.: the second
+                                * half of "Gruppen und -organisationen", a word,
+                                * not an exclusion (the rewriter drops the '-') */
 };
 
 typedef struct ws_qtoken {

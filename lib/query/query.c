@@ -227,7 +227,8 @@ static unsigned rewriter_flags(const ws_qtoken *k)
         return gap | WS_QF_OPNAME;
     if (k->flags & WS_QF_FIELDNAME)
         return gap | (k->flags & (WS_QF_FIELDNAME | WS_QF_DATE));
-    return gap | (k->flags & (WS_QF_PHRASE | QF_NEG | WS_QF_LOVE | WS_QF_WILD | WS_QF_VALUE));
+    return gap | (k->flags & (WS_QF_PHRASE | QF_NEG | WS_QF_LOVE | WS_QF_WILD | WS_QF_VALUE |
+                              WS_QF_SUSPENDED));
 }
 
 /* -word alone is a syntax error to Xapian, which then searches the query
@@ -410,6 +411,8 @@ static int emit(emitter *e)
         if (e->cut)
             e->cut[i] = e->out->len - e->base;
         copy_gap(e->out, q + at, k->start - at, i > 0 && at == e->t[i - 1].end);
+        if ((k->flags & WS_QF_SUSPENDED) && e->out->len && e->out->data[e->out->len - 1] == '-')
+            e->out->data[e->out->len - 1] = ' '; /* "und -organisationen": a word */
         if (!p->positive && (k->flags & QF_NEG) && e->out->len &&
             e->out->data[e->out->len - 1] == '-' && k->start > 0 && q[k->start - 1] == '-') {
             e->out->len--;

@@ -85,7 +85,7 @@ static const struct {
     {WS_QF_PHRASE, 'p'}, {WS_QF_NEG, '-'},    {WS_QF_LOVE, '+'},    {WS_QF_AFTER_NOT, 'n'},
     {WS_QF_WILD, '*'},   {WS_QF_VALUE, 'v'},  {WS_QF_RAW, 'r'},     {WS_QF_GLUED, 'g'},
     {WS_QF_JOINED, 'j'}, {WS_QF_NEAR, 'N'},   {WS_QF_OPNAME, 'o'},  {WS_QF_FIELDNAME, 'f'},
-    {WS_QF_DATE, 'd'},   {WS_QF_STRICT, 's'}, {WS_QF_XPHRASE, 'q'},
+    {WS_QF_DATE, 'd'},   {WS_QF_STRICT, 's'}, {WS_QF_XPHRASE, 'q'}, {WS_QF_SUSPENDED, 'h'},
 };
 
 /* The tokens of l as one line (see the top of the file). */
@@ -172,6 +172,14 @@ static const struct {
     {"Referent:innen", "W(0,14)Referent:innen[]"},
     {"title: Kita", "W(0,5)title[f] W(7,11)Kita[]"},
     {"Kita -Schule +Hort", "W(0,4)Kita[] W(6,12)Schule[-] W(14,18)Hort[+s]"},
+    /* a suspended compound after a conjunction is a word, not -word */
+    {"Gruppen und -organisationen", "W(0,7)Gruppen[] W(8,11)und[j] W(13,27)organisationen[h]"},
+    {"Vereine bzw. -verb\xc3\xa4nde", "W(0,7)Vereine[] W(8,11)bzw[j] W(14,23)verb\xc3\xa4nde[h]"},
+    {"Gruppen -und -organisationen",
+     "W(0,7)Gruppen[] W(9,12)und[-] W(14,28)organisationen[-]"},
+    {"\"Gruppen und\" -organisationen",
+     "W(1,8)Gruppen[psq] W(9,12)und[pjsq] W(15,29)organisationen[-] @0\" @12\"/"},
+    {"Kita und-Schule", "W(0,4)Kita[] W(5,8)und[js] W(9,15)Schule[gjs]"},
     {"Integr*", "W(0,6)Integr[*]"},
     {"-(Kita Schule)", "W(2,6)Kita[] W(7,13)Schule[j] @1(- @13)"},
     {"+\"vor Ort\"", "W(2,5)vor[psq] W(6,9)Ort[pjsq] @1\"+ @9\"/"},

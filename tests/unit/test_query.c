@@ -68,6 +68,9 @@ static void test_syntax_kept(void **state)
     expect("\xe2\x80\x9eIntegration vor Ort\xe2\x80\x9c", "\"integration vor ort\"");
     expect("Kita OR Schule NOT Hort", "kita OR schule NOT hort");
     expect("Kita -Schule +Hort", "kita -schule +hort");
+    /* a suspended compound ("Gruppen und -organisationen") is a word */
+    expect("Gruppen und -organisationen", "gruppen und  organisationen");
+    expect("Gruppen -organisationen", "gruppen -organisationen");
     expect("(Wohnraum OR Wohnung) Kommune", "(wohnraum OR wohnung) kommune");
     expect("Integr*", "integr*");
     expect("Sprache NEAR/3 Kurs", "sprache NEAR/3 kurs");
