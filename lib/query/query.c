@@ -64,11 +64,6 @@ static void transliterate(ws_analyzer *a, ws_known_fn known, void *ctx, char *te
     ws_termgen_transliterate(a, known, ctx, term, in_phrase);
 }
 
-void ws_query_transliterate(ws_analyzer *a, ws_known_fn known, void *ctx, char *term)
-{
-    transliterate(a, known, ctx, term, 0);
-}
-
 void ws_query_transliterate_as(ws_analyzer *a, ws_known_fn known, void *ctx, char *term,
                                int in_phrase)
 {
@@ -469,24 +464,6 @@ static int rewrite(ws_analyzer *a, const char *q, size_t len, size_t max, ws_kno
     int rc = ws_query_parse(a, q, len, max, known, ctx, &p, err);
     if (rc == WS_OK)
         rc = ws_query_write(p, x, out, err);
-    ws_query_free(p);
-    return rc;
-}
-
-int ws_query_rewrite_known(ws_analyzer *a, const char *q, size_t len, size_t max, ws_known_fn known,
-                           void *ctx, ws_buf *out, ws_error *err)
-{
-    return rewrite(a, q, len, max, known, ctx, NULL, out, err);
-}
-
-int ws_query_correct(ws_analyzer *a, const char *q, size_t len, ws_known_fn known,
-                     ws_suggest_fn suggest, void *ctx, ws_buf *out, int *corrected, ws_error *err)
-{
-    ws_query *p = NULL;
-    *corrected = 0;
-    int rc = ws_query_parse(a, q, len, 0, known, ctx, &p, err);
-    if (rc == WS_OK)
-        rc = ws_query_suggest(p, suggest, ctx, out, corrected, err);
     ws_query_free(p);
     return rc;
 }

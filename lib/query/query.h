@@ -29,37 +29,20 @@ int ws_query_rewrite(ws_analyzer *a, const char *q, size_t len, size_t max, ws_b
 /* How often the index holds a term (0: not at all). */
 typedef uint32_t (*ws_known_fn)(void *ctx, const char *term);
 
-/*
- * The same, and a word spelled with ae/oe/ue for ä/ö/ü (Fluechtlinge, as
- * typed without a German keyboard) that the index does not know becomes
- * the umlaut spelling the index does know (flüchtlinge).  Only known words
- * are taken, so "Quelle" or an "Uber" that the index holds stay as typed.
- */
-/* The transliteration step of ws_query_rewrite_known on one folded term
- * (capacity WS_MAX_TERM + 1), in place. */
-void ws_query_transliterate(ws_analyzer *a, ws_known_fn known, void *ctx, char *term);
-/* The same for a word in a phrase (in_phrase 1), which matches words: the
- * typed form wins when the index has it. */
+/* The transliteration step of ws_query_prepare on one folded term
+ * (capacity WS_MAX_TERM + 1), in place: a word spelled with ae/oe/ue for
+ * ä/ö/ü (Fluechtlinge, as typed without a German keyboard) that the index
+ * does not know becomes the umlaut spelling the index does know
+ * (flüchtlinge); only known words are taken, so "Quelle" or an "Uber" that
+ * the index holds stay as typed.  in_phrase 1: a word in a phrase, which
+ * matches words, so the typed form wins when the index has it. */
 void ws_query_transliterate_as(ws_analyzer *a, ws_known_fn known, void *ctx, char *term,
                                int in_phrase);
-
-int ws_query_rewrite_known(ws_analyzer *a, const char *q, size_t len, size_t max, ws_known_fn known,
-                           void *ctx, ws_buf *out, ws_error *err);
 
 /* Write a known spelling close to term into out (capacity cap); returns
  * its length, 0 when there is none, or a negative WS_E* code with err set
  * (the index changed under the reader: WS_EMODIFIED). */
 typedef int (*ws_suggest_fn)(void *ctx, const char *term, char *out, size_t cap, ws_error *err);
-
-/*
- * The query as ws_query_rewrite_known writes it, with every word the index
- * does not know (as written or as a stem) replaced by suggest's spelling:
- * the "Meinten Sie" line.  Words the index knows are never touched, unlike
- * Xapian's own correction, which turned "vor Ort" into "von oft".
- * *corrected says whether any word changed.
- */
-int ws_query_correct(ws_analyzer *a, const char *q, size_t len, ws_known_fn known,
-                     ws_suggest_fn suggest, void *ctx, ws_buf *out, int *corrected, ws_error *err);
 
 /* Append to alts every other spelling of the thesaurus entry key (folded
  * words joined by single spaces), each followed by '\n'; return how many. */
@@ -75,7 +58,9 @@ typedef struct ws_query_extras {
     ws_buf *exact;
 } ws_query_extras;
 
-/* ws_query_rewrite_known with the extras above. */
+/* ws_query_rewrite, and each word transliterated as by
+ * ws_query_transliterate_as (known says what the index holds), with the
+ * extras above. */
 int ws_query_prepare(ws_analyzer *a, const char *q, size_t len, size_t max, ws_known_fn known,
                      void *ctx, ws_query_extras *x, ws_buf *out, ws_error *err);
 
@@ -94,7 +79,11 @@ int ws_query_parse(ws_analyzer *a, const char *q, size_t len, size_t max, ws_kno
 const struct ws_qlex *ws_query_tokens(const ws_query *p);
 /* The query for Xapian's parser, appended to out (extras may be NULL). */
 int ws_query_write(ws_query *p, ws_query_extras *x, ws_buf *out, ws_error *err);
-/* ws_query_correct on the tokens already lexed (p is not changed). */
+/* The query as ws_query_write writes it, with every word the index does
+ * not know (as written or as a stem) replaced by suggest's spelling: the
+ * "Meinten Sie" line.  Words the index knows are never touched, unlike
+ * Xapian's own correction, which turned "vor Ort" into "von oft".
+ * *corrected says whether any word changed; p is not changed. */
 int ws_query_suggest(const ws_query *p, ws_suggest_fn suggest, void *ctx, ws_buf *out,
                      int *corrected, ws_error *err);
 void ws_query_free(ws_query *p);
