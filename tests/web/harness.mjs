@@ -61,7 +61,9 @@ export function request(p, { port, socketPath, method = 'GET' } = {}) {
       });
     });
     req.on('error', reject);
-    req.setTimeout(5000, () => req.destroy(new Error('timeout')));
+    // Only a guard against a hung daemon, never a speed check: under
+    // ctest -j8 on 2 cores a first search after startup took over 5 s.
+    req.setTimeout(120000, () => req.destroy(new Error(`no answer within 120 s: ${method} ${p}`)));
     req.end();
   });
 }
