@@ -335,6 +335,14 @@ static void walk_word(walker *w, size_t i)
                 "weg",
                 u.indent, "", sl, e->q + k->start);
             u.indent += 2;
+        } else if (k->flags & WS_QF_SUSPENDED) {
+            ws_explain_line(e->out,
+                            "%*s„-%.*s“ nach „%.*s“: zweite Hälfte eines Worts mit "
+                            "Ergänzungsstrich (Gruppen und -organisationen), gesucht, nicht "
+                            "ausgeschlossen",
+                            u.indent, "", sl, e->q + k->start,
+                            (int)(e->v[i - 1].end - e->v[i - 1].start), e->q + e->v[i - 1].start);
+            u.indent += 2;
         } else if (u.loved) {
             ws_explain_line(e->out,
                             "%*s„%.*s“ Pflichtwort (+Wort): muss vorkommen – Wörter ohne "
