@@ -99,7 +99,9 @@ while IFS=$'\t' read -r name file old new catch; do
     (cd "$B" && ctest -j"$jobs" --stop-on-failure --timeout 600 "${only[@]}" ${MUTATE_CTEST:-}) >"$SCRATCH/ctest.log" 2>&1
     rc=$?
     set -e
-    by=$(sed -n '/The following tests FAILED/,$p' "$SCRATCH/ctest.log" | grep -oE ' - [a-z0-9_]+ ' | tr -d ' -' | paste -sd, -)
+    # (|| true: a breakage nothing caught has no FAILED list, and under
+    # set -e -o pipefail the empty grep would end the whole run silently)
+    by=$(sed -n '/The following tests FAILED/,$p' "$SCRATCH/ctest.log" | grep -oE ' - [a-z0-9_]+ ' | tr -d ' -' | paste -sd, - || true)
     if [[ $rc -ne 0 ]]; then
       verdict=caught
     elif grep -q "tests did not run" "$SCRATCH/ctest.log"; then

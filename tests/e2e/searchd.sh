@@ -43,7 +43,8 @@ check "/search: seed first, fields, facets, timing" body_has "d['hits'][0]['path
 c '/search?q=kita&type=md'; check "type filter" body_has "d['hits'] and all(h['type']=='md' for h in d['hits'])"
 c '/search?q=integration&from=2024-01-01&to=2024-12-31&sort=date'; check "date range and sort" body_has "d['hits'] and all('2024-01-01'<=h['date']<='2024-12-31' for h in d['hits']) and [h['date'] for h in d['hits']]==sorted([h['date'] for h in d['hits']],reverse=True)"
 c '/search?q=integration&year=2025'; check "year filter" body_has "d['hits'] and all(h['date'].startswith('2025') for h in d['hits'])"
-c '/search?q=integration&size=2&page=2'; check "paging" body_has "d['offset']==2 and len(d['hits'])==2"
+c '/search?q=integration&size=4'; cp "$TMP/body" "$TMP/first4"
+c '/search?q=integration&size=2&page=2'; check "paging: page 2 holds hits 3 and 4 of the list" body_has "d['offset']==2 and len(d['hits'])==2 and [h['id'] for h in d['hits']]==[h['id'] for h in json.load(open('$TMP/first4'))['hits'][2:4]]"
 c '/search?q=Reslienz'; check "spelling suggestion" body_has "d['suggestion']=='resilienz' and not d['hits']"
 # speaker filter: as many hits as the unfiltered facet counted for that
 # speaker, fewer than without the filter, and each of them by that speaker
