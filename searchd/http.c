@@ -154,6 +154,7 @@ static unsigned status_for(int code)
     case WS_ETIMEOUT:
     case WS_ELOCKED:
     case WS_EMODIFIED:
+    case WS_ENETWORK: /* a shard is down: the others may be back soon */
         return MHD_HTTP_SERVICE_UNAVAILABLE;
     default:
         return MHD_HTTP_INTERNAL_SERVER_ERROR;

@@ -32,7 +32,9 @@ enum {
     WS_EFORMAT = -11,   /* file content is not what its type promises */
     WS_EINTERNAL = -12, /* unexpected error inside a dependency */
     WS_ETIMEOUT = -13,  /* a time limit was reached */
-    WS_EUNSUPPORTED = -14
+    WS_EUNSUPPORTED = -14,
+    WS_ENETWORK = -15 /* a remote shard (xapian-tcpsrv) did not answer or went
+                         away; the next open or reopen connects again */
 };
 
 #define WS_ERROR_MSG_MAX 512

@@ -70,7 +70,8 @@ void ws_metacache_free(ws_metacache *c)
 
 void ws_metacache_sync(ws_metacache *c, uint64_t rev)
 {
-    if (c && c->rev != rev) {
+    /* rev 0: unknown (shards, xapian.h), so nothing read before holds. */
+    if (c && (c->rev != rev || rev == 0)) {
         ws_metacache_clear(c);
         c->rev = rev;
     }

@@ -17,7 +17,8 @@ ws_metacache *ws_metacache_new(void);
 void ws_metacache_free(ws_metacache *c);
 
 /* Forget everything unless it was read at revision rev of the same
- * database (a new generation is a new database: ws_metacache_clear). */
+ * database (a new generation is a new database: ws_metacache_clear); rev 0
+ * (unknown, ws_xdb_revision) forgets everything. */
 void ws_metacache_sync(ws_metacache *c, uint64_t rev);
 void ws_metacache_clear(ws_metacache *c);
 

@@ -1040,7 +1040,9 @@ int ws_search(ws_searcher *s, const char *query, size_t len, const ws_search_opt
         return rc;
     ws_results *r = NULL;
     /* A writer may commit while we read: Xapian then throws
-     * DatabaseModifiedError, and the cure is to reopen and run again. */
+     * DatabaseModifiedError, and the cure is to reopen and run again.  A
+     * remote shard that dropped its connection (restarted) gets one more
+     * try: the reopen connects again (ws_xdb_reopen). */
     for (int attempt = 0; attempt < 5; attempt++) {
         ws_results_free(r);
         r = calloc(1, sizeof *r);
@@ -1049,12 +1051,13 @@ int ws_search(ws_searcher *s, const char *query, size_t len, const ws_search_opt
             break;
         }
         rc = run_once(s, pq, rw, exact, &o, r, err);
-        if (rc != WS_EMODIFIED)
+        if (rc != WS_EMODIFIED && (rc != WS_ENETWORK || attempt > 0))
             break;
+        int was = rc;
         rc = ws_searcher_reopen(s, err);
         if (rc != WS_OK)
             break;
-        rc = WS_EMODIFIED;
+        rc = was;
     }
     free(rw);
     free(exact);

@@ -5,6 +5,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 const char *ws_strerror(int code)
 {
@@ -39,6 +40,8 @@ const char *ws_strerror(int code)
         return "time limit reached";
     case WS_EUNSUPPORTED:
         return "unsupported";
+    case WS_ENETWORK:
+        return "a remote shard could not be reached";
     default:
         return "unknown error";
     }
@@ -48,11 +51,16 @@ int ws_error_set(ws_error *err, int code, const char *fmt, ...)
 {
     if (!err)
         return code;
-    err->code = code;
+    /* Format aside first: callers prefix a message with its own old text
+     * ("%s: cannot open index: %s", ..., err->msg), and vsnprintf into the
+     * buffer it reads from garbles it. */
+    char msg[sizeof err->msg];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    err->code = code;
+    memcpy(err->msg, msg, sizeof msg);
     /* Messages end up on one terminal line or one JSON string. */
     for (char *p = err->msg; *p; p++)
         if (*p == '\n' || *p == '\r')

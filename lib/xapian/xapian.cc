@@ -126,6 +126,9 @@ int map_xapian_error(const Xapian::Error &e)
         return WS_ENOTFOUND;
     if (!strcmp(type, "InvalidArgumentError") || !strcmp(type, "InvalidOperationError"))
         return WS_EINVAL;
+    /* NetworkError and NetworkTimeoutError: a remote shard */
+    if (!strncmp(type, "Network", 7))
+        return WS_ENETWORK;
     if (!strcmp(type, "DatabaseError") || !strcmp(type, "DatabaseCreateError"))
         return WS_EIO;
     return WS_EINTERNAL;
@@ -179,24 +182,30 @@ struct ws_xqp {
 namespace
 {
 
-/* Counts the entries of one value slot over the matched documents; a
- * multi-valued slot holds entries separated by WS_XFACET_SEP (a document
- * with two speakers counts once for each). */
-class FacetSpy : public Xapian::MatchSpy
+/* One facet: Xapian's ValueCountMatchSpy over a slot, because it is the
+ * spy Xapian's remote servers know (xapian-tcpsrv unserialises it by name,
+ * so facets work over shards; a spy of our own would be refused there).
+ * A multi-valued slot holds entries joined by WS_XFACET_SEP; each joined
+ * combination is counted whole and split when read, which gives every
+ * entry the number of documents holding it. */
+struct Facet {
+    Xapian::ValueCountMatchSpy *spy; /* owned by the Enquire (release()) */
+    bool multi;
+};
+
+/* Split the spy's counts into entries (a document with two speakers counts
+ * once for each). */
+static std::map<std::string, Xapian::doccount> facet_counts(const Facet &f)
 {
-  public:
-    FacetSpy(Xapian::valueno slot, bool multi) : slot_(slot), multi_(multi)
-    {
-    }
-    void operator()(const Xapian::Document &doc, double) override
-    {
-        ++seen_;
-        const std::string v = doc.get_value(slot_);
+    std::map<std::string, Xapian::doccount> counts;
+    for (auto it = f.spy->values_begin(); it != f.spy->values_end(); ++it) {
+        const std::string v = *it;
+        Xapian::doccount n = it.get_termfreq();
         if (v.empty())
-            return;
-        if (!multi_) {
-            ++counts_[v];
-            return;
+            continue;
+        if (!f.multi) {
+            counts[v] += n;
+            continue;
         }
         size_t start = 0;
         while (start <= v.size()) {
@@ -204,24 +213,19 @@ class FacetSpy : public Xapian::MatchSpy
             if (end == std::string::npos)
                 end = v.size();
             if (end > start)
-                ++counts_[v.substr(start, end - start)];
+                counts[v.substr(start, end - start)] += n;
             start = end + 1;
         }
     }
-    std::map<std::string, Xapian::doccount> counts_;
-    Xapian::doccount seen_ = 0; /* matches counted: all, or a first part */
-
-  private:
-    Xapian::valueno slot_;
-    bool multi_;
-};
+    return counts;
+}
 
 } // namespace
 
 struct ws_xenquire {
     Xapian::Enquire enq;
-    Xapian::Database db;            /* for ws_xenquire_matching_terms */
-    std::vector<FacetSpy *> facets; /* owned by Xapian through release() */
+    Xapian::Database db; /* for ws_xenquire_matching_terms */
+    std::vector<Facet> facets;
     explicit ws_xenquire(const Xapian::Database &d) : enq(d), db(d)
     {
     }
@@ -396,6 +400,18 @@ int ws_xdb_reopen(ws_xdb *db, int *changed, ws_error *err)
     bool c;
     try {
         c = db->db.reopen();
+    } catch (const Xapian::NetworkError &) {
+        /* A remote shard went away (its xapian-tcpsrv restarted, the
+         * connection dropped): connect again to everything the stub names.
+         * Still unreachable: NetworkError, WS_ENETWORK, and the next call
+         * tries again. */
+        if (db->writable || db->path.empty())
+            throw;
+        Xapian::Database fresh(db->path);
+        db->db = fresh;
+        if (changed)
+            *changed = 2;
+        return WS_OK;
     } catch (const Xapian::DatabaseOpeningError &) {
         /* Our generation was removed after a newer one was published (we
          * lagged two rebuilds behind): open whatever the path names now. */
@@ -427,7 +443,13 @@ int ws_xdb_revision(ws_xdb *db, uint64_t *out, ws_error *err)
 {
     CHECK_ARG(db && out, err);
     WS_TRY
-    *out = db->db.get_revision();
+    try {
+        *out = db->db.get_revision();
+    } catch (const Xapian::InvalidOperationError &) {
+        /* Several shards (a stub naming remote or local databases): Xapian
+         * 1.4 has no combined revision, so say "unknown". */
+        *out = 0;
+    }
     return WS_OK;
     WS_CATCH(err)
 }
@@ -1192,10 +1214,10 @@ int ws_xenquire_add_facet(ws_xenquire *enq, unsigned slot, int multi, ws_error *
 {
     CHECK_ARG(enq, err);
     WS_TRY
-    FacetSpy *spy = new FacetSpy(slot, multi != 0);
+    auto *spy = new Xapian::ValueCountMatchSpy(slot);
     /* release(): the Enquire owns the spy and deletes it with itself. */
     enq->enq.add_matchspy(spy->release());
-    enq->facets.push_back(spy);
+    enq->facets.push_back(Facet{spy, multi != 0});
     return (int)enq->facets.size() - 1;
     WS_CATCH(err)
 }
@@ -1205,7 +1227,7 @@ int ws_xenquire_facet(ws_xenquire *enq, int idx, size_t max, ws_xterm_fn fn, voi
 {
     CHECK_ARG(enq && fn && idx >= 0 && (size_t)idx < enq->facets.size(), err);
     WS_TRY
-    const auto &c = enq->facets[(size_t)idx]->counts_;
+    const auto c = facet_counts(enq->facets[(size_t)idx]);
     std::vector<std::pair<std::string, Xapian::doccount>> v(c.begin(), c.end());
     std::stable_sort(v.begin(), v.end(),
                      [](const auto &a, const auto &b) { return a.second > b.second; });
@@ -1283,7 +1305,7 @@ int ws_xmset_exact(const ws_xmset *ms)
 
 uint32_t ws_xenquire_facet_seen(const ws_xenquire *enq)
 {
-    return enq && !enq->facets.empty() ? enq->facets[0]->seen_ : 0;
+    return enq && !enq->facets.empty() ? enq->facets[0].spy->get_total() : 0;
 }
 
 uint32_t ws_xmset_docid(const ws_xmset *ms, uint32_t i)

@@ -68,6 +68,10 @@ int ws_xdb_is_writable(const ws_xdb *db);
 int ws_xdb_reopen(ws_xdb *db, int *changed, ws_error *err);
 
 int ws_xdb_doccount(ws_xdb *db, uint32_t *out, ws_error *err);
+/* The committed revision; 0 when unknown: an index of several shards (a
+ * stub file naming several databases, e.g. xapian-tcpsrv shards) has no
+ * single revision in Xapian 1.4, so a caller caching by revision must treat
+ * 0 as "may have changed". */
 int ws_xdb_revision(ws_xdb *db, uint64_t *out, ws_error *err);
 int ws_xdb_termfreq(ws_xdb *db, const char *term, uint32_t *out, ws_error *err);
 
