@@ -12,6 +12,8 @@ pkgs=(build-essential cmake pkg-config
 if [[ "${1:-}" == "--tests" ]]; then
   pkgs+=(libcmocka-dev python3 curl procps python3-xapian poppler-utils
         openthesaurus-de-text)
+  # Shards: real xapian-tcpsrv processes (tests/e2e/shards.sh).
+  pkgs+=(xapian-tools)
   # The fuzz targets, replayed over their seeds (scripts/fuzz-smoke.sh).
   pkgs+=(clang libclang-rt-dev)
   # Browser tests (tests/web): Debian's chromium, driven by npm's
