@@ -7,7 +7,8 @@
 # facets as one index; the thesaurus from a local front database named
 # first in the stub; a shard that goes down is a clear error (CLI exit 2,
 # searchd 503 while it keeps serving), and searchd answers again as soon as
-# the shard is back; a shard updated while served is seen by the next query.
+# the shard is back; a shard updated while served is seen by the next query;
+# a shard replicated with xapian-replicate gives the master's hits.
 source "$(dirname "$0")/lib.sh"
 SD=$3
 TCPSRV=$(command -v xapian-tcpsrv || true)
@@ -182,6 +183,29 @@ found_new() {
     python3 -c "import json,sys; sys.exit(0 if json.load(open('$TMP/s.json'))['total']==1 else 1)"
 }
 wait_for "searchd finds it too (reopen over remote shards)" 10 found_new
+
+# ---- a replica (xapian-replicate): a search machine of its own for a shard
+mkdir -p "$TMP/master" "$TMP/replica"
+export XAPIAN_MAX_CHANGESETS=10 # the master keeps changesets for its replicas
+"$WS" --index "$TMP/master/sa" index -q "$TMP/a" >/dev/null 2>&1
+RPORT=$(free_port)
+setsid xapian-replicate-server --interface 127.0.0.1 --port "$RPORT" "$TMP/master" \
+  >>"$TMP/replicate-server.log" 2>&1 &
+PIDS+=("$!")
+wait_for "xapian-replicate-server serves the master" 10 listening "$RPORT"
+replicate() { timeout 60 xapian-replicate --host 127.0.0.1 --port "$RPORT" --master sa --one-shot "$TMP/replica/sa"; }
+check "xapian-replicate copies the shard" replicate
+search_json "$TMP/ref.json" integration --index "$TMP/master/sa"
+search_json "$TMP/sh.json" integration --index "$TMP/replica/sa"
+check "the replica gives the master's hits" cmp -s "$TMP/ref.json" "$TMP/sh.json"
+cp "$TMP/b/2025/2025-12-zebrastreifen.md" "$TMP/a/"
+"$WS" --index "$TMP/master/sa" index -q "$TMP/a" >/dev/null 2>&1
+has_changeset() { compgen -G "$TMP/master/sa/changes*" >/dev/null; }
+check "the master wrote a changeset for the update" has_changeset
+check "xapian-replicate brings the update over" replicate
+search_json "$TMP/sh.json" Zebrastreifenpatenschaft --index "$TMP/replica/sa"
+check "the replica finds the updated shard's new document" test "$(finds "$TMP/sh.json" 2025-12-zebrastreifen.md)" = yes
+unset XAPIAN_MAX_CHANGESETS
 
 kill -TERM "$SHARD_SD"
 rc=0
