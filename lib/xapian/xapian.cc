@@ -36,6 +36,7 @@ struct ws_xdb {
     std::string path;
     dev_t dev = 0;
     ino_t ino = 0;
+    bool remote = false; /* a stub naming a remote shard (names_remote) */
 };
 
 /* The path's identity now; false when it cannot be stat'ed. */
@@ -47,6 +48,28 @@ static bool path_identity(const std::string &path, dev_t *dev, ino_t *ino)
     *dev = st.st_dev;
     *ino = st.st_ino;
     return true;
+}
+
+/* Does the stub file at path name a remote database ("remote ..." line,
+ * Xapian's stub format)?  A folder, or a stub of generations, does not.
+ * Only a hint for costs (ws_xenquire_matching_terms): Xapian parses the
+ * stub itself. */
+static bool names_remote(const std::string &path)
+{
+    struct stat st;
+    if (stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > 65536)
+        return false;
+    FILE *f = fopen(path.c_str(), "r");
+    if (!f)
+        return false;
+    char line[4096];
+    bool found = false;
+    while (!found && fgets(line, sizeof line, f)) {
+        const char *p = line + strspn(line, " \t");
+        found = !strncmp(p, "remote", 6) && (p[6] == ' ' || p[6] == '\t');
+    }
+    fclose(f);
+    return found;
 }
 
 struct ws_xdoc {
@@ -225,6 +248,7 @@ static std::map<std::string, Xapian::doccount> facet_counts(const Facet &f)
 struct ws_xenquire {
     Xapian::Enquire enq;
     Xapian::Database db; /* for ws_xenquire_matching_terms */
+    bool remote = false; /* shards behind xapian-tcpsrv (names_remote) */
     std::vector<Facet> facets;
     explicit ws_xenquire(const Xapian::Database &d) : enq(d), db(d)
     {
@@ -327,6 +351,7 @@ int ws_xdb_open_read(ws_xdb **out, const char *path, ws_error *err)
         /* Identity before opening: a swap in between is seen next time. */
         h->path = path;
         path_identity(h->path, &h->dev, &h->ino);
+        h->remote = names_remote(h->path);
         h->db = Xapian::Database(path);
     } catch (...) {
         delete h;
@@ -391,6 +416,7 @@ int ws_xdb_reopen(ws_xdb *db, int *changed, ws_error *err)
          * whoever still holds it. */
         Xapian::Database fresh(db->path);
         db->db = fresh;
+        db->remote = names_remote(db->path);
         db->dev = dev;
         db->ino = ino;
         if (changed)
@@ -409,6 +435,7 @@ int ws_xdb_reopen(ws_xdb *db, int *changed, ws_error *err)
             throw;
         Xapian::Database fresh(db->path);
         db->db = fresh;
+        db->remote = names_remote(db->path);
         if (changed)
             *changed = 2;
         return WS_OK;
@@ -419,6 +446,7 @@ int ws_xdb_reopen(ws_xdb *db, int *changed, ws_error *err)
             throw;
         Xapian::Database fresh(db->path);
         db->db = fresh;
+        db->remote = names_remote(db->path);
         path_identity(db->path, &db->dev, &db->ino);
         if (changed)
             *changed = 2;
@@ -1165,6 +1193,7 @@ int ws_xenquire_new(ws_xenquire **out, ws_xdb *db, ws_error *err)
     *out = nullptr;
     WS_TRY
     *out = new ws_xenquire(db->db);
+    (*out)->remote = db->remote;
     return WS_OK;
     WS_CATCH(err)
 }
@@ -1257,9 +1286,12 @@ int ws_xenquire_matching_terms(ws_xenquire *enq, uint32_t docid, ws_xterm_fn fn,
     WS_TRY
     /* Xapian walks the document's termlist, tens of thousands of terms
      * for a long document; asking each query term's postlist for docid
-     * costs the query's few terms instead.  Wildcards need the walk. */
+     * costs the query's few terms instead.  Wildcards need the walk, and
+     * so do remote shards: there a postlist comes over the network whole,
+     * for every document holding the term, where the termlist is this
+     * document's only. */
     const Xapian::Query q = enq->enq.get_query();
-    if (has_wildcard(q)) {
+    if (enq->remote || has_wildcard(q)) {
         for (auto it = enq->enq.get_matching_terms_begin(docid);
              it != enq->enq.get_matching_terms_end(docid); ++it) {
             const std::string t = *it;

@@ -53,7 +53,8 @@ printf 'glass %s\nremote 127.0.0.1:%s\nremote 127.0.0.1:%s\n' "$TMP/front" "$POR
   >"$TMP/shards.stub"
 
 # same_hits DESC QUERY [OPTIONS]: the shards give the reference's hits, in
-# its order where the scores differ (ties may come in either order).  With
+# its order where the scores differ (ties may come in either order), with
+# the same snippets and highlights.  With
 # SAME_SET=1 only the same documents: each shard expands a wildcard over its
 # own words, so their weights differ from one index's.
 same_hits() {
@@ -75,6 +76,10 @@ def groups(hits):  # paths grouped by score, in rank order
 import os
 if os.environ["SAME_SET"] == "1":
     groups = lambda hits: sorted(h["path"] for h in hits)
+marks = lambda hits: {h["path"]: (h.get("highlights"), h.get("snippet")) for h in hits}
+if marks(ref) != marks(sh):  # the matching terms, found per hit on its shard
+    print("    snippets or highlights differ")
+    sys.exit(1)
 if len(ref) != len(sh) or groups(ref) != groups(sh):
     print("    reference:", [h["path"].rsplit("/", 1)[-1] for h in ref][:8])
     print("    shards:   ", [h["path"].rsplit("/", 1)[-1] for h in sh][:8])
