@@ -70,6 +70,26 @@ static const ws_qmark *quote_between(const ws_qlex *l, size_t from, size_t to)
 
 /* Does token i, written on its own (a cut), begin a unit?  Not when it is
  * glued to the word before, a field's value, or a phrase's next word. */
+/* The verbs of a question that asks for a name ("Wie heißt das Amt, das
+ * ...?", "Wie nennt man ...?", "Was bezeichnet man als ...?"), folded:
+ * they say what is asked, not what the answer's text holds, which names
+ * the thing ("das Amt heißt ..." is rare; "das Ausländeramt" is the text).
+ * Only in a question beginning with wie or was: elsewhere they are words. */
+static const char *const naming_verbs[] = {
+    "heisst",  "heissen", "hiess",      "hiessen",    "nennt",       "nennen",       "nannte",
+    "nannten", "genannt", "bezeichnet", "bezeichnen", "bezeichnete", "bezeichneten", NULL,
+};
+
+static int naming_question_verb(const ws_query *p, const qtok *k)
+{
+    if (!p->lex.n || (strcmp(p->t[0].term, "wie") && strcmp(p->t[0].term, "was")) || k == &p->t[0])
+        return 0;
+    for (const char *const *v = naming_verbs; *v; v++)
+        if (!strcmp(k->term, *v))
+            return 1;
+    return 0;
+}
+
 static int begins_unit(const ws_query *p, size_t i)
 {
     const ws_qtoken *k = &p->lex.v[i];
@@ -165,9 +185,10 @@ static void add_unit(const ws_query *p, ws_qunits *u, const char *rw, size_t fir
     /* one plain word: the search also tries its compound parts and title */
     if (first == last && !(k->flags & QF_SYNTAX) && !(k->term[0] >= '0' && k->term[0] <= '9'))
         memcpy(v->word, k->term, strlen(k->term) + 1);
-    /* a stopword is no word to match, unless the query is only those */
+    /* a stopword is no word to match, unless the query is only those; nor
+     * is the verb of a question for a name */
     if (first == last && v->role == WS_QR_OPTIONAL && !p->all_stop && !(k->flags & QF_SYNTAX) &&
-        ws_is_stopword(k->term)) {
+        (ws_is_stopword(k->term) || naming_question_verb(p, k))) {
         u->dropped[u->ndropped++] = first;
         return;
     }

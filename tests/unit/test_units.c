@@ -76,6 +76,30 @@ static const struct {
     {"(Kita Schule) Kommune", "", ""},
     {"Sprachtreff NEAR Garten", "", ""},
     {"-Kita", "", ""},
+    /* a question for a name: its verb says what is asked, not what the
+     * text holds; only after wie/was at the start, and never when typed
+     * as syntax or as a plain word elsewhere */
+    {"Wie heißt das Amt für Ausländerangelegenheiten?",
+     "optional:amt|optional:ausländerangelegenheiten", "Wie heißt das für"},
+    {"Wie hieß das Projekt in Lindenau?", "optional:projekt|optional:lindenau", "Wie hieß das in"},
+    {"Wie hießen die Sprachkurse früher?", "optional:sprachkurse|optional:früher",
+     "Wie hießen die"},
+    {"Wie heißen die Beratungsstellen für Geflüchtete?",
+     "optional:beratungsstellen|optional:geflüchtete", "Wie heißen die für"},
+    {"Wie nennt man das Bleiberecht nach Ausbildung?",
+     "optional:bleiberecht|optional:ausbildung", "Wie nennt man das nach"},
+    {"Wie nannte man die Gastarbeiter?", "optional:gastarbeiter", "Wie nannte man die"},
+    {"Wie wird die Duldung für Auszubildende genannt?",
+     "optional:duldung|optional:auszubildende", "Wie wird die für genannt"},
+    {"Was bezeichnet man als Spurwechsel?", "optional:spurwechsel", "Was bezeichnet man als"},
+    {"Wie werden Menschen ohne Aufenthaltstitel bezeichnet?",
+     "optional:menschen|optional:aufenthaltstitel", "Wie werden ohne bezeichnet"},
+    {"Was heißt Resilienz?", "optional:resilienz", "Was heißt"},
+    {"Heißt es Geflüchtete oder Flüchtlinge?",
+     "optional:heisst|optional:geflüchtete|optional:flüchtlinge", "es oder"},
+    {"Kita heißt Kindertagesstätte", "optional:kita|optional:heisst|optional:kindertagesstätte", ""},
+    {"Wie +heißt das Amt?", "required:heisst|optional:amt", "Wie das"},
+    {"Wie \"heißt das\" Amt?", "required:\"heisst das\"|optional:amt", "Wie"},
 };
 
 static void check_row(size_t r)
