@@ -404,6 +404,20 @@ int ws_xdb_is_writable(const ws_xdb *db)
     return db && db->writable;
 }
 
+/* A reader opens whatever its path names now (a new generation, or every
+ * shard of a stub again), and remembers the path's identity then. */
+static void open_again(ws_xdb *db)
+{
+    dev_t dev = 0;
+    ino_t ino = 0;
+    path_identity(db->path, &dev, &ino);
+    Xapian::Database fresh(db->path);
+    db->db = fresh;
+    db->remote = names_remote(db->path);
+    db->dev = dev;
+    db->ino = ino;
+}
+
 int ws_xdb_reopen(ws_xdb *db, int *changed, ws_error *err)
 {
     CHECK_ARG(db, err);
@@ -414,11 +428,7 @@ int ws_xdb_reopen(ws_xdb *db, int *changed, ws_error *err)
         (dev != db->dev || ino != db->ino)) {
         /* A new generation: open it whole; the old one stays readable for
          * whoever still holds it. */
-        Xapian::Database fresh(db->path);
-        db->db = fresh;
-        db->remote = names_remote(db->path);
-        db->dev = dev;
-        db->ino = ino;
+        open_again(db);
         if (changed)
             *changed = 2;
         return WS_OK;
@@ -433,9 +443,7 @@ int ws_xdb_reopen(ws_xdb *db, int *changed, ws_error *err)
          * tries again. */
         if (db->writable || db->path.empty())
             throw;
-        Xapian::Database fresh(db->path);
-        db->db = fresh;
-        db->remote = names_remote(db->path);
+        open_again(db);
         if (changed)
             *changed = 2;
         return WS_OK;
@@ -444,10 +452,7 @@ int ws_xdb_reopen(ws_xdb *db, int *changed, ws_error *err)
          * lagged two rebuilds behind): open whatever the path names now. */
         if (db->writable || db->path.empty())
             throw;
-        Xapian::Database fresh(db->path);
-        db->db = fresh;
-        db->remote = names_remote(db->path);
-        path_identity(db->path, &db->dev, &db->ino);
+        open_again(db);
         if (changed)
             *changed = 2;
         return WS_OK;
