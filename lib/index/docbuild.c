@@ -11,6 +11,17 @@
  * Folded words carry positions (phrases, NEAR); stems, exact spellings,
  * compound parts and joins do not.
  *
+ * A file becomes parts (plan_parts), each a Xapian document, so that a
+ * query's cost and a hit's snippet are bounded by a part, not by the
+ * file: whole passages (sections, pages, slides) up to WS_PART_BYTES of
+ * text, a longer passage cut into pieces at a paragraph, line, sentence
+ * or word boundary.  Every part holds its own text's terms with positions
+ * and, prefixed and without positions, the file's title and fields, so a
+ * part ranks with its file's title and field searches work on every part;
+ * filter terms and values are on every part.  What concerns the file once
+ * (the plain title and fields, the description, the tags' text, links,
+ * spelling words of the title and fields) is in part 0.
+ *
  * Spelling words are the plain words of the title, headings and body
  * (not numbers, two letters or more), counted per file and marked when
  * they stand in a title or heading or the word list knows them (see
@@ -42,8 +53,12 @@ void ws_docbuild_free(ws_docbuild *b)
     ws_termgen_free(b->tg);
     ws_termlist_free(&b->terms);
     ws_docmsg_builder_free(&b->mb);
+    ws_buf_free(&b->rec);
     memset(b, 0, sizeof *b);
 }
+
+/* A part's text: passages up to this many bytes; a longer one is cut. */
+#define WS_PART_BYTES 4096
 
 /* How a text's words feed the spelling table. */
 enum { SPELL_NONE = 0, SPELL_BODY, SPELL_HEADING };
@@ -68,7 +83,7 @@ static void add_terms(ws_docbuild *b, int spell)
         const ws_term *t = &b->terms.v[i];
         const char *term = ws_termlist_term(&b->terms, i);
         int word = t->kind == WS_TERM_WORD;
-        ws_docmsg_add_term(mb, term, t->len, t->wdf, word ? t->pos : 0);
+        ws_docmsg_add_term(mb, term, t->len, t->wdf, word && !b->nopos ? t->pos : 0);
         /* Spelling suggestions come from words, not numbers.  Short words
          * must be there too, or the parser "corrects" vor to davor. */
         if (word && spell && !(t->flags & WS_TOK_NUMBER) && t->len >= 2) {
@@ -89,23 +104,23 @@ static int index_text(ws_docbuild *b, const char *prefix, uint32_t wdf, int spel
     uint32_t next = *pos;
     int rc = ws_termgen_text(b->tg, prefix, wdf, text, len, &next, &b->terms, err);
     if (rc == WS_OK)
-        add_terms(b, *prefix ? SPELL_NONE : spell);
+        add_terms(b, *prefix || b->nopos ? SPELL_NONE : spell);
     /* Leave a gap so a phrase never runs from one field into the next. */
     *pos = ((next / WS_POS_GAP) + 1) * WS_POS_GAP;
     return rc;
 }
 
 /* Free text in a field: prefixed terms for field search, plain terms so a
- * word search finds it too. */
-static int index_field(ws_docbuild *b, const char *prefix, const char *text, uint32_t *pos,
-                       ws_error *err)
+ * word search finds it too (unless prefixed_only: a later part). */
+static int index_field(ws_docbuild *b, const char *prefix, const char *text, int prefixed_only,
+                       uint32_t *pos, ws_error *err)
 {
     if (!text || !*text)
         return WS_OK;
     size_t len = strlen(text);
     uint32_t p = *pos;
     int rc = index_text(b, prefix, 1, SPELL_NONE, text, len, &p, err);
-    if (rc == WS_OK)
+    if (rc == WS_OK && !prefixed_only)
         rc = index_text(b, "", 1, SPELL_BODY, text, len, pos, err);
     return rc;
 }
@@ -126,32 +141,143 @@ static char *title_from_path(const char *path)
     return t;
 }
 
-/* The free text of a document: title, passages, fields, description. */
-static int index_body(ws_docbuild *b, const ws_extracted *x, const char *title, uint32_t *pos,
-                      ws_error *err)
+/* The free text of part pt: the title, prefixed for title: searches and
+ * plain with a higher wdf so a title match outranks a body match; the
+ * part's passages (a heading with each piece of its passage); the fields;
+ * the description.  Later parts hold the title and fields prefixed only
+ * and without positions: the query matches each plain word in the title
+ * field too (coord.c), so a part ranks with its file's title, and the
+ * plain title words make part 0 the best part of a file that matches by
+ * its title alone (not the shortest part, as BM25 would pick). */
+static int index_part_text(ws_docbuild *b, const ws_extracted *x, const char *title,
+                           const ws_record_part *pt, uint32_t *pos, ws_error *err)
 {
-    /* The title, prefixed for title: searches and plain with a higher wdf
-     * so a title match outranks a body match. */
     uint32_t p0 = *pos;
     size_t tl = strlen(title);
+    int later = pt->part != 0;
+    b->nopos = later;
     int rc = index_text(b, WS_PFX_TITLE, 1, SPELL_NONE, title, tl, &p0, err);
-    if (rc == WS_OK)
+    if (rc == WS_OK && !later)
         rc = index_text(b, "", WS_TITLE_WDF, SPELL_HEADING, title, tl, pos, err);
-    for (size_t i = 0; rc == WS_OK && i < x->npassages; i++) {
+    b->nopos = 0;
+    for (size_t i = pt->first; rc == WS_OK && x->npassages && i <= pt->last; i++) {
         const ws_passage *p = &x->passages[i];
-        if (p->heading && *p->heading)
+        size_t s = i == pt->first ? pt->first_start : 0;
+        size_t e = i == pt->last ? pt->last_end : p->text_len;
+        if (p->heading && *p->heading) {
+            b->nopos = s != 0; /* a continued section: its heading once more, for ranking */
             rc = index_text(b, "", 2, SPELL_HEADING, p->heading, strlen(p->heading), pos, err);
+            b->nopos = 0;
+        }
         if (rc == WS_OK)
-            rc = index_text(b, "", 1, SPELL_BODY, p->text, p->text_len, pos, err);
+            rc = index_text(b, "", 1, SPELL_BODY, p->text + s, e - s, pos, err);
     }
+    b->nopos = later;
     for (size_t i = 0; rc == WS_OK && i < x->nspeakers; i++)
-        rc = index_field(b, WS_PFX_SPEAKER, x->speakers[i], pos, err);
+        rc = index_field(b, WS_PFX_SPEAKER, x->speakers[i], later, pos, err);
     if (rc == WS_OK)
-        rc = index_field(b, WS_PFX_ORG, x->organisation, pos, err);
+        rc = index_field(b, WS_PFX_ORG, x->organisation, later, pos, err);
     if (rc == WS_OK)
-        rc = index_field(b, WS_PFX_EVENT, x->event, pos, err);
-    if (rc == WS_OK && x->description)
+        rc = index_field(b, WS_PFX_EVENT, x->event, later, pos, err);
+    b->nopos = 0;
+    if (rc == WS_OK && !later && x->description)
         rc = index_text(b, "", 1, SPELL_BODY, x->description, strlen(x->description), pos, err);
+    return rc;
+}
+
+/* Where to cut text[o, len) so the piece holds at most max bytes: after
+ * the last paragraph break, else line break, else sentence end, else
+ * space in its second half; else at a character boundary. */
+static size_t cut_at(const char *t, size_t o, size_t max)
+{
+    size_t hi = o + max, lo = o + max / 2;
+    for (size_t c = hi; c > lo + 1; c--)
+        if (t[c - 1] == '\n' && t[c - 2] == '\n')
+            return c;
+    for (size_t c = hi; c > lo; c--)
+        if (t[c - 1] == '\n')
+            return c;
+    for (size_t c = hi; c > lo + 1; c--)
+        if (t[c - 1] == ' ' && (t[c - 2] == '.' || t[c - 2] == '!' || t[c - 2] == '?'))
+            return c;
+    for (size_t c = hi; c > lo; c--)
+        if (t[c - 1] == ' ')
+            return c;
+    size_t c = hi;
+    while (c > o + 1 && ((unsigned char)t[c] & 0xC0) == 0x80)
+        c--;
+    return c;
+}
+
+typedef struct part_plan {
+    ws_record_part *v;
+    size_t n, cap;
+} part_plan;
+
+static int plan_push(part_plan *pl, const ws_record_part *p)
+{
+    if (pl->n == pl->cap) {
+        size_t cap = pl->cap ? pl->cap * 2 : 8;
+        ws_record_part *v = realloc(pl->v, cap * sizeof *v);
+        if (!v)
+            return WS_ENOMEM;
+        pl->v = v;
+        pl->cap = cap;
+    }
+    pl->v[pl->n++] = *p;
+    return WS_OK;
+}
+
+/* The file's parts, in order: consecutive passages while they fit in
+ * WS_PART_BYTES, a passage too long for one part cut into pieces that
+ * do.  A file without passages is one empty part. */
+static int plan_parts(const ws_extracted *x, part_plan *pl)
+{
+    ws_record_part cur = {0};
+    int open = 0, rc = WS_OK;
+    size_t size = 0, off = 0; /* off: where passage i starts in the whole text */
+    for (size_t i = 0; rc == WS_OK && i < x->npassages; i++) {
+        size_t len = x->passages[i].text_len, o = 0;
+        for (;;) {
+            size_t rest = len - o;
+            if (open && size + 2 + rest <= WS_PART_BYTES) {
+                cur.last = i;
+                cur.last_end = len;
+                size += 2 + rest;
+                break;
+            }
+            if (open) {
+                rc = plan_push(pl, &cur);
+                open = 0;
+                if (rc != WS_OK)
+                    break;
+            }
+            cur.first = i;
+            cur.first_start = o;
+            cur.text_off = off + o;
+            cur.last = i;
+            open = 1;
+            if (rest <= WS_PART_BYTES) {
+                cur.last_end = len;
+                size = rest;
+                break;
+            }
+            size_t c = cut_at(x->passages[i].text, o, WS_PART_BYTES);
+            cur.last_end = c;
+            rc = plan_push(pl, &cur);
+            open = 0;
+            o = c;
+            if (rc != WS_OK)
+                break;
+        }
+        off += len + 2;
+    }
+    if (rc == WS_OK && (open || !pl->n))
+        rc = plan_push(pl, &cur);
+    for (size_t k = 0; rc == WS_OK && k < pl->n; k++) {
+        pl->v[k].part = (uint32_t)k;
+        pl->v[k].nparts = (uint32_t)pl->n;
+    }
     return rc;
 }
 
@@ -160,13 +286,16 @@ static void add_boolean(ws_docbuild *b, const char *term)
     ws_docmsg_add_term(&b->mb, term, strlen(term), 0, 0);
 }
 
-/* Tags: each word a boolean K term (tag:dolmetschen) and free text. */
-static int index_tags(ws_docbuild *b, const ws_extracted *x, uint32_t *pos, ws_error *err)
+/* Tags: each word a boolean K term (tag:dolmetschen) on every part, and
+ * free text in part 0. */
+static int index_tags(ws_docbuild *b, const ws_extracted *x, uint32_t part, uint32_t *pos,
+                      ws_error *err)
 {
     int rc = WS_OK;
     for (size_t i = 0; rc == WS_OK && i < x->ntags; i++) {
         const char *t = x->tags[i];
-        rc = index_text(b, "", 1, SPELL_NONE, t, strlen(t), pos, err);
+        if (part == 0)
+            rc = index_text(b, "", 1, SPELL_NONE, t, strlen(t), pos, err);
         char term[WS_MAX_TERM + 1], stem[WS_MAX_TERM + 1];
         for (const char *s = t; rc == WS_OK && *s;) {
             size_t n = strcspn(s, " \t,;");
@@ -255,6 +384,30 @@ static void add_links(ws_docbuild *b, const char *path, const ws_extracted *x)
     }
 }
 
+/* Part pt of the file as the builder's next document. */
+static int build_part(ws_docbuild *b, const char *path, const ws_extracted *x, const char *title,
+                      const ws_record_part *pt, ws_error *err)
+{
+    uint32_t pos = 1;
+    int rc = index_part_text(b, x, title, pt, &pos, err);
+    if (rc == WS_OK)
+        rc = index_tags(b, x, pt->part, &pos, err);
+    if (rc != WS_OK)
+        return rc;
+    add_filters(b, x);
+    if (pt->part == 0)
+        add_links(b, path, x);
+    /* The stored record (record.h): everything a result line or snippet
+     * needs, so searching never goes back to the file. */
+    ws_buf_reset(&b->rec);
+    rc = ws_record_append_part(&b->rec, x, path, title, pt);
+    if (rc == WS_ETOOBIG)
+        return ws_error_set(err, rc, "%s: record too large to store", path);
+    if (rc == WS_OK && ws_docmsg_end_doc(&b->mb, b->rec.data, b->rec.len) != WS_OK)
+        rc = WS_ENOMEM;
+    return rc == WS_OK ? WS_OK : ws_error_set(err, rc, "out of memory");
+}
+
 int ws_docbuild_file(ws_docbuild *b, const char *path, const ws_extracted *x, char **out,
                      size_t *len, ws_error *err)
 {
@@ -264,31 +417,20 @@ int ws_docbuild_file(ws_docbuild *b, const char *path, const ws_extracted *x, ch
         return rc;
     ws_termgen_set_dict(b->tg, b->dict);
     char *title = x->title && *x->title ? strdup(x->title) : title_from_path(path);
-    char *data = NULL;
-    size_t dlen = 0;
-    if (!title)
+    part_plan pl = {0};
+    if (!title || plan_parts(x, &pl) != WS_OK)
         rc = ws_error_set(err, WS_ENOMEM, "out of memory");
-    uint32_t pos = 1;
-    if (rc == WS_OK)
-        rc = index_body(b, x, title, &pos, err);
-    if (rc == WS_OK)
-        rc = index_tags(b, x, &pos, err);
-    if (rc == WS_OK) {
-        add_filters(b, x);
-        add_links(b, path, x);
-        /* The stored record (record.h): everything a result line or
-         * snippet needs, so searching never goes back to the file. */
-        rc = ws_record_encode(x, path, title, &data, &dlen, err);
-    }
-    if (rc == WS_OK && ws_docmsg_end_doc(&b->mb, data, dlen) != WS_OK)
-        rc = ws_error_set(err, WS_ENOMEM, "out of memory");
+    if (rc == WS_OK && pl.n > WS_DOCMSG_MAX_DOCS)
+        rc = ws_error_set(err, WS_ETOOBIG, "%s: more than %d parts", path, WS_DOCMSG_MAX_DOCS);
+    for (size_t k = 0; rc == WS_OK && k < pl.n; k++)
+        rc = build_part(b, path, x, title, &pl.v[k], err);
     if (rc == WS_OK && ws_docmsg_finish(&b->mb, x, out, len) != WS_OK)
         rc = ws_error_set(err, WS_ENOMEM, "out of memory");
     if (rc != WS_OK) { /* start the next file clean */
         ws_docmsg_builder_free(&b->mb);
         ws_docmsg_builder_init(&b->mb);
     }
+    free(pl.v);
     free(title);
-    free(data);
     return rc;
 }

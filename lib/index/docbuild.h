@@ -18,6 +18,7 @@
 #include "analysis/compound.h"
 #include "analysis/termgen.h"
 #include "index/docmsg.h"
+#include "util/buf.h"
 #include "wsearch/error.h"
 #include "wsearch/extract.h"
 
@@ -27,6 +28,8 @@ typedef struct ws_docbuild {
     ws_termgen *tg;           /* made at the first document */
     ws_termlist terms;        /* reused from text to text */
     ws_docmsg_builder mb;
+    ws_buf rec; /* the part's record, reused */
+    int nopos;  /* terms of this text without positions (a later part) */
 } ws_docbuild;
 
 void ws_docbuild_init(ws_docbuild *b, ws_analyzer *an, const ws_compounds *dict);

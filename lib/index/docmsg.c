@@ -366,8 +366,17 @@ void ws_docmsg_free(ws_docmsg *m)
     free(m);
 }
 
+/* Where the parts of a message have got to: part i of n must start its
+ * text where part i - 1 ended, or 2 bytes later (the "\n\n" between two
+ * passages), and all of them hold no more text than one file may. */
+typedef struct part_walk {
+    uint32_t i, n;
+    uint64_t end; /* where the previous part's text ended in the whole */
+} part_walk;
+
 /* The stored record: opened and checked as the searcher will read it. */
-static const char *check_record(const char *data, size_t len, const ws_docmsg_expect *want)
+static const char *check_record(const char *data, size_t len, const ws_docmsg_expect *want,
+                                part_walk *pw)
 {
     ws_record rec;
     ws_error rerr;
@@ -378,6 +387,20 @@ static const char *check_record(const char *data, size_t len, const ws_docmsg_ex
         why = "string is not clean UTF-8";
     else
         why = ws_record_check_sent(&rec, want->type, want->max_text, want->path);
+    if (!why && (rec.part != pw->i || rec.nparts != pw->n))
+        why = "parts out of order";
+    if (!why && pw->i && rec.text_off != pw->end && rec.text_off != pw->end + 2)
+        why = "parts do not join into the text";
+    if (!why && pw->i == 0 && rec.text_off != 0)
+        why = "parts do not join into the text";
+    pw->end = (uint64_t)rec.text_off + rec.text_len;
+    if (!why && pw->end > (uint64_t)want->max_text + 2)
+        why = "more text than max_text";
+    /* what only the whole document needs is in its first part */
+    if (!why && pw->i &&
+        (rec.nlist[WS_LIST_LINKS] || rec.nlist[WS_LIST_TAGS] || rec.nlist[WS_LIST_SPEAKERS] ||
+         rec.str[WS_FIELD_DESCRIPTION]))
+        why = "document fields in a later part";
     ws_record_free(&rec);
     return why;
 }
@@ -393,7 +416,7 @@ static const char *read_values(reader *r, ws_docmsg_doc *d)
         if (r->why)
             break;
         /* the signature says when the writer saw the file: its own */
-        if (slot > 255 || slot == WS_SLOT_SIGNATURE)
+        if (slot > 255 || slot == WS_SLOT_SIGNATURE || slot == WS_SLOT_KEY)
             return "value slot not allowed";
         if (len > WS_DOCMSG_VALUE_MAX)
             return "value longer than allowed";
@@ -424,7 +447,7 @@ static const char *scan_terms(reader *r, uint32_t n, size_t *npos)
             break;
         if (!len || len > WS_DOCMSG_TERM_MAX || memchr(t, '\0', len))
             return "term of a bad length";
-        if (t[0] == WS_PFX_ID[0])
+        if (t[0] == WS_PFX_ID[0] || (len == strlen(WS_PFX_HEAD) && !memcmp(t, WS_PFX_HEAD, len)))
             return "unique id term from a worker";
         if (!path_term(t, len) && !ws_utf8_valid((const char *)t, len))
             return "term is not UTF-8";
@@ -460,14 +483,15 @@ static void fill_terms(reader *r, ws_docmsg_doc *d)
     }
 }
 
-static const char *read_doc(reader *r, ws_docmsg_doc *d, const ws_docmsg_expect *want)
+static const char *read_doc(reader *r, ws_docmsg_doc *d, const ws_docmsg_expect *want,
+                            part_walk *pw)
 {
     uint32_t dl = get_u32(r);
     d->data = get_bytes(r, dl);
     d->data_len = dl;
     if (r->why)
         return r->why;
-    const char *why = check_record(d->data, dl, want);
+    const char *why = check_record(d->data, dl, want, pw);
     if (!why)
         why = read_values(r, d);
     uint32_t n = why ? 0 : get_u32(r);
@@ -529,8 +553,10 @@ static const char *read_msg(reader *r, ws_docmsg *m, const ws_docmsg_expect *wan
         return "out of memory";
     m->ndocs = n;
     const char *why = NULL;
+    part_walk pw = {0, n, 0};
     for (uint32_t i = 0; i < n && !why; i++) {
-        why = read_doc(r, &m->docs[i], want);
+        pw.i = i;
+        why = read_doc(r, &m->docs[i], want, &pw);
         m->nterms += m->docs[i].nterms;
     }
     if (!why)

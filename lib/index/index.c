@@ -440,24 +440,40 @@ static void report_notes(ws_index *ix, walk_ctx *w, const file_entry *f, const w
         ocr_used(ix, w, f, m);
 }
 
-/* One ready document as a Xapian document: the worker's terms, values and
- * record, and what only the writer may say: the unique id and signature. */
-static int make_xdoc(const file_entry *f, const ws_docmsg_doc *d, const char *idterm, ws_xdoc **out,
-                     ws_error *err)
+/* One ready document (a part of f) as a Xapian document: the worker's
+ * terms, values and record, and what only the writer may say: the unique
+ * id (on every part, so replacing or deleting the file takes all of
+ * them), the file's key (one hit per file; facet values behind it, see
+ * schema.h) and, on part 0, the head term and the signature. */
+static int make_xdoc(const file_entry *f, const ws_docmsg_doc *d, const char *idterm, int head,
+                     ws_xdoc **out, ws_error *err)
 {
     ws_xdoc *doc = NULL;
-    char sig[64];
+    char sig[64], key[WS_DOC_KEY_LEN], fv[WS_DOC_KEY_LEN + 512];
     file_signature(f, sig);
+    ws_schema_doc_key(f->path, key);
     int rc = ws_xdoc_new(&doc, err);
     if (rc == WS_OK)
         rc = ws_xdoc_add_terms(doc, d->terms, d->nterms, err);
-    for (unsigned i = 0; rc == WS_OK && i < d->nvalues; i++)
-        rc = ws_xdoc_set_value(doc, d->values[i].slot, d->values[i].data, d->values[i].len, err);
+    for (unsigned i = 0; rc == WS_OK && i < d->nvalues; i++) {
+        const ws_docmsg_value *v = &d->values[i];
+        if (ws_schema_is_facet_slot(v->slot) && v->len <= sizeof fv - WS_DOC_KEY_LEN) {
+            memcpy(fv, key, WS_DOC_KEY_LEN);
+            memcpy(fv + WS_DOC_KEY_LEN, v->data, v->len);
+            rc = ws_xdoc_set_value(doc, v->slot, fv, WS_DOC_KEY_LEN + v->len, err);
+        } else if (!ws_schema_is_facet_slot(v->slot)) {
+            rc = ws_xdoc_set_value(doc, v->slot, v->data, v->len, err);
+        } /* a facet value longer than any field may be is left out */
+    }
     if (rc == WS_OK)
         rc = ws_xdoc_set_data(doc, d->data, d->data_len, err);
     if (rc == WS_OK)
         rc = ws_xdoc_add_boolean_term(doc, idterm, err);
     if (rc == WS_OK)
+        rc = ws_xdoc_set_value(doc, WS_SLOT_KEY, key, WS_DOC_KEY_LEN, err);
+    if (rc == WS_OK && head)
+        rc = ws_xdoc_add_boolean_term(doc, WS_PFX_HEAD, err);
+    if (rc == WS_OK && head)
         rc = ws_xdoc_set_value(doc, WS_SLOT_SIGNATURE, sig, strlen(sig), err);
     if (rc != WS_OK) {
         ws_xdoc_free(doc);
@@ -471,33 +487,36 @@ static int make_xdoc(const file_entry *f, const ws_docmsg_doc *d, const char *id
  * writer's posting changes per term entry (Xapian's maps), roughly. */
 #define TERM_ENTRY_BYTES 96
 
-/* Write the ready document of a changed file (m is consumed).
- * Only index write errors are returned. */
+/* Write the ready documents of a changed file (m is consumed): part 0
+ * replaces every part the file had (they all carry its unique id, and
+ * Xapian keeps the lowest document id for the first part), the others are
+ * added after it.  Only index write errors are returned. */
 int ws_ix_write_file(ws_index *ix, walk_ctx *w, const file_entry *f, uint32_t docid, ws_docmsg *m,
                      ws_error *err)
 {
     char idterm[WS_MAX_IDTERM + 1];
     ws_schema_idterm(f->path, idterm);
     report_notes(ix, w, f, m);
-    ws_error xerr;
-    ws_error_clear(&xerr);
-    ws_xdoc *doc = NULL;
     int rc = WS_OK;
-    if (m->ndocs != 1) /* a document per passage is issue 13's writer */
-        rc = ws_error_set(&xerr, WS_EINTERNAL, "%zu documents for one file", m->ndocs);
-    else
-        rc = make_xdoc(f, &m->docs[0], idterm, &doc, &xerr);
-    if (rc == WS_ENOMEM || rc == WS_EINTERNAL || rc == WS_EINVAL) {
-        report(w, WS_INDEX_EV_FAILED, f->path, xerr.msg, 0, 0);
-        w->stats->failed++;
-        ws_docmsg_free(m);
-        return WS_OK;
+    for (size_t k = 0; rc == WS_OK && k < m->ndocs; k++) {
+        ws_error xerr;
+        ws_error_clear(&xerr);
+        ws_xdoc *doc = NULL;
+        rc = make_xdoc(f, &m->docs[k], idterm, k == 0, &doc, &xerr);
+        if (rc == WS_ENOMEM || rc == WS_EINTERNAL || rc == WS_EINVAL) {
+            /* parts already written stay until the next run rewrites the file */
+            report(w, WS_INDEX_EV_FAILED, f->path, xerr.msg, 0, 0);
+            w->stats->failed++;
+            ws_docmsg_free(m);
+            return k ? ws_xdb_delete_by_term(ix->db, idterm, err) : WS_OK;
+        }
+        if (rc == WS_OK)
+            rc = k == 0 ? ws_xdb_replace_by_term(ix->db, idterm, doc, NULL, err)
+                        : ws_xdb_add_document(ix->db, doc, NULL, err);
+        else
+            ws_error_set(err, rc, "%s", xerr.msg);
+        ws_xdoc_free(doc);
     }
-    if (rc == WS_OK)
-        rc = ws_xdb_replace_by_term(ix->db, idterm, doc, NULL, err);
-    else
-        ws_error_set(err, rc, "%s", xerr.msg);
-    ws_xdoc_free(doc);
     if (rc == WS_OK) {
         ws_spell_add(ix->spell, m);
         if (docid)
@@ -578,7 +597,7 @@ int ws_index_update(ws_index *ix, const char *const *roots, size_t nroots,
         rc = ws_ix_maybe_commit(ix, &w, 1, stats->files, stats->files, err);
     }
     if (rc == WS_OK)
-        rc = ws_xdb_doccount(ix->db, &stats->doccount, err);
+        rc = ws_xdb_termfreq(ix->db, WS_PFX_HEAD, &stats->doccount, err); /* files */
     if (rc == WS_OK && missing) {
         /* the other roots are indexed and committed; this one is a typo */
         rc = ws_error_set(err, WS_ENOTFOUND, "%s: %s", missing, strerror(ENOENT));

@@ -59,9 +59,21 @@ static void put_list(ws_buf *b, char *const *v, size_t n)
         put_cstr(b, v[i]);
 }
 
-int ws_record_append(ws_buf *b, const ws_extracted *x, const char *path, const char *title)
+/* Piece k of a part: passage i's bytes [*s, *e). */
+static void piece(const ws_extracted *x, const ws_record_part *pt, size_t i, size_t *s, size_t *e)
+{
+    *s = i == pt->first ? pt->first_start : 0;
+    *e = i == pt->last ? pt->last_end : x->passages[i].text_len;
+}
+
+int ws_record_append_part(ws_buf *b, const ws_extracted *x, const char *path, const char *title,
+                          const ws_record_part *pt)
 {
     size_t at = b->len;
+    int head = pt->part == 0;
+    size_t np = x->npassages ? pt->last - pt->first + 1 : 0;
+    if (x->npassages && (pt->last >= x->npassages || pt->first > pt->last))
+        return WS_EINVAL;
     ws_buf_append(b, magic, 3);
     ws_buf_putc(b, (char)WS_RECORD_VERSION);
     ws_buf_putc(b, (char)(unsigned char)x->type);
@@ -70,36 +82,57 @@ int ws_record_append(ws_buf *b, const ws_extracted *x, const char *path, const c
     ws_buf_putc(b, 0);
     put_u32(b, 0); /* meta_len, patched below */
     size_t meta = b->len;
-    /* an empty field is stored as absent, as the JSON records did */
+    /* an empty field is stored as absent, as the JSON records did; what
+     * only the whole document needs (not a hit's line) is in part 0 */
     put_field(b, path);
     put_field(b, title ? title : x->title);
     put_field(b, x->date);
-    put_field(b, x->description);
-    put_field(b, x->organisation);
-    put_field(b, x->event);
-    put_list(b, x->speakers, x->nspeakers);
-    put_list(b, x->tags, x->ntags);
-    put_list(b, x->links, x->nlinks);
-    put_u32(b, (uint32_t)x->npassages);
+    put_field(b, head ? x->description : NULL);
+    put_field(b, head ? x->organisation : NULL);
+    put_field(b, head ? x->event : NULL);
+    put_list(b, x->speakers, head ? x->nspeakers : 0);
+    put_list(b, x->tags, head ? x->ntags : 0);
+    put_list(b, x->links, head ? x->nlinks : 0);
+    put_u32(b, (uint32_t)np);
     size_t off = 0;
-    for (size_t i = 0; i < x->npassages; i++) {
+    for (size_t i = pt->first; np && i <= pt->last; i++) {
         const ws_passage *p = &x->passages[i];
+        size_t s, e;
+        piece(x, pt, i, &s, &e);
         put_u32(b, (uint32_t)p->kind | (p->ocr ? 0x100u : 0)); /* bit 8: recognised text */
         put_u32(b, p->number);
         put_u32(b, (uint32_t)off);
-        put_u32(b, (uint32_t)(off + p->text_len));
+        put_u32(b, (uint32_t)(off + e - s));
         put_cstr(b, p->heading);
-        off += p->text_len + 2; /* passages are joined by "\n\n" */
+        off += e - s + 2; /* pieces are joined by "\n\n" */
     }
-    if (b->oom || b->len - meta > UINT32_MAX || x->text_len > WS_RECORD_TEXT_MAX)
+    put_u32(b, pt->part);
+    put_u32(b, pt->nparts);
+    put_u32(b, (uint32_t)pt->text_off);
+    size_t text_len = np ? off - 2 : 0;
+    if (b->oom || b->len - meta > UINT32_MAX || text_len > WS_RECORD_TEXT_MAX ||
+        pt->text_off > WS_RECORD_TEXT_MAX)
         return b->oom ? WS_ENOMEM : WS_ETOOBIG;
     uint32_t ml = (uint32_t)(b->len - meta);
     for (int k = 0; k < 4; k++)
         b->data[at + 8 + (size_t)k] = (char)((ml >> (8 * k)) & 0xff);
-    put_u32(b, (uint32_t)x->text_len);
-    ws_buf_append(b, x->text ? x->text : "", x->text_len);
+    put_u32(b, (uint32_t)text_len);
+    for (size_t i = pt->first; np && i <= pt->last; i++) {
+        size_t s, e;
+        piece(x, pt, i, &s, &e);
+        if (i != pt->first)
+            ws_buf_append(b, "\n\n", 2);
+        ws_buf_append(b, x->passages[i].text + s, e - s);
+    }
     ws_buf_putc(b, '\0');
     return b->oom ? WS_ENOMEM : WS_OK;
+}
+
+int ws_record_append(ws_buf *b, const ws_extracted *x, const char *path, const char *title)
+{
+    size_t last = x->npassages ? x->npassages - 1 : 0;
+    ws_record_part whole = {0, 1, 0, 0, last, x->npassages ? x->passages[last].text_len : 0, 0};
+    return ws_record_append_part(b, x, path, title, &whole);
 }
 
 int ws_record_encode(const ws_extracted *x, const char *path, const char *title, char **out,
@@ -297,6 +330,11 @@ int ws_record_open(ws_record *rec, const char *buf, size_t len, ws_error *err)
         read_lists(&r, rec);
     if (!r.why)
         read_passages(&r, rec, text_len);
+    if (!r.why && get_u32(&r, &rec->part) && get_u32(&r, &rec->nparts) &&
+        get_u32(&r, &rec->text_off) &&
+        (rec->part >= rec->nparts || rec->nparts > WS_RECORD_MAX_PARTS ||
+         rec->text_off > WS_RECORD_TEXT_MAX))
+        r.why = "part number out of range";
     if (!r.why && r.left)
         r.why = "trailing bytes in the metadata";
     if (r.why) {

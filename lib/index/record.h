@@ -13,7 +13,8 @@
  *                           organisation, event;
  *                           3 lists (speakers, tags, links): u32 n, n x str;
  *                           u32 npassages, each: u32 kind | ocr << 8,
- *                           u32 number, u32 start, u32 end, str heading
+ *                           u32 number, u32 start, u32 end, str heading;
+ *                           u32 part, u32 nparts, u32 text_off
  *   text:                   u32 text_len, the bytes, '\0'
  *   str: u32 length (0xffffffff: absent), the bytes, '\0'
  * Every string is NUL-terminated inside the buffer, so a decoded field is a
@@ -26,8 +27,15 @@
  * never a crash.  The text itself is checked only by ws_record_check_text
  * (the parent does it for what a worker sends) or per passage slice.
  *
- * Issue 13 stores passages on their own: the passage table and
- * ws_record_passage_text are the API that step keeps.
+ * A document is stored as parts (docbuild.c): each part is one Xapian
+ * document whose record holds the part's text only (a few KB: whole
+ * passages, or a piece of a long one) with its own passage table, the
+ * fields a hit shows (path, title, date, type), its number, the number of
+ * parts and where its text starts in the whole text.  The fields only the
+ * whole document needs (description, organisation, event, speakers, tags,
+ * links) are in part 0.  The whole text is the parts' texts in order,
+ * joined by "\n\n" where the gap between two parts' offsets is 2 (they
+ * meet between passages) and by nothing where it is 0 (a passage cut).
  */
 #ifndef WS_RECORD_H
 #define WS_RECORD_H
@@ -40,7 +48,7 @@
 #include "wsearch/extract.h"
 #include "wsearch/search.h"
 
-#define WS_RECORD_VERSION 1
+#define WS_RECORD_VERSION 2  /* 2: a record per part of a document */
 #define WS_RECORD_HEADER  12 /* magic + version, type, flags, meta_len */
 /* Bounds a decoder enforces whatever the caller's limits (extract_int.h). */
 #define WS_RECORD_PATH_MAX     4096
@@ -50,6 +58,7 @@
 #define WS_RECORD_MAX_LINKS    10000
 #define WS_RECORD_MAX_PASSAGES 65536
 #define WS_RECORD_TEXT_MAX     ((size_t)1 << 30)
+#define WS_RECORD_MAX_PARTS    ((uint32_t)1 << 20)
 
 /* Fields and lists are indexed by ws_doc_field / ws_doc_list
  * (wsearch/search.h); a passage is a ws_document_passage. */
@@ -68,10 +77,28 @@ typedef struct ws_record {
     size_t npassages;
     const char *text; /* into the buffer, NUL-terminated; not checked */
     size_t text_len;
+    uint32_t part, nparts; /* this part's number, 0 .. nparts - 1 */
+    uint32_t text_off;     /* where its text starts in the whole text */
 } ws_record;
 
-/* What the encoder stores: the extracted record under the given path and
- * title (either may be NULL; title NULL stores x->title). */
+/* Which stretch of an extracted file a part holds: from byte first_start
+ * of passage first to byte last_end of passage last (exclusive), the
+ * passages between whole; ignored for a file without passages. */
+typedef struct ws_record_part {
+    uint32_t part, nparts;
+    size_t first, first_start;
+    size_t last, last_end;
+    size_t text_off;
+} ws_record_part;
+
+/* Part pt of x, appended to b: WS_ENOMEM, WS_ETOOBIG, WS_EINVAL (a range
+ * outside x's passages). */
+int ws_record_append_part(ws_buf *b, const ws_extracted *x, const char *path, const char *title,
+                          const ws_record_part *pt);
+
+/* What the encoder stores: the extracted record whole, as one part, under
+ * the given path and title (either may be NULL; title NULL stores
+ * x->title). */
 int ws_record_encode(const ws_extracted *x, const char *path, const char *title, char **out,
                      size_t *len, ws_error *err);
 /* The same, appended to b (for the worker's message). */

@@ -74,6 +74,19 @@ void ws_schema_idterm(const char *path, char *out)
     snprintf(out + pl + keep, 18, "#%016llx", (unsigned long long)h);
 }
 
+int ws_schema_is_facet_slot(unsigned slot)
+{
+    return slot == WS_SLOT_TYPE || slot == WS_SLOT_ORG || slot == WS_SLOT_EVENT ||
+           slot == WS_SLOT_SPEAKERS || slot == WS_SLOT_YEAR;
+}
+
+void ws_schema_doc_key(const char *path, char out[WS_DOC_KEY_LEN])
+{
+    uint64_t h = ws_fnv1a(path, strlen(path));
+    for (int i = 0; i < WS_DOC_KEY_LEN; i++)
+        out[i] = (char)((h >> (8 * i)) & 0xff);
+}
+
 void ws_version(ws_version_info *out)
 {
     out->wsearch = WS_VERSION;

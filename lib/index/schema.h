@@ -11,7 +11,7 @@
 #include <stddef.h>
 
 /* Schema version: bump when the layout below changes incompatibly. */
-#define WS_SCHEMA_VERSION "3" /* 3: binary records (index/record.h) */
+#define WS_SCHEMA_VERSION "4" /* 3: binary records; 4: a Xapian document per part */
 
 /* Metadata keys. */
 #define WS_META_SCHEMA   "wsearch.schema"
@@ -28,6 +28,7 @@
 #define WS_PFX_YEAR    "Y"  /* YYYY (boolean) */
 #define WS_PFX_MONTH   "M"  /* YYYYMM (boolean) */
 #define WS_PFX_DATE    "D"  /* YYYYMMDD (boolean) */
+#define WS_PFX_HEAD    "XH" /* on a file's first part only: counts files (boolean) */
 #define WS_PFX_STEM    "Z"  /* stemmed form; "Z" + field prefix + stem */
 #define WS_PFX_EXACT   "E"  /* exact spelling, see ws_exact_term in analysis/analysis.h */
 /* Synonym-table keys that the query parser never looks up itself: */
@@ -44,8 +45,16 @@ enum {
     WS_SLOT_ORG = 3,       /* organisation as written (facet) */
     WS_SLOT_EVENT = 4,     /* event as written (facet) */
     WS_SLOT_SPEAKERS = 5,  /* speakers as written, joined by WS_XFACET_SEP (facet) */
-    WS_SLOT_YEAR = 6       /* YYYY (facet) */
+    WS_SLOT_YEAR = 6,      /* YYYY (facet) */
+    WS_SLOT_KEY = 7        /* the file's key (ws_schema_doc_key): one hit per file */
 };
+
+/* Facet values are stored behind the file's key, so a match spy that sees
+ * several parts of a file counts the file once (search.c). */
+#define WS_DOC_KEY_LEN 8
+int ws_schema_is_facet_slot(unsigned slot);
+/* The key of the file at path: 8 bytes of a 64-bit FNV-1a hash of it. */
+void ws_schema_doc_key(const char *path, char out[WS_DOC_KEY_LEN]);
 
 /* Word positions: the title comes first, each passage starts on a multiple
  * of this gap so phrases never match across a boundary. */

@@ -42,7 +42,11 @@
 #include "index/schema.h"
 
 /* A title word weighs as much again as a body word of the same rarity:
- * BM25's defaults inside a field, the field counted once more. */
+ * the weight BM25 gives a word once in a part of average length, the
+ * field counted once more.  A constant, not BM25 over the title terms:
+ * every part of a file carries its title (docbuild.c), and BM25 would
+ * weigh it by the part's length, making a file's shortest part its best
+ * whatever its text holds. */
 #define WS_TITLE_WEIGHT 1.0
 /* A compound's parts found apart weigh half the whole word: they often
  * mean it (Bewerber um Einbürgerung), not always (Einbürgerung ...
@@ -150,6 +154,41 @@ static int apart_query(ws_searcher *s, const char *apart, ws_xquery **out, ws_er
     return rc;
 }
 
+typedef struct rarest {
+    ws_xdb *db;
+    uint32_t freq; /* of the commonest term: the weight is the lowest */
+    int rc;
+    ws_error *err;
+} rarest;
+
+static int take_freq(void *vctx, const char *term, size_t len, uint32_t freq)
+{
+    rarest *r = vctx;
+    (void)len;
+    (void)freq;
+    uint32_t n = 0;
+    r->rc = ws_xdb_termfreq(r->db, term, &n, r->err);
+    if (n > r->freq)
+        r->freq = n;
+    return r->rc != WS_OK;
+}
+
+/* The title terms of a unit at a constant weight: BM25's idf of them. */
+static int title_weight(ws_searcher *s, const ws_xquery *title, ws_xquery **out, ws_error *err)
+{
+    rarest r = {s->db, 0, WS_OK, err};
+    uint32_t parts = 0;
+    int rc = ws_xquery_terms(title, take_freq, &r, err);
+    if (rc == WS_OK)
+        rc = r.rc;
+    if (rc == WS_OK)
+        rc = ws_xdb_doccount(s->db, &parts, err);
+    if (rc != WS_OK)
+        return rc;
+    double idf = log(((double)parts - r.freq + 0.5) / (r.freq + 0.5));
+    return ws_xquery_constant(out, title, WS_TITLE_WEIGHT * (idf > 0.05 ? idf : 0.05), err);
+}
+
 /* A unit as it is ranked: as parsed, and for a plain word also its title
  * terms and its compound parts (see the top).  *title: the title terms.
  * Glued words apart (Deutsch-Kurse: Deutsch ... Kurse) rank the unit but
@@ -174,7 +213,7 @@ static int unit_query(ws_searcher *s, const ws_qunit *u, const ws_xquery *parsed
     if (rc == WS_OK && u->word[0])
         rc = field_word(s, WS_PFX_TITLE, u->word, title, err);
     if (rc == WS_OK && *title)
-        rc = ws_xquery_scale(&scaled, *title, WS_TITLE_WEIGHT, err);
+        rc = title_weight(s, *title, &scaled, err);
     if (rc == WS_OK)
         rc = fold_in(out, WS_XOP_OR, scaled, err);
     if (rc == WS_OK && u->word[0])

@@ -20,6 +20,7 @@
 #include "search/metacache.h"
 #include "search/related.h"
 #include "search/searcher.h"
+#include "util/text.h"
 
 /* Only this much of a text is analysed when its terms cannot be located. */
 #define WS_SNIPPET_SCAN ((size_t)4 << 20)
@@ -68,8 +69,10 @@ static int related_add_term(ws_searcher *s, related_ids *r, const char *prefix, 
     if (rc != WS_OK || !freq)
         return rc;
     /* the first few are all a hit names (self among them, perhaps), not
-     * the hundreds of pages that link to a manual's index */
-    rc = ws_xdb_postings_upto(s->db, term, WS_RELATED_MAX + 1, &ids, &n, err);
+     * the hundreds of pages that link to a manual's index; a unique id is
+     * on every part of its file, and the first is the file's (part 0) */
+    size_t max = strcmp(prefix, WS_PFX_ID) ? WS_RELATED_MAX + 1 : 1;
+    rc = ws_xdb_postings_upto(s->db, term, max, &ids, &n, err);
     for (size_t i = 0; rc == WS_OK && i < n && r->n < WS_RELATED_MAX; i++) {
         size_t k = 0;
         while (k < r->n && r->id[k] != ids[i])
@@ -112,6 +115,30 @@ static int find_related(ws_searcher *s, const ws_hit *h, const ws_record *rec, r
     return rc;
 }
 
+/* Part 0 of the file whose part the hit is: its document id (the lowest
+ * of the file's unique id, see index.c) and record, for the links and
+ * for leaving the file itself out of its related documents. */
+static int first_part(ws_searcher *s, const char *path, uint32_t *id, char **data, ws_record *rec,
+                      ws_error *err)
+{
+    char idterm[WS_MAX_IDTERM + 1];
+    uint32_t *ids = NULL;
+    size_t n = 0;
+    ws_xdoc *doc = NULL;
+    ws_schema_idterm(path, idterm);
+    *id = 0;
+    int rc = ws_xdb_postings_upto(s->db, idterm, 1, &ids, &n, err);
+    if (rc == WS_OK && n)
+        *id = ids[0];
+    free(ids);
+    if (rc == WS_OK && *id)
+        rc = ws_xdb_get_document(s->db, *id, &doc, err);
+    if (rc == WS_OK && doc)
+        rc = open_record(doc, *id, data, rec, err);
+    ws_xdoc_free(doc);
+    return rc;
+}
+
 static int fill_related(ws_searcher *s, ws_hit *h, const ws_record *rec, ws_error *err)
 {
     related_ids r = {{0}, 0, h->docid};
@@ -120,10 +147,20 @@ static int fill_related(ws_searcher *s, ws_hit *h, const ws_record *rec, ws_erro
         return WS_OK;
     /* the same hit for another query of this revision: the same ids */
     int known = ws_metacache_get_related(s->meta, h->docid, r.id, WS_RELATED_MAX);
-    if (known >= 0)
+    if (known >= 0) {
         r.n = (size_t)known;
-    else
+    } else if (rec->part == 0) {
         rc = find_related(s, h, rec, &r, err);
+    } else { /* the file's links and its own id are with its first part */
+        char *data = NULL;
+        ws_record head;
+        memset(&head, 0, sizeof head);
+        rc = first_part(s, h->path, &r.self, &data, &head, err);
+        if (rc == WS_OK)
+            rc = find_related(s, h, &head, &r, err);
+        ws_record_free(&head);
+        free(data);
+    }
     if (rc != WS_OK || !r.n)
         return rc;
     h->related = calloc(r.n, sizeof *h->related);
@@ -276,10 +313,88 @@ void ws_results_free(ws_results *r)
 
 /* ---- stored documents ---------------------------------------------------- */
 
+/* A file stored as several parts is put together again: the text from
+ * the parts' texts at their offsets ("\n\n" where two parts meet between
+ * passages), the passages in order, a passage cut across parts as one;
+ * the fields are part 0's.  A file of one part is its record. */
 struct ws_document {
-    char *data; /* the stored bytes; rec points into them */
+    char *data; /* part 0's stored bytes; rec points into them */
     ws_record rec;
+    size_t nparts; /* the later parts, kept for their headings */
+    char **pdata;
+    ws_record *prec;
+    char *text; /* put together, or NULL for one part */
+    size_t text_len;
+    ws_document_passage *passages;
+    size_t npassages;
 };
+
+/* Parts 1 .. n-1 of d's file, read and joined to part 0. */
+static int join_parts(ws_searcher *s, ws_document *d, ws_error *err)
+{
+    char idterm[WS_MAX_IDTERM + 1];
+    uint32_t *ids = NULL;
+    size_t n = 0, want = d->rec.nparts, total = 0;
+    ws_schema_idterm(d->rec.str[WS_FIELD_PATH] ? d->rec.str[WS_FIELD_PATH] : "", idterm);
+    int rc = ws_xdb_postings_upto(s->db, idterm, want + 1, &ids, &n, err);
+    if (rc == WS_OK && n != want)
+        rc = ws_error_set(err, WS_ECORRUPT, "document of %zu parts has %zu", want, n);
+    if (rc == WS_OK && (!(d->pdata = calloc(want, sizeof *d->pdata)) ||
+                        !(d->prec = calloc(want, sizeof *d->prec))))
+        rc = ws_error_set(err, WS_ENOMEM, "out of memory");
+    /* postings ascend by document id and part 0 has the lowest (index.c);
+     * the parts after it were added in order */
+    for (size_t k = 1; rc == WS_OK && k < want; k++) {
+        ws_xdoc *x = NULL;
+        rc = ws_xdb_get_document(s->db, ids[k], &x, err);
+        if (rc == WS_OK)
+            rc = open_record(x, ids[k], &d->pdata[k], &d->prec[k], err);
+        d->nparts = k + 1;
+        ws_xdoc_free(x);
+        const ws_record *p = &d->prec[k];
+        if (rc == WS_OK && p->part != k)
+            rc = ws_error_set(err, WS_ECORRUPT, "document %u: part %u where %zu belongs", ids[k],
+                              p->part, k);
+    }
+    free(ids);
+    if (rc != WS_OK)
+        return rc;
+    d->prec[0] = d->rec; /* a view: freed as d->rec */
+    size_t np = 0;
+    for (size_t k = 0; k < want; k++) {
+        const ws_record *p = &d->prec[k];
+        size_t end = k ? (size_t)d->prec[k - 1].text_off + d->prec[k - 1].text_len : 0;
+        if (p->text_off < end || p->text_off > end + 2 || (!k && p->text_off))
+            return ws_error_set(err, WS_ECORRUPT, "part %zu does not join the text", k);
+        total = (size_t)p->text_off + p->text_len;
+        np += p->npassages;
+    }
+    d->text = malloc(total + 1);
+    d->passages = calloc(np ? np : 1, sizeof *d->passages);
+    if (!d->text || !d->passages)
+        return ws_error_set(err, WS_ENOMEM, "out of memory");
+    for (size_t k = 0; k < want; k++) {
+        const ws_record *p = &d->prec[k];
+        size_t end = k ? (size_t)d->prec[k - 1].text_off + d->prec[k - 1].text_len : 0;
+        if (p->text_off == end + 2)
+            memcpy(d->text + end, "\n\n", 2);
+        memcpy(d->text + p->text_off, p->text, p->text_len);
+        for (size_t j = 0; j < p->npassages; j++) {
+            const ws_record_passage *q = &p->passages[j];
+            if (j == 0 && k && p->text_off == end && d->npassages) {
+                d->passages[d->npassages - 1].end = p->text_off + q->end; /* cut passage */
+                continue;
+            }
+            ws_document_passage *o = &d->passages[d->npassages++];
+            *o = *q;
+            o->start += p->text_off;
+            o->end += p->text_off;
+        }
+    }
+    d->text[total] = '\0';
+    d->text_len = total;
+    return WS_OK;
+}
 
 int ws_searcher_document(ws_searcher *s, uint32_t docid, ws_document **out, ws_error *err)
 {
@@ -296,6 +411,25 @@ int ws_searcher_document(ws_searcher *s, uint32_t docid, ws_document **out, ws_e
     if (rc == WS_OK)
         rc = open_record(x, docid, &d->data, &d->rec, err);
     ws_xdoc_free(x);
+    /* any part's id names its file: start from part 0 */
+    if (rc == WS_OK && d->rec.part != 0 && d->rec.str[WS_FIELD_PATH]) {
+        uint32_t id0 = 0;
+        char *data = NULL;
+        ws_record head;
+        memset(&head, 0, sizeof head);
+        rc = first_part(s, d->rec.str[WS_FIELD_PATH], &id0, &data, &head, err);
+        if (rc == WS_OK && head.buf) {
+            ws_record_free(&d->rec);
+            free(d->data);
+            d->rec = head;
+            d->data = data;
+        } else {
+            ws_record_free(&head);
+            free(data);
+        }
+    }
+    if (rc == WS_OK && d->rec.nparts > 1)
+        rc = join_parts(s, d, err);
     if (rc != WS_OK) {
         ws_document_free(d);
         return rc;
@@ -308,6 +442,14 @@ void ws_document_free(ws_document *d)
 {
     if (!d)
         return;
+    for (size_t k = 1; k < d->nparts; k++) {
+        ws_record_free(&d->prec[k]);
+        free(d->pdata[k]);
+    }
+    free(d->prec);
+    free(d->pdata);
+    free(d->text);
+    free(d->passages);
     ws_record_free(&d->rec);
     free(d->data);
     free(d);
@@ -335,8 +477,8 @@ size_t ws_document_list(const ws_document *d, ws_doc_list l, const char *const *
 
 size_t ws_document_passages(const ws_document *d, const ws_document_passage **out)
 {
-    *out = d->rec.passages;
-    return d->rec.npassages;
+    *out = d->text ? d->passages : d->rec.passages;
+    return d->text ? d->npassages : d->rec.npassages;
 }
 
 const char *ws_document_text(const ws_document *d, size_t *len)
@@ -344,6 +486,13 @@ const char *ws_document_text(const ws_document *d, size_t *len)
     ws_error e;
     if (len)
         *len = 0;
+    if (d->text) { /* put together from checked parts? check it whole */
+        if (memchr(d->text, '\0', d->text_len) || !ws_utf8_valid(d->text, d->text_len))
+            return NULL;
+        if (len)
+            *len = d->text_len;
+        return d->text;
+    }
     /* checked here, not when opened: /file needs only the path */
     if (ws_record_check_text(&d->rec, &e) != WS_OK)
         return NULL;

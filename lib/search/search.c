@@ -127,7 +127,8 @@ int ws_searcher_reopen(ws_searcher *s, ws_error *err)
 
 int ws_searcher_doccount(ws_searcher *s, uint32_t *out, ws_error *err)
 {
-    return ws_xdb_doccount(s->db, out, err);
+    /* files, not the parts they are stored as */
+    return ws_xdb_termfreq(s->db, WS_PFX_HEAD, out, err);
 }
 
 int ws_searcher_revision(ws_searcher *s, uint64_t *out, ws_error *err)
@@ -893,14 +894,19 @@ static int prepare_enquire(ws_searcher *s, ws_xquery *q, const ws_search_options
          * index (the results then say they are estimates). */
         *check = WS_SEARCH_FACET_CHECK;
         for (size_t k = 0; rc == WS_OK && k < NFACETS; k++) {
-            facet_idx[k] =
-                ws_xenquire_add_facet(*enq, facet_slots[k].slot, facet_slots[k].multi, err);
+            facet_idx[k] = ws_xenquire_add_facet(*enq, facet_slots[k].slot, facet_slots[k].multi,
+                                                 WS_DOC_KEY_LEN, err);
             if (facet_idx[k] < 0)
                 rc = facet_idx[k];
         }
     }
     if (rc == WS_OK)
         rc = ws_xenquire_set_query(*enq, q, err);
+    /* A file is stored as parts (docbuild.c): one hit per file, its best
+     * part, and totals that count files.  Xapian's collapse key works
+     * on remote shards too (a KeyMaker would not). */
+    if (rc == WS_OK)
+        rc = ws_xenquire_collapse(*enq, WS_SLOT_KEY, err);
     if (rc == WS_OK && o->sort != WS_SORT_RELEVANCE)
         rc = ws_xenquire_sort_by_value(*enq, WS_SLOT_DATE, o->sort == WS_SORT_DATE_DESC, err);
     if (rc == WS_OK && o->time_limit > 0)
@@ -992,10 +998,20 @@ static int run_once(ws_searcher *s, const ws_query *pq, const char *rewritten, c
     if (rc == WS_OK && o->facet_values)
         rc = fill_facets(enq, facet_idx, o, r, err);
     if (rc == WS_OK)
-        r->estimate = !ws_xmset_exact(ms) ||
-                      (o->facet_values && ws_xenquire_facet_seen(enq) < ws_xmset_estimated(ms));
-    if (rc == WS_OK)
         rc = fill_hits(s, enq, ms, o, r, err);
+    /* Totals count files.  Collapsing leaves Xapian's total an estimate
+     * unless the page holds every hit; the facets' spy knows the files it
+     * saw, and fewer than check_at_least means Xapian did not stop early:
+     * it saw every match (the same over shards as in one index). */
+    uint32_t docs = 0;
+    if (o->facet_values)
+        (void)ws_xenquire_facet_seen(enq, &docs);
+    if (rc == WS_OK && o->facet_values && docs < check && !(r->truncated & WS_TRUNCATED_TIME)) {
+        r->estimated = docs;
+        r->estimate = 0;
+    } else if (rc == WS_OK) {
+        r->estimate = !ws_xmset_exact(ms) || o->facet_values;
+    }
     if (rc == WS_OK)
         ws_coord_finish(s, &coord, r);
     /* A suggestion is for a query whose words were not all found: stems

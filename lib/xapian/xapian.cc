@@ -214,6 +214,7 @@ namespace
 struct Facet {
     Xapian::ValueCountMatchSpy *spy; /* owned by the Enquire (release()) */
     bool multi;
+    size_t key_len; /* values start with a document's key: count documents */
 };
 
 /* Split the spy's counts into entries (a document with two speakers counts
@@ -222,8 +223,14 @@ static std::map<std::string, Xapian::doccount> facet_counts(const Facet &f)
 {
     std::map<std::string, Xapian::doccount> counts;
     for (auto it = f.spy->values_begin(); it != f.spy->values_end(); ++it) {
-        const std::string v = *it;
+        std::string v = *it;
         Xapian::doccount n = it.get_termfreq();
+        if (f.key_len) { /* parts of one document: one value, counted once */
+            if (v.size() <= f.key_len)
+                continue;
+            v.erase(0, f.key_len);
+            n = 1;
+        }
         if (v.empty())
             continue;
         if (!f.multi) {
@@ -521,6 +528,17 @@ int ws_xdb_replace_by_term(ws_xdb *db, const char *uterm, ws_xdoc *doc, uint32_t
     CHECK_ARG(db && db->writable && uterm && *uterm && doc, err);
     WS_TRY
     Xapian::docid id = db->w.replace_document(uterm, doc->doc);
+    if (docid)
+        *docid = id;
+    return WS_OK;
+    WS_CATCH(err)
+}
+
+int ws_xdb_add_document(ws_xdb *db, ws_xdoc *doc, uint32_t *docid, ws_error *err)
+{
+    CHECK_ARG(db && db->writable && doc, err);
+    WS_TRY
+    Xapian::docid id = db->w.add_document(doc->doc);
     if (docid)
         *docid = id;
     return WS_OK;
@@ -1199,6 +1217,12 @@ int ws_xenquire_new(ws_xenquire **out, ws_xdb *db, ws_error *err)
     WS_TRY
     *out = new ws_xenquire(db->db);
     (*out)->remote = db->remote;
+    /* BM25 with Xapian's defaults but for min_normlen 1: documents are
+     * parts of files (a few KB, docbuild.c), and a file's last part is
+     * often a short remnant; below the average length a part is not
+     * favoured, or a match on the title every part carries would pick the
+     * shortest part, not the one that explains the match. */
+    (*out)->enq.set_weighting_scheme(Xapian::BM25Weight(1, 0, 1, 0.5, 1.0));
     return WS_OK;
     WS_CATCH(err)
 }
@@ -1244,14 +1268,14 @@ int ws_xenquire_time_limit(ws_xenquire *enq, double seconds, ws_error *err)
     WS_CATCH(err)
 }
 
-int ws_xenquire_add_facet(ws_xenquire *enq, unsigned slot, int multi, ws_error *err)
+int ws_xenquire_add_facet(ws_xenquire *enq, unsigned slot, int multi, size_t key_len, ws_error *err)
 {
     CHECK_ARG(enq, err);
     WS_TRY
     auto *spy = new Xapian::ValueCountMatchSpy(slot);
     /* release(): the Enquire owns the spy and deletes it with itself. */
     enq->enq.add_matchspy(spy->release());
-    enq->facets.push_back(Facet{spy, multi != 0});
+    enq->facets.push_back(Facet{spy, multi != 0, key_len});
     return (int)enq->facets.size() - 1;
     WS_CATCH(err)
 }
@@ -1340,9 +1364,23 @@ int ws_xmset_exact(const ws_xmset *ms)
     return ms && ms->ms.get_matches_lower_bound() == ms->ms.get_matches_upper_bound();
 }
 
-uint32_t ws_xenquire_facet_seen(const ws_xenquire *enq)
+uint32_t ws_xenquire_facet_seen(const ws_xenquire *enq, uint32_t *docs)
 {
-    return enq && !enq->facets.empty() ? enq->facets[0].spy->get_total() : 0;
+    *docs = 0;
+    if (!enq || enq->facets.empty())
+        return 0;
+    const Facet &f = enq->facets[0];
+    uint32_t seen = f.spy->get_total();
+    if (!f.key_len) {
+        *docs = seen;
+        return seen;
+    }
+    try { /* each distinct keyed value is one document */
+        for (auto it = f.spy->values_begin(); it != f.spy->values_end(); ++it)
+            ++*docs;
+    } catch (...) {
+    }
+    return seen;
 }
 
 uint32_t ws_xmset_docid(const ws_xmset *ms, uint32_t i)

@@ -83,6 +83,9 @@ int ws_xdb_set_metadata(ws_xdb *db, const char *key, const char *value, ws_error
  * be NULL) receives its document id.  Writers only. */
 int ws_xdb_replace_by_term(ws_xdb *db, const char *uterm, ws_xdoc *doc, uint32_t *docid,
                            ws_error *err);
+/* Add doc under a new document id (*docid, may be NULL).  Writers only. */
+int ws_xdb_add_document(ws_xdb *db, ws_xdoc *doc, uint32_t *docid, ws_error *err);
+/* Delete every document indexed by term. */
 int ws_xdb_delete_by_term(ws_xdb *db, const char *term, ws_error *err);
 int ws_xdb_delete_docid(ws_xdb *db, uint32_t docid, ws_error *err);
 int ws_xdb_commit(ws_xdb *db, ws_error *err);
@@ -296,7 +299,11 @@ int ws_xenquire_time_limit(ws_xenquire *enq, double seconds, ws_error *err);
  * ws_xenquire_facet (0, 1, ...) or a negative status.
  */
 #define WS_XFACET_SEP '\x1f'
-int ws_xenquire_add_facet(ws_xenquire *enq, unsigned slot, int multi, ws_error *err);
+/* key_len > 0: each value starts with a key of that many bytes naming the
+ * document it belongs to (several Xapian documents may be parts of one),
+ * and each distinct value counts once, so counts are of documents. */
+int ws_xenquire_add_facet(ws_xenquire *enq, unsigned slot, int multi, size_t key_len,
+                          ws_error *err);
 /* The counts of facet idx after ws_xenquire_mset, most frequent first (ties
  * by value), at most max of them; fn gets value, length and count. */
 int ws_xenquire_facet(ws_xenquire *enq, int idx, size_t max, ws_xterm_fn fn, void *ctx,
@@ -314,8 +321,9 @@ uint32_t ws_xmset_estimated(const ws_xmset *ms);
 /* 1 when the number of matches is known exactly (not estimated). */
 int ws_xmset_exact(const ws_xmset *ms);
 /* How many matches the facets counted (after ws_xenquire_mset): all of
- * them, or the first check_at_least or so. */
-uint32_t ws_xenquire_facet_seen(const ws_xenquire *enq);
+ * them, or the first check_at_least or so; *docs gets how many documents
+ * they are (with keyed values, see ws_xenquire_add_facet; else the same). */
+uint32_t ws_xenquire_facet_seen(const ws_xenquire *enq, uint32_t *docs);
 uint32_t ws_xmset_docid(const ws_xmset *ms, uint32_t i);
 double ws_xmset_weight(const ws_xmset *ms, uint32_t i);
 int ws_xmset_percent(const ws_xmset *ms, uint32_t i);

@@ -4,7 +4,8 @@
  * validates): a file's terms arrive merged, with wdf and ascending
  * positions where phrases need them, its values, record and spelling
  * words; and a message that lies is refused with the reason, never
- * misread: truncated at any byte, bytes flipped, a term the writer keeps
+ * misread (a long file arrives as parts that join into its text):
+ * truncated at any byte, bytes flipped, a term the writer keeps
  * for itself (the unique id), the signature slot, positions out of order,
  * a term that is no UTF-8, a record naming another file or type.
  */
@@ -148,6 +149,87 @@ static void test_round_trip(void **state)
     ws_docmsg_free(dm);
 }
 
+/* A long section becomes several parts of at most 4 KB, cut at paragraph
+ * breaks; short passages share a part; the parts' texts at their offsets
+ * are the file's text; every part carries the title and filters, only
+ * part 0 the plain title words and the file-wide fields. */
+static void test_parts(void **state)
+{
+    (void)state;
+    ws_extracted *x = sample();
+    /* section 2 becomes ~11 KB of paragraphs */
+    ws_passage *p = &x->passages[1];
+    free(p->text);
+    char *long_text = malloc(12000);
+    size_t n = 0;
+    for (int i = 0; n < 11000; i++)
+        n += (size_t)snprintf(long_text + n, 12000 - n,
+                              "%sAbsatz %d: Die Wohnsitzauflage gilt für anerkannte Flüchtlinge "
+                              "drei Jahre lang, sagt die Ausländerbehörde der Kommune.",
+                              i ? "\n\n" : "", i);
+    p->text = long_text;
+    p->text_len = n;
+    free(x->text);
+    x->text_len = x->passages[0].text_len + 2 + n;
+    x->text = malloc(x->text_len + 1);
+    snprintf(x->text, x->text_len + 1, "%s\n\n%s", x->passages[0].text, long_text);
+    ws_analyzer *an = NULL;
+    ws_error err;
+    assert_int_equal(ws_analyzer_new(&an, &err), WS_OK);
+    ws_docbuild b;
+    ws_docbuild_init(&b, an, NULL);
+    char *m = NULL;
+    size_t len = 0;
+    assert_int_equal(ws_docbuild_file(&b, PATH, x, &m, &len, &err), WS_OK);
+    ws_docmsg *dm = NULL;
+    assert_int_equal(ws_docmsg_decode(m, len, &want, &dm, &err), WS_OK);
+    assert_true(dm->ndocs >= 3 && dm->ndocs <= 4);
+    char *joined = calloc(x->text_len + 1, 1);
+    size_t end = 0;
+    for (size_t k = 0; k < dm->ndocs; k++) {
+        const ws_docmsg_doc *d = &dm->docs[k];
+        ws_record rec;
+        assert_int_equal(ws_record_open(&rec, d->data, d->data_len, &err), WS_OK);
+        assert_int_equal(rec.part, k);
+        assert_int_equal(rec.nparts, dm->ndocs);
+        assert_true(rec.text_len <= 4096);
+        assert_true(rec.text_off == end || rec.text_off == end + 2);
+        assert_true(rec.text_off + rec.text_len <= x->text_len);
+        size_t end_before = end;
+        memcpy(joined + rec.text_off, rec.text, rec.text_len);
+        if (rec.text_off == end + 2)
+            memcpy(joined + end, "\n\n", 2);
+        end = rec.text_off + rec.text_len;
+        /* a piece of the long section names it; cut after a paragraph */
+        assert_true(rec.npassages >= 1);
+        const ws_record_passage *last = &rec.passages[rec.npassages - 1];
+        assert_string_equal(last->heading, k == 0 && rec.npassages == 1 ? "Einleitung" : "Praxis");
+        if (k && rec.text_off == end_before) /* a cut inside a passage */
+            assert_memory_equal(joined + end_before - 2, "\n\n", 2);
+        /* title field, filters and tags on every part; plain title words
+         * and the tag's text only in part 0 */
+        assert_non_null(find(d, "Swohnraum"));
+        assert_non_null(find(d, "Tmd"));
+        assert_non_null(find(d, "Kdolmetschen"));
+        assert_true((find(d, "dolmetschen") != NULL) == (k == 0));
+        assert_true((rec.nlist[WS_LIST_TAGS] == 1) == (k == 0));
+        if (k) { /* words of the part's own text keep their positions */
+            const ws_xterm *t = find(d, "wohnsitzauflage");
+            assert_non_null(t);
+            assert_true(t->npos >= 1);
+            assert_null(find(d, "einleitung"));
+        }
+        ws_record_free(&rec);
+    }
+    assert_int_equal(end, x->text_len);
+    assert_memory_equal(joined, x->text, x->text_len);
+    free(joined);
+    ws_docmsg_free(dm);
+    ws_docbuild_free(&b);
+    ws_analyzer_free(an);
+    ws_extracted_free(x);
+}
+
 /* The sample refused when the writer asked for another file or type. */
 static void test_wrong_file(void **state)
 {
@@ -260,6 +342,8 @@ static void test_forged(void **state)
     } rows[] = {
         {"kommune", up, 2, WS_SLOT_TYPE, NULL},
         {"Q/srv/docs/other.md", NULL, 0, WS_SLOT_TYPE, "unique id term"},
+        {"XH", NULL, 0, WS_SLOT_TYPE, "unique id term"}, /* the head term is the writer's */
+        {"kommune", up, 2, WS_SLOT_KEY, "value slot not allowed"},
         {"kommune", up, 2, WS_SLOT_SIGNATURE, "value slot not allowed"},
         {"kommune", zero, 2, WS_SLOT_TYPE, "positions not ascending"},
         {"komm\xff", up, 2, WS_SLOT_TYPE, "not UTF-8"},
@@ -287,9 +371,8 @@ static void test_forged(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_round_trip),
-        cmocka_unit_test(test_wrong_file),
-        cmocka_unit_test(test_truncated_and_flipped),
+        cmocka_unit_test(test_round_trip), cmocka_unit_test(test_parts),
+        cmocka_unit_test(test_wrong_file), cmocka_unit_test(test_truncated_and_flipped),
         cmocka_unit_test(test_forged),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
