@@ -81,7 +81,7 @@ typedef struct ws_index_stats {
                                 linked folders, .wsearchignore matches, links out
                                 of the root (see WS_INDEX_EV_SKIPPED) */
     unsigned long commits;
-    uint32_t doccount; /* documents in the index afterwards */
+    uint32_t doccount; /* documents (files) in the index afterwards */
     /* OCR of the files indexed in this run (see wsearch/extract.h) */
     unsigned long ocr_pages;   /* pages recognised */
     unsigned long ocr_skipped; /* pages over ocr_page_timeout, left out */

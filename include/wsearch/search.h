@@ -161,7 +161,8 @@ void ws_searcher_close(ws_searcher *s);
  * finds the index changed under it). */
 int ws_searcher_reopen(ws_searcher *s, ws_error *err);
 
-/* Number of documents in the index / its committed revision. */
+/* Number of documents (indexed files, not the parts they are stored as)
+ * in the index / its committed revision. */
 int ws_searcher_doccount(ws_searcher *s, uint32_t *out, ws_error *err);
 int ws_searcher_revision(ws_searcher *s, uint64_t *out, ws_error *err);
 
