@@ -40,6 +40,7 @@
 #include <unistd.h>
 
 #include "wsearch/search.h"
+#include "index/schema.h"
 #include "search/searcher.h"
 #include "xapian/xapian.h"
 
@@ -86,7 +87,9 @@ static ws_xquery *floor_query(ws_searcher *s, const char *q)
     return x;
 }
 
-/* Enquire top 10 and read each hit's data; returns the hits or -1. */
+/* Enquire top 10 and read each hit's data; returns the hits or -1.  As
+ * the searcher runs it: BM25 as ws_xenquire_new sets it, one hit per file
+ * (the collapse key over its parts), no facets, snippets or spelling. */
 static int floor_run(ws_searcher *s, const ws_xquery *x)
 {
     ws_xenquire *enq = NULL;
@@ -95,6 +98,7 @@ static int floor_run(ws_searcher *s, const ws_xquery *x)
     int n = -1;
     if (x && ws_xenquire_new(&enq, s->db, &err) == WS_OK &&
         ws_xenquire_set_query(enq, x, &err) == WS_OK &&
+        ws_xenquire_collapse(enq, WS_SLOT_KEY, &err) == WS_OK &&
         ws_xenquire_mset(enq, 0, 10, 0, &ms, &err) == WS_OK) {
         n = (int)ws_xmset_size(ms);
         for (int i = 0; i < n; i++) {
