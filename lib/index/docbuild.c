@@ -58,9 +58,11 @@ void ws_docbuild_free(ws_docbuild *b)
 }
 
 /* A part's text: passages up to this many bytes; a longer one is cut.
- * 4 KB made the long corpus's index 1.76 times omindex's (position and
- * termlist entries per part, a record per part), 8 KB 1.55 times. */
-#define WS_PART_BYTES 8192
+ * On the long corpus (bench/index_bench.sh) the index is 1.76 times
+ * omindex's with 4 KB parts, 1.55 with 8 KB, 1.46 with 12 KB and 1.39
+ * with 16 KB (a position list and termlist entry per term and part, a
+ * record per part); one document per file was 1.16. */
+#define WS_PART_BYTES 12288
 
 /* How a text's words feed the spelling table. */
 enum { SPELL_NONE = 0, SPELL_BODY, SPELL_HEADING };
