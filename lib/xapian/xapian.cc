@@ -1217,12 +1217,6 @@ int ws_xenquire_new(ws_xenquire **out, ws_xdb *db, ws_error *err)
     WS_TRY
     *out = new ws_xenquire(db->db);
     (*out)->remote = db->remote;
-    /* BM25 with Xapian's defaults but for min_normlen 1: documents are
-     * parts of files (a few KB, docbuild.c), and a file's last part is
-     * often a short remnant; below the average length a part is not
-     * favoured, or a match on the title every part carries would pick the
-     * shortest part, not the one that explains the match. */
-    (*out)->enq.set_weighting_scheme(Xapian::BM25Weight(1, 0, 1, 0.5, 1.0));
     return WS_OK;
     WS_CATCH(err)
 }
