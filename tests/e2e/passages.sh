@@ -28,6 +28,7 @@ with open(f"{d}/hinweis.md", "w") as f:
     f.write("# Hinweis der Kommune\n\nDas Gesetz über den Aufenthalt von Ausländern im "
             "Bundesgebiet wurde geändert; Fragen zum Aufenthaltstitel beantwortet die Kommune.\n")
 PY
+cp "$TMP/docs/aufenthaltsgesetz.md" "$TMP/long.md"
 expect_exit 0 "index a long file and a short one" "$WS" index "$TMP/docs"
 check "the index counts files, not parts" grep -q "(2 documents in" "$TMP/out"
 
@@ -78,4 +79,21 @@ n=[int(m) for m in re.findall(r'Absatz 5 des Abschnitts (\d+)\.', t)]
 ok = n==list(range(1,19)) and len(t)>20000 and heads.count('Abschnitt 7: Regelung 7')==1
 sys.exit(0 if ok else 1)"
 kill -TERM "$SDPID"; wait "$SDPID" 2>/dev/null || true
+
+# ---- the long file shrinks to one part, then grows again: no part of the
+# old version is left, none is lost
+printf '# Gesetz über den Aufenthalt\n\nNur noch ein Absatz über den Aufenthaltstitel.\n' \
+  >"$TMP/docs/aufenthaltsgesetz.md"
+expect_exit 0 "re-index the shortened file" "$WS" index "$TMP/docs"
+expect_exit 1 "a word of the removed sections finds nothing" "$WS" Wohnsitzauflage
+search_json "$TMP/a.json" Aufenthaltstitel
+check "the shortened file: one hit, its new text" python3 -c "
+import json,sys; h=[x for x in json.load(open('$TMP/a.json')) if x['path'].endswith('aufenthaltsgesetz.md')]
+sys.exit(0 if len(h)==1 and 'Nur noch ein Absatz' in h[0]['snippet'] else 1)"
+cp "$TMP/long.md" "$TMP/docs/aufenthaltsgesetz.md"
+expect_exit 0 "re-index the long file again" "$WS" index "$TMP/docs"
+search_json "$TMP/w.json" Wohnsitzauflage
+check "the long file again: its section 7 found once" python3 -c "
+import json,sys; h=json.load(open('$TMP/w.json'))
+sys.exit(0 if len(h)==1 and h[0]['passage'].get('heading')=='Abschnitt 7: Regelung 7' else 1)"
 finish
