@@ -320,29 +320,40 @@ static void add_value(ws_docbuild *b, unsigned slot, const char *v, size_t len)
     ws_docmsg_add_value(&b->mb, slot, v, len);
 }
 
-/* Values the searcher counts for facets: the fields as written, so a
- * facet shows "Dr. Aylin Kaya", not a folded term. */
-static void add_facets(ws_docbuild *b, const ws_extracted *x)
+/* A facet field, without the separators the value uses. */
+static void put_facet(ws_buf *v, const char *s)
 {
-    if (x->organisation && *x->organisation)
-        add_value(b, WS_SLOT_ORG, x->organisation, strlen(x->organisation));
-    if (x->event && *x->event)
-        add_value(b, WS_SLOT_EVENT, x->event, strlen(x->event));
-    if (x->date && strlen(x->date) >= 4)
-        add_value(b, WS_SLOT_YEAR, x->date, 4);
-    if (x->nspeakers) {
-        ws_buf s = WS_BUF_INIT;
-        for (size_t i = 0; i < x->nspeakers; i++) {
+    for (; s && *s; s++)
+        ws_buf_putc(v, *s == WS_XFACET_SEP || *s == WS_XFACET_FIELD_SEP ? ' ' : *s);
+}
+
+/* The value the searcher counts for facets (schema.h, WS_SLOT_FACETS):
+ * the fields as written, the file's key is the writer's. */
+static void add_facets(ws_docbuild *b, const ws_extracted *x, const char *type)
+{
+    ws_buf v = WS_BUF_INIT;
+    for (int f = 0; f < WS_FACET_COUNT_; f++) {
+        if (f)
+            ws_buf_putc(&v, WS_XFACET_FIELD_SEP);
+        if (f == WS_FACET_TYPE)
+            put_facet(&v, type);
+        else if (f == WS_FACET_YEAR && x->date && strlen(x->date) >= 4)
+            ws_buf_append(&v, x->date, 4);
+        else if (f == WS_FACET_ORG)
+            put_facet(&v, x->organisation);
+        else if (f == WS_FACET_EVENT)
+            put_facet(&v, x->event);
+        for (size_t i = 0; f == WS_FACET_SPEAKERS && i < x->nspeakers; i++) {
             if (i)
-                ws_buf_putc(&s, WS_XFACET_SEP);
-            ws_buf_puts(&s, x->speakers[i]);
+                ws_buf_putc(&v, WS_XFACET_SEP);
+            put_facet(&v, x->speakers[i]);
         }
-        if (ws_buf_cstr(&s))
-            add_value(b, WS_SLOT_SPEAKERS, s.data, s.len);
-        else
-            b->mb.oom = 1;
-        ws_buf_free(&s);
     }
+    if (ws_buf_cstr(&v))
+        add_value(b, WS_SLOT_FACETS, v.data, v.len);
+    else
+        b->mb.oom = 1;
+    ws_buf_free(&v);
 }
 
 /* Filters and values: type, date, facets (the signature is the writer's). */
@@ -352,7 +363,6 @@ static void add_filters(ws_docbuild *b, const ws_extracted *x)
     const char *tn = ws_doctype_name(x->type);
     snprintf(bt, sizeof bt, "%s%s", WS_PFX_TYPE, tn);
     add_boolean(b, bt);
-    add_value(b, WS_SLOT_TYPE, tn, strlen(tn));
     if (x->date && strlen(x->date) == 10) {
         char ymd[9];
         snprintf(ymd, sizeof ymd, "%.4s%.2s%.2s", x->date, x->date + 5, x->date + 8);
@@ -364,7 +374,7 @@ static void add_filters(ws_docbuild *b, const ws_extracted *x)
         snprintf(bt, sizeof bt, "%s%s", WS_PFX_DATE, ymd);
         add_boolean(b, bt);
     }
-    add_facets(b, x);
+    add_facets(b, x, tn);
 }
 
 /* Links to local files, for related documents (see related.h), and the

@@ -449,7 +449,7 @@ static int make_xdoc(const file_entry *f, const ws_docmsg_doc *d, const char *id
                      ws_xdoc **out, ws_error *err)
 {
     ws_xdoc *doc = NULL;
-    char sig[64], key[WS_DOC_KEY_LEN], fv[WS_DOC_KEY_LEN + 512];
+    char sig[64], key[WS_DOC_KEY_LEN];
     file_signature(f, sig);
     ws_schema_doc_key(f->path, key);
     int rc = ws_xdoc_new(&doc, err);
@@ -457,13 +457,19 @@ static int make_xdoc(const file_entry *f, const ws_docmsg_doc *d, const char *id
         rc = ws_xdoc_add_terms(doc, d->terms, d->nterms, err);
     for (unsigned i = 0; rc == WS_OK && i < d->nvalues; i++) {
         const ws_docmsg_value *v = &d->values[i];
-        if (ws_schema_is_facet_slot(v->slot) && v->len <= sizeof fv - WS_DOC_KEY_LEN) {
-            memcpy(fv, key, WS_DOC_KEY_LEN);
-            memcpy(fv + WS_DOC_KEY_LEN, v->data, v->len);
-            rc = ws_xdoc_set_value(doc, v->slot, fv, WS_DOC_KEY_LEN + v->len, err);
-        } else if (!ws_schema_is_facet_slot(v->slot)) {
+        if (!ws_schema_is_facet_slot(v->slot)) {
             rc = ws_xdoc_set_value(doc, v->slot, v->data, v->len, err);
-        } /* a facet value longer than any field may be is left out */
+            continue;
+        }
+        char *fv = malloc(WS_DOC_KEY_LEN + v->len);
+        if (!fv) {
+            rc = ws_error_set(err, WS_ENOMEM, "out of memory");
+            break;
+        }
+        memcpy(fv, key, WS_DOC_KEY_LEN);
+        memcpy(fv + WS_DOC_KEY_LEN, v->data, v->len);
+        rc = ws_xdoc_set_value(doc, v->slot, fv, WS_DOC_KEY_LEN + v->len, err);
+        free(fv);
     }
     if (rc == WS_OK)
         rc = ws_xdoc_set_data(doc, d->data, d->data_len, err);

@@ -76,8 +76,7 @@ void ws_schema_idterm(const char *path, char *out)
 
 int ws_schema_is_facet_slot(unsigned slot)
 {
-    return slot == WS_SLOT_TYPE || slot == WS_SLOT_ORG || slot == WS_SLOT_EVENT ||
-           slot == WS_SLOT_SPEAKERS || slot == WS_SLOT_YEAR;
+    return slot == WS_SLOT_FACETS;
 }
 
 void ws_schema_doc_key(const char *path, char out[WS_DOC_KEY_LEN])

@@ -41,16 +41,23 @@
 enum {
     WS_SLOT_DATE = 0,      /* YYYYMMDD, for date ranges and sorting by date */
     WS_SLOT_SIGNATURE = 1, /* "mtime_ns:size" of the file when indexed */
-    WS_SLOT_TYPE = 2,      /* type name, also the facet key */
-    WS_SLOT_ORG = 3,       /* organisation as written (facet) */
-    WS_SLOT_EVENT = 4,     /* event as written (facet) */
-    WS_SLOT_SPEAKERS = 5,  /* speakers as written, joined by WS_XFACET_SEP (facet) */
-    WS_SLOT_YEAR = 6,      /* YYYY (facet) */
-    WS_SLOT_KEY = 7        /* the file's key (ws_schema_doc_key): one hit per file */
+    WS_SLOT_FACETS = 2,    /* the file's key, then the facet fields (below) */
+    WS_SLOT_KEY = 3        /* the file's key (ws_schema_doc_key): one hit per file */
 };
 
-/* Facet values are stored behind the file's key, so a match spy that sees
- * several parts of a file counts the file once (search.c). */
+/* The facet fields of WS_SLOT_FACETS, as written (a facet shows "Dr. Aylin
+ * Kaya", not a folded term), in this order, joined by WS_XFACET_FIELD_SEP;
+ * the speakers joined by WS_XFACET_SEP.  One value, so one match spy reads
+ * one value per matching part for all the facets; behind the file's key,
+ * so the spy, which sees every part, counts the file once (search.c). */
+enum {
+    WS_FACET_TYPE = 0, /* type name */
+    WS_FACET_YEAR,     /* YYYY */
+    WS_FACET_SPEAKERS,
+    WS_FACET_ORG,
+    WS_FACET_EVENT,
+    WS_FACET_COUNT_
+};
 #define WS_DOC_KEY_LEN 8
 int ws_schema_is_facet_slot(unsigned slot);
 /* The key of the file at path: 8 bytes of a 64-bit FNV-1a hash of it. */

@@ -95,7 +95,7 @@ static int find_related(ws_searcher *s, const ws_hit *h, const ws_record *rec, r
     int rc = related_add_term(s, r, WS_PFX_LINK, h->path, err);
     if (rc == WS_OK && ws_related_name(h->path, name, sizeof name))
         rc = related_add_term(s, r, WS_PFX_LINKNAME, name, err);
-    for (size_t k = 0; k < rec->nlist[WS_LIST_LINKS]; k++) {
+    for (size_t k = 0; k < rec->nlist[WS_LIST_LINKS] && k < WS_RELATED_PROBES; k++) {
         const char *link = rec->list[WS_LIST_LINKS][k];
         if (rc != WS_OK || r->n >= WS_RELATED_MAX)
             break;

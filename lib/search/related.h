@@ -26,6 +26,10 @@
 
 /* Most related documents named per hit. */
 #define WS_RELATED_MAX 5
+/* Links of a hit looked up at most: a manual page links to hundreds of
+ * pages, and each costs two term lookups; a hit's cost must not grow
+ * with them (the documents linking to it are found by its own terms). */
+#define WS_RELATED_PROBES 32
 
 /* Resolve link (as written in the document at the absolute path docpath)
  * to an absolute file path in out.  0 for links that are not local files:

@@ -378,14 +378,16 @@ static int add_field_filter(ws_searcher *s, ws_xquery **q, const char *prefix, c
     return rc;
 }
 
-/* Facets: which slot, whether it holds several entries, the name shown. */
+/* Facets: which field of WS_SLOT_FACETS, whether it holds several
+ * entries, the name shown. */
 static const struct {
     const char *name;
-    unsigned slot;
+    int field;
     int multi;
 } facet_slots[] = {
-    {"type", WS_SLOT_TYPE, 0},        {"year", WS_SLOT_YEAR, 0},   {"speaker", WS_SLOT_SPEAKERS, 1},
-    {"organisation", WS_SLOT_ORG, 0}, {"event", WS_SLOT_EVENT, 0},
+    {"type", WS_FACET_TYPE, 0},        {"year", WS_FACET_YEAR, 0},
+    {"speaker", WS_FACET_SPEAKERS, 1}, {"organisation", WS_FACET_ORG, 0},
+    {"event", WS_FACET_EVENT, 0},
 };
 #define NFACETS (sizeof facet_slots / sizeof *facet_slots)
 
@@ -894,8 +896,8 @@ static int prepare_enquire(ws_searcher *s, ws_xquery *q, const ws_search_options
          * index (the results then say they are estimates). */
         *check = WS_SEARCH_FACET_CHECK;
         for (size_t k = 0; rc == WS_OK && k < NFACETS; k++) {
-            facet_idx[k] = ws_xenquire_add_facet(*enq, facet_slots[k].slot, facet_slots[k].multi,
-                                                 WS_DOC_KEY_LEN, err);
+            facet_idx[k] = ws_xenquire_add_facet(*enq, WS_SLOT_FACETS, facet_slots[k].field,
+                                                 facet_slots[k].multi, WS_DOC_KEY_LEN, err);
             if (facet_idx[k] < 0)
                 rc = facet_idx[k];
         }

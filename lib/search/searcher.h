@@ -17,7 +17,7 @@ struct ws_searcher {
     ws_xqp *qp;
     char *path;
     struct ws_metacache *meta; /* related documents' titles (hits.c), or NULL */
-    ws_compounds *dict; /* query-side compound splits (search/coord.h) */
+    ws_compounds *dict;        /* query-side compound splits (search/coord.h) */
     int dict_tried;
 };
 

@@ -213,6 +213,8 @@ namespace
  * entry the number of documents holding it. */
 struct Facet {
     Xapian::ValueCountMatchSpy *spy; /* owned by the Enquire (release()) */
+    unsigned slot;
+    int field; /* >= 0: this field of the value (WS_XFACET_FIELD_SEP) */
     bool multi;
     size_t key_len; /* values start with a document's key: count documents */
 };
@@ -231,6 +233,12 @@ static std::map<std::string, Xapian::doccount> facet_counts(const Facet &f)
             v.erase(0, f.key_len);
             n = 1;
         }
+        for (int k = 0; k < f.field; k++) {
+            size_t at = v.find(WS_XFACET_FIELD_SEP);
+            v.erase(0, at == std::string::npos ? v.size() : at + 1);
+        }
+        if (f.field >= 0)
+            v.erase(std::min(v.find(WS_XFACET_FIELD_SEP), v.size()));
         if (v.empty())
             continue;
         if (!f.multi) {
@@ -1262,14 +1270,21 @@ int ws_xenquire_time_limit(ws_xenquire *enq, double seconds, ws_error *err)
     WS_CATCH(err)
 }
 
-int ws_xenquire_add_facet(ws_xenquire *enq, unsigned slot, int multi, size_t key_len, ws_error *err)
+int ws_xenquire_add_facet(ws_xenquire *enq, unsigned slot, int field, int multi, size_t key_len,
+                          ws_error *err)
 {
     CHECK_ARG(enq, err);
     WS_TRY
-    auto *spy = new Xapian::ValueCountMatchSpy(slot);
-    /* release(): the Enquire owns the spy and deletes it with itself. */
-    enq->enq.add_matchspy(spy->release());
-    enq->facets.push_back(Facet{spy, multi != 0, key_len});
+    Xapian::ValueCountMatchSpy *spy = nullptr;
+    for (const Facet &f : enq->facets)
+        if (f.slot == slot)
+            spy = f.spy; /* one spy reads the slot for all its fields */
+    if (!spy) {
+        spy = new Xapian::ValueCountMatchSpy(slot);
+        /* release(): the Enquire owns the spy and deletes it with itself. */
+        enq->enq.add_matchspy(spy->release());
+    }
+    enq->facets.push_back(Facet{spy, slot, field, multi != 0, key_len});
     return (int)enq->facets.size() - 1;
     WS_CATCH(err)
 }

@@ -298,11 +298,14 @@ int ws_xenquire_time_limit(ws_xenquire *enq, double seconds, ws_error *err);
  * check_at_least documents passed to it.  Returns the facet's index for
  * ws_xenquire_facet (0, 1, ...) or a negative status.
  */
-#define WS_XFACET_SEP '\x1f'
-/* key_len > 0: each value starts with a key of that many bytes naming the
- * document it belongs to (several Xapian documents may be parts of one),
- * and each distinct value counts once, so counts are of documents. */
-int ws_xenquire_add_facet(ws_xenquire *enq, unsigned slot, int multi, size_t key_len,
+#define WS_XFACET_SEP       '\x1f'
+#define WS_XFACET_FIELD_SEP '\x1e'
+/* field >= 0: a value holds several fields joined by WS_XFACET_FIELD_SEP
+ * and this facet counts field number `field` (facets of one slot share one
+ * match spy).  key_len > 0: each value starts with a key of that many bytes
+ * naming the document it belongs to (several Xapian documents may be parts
+ * of one), and each distinct value counts once: counts are of documents. */
+int ws_xenquire_add_facet(ws_xenquire *enq, unsigned slot, int field, int multi, size_t key_len,
                           ws_error *err);
 /* The counts of facet idx after ws_xenquire_mset, most frequent first (ties
  * by value), at most max of them; fn gets value, length and count. */

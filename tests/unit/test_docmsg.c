@@ -123,8 +123,8 @@ static void test_round_trip(void **state)
         assert_true(d->terms[i].term[0] != 'Q');
     int type_value = 0;
     for (unsigned i = 0; i < d->nvalues; i++)
-        if (d->values[i].slot == WS_SLOT_TYPE)
-            type_value = d->values[i].len == 2 && !memcmp(d->values[i].data, "md", 2);
+        if (d->values[i].slot == WS_SLOT_FACETS) /* type first, then year, ... */
+            type_value = d->values[i].len > 3 && !memcmp(d->values[i].data, "md\x1e", 3);
     assert_true(type_value);
     /* the record is the one the searcher reads */
     ws_record rec;
@@ -340,14 +340,14 @@ static void test_forged(void **state)
         uint32_t slot;
         const char *why; /* NULL: accepted */
     } rows[] = {
-        {"kommune", up, 2, WS_SLOT_TYPE, NULL},
-        {"Q/srv/docs/other.md", NULL, 0, WS_SLOT_TYPE, "unique id term"},
-        {"XH", NULL, 0, WS_SLOT_TYPE, "unique id term"}, /* the head term is the writer's */
+        {"kommune", up, 2, WS_SLOT_FACETS, NULL},
+        {"Q/srv/docs/other.md", NULL, 0, WS_SLOT_FACETS, "unique id term"},
+        {"XH", NULL, 0, WS_SLOT_FACETS, "unique id term"}, /* the head term is the writer's */
         {"kommune", up, 2, WS_SLOT_KEY, "value slot not allowed"},
         {"kommune", up, 2, WS_SLOT_SIGNATURE, "value slot not allowed"},
-        {"kommune", zero, 2, WS_SLOT_TYPE, "positions not ascending"},
-        {"komm\xff", up, 2, WS_SLOT_TYPE, "not UTF-8"},
-        {"XL/srv/\xff", NULL, 0, WS_SLOT_TYPE, NULL}, /* a path cut inside a character */
+        {"kommune", zero, 2, WS_SLOT_FACETS, "positions not ascending"},
+        {"komm\xff", up, 2, WS_SLOT_FACETS, "not UTF-8"},
+        {"XL/srv/\xff", NULL, 0, WS_SLOT_FACETS, NULL}, /* a path cut inside a character */
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         size_t len;
