@@ -390,6 +390,50 @@ static void test_corrupt(void **state)
     ws_extracted_free(x);
 }
 
+/* A part: its stretch of the passages (a piece of the first, the second
+ * whole, a piece of the third), its number and offset; a later part leaves
+ * the file-wide fields to part 0; a part number beyond the count is
+ * refused. */
+static void test_part(void **state)
+{
+    (void)state;
+    ws_extracted *x = make(3, 10, "Kapitel", 0);
+    x->description = strdup("Beschreibung");
+    x->ntags = 1;
+    x->tags = calloc(1, sizeof *x->tags);
+    x->tags[0] = strdup("Wohnraum");
+    ws_record_part pt = {2, 3, 0, 4, 2, 6, 4};
+    ws_buf b = WS_BUF_INIT;
+    assert_int_equal(ws_record_append_part(&b, x, "/p", "Titel", &pt), WS_OK);
+    ws_record r;
+    ws_error e;
+    assert_int_equal(ws_record_open(&r, b.data, b.len, &e), WS_OK);
+    assert_int_equal(r.part, 2);
+    assert_int_equal(r.nparts, 3);
+    assert_int_equal(r.text_off, 4);
+    assert_int_equal(r.text_len, 6 + 2 + 10 + 2 + 6);
+    assert_memory_equal(r.text, "aaaaaa\n\nbbbbbbbbbb\n\ncccccc", r.text_len);
+    assert_int_equal(r.npassages, 3);
+    assert_int_equal(r.passages[1].start, 8);
+    assert_int_equal(r.passages[1].end, 18);
+    assert_int_equal(r.passages[2].number, 3);
+    assert_string_equal(r.passages[2].heading, "Kapitel");
+    assert_string_equal(r.str[WS_FIELD_TITLE], "Titel");
+    assert_null(r.str[WS_FIELD_DESCRIPTION]);
+    assert_int_equal(r.nlist[WS_LIST_TAGS], 0);
+    /* the part number sits 12 bytes before the text's length */
+    size_t at = b.len - 1 - r.text_len - 4 - 12;
+    ws_record_free(&r);
+    put32(b.data + at, 3); /* part 3 of 3 */
+    assert_int_equal(ws_record_open(&r, b.data, b.len, &e), WS_ECORRUPT);
+    assert_non_null(strstr(e.msg, "part number out of range"));
+    /* a range outside the passages is the caller's error */
+    ws_record_part bad = {0, 1, 0, 0, 3, 0, 0};
+    assert_int_equal(ws_record_append_part(&b, x, "/p", NULL, &bad), WS_EINVAL);
+    ws_buf_free(&b);
+    ws_extracted_free(x);
+}
+
 /* Through the library: a hit and ws_searcher_document read the binary
  * record; a damaged one is WS_ECORRUPT with a message naming the
  * document, never a crash or a half-filled hit. */
@@ -504,6 +548,7 @@ int main(void)
         cmocka_unit_test(test_metadata_without_text),
         cmocka_unit_test(test_truncated),
         cmocka_unit_test(test_corrupt),
+        cmocka_unit_test(test_part),
         cmocka_unit_test(test_index_record),
         cmocka_unit_test(test_names),
     };
