@@ -77,7 +77,7 @@ int ws_record_append_part(ws_buf *b, const ws_extracted *x, const char *path, co
     ws_buf_append(b, magic, 3);
     ws_buf_putc(b, (char)WS_RECORD_VERSION);
     ws_buf_putc(b, (char)(unsigned char)x->type);
-    ws_buf_putc(b, 0); /* flags: none yet */
+    ws_buf_putc(b, (char)(x->nlinks ? WS_RECORD_FILE_LINKS : 0)); /* flags */
     ws_buf_putc(b, 0);
     ws_buf_putc(b, 0);
     put_u32(b, 0); /* meta_len, patched below */
@@ -304,7 +304,7 @@ int ws_record_open(ws_record *rec, const char *buf, size_t len, ws_error *err)
     if (u[3] != WS_RECORD_VERSION)
         return ws_error_set(err, WS_ECORRUPT, "stored record has version %u, this wsearch reads %u",
                             u[3], WS_RECORD_VERSION);
-    if (u[4] >= WS_DOC_COUNT_ || u[5] || u[6] || u[7])
+    if (u[4] >= WS_DOC_COUNT_ || (u[5] & ~WS_RECORD_FILE_LINKS) || u[6] || u[7])
         return ws_error_set(err, WS_ECORRUPT, "stored record: unknown type or flags");
     reader h = {u + 8, 4, NULL};
     uint32_t meta_len, text_len;
@@ -321,6 +321,7 @@ int ws_record_open(ws_record *rec, const char *buf, size_t len, ws_error *err)
     rec->buf = buf;
     rec->len = len;
     rec->type = (ws_doctype)u[4];
+    rec->file_links = (u[5] & WS_RECORD_FILE_LINKS) != 0;
     rec->text = buf + text_at;
     rec->text_len = text_len;
     reader r = {u + WS_RECORD_HEADER, meta_len, NULL};

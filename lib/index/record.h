@@ -8,7 +8,8 @@
  * text, and one passage's text is a slice of the buffer, not a copy.
  *
  * Layout (little-endian; see docs/schema.md "Document data"):
- *   "WSR" version(u8)  u8 doctype  u8 flags(0)  u16 0  u32 meta_len
+ *   "WSR" version(u8)  u8 doctype  u8 flags  u16 0  u32 meta_len
+ *   (flags: WS_RECORD_FILE_LINKS)
  *   meta (meta_len bytes):  str path, title, date, description,
  *                           organisation, event;
  *                           3 lists (speakers, tags, links): u32 n, n x str;
@@ -50,6 +51,9 @@
 
 #define WS_RECORD_VERSION 2  /* 2: a record per part of a document */
 #define WS_RECORD_HEADER  12 /* magic + version, type, flags, meta_len */
+/* Flag: the file has links (kept in part 0): a hit on another part needs
+ * part 0 for its related documents only then. */
+#define WS_RECORD_FILE_LINKS 1
 /* Bounds a decoder enforces whatever the caller's limits (extract_int.h). */
 #define WS_RECORD_PATH_MAX     4096
 #define WS_RECORD_FIELD_MAX    4096
@@ -77,6 +81,7 @@ typedef struct ws_record {
     size_t npassages;
     const char *text; /* into the buffer, NUL-terminated; not checked */
     size_t text_len;
+    int file_links;        /* WS_RECORD_FILE_LINKS */
     uint32_t part, nparts; /* this part's number, 0 .. nparts - 1 */
     uint32_t text_off;     /* where its text starts in the whole text */
 } ws_record;

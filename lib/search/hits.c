@@ -149,7 +149,9 @@ static int fill_related(ws_searcher *s, ws_hit *h, const ws_record *rec, ws_erro
     int known = ws_metacache_get_related(s->meta, h->docid, r.id, WS_RELATED_MAX);
     if (known >= 0) {
         r.n = (size_t)known;
-    } else if (rec->part == 0) {
+    } else if (rec->part == 0 || !rec->file_links) {
+        /* without links of its own the file is none of its related
+         * documents: part 0 is not needed to leave it out */
         rc = find_related(s, h, rec, &r, err);
     } else { /* the file's links and its own id are with its first part */
         char *data = NULL;
