@@ -322,7 +322,7 @@ static const corrupt_case corrupt[] = {
     {"magic", 0, 'X', 1, "not a wsearch record"},
     {"version", 3, 9, 1, "version 9"},
     {"type", 4, 200, 1, "unknown type"},
-    {"flags", 5, 1, 2, "unknown type or flags"},
+    {"flags", 5, 2, 1, "unknown type or flags"},
     {"meta_len too big", 8, 0x7fffffffu, 4, "ends early"},
     {"meta_len too small", 8, 10, 4, "text length"},
     {"path length past the end", 12, 5000, 4, "longer than allowed"},
