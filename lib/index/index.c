@@ -341,7 +341,9 @@ int ws_ix_maybe_commit(ws_index *ix, walk_ctx *w, int force, unsigned long done,
     if (!force && ix->pending_docs < ix->opts.batch_docs &&
         ix->pending_bytes < ix->opts.batch_bytes)
         return WS_OK;
-    int rc = ws_spell_flush(ix->spell, ix->db, err);
+    /* With a second writer the spelling words wait for the merge: whether
+     * a word another file uses is in the index is known only then. */
+    int rc = ix->side ? WS_OK : ws_spell_flush(ix->spell, ix->db, err);
     if (rc == WS_OK)
         rc = ws_xdb_commit(ix->db, err);
     if (rc != WS_OK)
@@ -445,8 +447,8 @@ static void report_notes(ws_index *ix, walk_ctx *w, const file_entry *f, const w
  * id (on every part, so replacing or deleting the file takes all of
  * them), the file's key (one hit per file; facet values behind it, see
  * schema.h) and, on part 0, the head term and the signature. */
-static int make_xdoc(const file_entry *f, const ws_docmsg_doc *d, const char *idterm, int head,
-                     ws_xdoc **out, ws_error *err)
+int ws_ix_make_xdoc(const file_entry *f, const ws_docmsg_doc *d, const char *idterm, int head,
+                    ws_xdoc **out, ws_error *err)
 {
     ws_xdoc *doc = NULL;
     char sig[64], key[WS_DOC_KEY_LEN];
@@ -489,10 +491,6 @@ static int make_xdoc(const file_entry *f, const ws_docmsg_doc *d, const char *id
     return rc;
 }
 
-/* Bytes a written document holds in the batch besides its message: the
- * writer's posting changes per term entry (Xapian's maps), roughly. */
-#define TERM_ENTRY_BYTES 96
-
 /* Write the ready documents of a changed file (m is consumed): part 0
  * replaces every part the file had (they all carry its unique id, and
  * Xapian keeps the lowest document id for the first part), the others are
@@ -504,11 +502,23 @@ int ws_ix_write_file(ws_index *ix, walk_ctx *w, const file_entry *f, uint32_t do
     ws_schema_idterm(f->path, idterm);
     report_notes(ix, w, f, m);
     int rc = WS_OK;
+    if (ix->side && ws_side_assigned(ix->side) < ix->main_assigned) {
+        /* the second writer's half: counted here, written there; its
+         * spelling words are counted with the others (side_merge) */
+        ws_spell_add(ix->spell, m);
+        if (docid)
+            w->stats->updated++;
+        else
+            w->stats->added++;
+        return ws_side_write(ix->side, f, m, err);
+    }
+    if (ix->side)
+        ix->main_assigned += m->len;
     for (size_t k = 0; rc == WS_OK && k < m->ndocs; k++) {
         ws_error xerr;
         ws_error_clear(&xerr);
         ws_xdoc *doc = NULL;
-        rc = make_xdoc(f, &m->docs[k], idterm, k == 0, &doc, &xerr);
+        rc = ws_ix_make_xdoc(f, &m->docs[k], idterm, k == 0, &doc, &xerr);
         if (rc == WS_ENOMEM || rc == WS_EINTERNAL || rc == WS_EINVAL) {
             /* parts already written stay until the next run rewrites the file */
             report(w, WS_INDEX_EV_FAILED, f->path, xerr.msg, 0, 0);
@@ -530,10 +540,96 @@ int ws_ix_write_file(ws_index *ix, walk_ctx *w, const file_entry *f, uint32_t do
         else
             w->stats->added++;
         ix->pending_docs++;
-        ix->pending_bytes += m->len + m->nterms * TERM_ENTRY_BYTES;
+        ix->pending_bytes += m->len + m->nterms * WS_IX_TERM_ENTRY_BYTES;
         ix->pending_terms += m->nterms;
     }
     ws_docmsg_free(m);
+    return rc;
+}
+
+/* ---- a build from empty with two writers (side.c) ------------------------ */
+
+/* Whether this update writes through a second writer: a build from empty
+ * (the index is compacted at its end anyway), of one root (a second
+ * root's walk must see the first's files in the index), with workers for
+ * two writers to keep busy, and not into a live generation behind a stub
+ * (readers would see it change). */
+static int wants_side(const ws_index *ix, size_t nroots)
+{
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    unsigned jobs = ix->opts.jobs ? ix->opts.jobs : cpus > 0 ? (unsigned)cpus : 1;
+    return ix->fresh && !ix->commits && !ix->pending_docs && nroots == 1 && jobs >= 2 &&
+           ix->dbdir && !(ix->stub && !ix->gendir) && !getenv("WSEARCH_ONE_WRITER");
+}
+
+static int side_start(ws_index *ix, ws_error *err)
+{
+    size_t n = strlen(ix->dbdir);
+    if (!(ix->side_dir = malloc(n + 6)))
+        return ws_error_set(err, WS_ENOMEM, "out of memory");
+    memcpy(ix->side_dir, ix->dbdir, n);
+    memcpy(ix->side_dir + n, ".side", 6);
+    ix->main_assigned = 0;
+    /* each writer's batch half as large: the two hold what one did */
+    int rc = ws_side_start(&ix->side, ix->side_dir, ix->opts.batch_bytes / 2, err);
+    if (rc == WS_OK)
+        ix->opts.batch_bytes /= 2;
+    return rc;
+}
+
+/* The second writer's database merged into the index: both committed,
+ * compacted into one (the main's documents first), put in the folder's
+ * place, and the writer opened again on it.  On failure the side
+ * database is dropped and the run fails: its files are not in the index,
+ * and the next run indexes them. */
+static int side_merge(ws_index *ix, int rc, ws_error *err)
+{
+    if (!ix->side)
+        return rc;
+    ws_error e;
+    int src = ws_side_finish(ix->side, &e);
+    ws_side_free(ix->side);
+    ix->side = NULL;
+    ix->opts.batch_bytes *= 2;
+    if (rc == WS_OK && src != WS_OK)
+        rc = ws_error_set(err, src, "%s", e.msg);
+    /* The run's spelling words, counted over both writers' files: in a
+     * build from empty they are every use there is, so whether a word is
+     * used by two files needs no look-up in either database. */
+    if (rc == WS_OK)
+        rc = ws_spell_flush(ix->spell, ix->db, err);
+    if (rc == WS_OK)
+        rc = ws_xdb_commit(ix->db, err);
+    if (rc == WS_OK)
+        ix->pending_docs = 0, ix->pending_bytes = 0, ix->pending_terms = 0, ix->meta_dirty = 0;
+    size_t n = strlen(ix->dbdir);
+    char *tmp = rc == WS_OK ? malloc(n + 9) : NULL;
+    if (rc == WS_OK && !tmp)
+        rc = ws_error_set(err, WS_ENOMEM, "out of memory");
+    if (rc == WS_OK) {
+        memcpy(tmp, ix->dbdir, n);
+        memcpy(tmp + n, ".compact", 9);
+        ws_layout_discard(tmp);
+        const char *srcs[2] = {ix->dbdir, ix->side_dir};
+        rc = ws_xdb_merge(srcs, 2, tmp, err);
+        if (rc == WS_OK)
+            rc = ws_layout_swap_dir(ix->dbdir, tmp, err);
+        else
+            ws_layout_discard(tmp);
+    }
+    if (rc == WS_OK) {
+        ws_xdb_close(ix->db); /* its folder is now tmp */
+        ix->db = NULL;
+        ws_layout_discard(tmp);
+        rc = ws_xdb_open_write(&ix->db, ix->dbdir, WS_XDB_OPEN, err);
+        ix->commits = 0; /* compacted: nothing for close to do */
+        ix->fresh = 0;   /* and later updates are incremental */
+    }
+
+    free(tmp);
+    ws_layout_discard(ix->side_dir);
+    free(ix->side_dir);
+    ix->side_dir = NULL;
     return rc;
 }
 
@@ -548,6 +644,22 @@ int ws_index_update(ws_index *ix, const char *const *roots, size_t nroots,
         return ws_error_set(err, WS_EINVAL, "ws_index_update: invalid argument");
     ws_pool *pool = NULL; /* started when the first changed file is found */
     int rc = WS_OK;
+    if (ix->dbdir && !wants_side(ix, nroots)) {
+        /* a second writer's folder a killed build left: its files are
+         * not in the index, and this run indexes them again */
+        char side[PATH_MAX];
+        struct stat st;
+        if (snprintf(side, sizeof side, "%s.side", ix->dbdir) < (int)sizeof side &&
+            stat(side, &st) == 0)
+            ws_layout_discard(side);
+    }
+    if (wants_side(ix, nroots) && side_start(ix, NULL) != WS_OK) {
+        /* no second writer (no room for its folder, say): one does it all */
+        if (ix->side_dir)
+            ws_layout_discard(ix->side_dir);
+        free(ix->side_dir);
+        ix->side_dir = NULL;
+    }
     /* The index, by design never indexed when it lies inside an indexed
      * folder: its folder (an index of earlier versions), or its stub file
      * and the generations beside it (INDEX.gen, see layout.h). */
@@ -602,6 +714,7 @@ int ws_index_update(ws_index *ix, const char *const *roots, size_t nroots,
         walk_ctx w = {ix, {0}, reportfn, ctx, stats, NULL, NULL, NULL, 0};
         rc = ws_ix_maybe_commit(ix, &w, 1, stats->files, stats->files, err);
     }
+    rc = side_merge(ix, rc, err);
     if (rc == WS_OK)
         rc = ws_xdb_termfreq(ix->db, WS_PFX_HEAD, &stats->doccount, err); /* files */
     if (rc == WS_OK && missing) {

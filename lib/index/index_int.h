@@ -9,6 +9,7 @@
  *   schedule.c   signatures checked ahead, extraction spread over the
  *                worker pool, documents written strictly in walk order
  *   index.c      one document: changed or not, built, written, committed
+ *   side.c       a second writer thread for a build from empty
  *   vanished.c   documents whose file the walk no longer found, deleted
  *   thesaurus.c  synonym tables and the compound dictionary
  *
@@ -32,6 +33,8 @@
 #include "analysis/analysis.h"
 #include "wsearch/index.h"
 #include "xapian/xapian.h"
+
+typedef struct ws_side ws_side;
 
 struct ws_index {
     ws_xdb *db;
@@ -57,6 +60,12 @@ struct ws_index {
     int stub;         /* the live index is a generation behind a stub file */
     int fresh;        /* the database was empty when opened */
     unsigned commits; /* batches committed through this handle */
+    /* A build from empty writes about half of the files through a second
+     * writer (side.c) into side_dir, merged into dbdir when the update
+     * ends; main_assigned: bytes of messages the main writer took. */
+    ws_side *side;
+    char *side_dir;
+    uint64_t main_assigned;
     /* What a file becomes (docbuild.h); used in the worker processes,
      * which inherit it with the analyzer and word list at fork. */
     ws_docbuild build;
@@ -117,6 +126,13 @@ int ws_ix_file_changed(ws_index *ix, const file_entry *f, uint32_t *docid, int *
  * consumed); only index write errors are returned. */
 int ws_ix_write_file(ws_index *ix, walk_ctx *w, const file_entry *f, uint32_t docid, ws_docmsg *m,
                      ws_error *err);
+/* Bytes a written document holds in the batch besides its message: the
+ * writer's posting changes per term entry (Xapian's maps), roughly. */
+#define WS_IX_TERM_ENTRY_BYTES 96
+/* One ready document (a part of f) as a Xapian document, with what only
+ * the writer adds (index.c). */
+int ws_ix_make_xdoc(const file_entry *f, const ws_docmsg_doc *d, const char *idterm, int head,
+                    ws_xdoc **out, ws_error *err);
 /* Commit when the batch is full (or force and anything is pending). */
 int ws_ix_maybe_commit(ws_index *ix, walk_ctx *w, int force, unsigned long done,
                        unsigned long total, ws_error *err);
@@ -129,6 +145,20 @@ int ws_ix_run_files(ws_index *ix, walk_ctx *w, ws_pool **pool, ws_error *err);
 /* Take group and other permissions off the database folder that the
  * walk's files do not grant (see schedule.c). */
 void ws_ix_narrow_mode(ws_index *ix, walk_ctx *w);
+
+/* ---- the second writer (side.c) --------------------------------------- */
+
+/* Start a writer thread on a new database at dir (what was there is
+ * removed), committing every batch_bytes. */
+int ws_side_start(ws_side **out, const char *dir, size_t batch_bytes, ws_error *err);
+/* Queue f's documents (m consumed), waiting while the queue is full:
+ * the thread's error, once it had one. */
+int ws_side_write(ws_side *s, const file_entry *f, ws_docmsg *m, ws_error *err);
+/* Bytes of messages queued so far. */
+uint64_t ws_side_assigned(const ws_side *s);
+/* Write what is queued, commit, stop the thread, close the database. */
+int ws_side_finish(ws_side *s, ws_error *err);
+void ws_side_free(ws_side *s); /* stops it; what is queued is dropped */
 
 /* ---- vanished files (vanished.c) -------------------------------------- */
 

@@ -185,6 +185,8 @@ void ws_ix_narrow_mode(ws_index *ix, walk_ctx *w)
     if (!strip || !ix->dbdir || stat(ix->dbdir, &st) != 0 || !(st.st_mode & strip))
         return;
     mode_t mode = st.st_mode & 07777 & ~strip;
+    if (ix->side_dir) /* the second writer's folder holds their text too */
+        (void)chmod(ix->side_dir, mode);
     if (chmod(ix->dbdir, mode) == 0) {
         char msg[160];
         snprintf(msg, sizeof msg,

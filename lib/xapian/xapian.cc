@@ -590,6 +590,20 @@ int ws_xdb_compact(const char *src, const char *dst, ws_error *err)
     WS_CATCH(err)
 }
 
+int ws_xdb_merge(const char *const *srcs, size_t n, const char *dst, ws_error *err)
+{
+    CHECK_ARG(srcs && n && dst, err);
+    WS_TRY
+    Xapian::Database db;
+    for (size_t i = 0; i < n; i++)
+        db.add_database(Xapian::Database(srcs[i]));
+    /* renumbered: each source's documents follow the one before's, in
+     * their order (the sources were written from empty, without gaps) */
+    db.compact(dst);
+    return WS_OK;
+    WS_CATCH(err)
+}
+
 int ws_xdb_get_document(ws_xdb *db, uint32_t docid, ws_xdoc **out, ws_error *err)
 {
     CHECK_ARG(db && out && docid, err);

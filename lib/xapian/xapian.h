@@ -92,6 +92,11 @@ int ws_xdb_commit(ws_xdb *db, ws_error *err);
 /* Write a compacted copy of the committed index at src into dst (a new
  * folder): blocks full, the free space of earlier revisions left out. */
 int ws_xdb_compact(const char *src, const char *dst, ws_error *err);
+/* Write the committed indexes srcs[0..n) as one compacted index into dst:
+ * the documents of each follow those of the one before, renumbered from 1.
+ * User metadata is taken from the first that has a key; spelling
+ * frequencies are added up. */
+int ws_xdb_merge(const char *const *srcs, size_t n, const char *dst, ws_error *err);
 
 /* Fetch a stored document.  WS_ENOTFOUND if docid is unused. */
 int ws_xdb_get_document(ws_xdb *db, uint32_t docid, ws_xdoc **out, ws_error *err);

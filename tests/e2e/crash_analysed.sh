@@ -23,6 +23,11 @@ for i in range(n):
         f.write(f"---\ntitle: Dokument {i}\n---\n\n# Dokument {i}\n\nMarker{i} {body}\n")
 PY
 slow=$(printf 'doc%05d.md' $SLOW)
+# One writer: what is committed is then exactly the files before the slow
+# one, in walk order.  (A build from empty otherwise writes half of the
+# files through a second writer, merged at the end: crash_resume.sh kills
+# such a build.)
+export WSEARCH_ONE_WRITER=1
 log=$TMP/started.log
 : >"$log"
 WSEARCH_TEST_WORKER_LOG=$log WSEARCH_TEST_WORKER_DELAY="$slow:250" \

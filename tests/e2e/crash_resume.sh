@@ -45,7 +45,10 @@ done
 echo "documents after kill -9: $docs of $N"
 check "killed mid-run (some but not all documents committed)" test "$docs" -gt 0 -a "$docs" -lt "$N"
 expect_exit 0 "index opens and answers after the kill" "$WS" -n 3 Kommune
+# a build from empty on 2 cores writes through two writers (index.c):
+# the second one's folder is left by the kill, unmerged
 expect_exit 0 "rerun completes" "$WS" index --batch 500 "$TMP/many"
+check "the second writer's folder a killed build left is removed" test ! -e "$WSEARCH_INDEX.side"
 check "rerun adds only what was missing ($((N - docs)))" summary_has "$TMP/out" $((N - docs)) added
 check "rerun skips what was committed ($docs)" summary_has "$TMP/out" "$docs" unchanged
 docs=$("$WS" info | awk '/^documents:/ {print $2}')

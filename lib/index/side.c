@@ -1,0 +1,218 @@
+/*
+ * side.c - a second writer for an index built from empty (index_int.h).
+ *
+ * Xapian's writer is the indexer's critical path on long documents: the
+ * workers analyse on every core, but one WritableDatabase takes every
+ * posting, and adding and committing documents is most of the parent's
+ * time.  A WritableDatabase serves one thread, but two databases may be
+ * written by two threads at once.  So a first build or a --rebuild hands
+ * about half of the files (by bytes, decided in walk order, so the outcome
+ * does not depend on timing) to a thread writing a database of its own
+ * beside the index (DIR.side), and the end of the run merges both into
+ * the index with the compaction such a build ends with anyway (index.c).
+ *
+ * Everything else stays with the main thread: reports, counts, spelling
+ * words (written into the main database), the decision what to index.
+ * The thread only turns ready documents into Xapian documents, writes
+ * them and commits its batches.  A run killed meanwhile leaves DIR.side
+ * unmerged: the next run removes it, finds those files missing from the
+ * index and indexes them again.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "index/index_int.h"
+#include "index/layout.h"
+#include "index/schema.h"
+
+/* Documents waiting for the thread, at most: the main thread waits beyond. */
+#define SIDE_QUEUE_BYTES ((size_t)64 << 20)
+
+typedef struct job {
+    file_entry f; /* path owned */
+    ws_docmsg *m;
+    struct job *next;
+} job;
+
+struct ws_side {
+    ws_xdb *db;
+    size_t batch_bytes;
+    pthread_t thread;
+    int started;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    job *head, *tail;
+    size_t queued; /* bytes of the messages queued */
+    int done;      /* no more jobs will come */
+    int rc;        /* the thread's first error, then it only drains */
+    ws_error err;
+    size_t pending; /* bytes written since the thread's last commit */
+    uint64_t assigned;
+};
+
+static void job_free(job *j)
+{
+    ws_docmsg_free(j->m);
+    free(j->f.path);
+    free(j);
+}
+
+/* One file's parts into the side database: as ws_ix_write_file does. */
+static int write_job(ws_side *s, const job *j)
+{
+    char idterm[WS_MAX_IDTERM + 1];
+    ws_schema_idterm(j->f.path, idterm);
+    int rc = WS_OK;
+    for (size_t k = 0; rc == WS_OK && k < j->m->ndocs; k++) {
+        ws_xdoc *doc = NULL;
+        rc = ws_ix_make_xdoc(&j->f, &j->m->docs[k], idterm, k == 0, &doc, &s->err);
+        if (rc == WS_OK)
+            rc = k == 0 ? ws_xdb_replace_by_term(s->db, idterm, doc, NULL, &s->err)
+                        : ws_xdb_add_document(s->db, doc, NULL, &s->err);
+        ws_xdoc_free(doc);
+    }
+    s->pending += j->m->len + j->m->nterms * WS_IX_TERM_ENTRY_BYTES;
+    if (rc == WS_OK && s->pending >= s->batch_bytes) {
+        rc = ws_xdb_commit(s->db, &s->err);
+        s->pending = 0;
+    }
+    return rc;
+}
+
+static void *run(void *arg)
+{
+    ws_side *s = arg;
+    pthread_mutex_lock(&s->mu);
+    for (;;) {
+        while (!s->head && !s->done)
+            pthread_cond_wait(&s->cv, &s->mu);
+        job *j = s->head;
+        if (!j)
+            break;
+        s->head = j->next;
+        if (!s->head)
+            s->tail = NULL;
+        pthread_mutex_unlock(&s->mu);
+        int rc = s->rc == WS_OK ? write_job(s, j) : s->rc;
+        size_t len = j->m->len;
+        job_free(j);
+        pthread_mutex_lock(&s->mu);
+        if (s->rc == WS_OK)
+            s->rc = rc;
+        s->queued -= len;
+        pthread_cond_broadcast(&s->cv);
+    }
+    pthread_mutex_unlock(&s->mu);
+    return NULL;
+}
+
+int ws_side_start(ws_side **out, const char *dir, size_t batch_bytes, ws_error *err)
+{
+    *out = NULL;
+    ws_side *s = calloc(1, sizeof *s);
+    if (!s)
+        return ws_error_set(err, WS_ENOMEM, "out of memory");
+    s->batch_bytes = batch_bytes;
+    ws_layout_discard(dir); /* what a killed run left */
+    int rc = ws_xdb_open_write(&s->db, dir, WS_XDB_OVERWRITE, err);
+    if (rc == WS_OK) {
+        pthread_mutex_init(&s->mu, NULL);
+        pthread_cond_init(&s->cv, NULL);
+        if (pthread_create(&s->thread, NULL, run, s) != 0)
+            rc = ws_error_set(err, WS_EINTERNAL, "cannot start the second writer");
+        else
+            s->started = 1;
+    }
+    if (rc != WS_OK) {
+        ws_side_free(s);
+        ws_layout_discard(dir);
+        return rc;
+    }
+    *out = s;
+    return WS_OK;
+}
+
+uint64_t ws_side_assigned(const ws_side *s)
+{
+    return s->assigned;
+}
+
+int ws_side_write(ws_side *s, const file_entry *f, ws_docmsg *m, ws_error *err)
+{
+    job *j = calloc(1, sizeof *j);
+    if (j)
+        j->f = *f;
+    if (!j || !(j->f.path = strdup(f->path))) {
+        free(j);
+        ws_docmsg_free(m);
+        return ws_error_set(err, WS_ENOMEM, "out of memory");
+    }
+    j->m = m;
+    s->assigned += m->len;
+    pthread_mutex_lock(&s->mu);
+    while (s->queued && s->queued + m->len > SIDE_QUEUE_BYTES && s->rc == WS_OK)
+        pthread_cond_wait(&s->cv, &s->mu);
+    int rc = s->rc;
+    if (rc == WS_OK) {
+        if (s->tail)
+            s->tail->next = j;
+        else
+            s->head = j;
+        s->tail = j;
+        s->queued += m->len;
+        pthread_cond_broadcast(&s->cv);
+    } else if (err) {
+        *err = s->err;
+    }
+    pthread_mutex_unlock(&s->mu);
+    if (rc != WS_OK)
+        job_free(j);
+    return rc;
+}
+
+/* Stop the thread once its queue is written (or dropped after an error). */
+static void stop(ws_side *s)
+{
+    if (!s->started)
+        return;
+    pthread_mutex_lock(&s->mu);
+    s->done = 1;
+    pthread_cond_broadcast(&s->cv);
+    pthread_mutex_unlock(&s->mu);
+    pthread_join(s->thread, NULL);
+    s->started = 0;
+}
+
+int ws_side_finish(ws_side *s, ws_error *err)
+{
+    stop(s);
+    int rc = s->rc;
+    if (rc == WS_OK)
+        rc = ws_xdb_commit(s->db, &s->err);
+    if (rc != WS_OK && err)
+        *err = s->err;
+    ws_xdb_close(s->db);
+    s->db = NULL;
+    return rc;
+}
+
+void ws_side_free(ws_side *s)
+{
+    if (!s)
+        return;
+    int had = s->started || s->db;
+    stop(s);
+    while (s->head) {
+        job *j = s->head;
+        s->head = j->next;
+        job_free(j);
+    }
+    ws_xdb_close(s->db);
+    if (had) {
+        pthread_cond_destroy(&s->cv);
+        pthread_mutex_destroy(&s->mu);
+    }
+    free(s);
+}
