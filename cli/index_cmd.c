@@ -391,6 +391,9 @@ static int check_index_args(const cli_env *env, index_args *ia)
     ia->pr.tty = isatty(STDERR_FILENO);
     if (getenv("WSEARCH_TEST_WORKER_LOG") || getenv("WSEARCH_TEST_WORKER_DELAY"))
         ia->opts.worker_hook = test_worker_hook;
+    /* test seam: one Xapian writer (tests of its strict walk-order commits) */
+    if (getenv("WSEARCH_TEST_ONE_WRITER"))
+        ia->opts.writers = 1;
     if (make_parents(env->index) != 0) {
         cli_error("%s: cannot create the index's folder: %s", env->index, strerror(errno));
         return EXIT_ERROR;

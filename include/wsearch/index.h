@@ -61,13 +61,18 @@ typedef struct ws_index_options {
     /* Test seam: called in the worker process before it reads each file
      * (fault injection: crash, hang, allocate).  NULL normally. */
     void (*worker_hook)(const char *path);
+    /* Xapian writers of a build from empty (a first run or a rebuild of
+     * one root): 0 two when there are two workers or more (the second
+     * writes half of the files into a database merged at the end, see
+     * docs/schema.md), 1 one. */
+    unsigned writers;
 } ws_index_options;
 
-#define WS_INDEX_OPTIONS_VERSION 1
+#define WS_INDEX_OPTIONS_VERSION 2 /* 2: writers */
 #define WS_INDEX_OPTIONS_INIT                                                                      \
     {                                                                                              \
         WS_INDEX_OPTIONS_VERSION, 10000, (size_t)32 << 20, 0, 0, 64, WS_EXTRACT_OPTIONS_INIT, 0, 0,  \
-            0, 0, NULL                                                                             \
+            0, 0, NULL, 0                                                                          \
     }
 
 typedef struct ws_index_stats {

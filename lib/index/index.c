@@ -559,7 +559,7 @@ static int wants_side(const ws_index *ix, size_t nroots)
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     unsigned jobs = ix->opts.jobs ? ix->opts.jobs : cpus > 0 ? (unsigned)cpus : 1;
     return ix->fresh && !ix->commits && !ix->pending_docs && nroots == 1 && jobs >= 2 &&
-           ix->dbdir && !(ix->stub && !ix->gendir) && !getenv("WSEARCH_ONE_WRITER");
+           ix->opts.writers != 1 && ix->dbdir && !(ix->stub && !ix->gendir);
 }
 
 static int side_start(ws_index *ix, ws_error *err)

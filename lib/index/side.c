@@ -27,8 +27,9 @@
 #include "index/layout.h"
 #include "index/schema.h"
 
-/* Documents waiting for the thread, at most: the main thread waits beyond. */
-#define SIDE_QUEUE_BYTES ((size_t)64 << 20)
+/* Documents waiting for the thread, at most: the main thread waits beyond
+ * (64 MB made the parent the largest process on short pages). */
+#define SIDE_QUEUE_BYTES ((size_t)8 << 20)
 
 typedef struct job {
     file_entry f; /* path owned */

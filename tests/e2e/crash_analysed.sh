@@ -27,7 +27,7 @@ slow=$(printf 'doc%05d.md' $SLOW)
 # one, in walk order.  (A build from empty otherwise writes half of the
 # files through a second writer, merged at the end: crash_resume.sh kills
 # such a build.)
-export WSEARCH_ONE_WRITER=1
+export WSEARCH_TEST_ONE_WRITER=1
 log=$TMP/started.log
 : >"$log"
 WSEARCH_TEST_WORKER_LOG=$log WSEARCH_TEST_WORKER_DELAY="$slow:250" \
