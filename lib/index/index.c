@@ -573,7 +573,22 @@ static int side_start(ws_index *ix, ws_error *err)
     /* each writer's batch half as large: the two hold what one did */
     int rc = ws_side_start(&ix->side, ix->side_dir, ix->opts.batch_bytes / 2, err);
     if (rc == WS_OK)
-        ix->opts.batch_bytes /= 2;
+        ix->opts.batch_bytes /= 2, ix->side_running = 1;
+    return rc;
+}
+
+/* The second writer's queue written and committed, the thread stopped:
+ * before the main writer's last commit, so that the two do not hold
+ * their last batches at the same time. */
+static int side_end(ws_index *ix, int rc, ws_error *err)
+{
+    if (!ix->side || !ix->side_running)
+        return rc;
+    ws_error e;
+    int src = ws_side_finish(ix->side, &e);
+    ix->side_running = 0;
+    if (rc == WS_OK && src != WS_OK)
+        rc = ws_error_set(err, src, "%s", e.msg);
     return rc;
 }
 
@@ -586,13 +601,10 @@ static int side_merge(ws_index *ix, int rc, ws_error *err)
 {
     if (!ix->side)
         return rc;
-    ws_error e;
-    int src = ws_side_finish(ix->side, &e);
+    rc = side_end(ix, rc, err);
     ws_side_free(ix->side);
     ix->side = NULL;
     ix->opts.batch_bytes *= 2;
-    if (rc == WS_OK && src != WS_OK)
-        rc = ws_error_set(err, src, "%s", e.msg);
     /* The run's spelling words, counted over both writers' files: in a
      * build from empty they are every use there is, so whether a word is
      * used by two files needs no look-up in either database. */
@@ -710,6 +722,7 @@ int ws_index_update(ws_index *ix, const char *const *roots, size_t nroots,
         ws_ix_files_free(&w.files);
     }
     ws_pool_free(pool);
+    rc = side_end(ix, rc, err);
     if (rc == WS_OK) {
         walk_ctx w = {ix, {0}, reportfn, ctx, stats, NULL, NULL, NULL, 0};
         rc = ws_ix_maybe_commit(ix, &w, 1, stats->files, stats->files, err);

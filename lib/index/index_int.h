@@ -64,6 +64,7 @@ struct ws_index {
      * writer (side.c) into side_dir, merged into dbdir when the update
      * ends; main_assigned: bytes of messages the main writer took. */
     ws_side *side;
+    int side_running; /* its thread takes files (until side_end) */
     char *side_dir;
     uint64_t main_assigned;
     /* What a file becomes (docbuild.h); used in the worker processes,
