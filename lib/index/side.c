@@ -14,7 +14,9 @@
  * Everything else stays with the main thread: reports, counts, spelling
  * words (written into the main database), the decision what to index.
  * The thread only turns ready documents into Xapian documents, writes
- * them and commits its batches.  A run killed meanwhile leaves DIR.side
+ * them and commits its batches: Xapian, zlib and malloc, nothing a worker
+ * forked meanwhile (a worker is replaced after a crash or a timeout) could
+ * find locked but malloc, whose locks glibc takes across fork.  A run killed meanwhile leaves DIR.side
  * unmerged: the next run removes it, finds those files missing from the
  * index and indexes them again.
  */
