@@ -155,6 +155,9 @@ int ws_side_start(ws_side **out, const char *dir, size_t batch_bytes, ws_error *
 /* Queue f's documents (m consumed), waiting while the queue is full:
  * the thread's error, once it had one. */
 int ws_side_write(ws_side *s, const file_entry *f, ws_docmsg *m, ws_error *err);
+/* on 1: wait until the thread is between jobs and keep it there (a fork
+ * is coming); on 0: let it go on.  NULL or a stopped writer: nothing. */
+void ws_side_pause(ws_side *s, int on);
 /* Bytes of messages queued so far. */
 uint64_t ws_side_assigned(const ws_side *s);
 /* Write what is queued, commit, stop the thread, close the database. */

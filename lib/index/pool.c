@@ -530,7 +530,11 @@ static int spawn(ws_pool *p, worker *w, ws_error *err)
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
         return ws_error_set(err, WS_EIO, "cannot start an extractor: socketpair: %s",
                             strerror(errno));
+    if (p->o.around_fork)
+        p->o.around_fork(p->o.build_ctx, 1);
     pid_t pid = fork();
+    if (pid != 0 && p->o.around_fork)
+        p->o.around_fork(p->o.build_ctx, 0);
     if (pid < 0) {
         int e = errno;
         close(sv[0]);

@@ -31,6 +31,9 @@ typedef struct ws_pool_options {
     int (*build)(void *ctx, const char *path, const ws_extracted *x, char **out, size_t *len,
                  ws_error *err);
     void *build_ctx;
+    /* In the parent, before (1) and after (0) each fork of a worker; ctx
+     * is build_ctx.  May be NULL. */
+    void (*around_fork)(void *ctx, int before);
 } ws_pool_options;
 
 int ws_pool_new(ws_pool **out, const ws_pool_options *o, ws_error *err);

@@ -42,6 +42,13 @@ static int build_msg(void *ctx, const char *path, const ws_extracted *x, char **
     return ws_docbuild_file(&ix->build, path, x, out, len, err);
 }
 
+/* The second writer's thread is held between jobs while a worker forks. */
+static void around_fork(void *ctx, int before)
+{
+    ws_index *ix = ctx;
+    ws_side_pause(ix->side_running ? ix->side : NULL, before);
+}
+
 static int start_pool(ws_index *ix, ws_pool **pool, ws_error *err)
 {
     ws_pool_options po;
@@ -57,6 +64,7 @@ static int start_pool(ws_index *ix, ws_pool **pool, ws_error *err)
     po.hook = ix->opts.worker_hook;
     po.build = build_msg;
     po.build_ctx = ix;
+    po.around_fork = around_fork;
     return ws_pool_new(pool, &po, err);
 }
 

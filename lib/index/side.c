@@ -14,9 +14,11 @@
  * Everything else stays with the main thread: reports, counts, spelling
  * words (written into the main database), the decision what to index.
  * The thread only turns ready documents into Xapian documents, writes
- * them and commits its batches: Xapian, zlib and malloc, nothing a worker
- * forked meanwhile (a worker is replaced after a crash or a timeout) could
- * find locked but malloc, whose locks glibc takes across fork.  A run killed meanwhile leaves DIR.side
+ * them and commits its batches.  A worker forked while it ran could find
+ * an allocator's lock taken by it (glibc's malloc guards fork, ASan's
+ * allocator does not: the child hung), so the pool pauses the thread
+ * around every fork (ws_side_pause): it then waits on its condition,
+ * holding nothing.  A run killed meanwhile leaves DIR.side
  * unmerged: the next run removes it, finds those files missing from the
  * index and indexes them again.
  */
@@ -49,6 +51,8 @@ struct ws_side {
     job *head, *tail;
     size_t queued; /* bytes of the messages queued */
     int done;      /* no more jobs will come */
+    int pause;     /* a fork is coming: take no job */
+    int busy;      /* a job is being written (outside the mutex) */
     int rc;        /* the thread's first error, then it only drains */
     ws_error err;
     size_t pending; /* bytes written since the thread's last commit */
@@ -89,11 +93,12 @@ static void *run(void *arg)
     ws_side *s = arg;
     pthread_mutex_lock(&s->mu);
     for (;;) {
-        while (!s->head && !s->done)
+        while ((!s->head || s->pause) && !s->done)
             pthread_cond_wait(&s->cv, &s->mu);
         job *j = s->head;
         if (!j)
             break;
+        s->busy = 1;
         s->head = j->next;
         if (!s->head)
             s->tail = NULL;
@@ -104,6 +109,7 @@ static void *run(void *arg)
         pthread_mutex_lock(&s->mu);
         if (s->rc == WS_OK)
             s->rc = rc;
+        s->busy = 0;
         s->queued -= len;
         pthread_cond_broadcast(&s->cv);
     }
@@ -135,6 +141,18 @@ int ws_side_start(ws_side **out, const char *dir, size_t batch_bytes, ws_error *
     }
     *out = s;
     return WS_OK;
+}
+
+void ws_side_pause(ws_side *s, int on)
+{
+    if (!s || !s->started)
+        return;
+    pthread_mutex_lock(&s->mu);
+    s->pause = on;
+    while (on && s->busy)
+        pthread_cond_wait(&s->cv, &s->mu);
+    pthread_cond_broadcast(&s->cv);
+    pthread_mutex_unlock(&s->mu);
 }
 
 uint64_t ws_side_assigned(const ws_side *s)
@@ -182,6 +200,7 @@ static void stop(ws_side *s)
         return;
     pthread_mutex_lock(&s->mu);
     s->done = 1;
+    s->pause = 0;
     pthread_cond_broadcast(&s->cv);
     pthread_mutex_unlock(&s->mu);
     pthread_join(s->thread, NULL);
