@@ -16,9 +16,10 @@
  * The thread only turns ready documents into Xapian documents, writes
  * them and commits its batches.  A worker forked while it ran could find
  * an allocator's lock taken by it (glibc's malloc guards fork, ASan's
- * allocator does not: the child hung), so the pool pauses the thread
- * around every fork (ws_side_pause): it then waits on its condition,
- * holding nothing.  A run killed meanwhile leaves DIR.side
+ * allocator does not: the child hung, also with the thread parked on its
+ * condition), so the pool ends the thread before every fork and starts it
+ * again after (ws_side_pause): at fork the process has one thread, as it
+ * had before the second writer.  A run killed meanwhile leaves DIR.side
  * unmerged: the next run removes it, finds those files missing from the
  * index and indexes them again.
  */
@@ -52,7 +53,6 @@ struct ws_side {
     size_t queued; /* bytes of the messages queued */
     int done;      /* no more jobs will come */
     int pause;     /* a fork is coming: take no job */
-    int busy;      /* a job is being written (outside the mutex) */
     int rc;        /* the thread's first error, then it only drains */
     ws_error err;
     size_t pending; /* bytes written since the thread's last commit */
@@ -93,12 +93,11 @@ static void *run(void *arg)
     ws_side *s = arg;
     pthread_mutex_lock(&s->mu);
     for (;;) {
-        while ((!s->head || s->pause) && !s->done)
+        while (!s->head && !s->done && !s->pause)
             pthread_cond_wait(&s->cv, &s->mu);
-        job *j = s->head;
+        job *j = s->pause ? NULL : s->head;
         if (!j)
-            break;
-        s->busy = 1;
+            break; /* done, or a fork is coming: the thread ends (ws_side_pause) */
         s->head = j->next;
         if (!s->head)
             s->tail = NULL;
@@ -109,7 +108,6 @@ static void *run(void *arg)
         pthread_mutex_lock(&s->mu);
         if (s->rc == WS_OK)
             s->rc = rc;
-        s->busy = 0;
         s->queued -= len;
         pthread_cond_broadcast(&s->cv);
     }
@@ -145,13 +143,28 @@ int ws_side_start(ws_side **out, const char *dir, size_t batch_bytes, ws_error *
 
 void ws_side_pause(ws_side *s, int on)
 {
-    if (!s || !s->started)
+    if (!s || s->done || s->pause == on)
         return;
+    if (on) { /* the thread finishes its job and ends: no thread at fork */
+        pthread_mutex_lock(&s->mu);
+        s->pause = 1;
+        pthread_cond_broadcast(&s->cv);
+        pthread_mutex_unlock(&s->mu);
+        if (s->started)
+            pthread_join(s->thread, NULL);
+        s->started = 0;
+        return;
+    }
+    s->pause = 0; /* no thread runs: no lock needed */
+    if (pthread_create(&s->thread, NULL, run, s) == 0) {
+        s->started = 1;
+        return;
+    }
     pthread_mutex_lock(&s->mu);
-    s->pause = on;
-    while (on && s->busy)
-        pthread_cond_wait(&s->cv, &s->mu);
-    pthread_cond_broadcast(&s->cv);
+    if (s->rc == WS_OK) {
+        s->rc = WS_EINTERNAL;
+        ws_error_set(&s->err, WS_EINTERNAL, "cannot start the second writer again");
+    }
     pthread_mutex_unlock(&s->mu);
 }
 
