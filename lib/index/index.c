@@ -191,25 +191,43 @@ int ws_index_open(ws_index **out, const char *path, const ws_index_options *opts
  * batches are small.  A failure keeps the uncompacted index, which is
  * whole.
  */
+/* srcs[0..n) compacted into one index that takes the place of ix->dbdir
+ * (one source keeps its document ids, for readers of a live index; two
+ * are renumbered, the second's after the first's).  *old: the former
+ * folder, to be removed once the writer has let go of it. */
+static int compact_into_place(ws_index *ix, const char *const *srcs, size_t n, char **old,
+                              ws_error *err)
+{
+    size_t len = strlen(ix->dbdir);
+    char *tmp = malloc(len + 9);
+    *old = NULL;
+    if (!tmp)
+        return ws_error_set(err, WS_ENOMEM, "out of memory");
+    memcpy(tmp, ix->dbdir, len);
+    memcpy(tmp + len, ".compact", 9);
+    ws_layout_discard(tmp); /* what a killed run left */
+    int rc = n == 1 ? ws_xdb_compact(srcs[0], tmp, err) : ws_xdb_merge(srcs, n, tmp, err);
+    if (rc == WS_OK)
+        rc = ws_layout_swap_dir(ix->dbdir, tmp, err); /* discards tmp on failure */
+    else
+        ws_layout_discard(tmp);
+    if (rc == WS_OK)
+        *old = tmp;
+    else
+        free(tmp);
+    return rc;
+}
+
 static char *compact(ws_index *ix, int rc)
 {
     if (rc != WS_OK || ix->failed || !ix->fresh || ix->commits < 1 || !ix->dbdir ||
         (ix->stub && !ix->gendir))
         return NULL;
-    size_t n = strlen(ix->dbdir);
-    char *tmp = malloc(n + 9);
-    if (!tmp)
-        return NULL;
-    memcpy(tmp, ix->dbdir, n);
-    memcpy(tmp + n, ".compact", 9);
-    ws_layout_discard(tmp); /* what a killed run left */
+    const char *src = ix->dbdir;
+    char *old = NULL;
     ws_error e;
-    if (ws_xdb_compact(ix->dbdir, tmp, &e) == WS_OK &&
-        ws_layout_swap_dir(ix->dbdir, tmp, &e) == WS_OK)
-        return tmp; /* the old folder, removed once the writer has let go of it */
-    ws_layout_discard(tmp);
-    free(tmp);
-    return NULL;
+    (void)compact_into_place(ix, &src, 1, &old, &e);
+    return old;
 }
 
 int ws_index_close(ws_index *ix, ws_error *err)
@@ -447,8 +465,8 @@ static void report_notes(ws_index *ix, walk_ctx *w, const file_entry *f, const w
  * id (on every part, so replacing or deleting the file takes all of
  * them), the file's key (one hit per file; facet values behind it, see
  * schema.h) and, on part 0, the head term and the signature. */
-int ws_ix_make_xdoc(const file_entry *f, const ws_docmsg_doc *d, const char *idterm, int head,
-                    ws_xdoc **out, ws_error *err)
+static int make_xdoc(const file_entry *f, const ws_docmsg_doc *d, const char *idterm, int head,
+                     ws_xdoc **out, ws_error *err)
 {
     ws_xdoc *doc = NULL;
     char sig[64], key[WS_DOC_KEY_LEN];
@@ -491,54 +509,67 @@ int ws_ix_make_xdoc(const file_entry *f, const ws_docmsg_doc *d, const char *idt
     return rc;
 }
 
-/* Write the ready documents of a changed file (m is consumed): part 0
- * replaces every part the file had (they all carry its unique id, and
- * Xapian keeps the lowest document id for the first part), the others are
- * added after it.  Only index write errors are returned. */
-int ws_ix_write_file(ws_index *ix, walk_ctx *w, const file_entry *f, uint32_t docid, ws_docmsg *m,
-                     ws_error *err)
+int ws_ix_write_parts(ws_xdb *db, const file_entry *f, const ws_docmsg *m, ws_error *why,
+                      ws_error *err)
 {
     char idterm[WS_MAX_IDTERM + 1];
     ws_schema_idterm(f->path, idterm);
+    ws_error_clear(why);
+    for (size_t k = 0; k < m->ndocs; k++) {
+        ws_xdoc *doc = NULL;
+        int rc = make_xdoc(f, &m->docs[k], idterm, k == 0, &doc, why);
+        if (rc == WS_ENOMEM || rc == WS_EINTERNAL || rc == WS_EINVAL) /* this file's trouble */
+            return k ? ws_xdb_delete_by_term(db, idterm, err) : WS_OK;
+        if (rc != WS_OK) { /* the index's trouble: an error, not a failed file */
+            rc = ws_error_set(err, rc, "%s", why->msg);
+            ws_error_clear(why);
+            return rc;
+        }
+        ws_error_clear(why);
+        rc = k == 0 ? ws_xdb_replace_by_term(db, idterm, doc, NULL, err)
+                    : ws_xdb_add_document(db, doc, NULL, err);
+        ws_xdoc_free(doc);
+        if (rc != WS_OK)
+            return rc;
+    }
+    return WS_OK;
+}
+
+/* A file written (or handed to the second writer): counted, and its
+ * spelling words kept for the next flush. */
+static void count_written(ws_index *ix, walk_ctx *w, const ws_docmsg *m, uint32_t docid)
+{
+    ws_spell_add(ix->spell, m);
+    if (docid)
+        w->stats->updated++;
+    else
+        w->stats->added++;
+}
+
+/* Write the ready documents of a changed file (m is consumed), here or
+ * through the second writer.  Only index write errors are returned. */
+int ws_ix_write_file(ws_index *ix, walk_ctx *w, const file_entry *f, uint32_t docid, ws_docmsg *m,
+                     ws_error *err)
+{
     report_notes(ix, w, f, m);
-    int rc = WS_OK;
     if (ix->side && ws_side_assigned(ix->side) < ix->main_assigned) {
         /* the second writer's half: counted here, written there; its
          * spelling words are counted with the others (side_merge) */
-        ws_spell_add(ix->spell, m);
-        if (docid)
-            w->stats->updated++;
-        else
-            w->stats->added++;
+        count_written(ix, w, m, docid);
         return ws_side_write(ix->side, f, m, err);
     }
     if (ix->side)
         ix->main_assigned += m->len;
-    for (size_t k = 0; rc == WS_OK && k < m->ndocs; k++) {
-        ws_error xerr;
-        ws_error_clear(&xerr);
-        ws_xdoc *doc = NULL;
-        rc = ws_ix_make_xdoc(f, &m->docs[k], idterm, k == 0, &doc, &xerr);
-        if (rc == WS_ENOMEM || rc == WS_EINTERNAL || rc == WS_EINVAL) {
-            /* parts already written stay until the next run rewrites the file */
-            report(w, WS_INDEX_EV_FAILED, f->path, xerr.msg, 0, 0);
-            w->stats->failed++;
-            ws_docmsg_free(m);
-            return k ? ws_xdb_delete_by_term(ix->db, idterm, err) : WS_OK;
-        }
-        if (rc == WS_OK)
-            rc = k == 0 ? ws_xdb_replace_by_term(ix->db, idterm, doc, NULL, err)
-                        : ws_xdb_add_document(ix->db, doc, NULL, err);
-        else
-            ws_error_set(err, rc, "%s", xerr.msg);
-        ws_xdoc_free(doc);
+    ws_error why;
+    int rc = ws_ix_write_parts(ix->db, f, m, &why, err);
+    if (why.code != WS_OK) {
+        report(w, WS_INDEX_EV_FAILED, f->path, why.msg, 0, 0);
+        w->stats->failed++;
+        ws_docmsg_free(m);
+        return rc;
     }
     if (rc == WS_OK) {
-        ws_spell_add(ix->spell, m);
-        if (docid)
-            w->stats->updated++;
-        else
-            w->stats->added++;
+        count_written(ix, w, m, docid);
         ix->pending_docs++;
         ix->pending_bytes += m->len + m->nterms * WS_IX_TERM_ENTRY_BYTES;
         ix->pending_terms += m->nterms;
@@ -562,13 +593,22 @@ static int wants_side(const ws_index *ix, size_t nroots)
            ix->opts.writers != 1 && ix->dbdir && !(ix->stub && !ix->gendir);
 }
 
-static int side_start(ws_index *ix, ws_error *err)
+/* The second writer's folder: the database folder's name + ".side". */
+static char *side_path(const ws_index *ix)
 {
     size_t n = strlen(ix->dbdir);
-    if (!(ix->side_dir = malloc(n + 6)))
+    char *p = malloc(n + 6);
+    if (p) {
+        memcpy(p, ix->dbdir, n);
+        memcpy(p + n, ".side", 6);
+    }
+    return p;
+}
+
+static int side_start(ws_index *ix, ws_error *err)
+{
+    if (!(ix->side_dir = side_path(ix)))
         return ws_error_set(err, WS_ENOMEM, "out of memory");
-    memcpy(ix->side_dir, ix->dbdir, n);
-    memcpy(ix->side_dir + n, ".side", 6);
     ix->main_assigned = 0;
     /* each writer's batch half as large: the two hold what one did */
     int rc = ws_side_start(&ix->side, ix->side_dir, ix->opts.batch_bytes / 2, err);
@@ -614,21 +654,10 @@ static int side_merge(ws_index *ix, int rc, ws_error *err)
         rc = ws_xdb_commit(ix->db, err);
     if (rc == WS_OK)
         ix->pending_docs = 0, ix->pending_bytes = 0, ix->pending_terms = 0, ix->meta_dirty = 0;
-    size_t n = strlen(ix->dbdir);
-    char *tmp = rc == WS_OK ? malloc(n + 9) : NULL;
-    if (rc == WS_OK && !tmp)
-        rc = ws_error_set(err, WS_ENOMEM, "out of memory");
-    if (rc == WS_OK) {
-        memcpy(tmp, ix->dbdir, n);
-        memcpy(tmp + n, ".compact", 9);
-        ws_layout_discard(tmp);
-        const char *srcs[2] = {ix->dbdir, ix->side_dir};
-        rc = ws_xdb_merge(srcs, 2, tmp, err);
-        if (rc == WS_OK)
-            rc = ws_layout_swap_dir(ix->dbdir, tmp, err);
-        else
-            ws_layout_discard(tmp);
-    }
+    char *tmp = NULL;
+    const char *srcs[2] = {ix->dbdir, ix->side_dir};
+    if (rc == WS_OK)
+        rc = compact_into_place(ix, srcs, 2, &tmp, err);
     if (rc == WS_OK) {
         ws_xdb_close(ix->db); /* its folder is now tmp */
         ix->db = NULL;
@@ -637,7 +666,6 @@ static int side_merge(ws_index *ix, int rc, ws_error *err)
         ix->commits = 0; /* compacted: nothing for close to do */
         ix->fresh = 0;   /* and later updates are incremental */
     }
-
     free(tmp);
     ws_layout_discard(ix->side_dir);
     free(ix->side_dir);
@@ -656,16 +684,13 @@ int ws_index_update(ws_index *ix, const char *const *roots, size_t nroots,
         return ws_error_set(err, WS_EINVAL, "ws_index_update: invalid argument");
     ws_pool *pool = NULL; /* started when the first changed file is found */
     int rc = WS_OK;
-    if (ix->dbdir && !wants_side(ix, nroots)) {
-        /* a second writer's folder a killed build left: its files are
-         * not in the index, and this run indexes them again */
-        char side[PATH_MAX];
-        struct stat st;
-        if (snprintf(side, sizeof side, "%s.side", ix->dbdir) < (int)sizeof side &&
-            stat(side, &st) == 0)
-            ws_layout_discard(side);
-    }
-    if (wants_side(ix, nroots) && side_start(ix, NULL) != WS_OK) {
+    int two = wants_side(ix, nroots);
+    char *left = ix->dbdir && !two ? side_path(ix) : NULL;
+    struct stat st;
+    if (left && stat(left, &st) == 0) /* a second writer's folder a killed build left: its */
+        ws_layout_discard(left);      /* files are not in the index, this run indexes them */
+    free(left);
+    if (two && side_start(ix, NULL) != WS_OK) {
         /* no second writer (no room for its folder, say): one does it all */
         if (ix->side_dir)
             ws_layout_discard(ix->side_dir);

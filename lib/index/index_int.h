@@ -130,10 +130,13 @@ int ws_ix_write_file(ws_index *ix, walk_ctx *w, const file_entry *f, uint32_t do
 /* Bytes a written document holds in the batch besides its message: the
  * writer's posting changes per term entry (Xapian's maps), roughly. */
 #define WS_IX_TERM_ENTRY_BYTES 96
-/* One ready document (a part of f) as a Xapian document, with what only
- * the writer adds (index.c). */
-int ws_ix_make_xdoc(const file_entry *f, const ws_docmsg_doc *d, const char *idterm, int head,
-                    ws_xdoc **out, ws_error *err);
+/* f's parts into db: part 0 replaces every part the file had (they all
+ * carry its unique id, and Xapian keeps the lowest document id for it),
+ * the others are added after it.  A part that cannot be made a document
+ * leaves none of the file: why->code says so, with the reason.  Returns
+ * index write errors only. */
+int ws_ix_write_parts(ws_xdb *db, const file_entry *f, const ws_docmsg *m, ws_error *why,
+                      ws_error *err);
 /* Commit when the batch is full (or force and anything is pending). */
 int ws_ix_maybe_commit(ws_index *ix, walk_ctx *w, int force, unsigned long done,
                        unsigned long total, ws_error *err);

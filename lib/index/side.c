@@ -30,7 +30,6 @@
 
 #include "index/index_int.h"
 #include "index/layout.h"
-#include "index/schema.h"
 
 /* Documents waiting for the thread, at most: the main thread waits beyond
  * (64 MB made the parent the largest process on short pages). */
@@ -66,20 +65,14 @@ static void job_free(job *j)
     free(j);
 }
 
-/* One file's parts into the side database: as ws_ix_write_file does. */
+/* One file's parts into the side database (a file whose document
+ * cannot be made ends the writer: only the main thread reports). */
 static int write_job(ws_side *s, const job *j)
 {
-    char idterm[WS_MAX_IDTERM + 1];
-    ws_schema_idterm(j->f.path, idterm);
-    int rc = WS_OK;
-    for (size_t k = 0; rc == WS_OK && k < j->m->ndocs; k++) {
-        ws_xdoc *doc = NULL;
-        rc = ws_ix_make_xdoc(&j->f, &j->m->docs[k], idterm, k == 0, &doc, &s->err);
-        if (rc == WS_OK)
-            rc = k == 0 ? ws_xdb_replace_by_term(s->db, idterm, doc, NULL, &s->err)
-                        : ws_xdb_add_document(s->db, doc, NULL, &s->err);
-        ws_xdoc_free(doc);
-    }
+    ws_error why;
+    int rc = ws_ix_write_parts(s->db, &j->f, j->m, &why, &s->err);
+    if (rc == WS_OK && why.code != WS_OK)
+        rc = ws_error_set(&s->err, why.code, "%s: %s", j->f.path, why.msg);
     s->pending += j->m->len + j->m->nterms * WS_IX_TERM_ENTRY_BYTES;
     if (rc == WS_OK && s->pending >= s->batch_bytes) {
         rc = ws_xdb_commit(s->db, &s->err);
